@@ -1,0 +1,90 @@
+"""Where the database is, and engines configured the way Rabta needs them.
+
+SQLite connections get WAL, synchronous=FULL (a committed engagement survives
+a power cut), foreign keys, a busy timeout, and real BEGIN statements so that
+transactions and savepoints behave (SQLAlchemy's recipe for pysqlite).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import platformdirs
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+APP_NAME = "Rabta"
+APP_AUTHOR = "Rabta"
+DATABASE_ENV_VAR = "RABTA_DB"
+DEFAULT_FILE_NAME = "rabta.db"
+BUSY_TIMEOUT_MS = 5000
+
+
+def default_database_path() -> Path:
+    """The per-user database file used when neither --db nor RABTA_DB says otherwise."""
+    return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR)) / DEFAULT_FILE_NAME
+
+
+def resolve_database_location(
+    cli_value: str | None, environ: Mapping[str, str] | None = None
+) -> str:
+    """Return the database to open: `--db` first, then $RABTA_DB, then the user data file.
+
+    The result is either a filesystem path or, for a shared server, a SQLAlchemy URL
+    (anything containing "://").
+    """
+    environ = os.environ if environ is None else environ
+    chosen = cli_value or environ.get(DATABASE_ENV_VAR) or str(default_database_path())
+    return chosen if "://" in chosen else str(Path(chosen).expanduser())
+
+
+def database_url(location: str) -> str:
+    """Turn a path or URL from `resolve_database_location` into a SQLAlchemy URL."""
+    if "://" in location:
+        return location
+    return f"sqlite+pysqlite:///{Path(location).resolve()}"
+
+
+def is_sqlite(location: str) -> bool:
+    """True when the location names a SQLite file rather than a server."""
+    return make_url(database_url(location)).get_backend_name() == "sqlite"
+
+
+def create_database_engine(
+    location: str, *, echo: bool = False, enforce_foreign_keys: bool = True
+) -> Engine:
+    """Create an engine for a path or URL with Rabta's connection settings.
+
+    `enforce_foreign_keys=False` is for schema migrations only.
+    """
+    url = database_url(location)
+    if not is_sqlite(location):
+        return create_engine(url, echo=echo, pool_pre_ping=True)
+    engine = create_engine(
+        url,
+        echo=echo,
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": True},
+    )
+    _configure_sqlite(engine, enforce_foreign_keys)
+    return engine
+
+
+def _configure_sqlite(engine: Engine, enforce_foreign_keys: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy emit BEGIN itself (pysqlite's own handling breaks savepoints).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.execute(f"PRAGMA foreign_keys={'ON' if enforce_foreign_keys else 'OFF'}")
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN")

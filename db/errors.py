@@ -1,0 +1,65 @@
+"""The errors the data layer raises on purpose.
+
+Two kinds reach the user as a sentence, never as a traceback:
+`DatabaseUnavailable` (the environment's fault: not a database, read-only,
+locked, too new, disk full) and `ValidationError` (bad input, one message per
+field). Anything else is a bug and goes to the global exception hook.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlalchemy.exc import DBAPIError
+
+
+class RabtaError(Exception):
+    """Base of every error Rabta raises deliberately; `str()` is a sentence for the user."""
+
+
+class DatabaseUnavailable(RabtaError):
+    """The database cannot be opened or written for a reason outside Rabta's control."""
+
+
+class ValidationError(RabtaError):
+    """Input was refused; `errors` maps each offending field to its message."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{field}: {message}" for field, message in self.errors.items()))
+
+
+class NotFound(RabtaError):
+    """The record asked for does not exist."""
+
+
+class PermissionDenied(RabtaError):
+    """The acting user may not do this."""
+
+
+def explain_database_error(error: BaseException, path: str) -> DatabaseUnavailable | None:
+    """Translate a driver error caused by the environment into a user sentence, or None for bugs."""
+    original = error.orig if isinstance(error, DBAPIError) else error
+    message = str(original).lower()
+    if isinstance(original, sqlite3.DatabaseError):
+        if "file is not a database" in message or "file is encrypted" in message:
+            return DatabaseUnavailable(f"{path} is not a Rabta database (it is not a SQLite file).")
+        if "readonly" in message or "read-only" in message:
+            return DatabaseUnavailable(
+                f"{path} cannot be written: the file or its folder is read-only for you."
+            )
+        if "unable to open" in message:
+            return DatabaseUnavailable(
+                f"{path} cannot be opened: check that its folder exists and you may write there."
+            )
+        if "locked" in message or "busy" in message:
+            return DatabaseUnavailable(
+                f"{path} is locked by another program; close the other Rabta window and try again."
+            )
+        if "disk is full" in message or "database or disk is full" in message:
+            return DatabaseUnavailable(f"The disk holding {path} is full; free some space.")
+        if "malformed" in message or "disk i/o error" in message:
+            return DatabaseUnavailable(
+                f"{path} is damaged; restore it from the latest backup beside it."
+            )
+    return None

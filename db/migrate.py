@@ -1,0 +1,175 @@
+"""Opening a database: create it when missing, refuse one from a newer Rabta,
+back up one that is behind, then upgrade it to the head revision with alembic.
+
+This runs before any window opens, so a half-upgraded file never meets the GUI.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+from sqlalchemy.exc import DBAPIError
+
+from db.engine import create_database_engine, is_sqlite
+from db.errors import DatabaseUnavailable, explain_database_error
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True)
+class OpenedDatabase:
+    """An open, up-to-date database and what opening it did."""
+
+    engine: Engine
+    location: str
+    created: bool
+    backup_path: Path | None
+    upgraded_from: str | None
+
+
+def alembic_config() -> Config:
+    """An alembic Config whose scripts live inside the db package (no alembic.ini needed)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    """The newest schema revision this Rabta knows."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def known_revisions() -> set[str]:
+    """Every schema revision this Rabta knows."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at, or None for a database without Rabta's schema."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def backup_sqlite_file(path: Path, now: datetime | None = None) -> Path:
+    """Copy a SQLite database to a timestamped file beside it, consistently, and return its path."""
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.backup-{stamp}{path.suffix or '.db'}")
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = path.with_name(f"{path.stem}.backup-{stamp}-{counter}{path.suffix or '.db'}")
+    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        copy = sqlite3.connect(target)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+    finally:
+        source.close()
+    return target
+
+
+def open_database(location: str, *, now: datetime | None = None) -> OpenedDatabase:
+    """Open the database at a path or URL, migrated to head.
+
+    Raises DatabaseUnavailable with a sentence for the user when the file is not a
+    database, cannot be written, is locked, or was made by a newer Rabta.
+    """
+    sqlite = is_sqlite(location)
+    path = Path(location) if sqlite else None
+    existed = bool(path and path.exists() and path.stat().st_size > 0)
+    if path is not None:
+        _check_sqlite_file(path)
+    try:
+        engine = create_database_engine(location)
+        revision = current_revision(engine)
+        _refuse_unknown(engine, location, revision)
+        backup = None
+        if revision != head_revision():
+            if path is not None and existed and revision is not None:
+                backup = backup_sqlite_file(path, now)
+            _upgrade(location)
+        return OpenedDatabase(
+            engine=engine,
+            location=location,
+            created=not existed if path is not None else revision is None,
+            backup_path=backup,
+            upgraded_from=revision if revision != head_revision() else None,
+        )
+    except (DBAPIError, sqlite3.DatabaseError) as error:
+        explained = explain_database_error(error, location)
+        if explained is None:
+            raise
+        raise explained from error
+
+
+def _check_sqlite_file(path: Path) -> None:
+    if path.exists() and not path.is_file():
+        raise DatabaseUnavailable(f"{path} is a folder, not a database file.")
+    if path.exists() and path.stat().st_size > 0:
+        with path.open("rb") as handle:
+            if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                raise DatabaseUnavailable(
+                    f"{path} is not a Rabta database (it is not a SQLite file)."
+                )
+        if not os.access(path, os.W_OK):
+            raise DatabaseUnavailable(f"{path} cannot be written: the file is read-only for you.")
+    folder = path.parent
+    if not folder.exists():
+        try:
+            folder.mkdir(parents=True)
+        except OSError as error:
+            raise DatabaseUnavailable(
+                f"The folder {folder} for the database cannot be created ({error.strerror})."
+            ) from error
+    if not os.access(folder, os.W_OK):
+        raise DatabaseUnavailable(
+            f"{path} cannot be used: its folder {folder} is read-only for you."
+        )
+
+
+def _refuse_unknown(engine: Engine, location: str, revision: str | None) -> None:
+    if revision is None:
+        tables = set(inspect(engine).get_table_names())
+        if tables:
+            raise DatabaseUnavailable(f"{location} is a database of another program, not of Rabta.")
+        return
+    if revision not in known_revisions():
+        raise DatabaseUnavailable(
+            f"{location} was made by a newer version of Rabta (schema {revision}); "
+            "install the newer Rabta to open it."
+        )
+
+
+def _upgrade(location: str) -> None:
+    # Batch migrations recreate tables, which foreign-key enforcement would break:
+    # run them on a connection with enforcement off, then check integrity.
+    engine = create_database_engine(location, enforce_foreign_keys=False)
+    try:
+        with engine.connect() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            connection.commit()
+            if engine.dialect.name == "sqlite":
+                problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                connection.commit()
+                if problems:
+                    raise DatabaseUnavailable(
+                        f"{location} failed its integrity check after the upgrade; "
+                        "the backup beside it holds the data as it was."
+                    )
+    finally:
+        engine.dispose()

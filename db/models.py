@@ -1,0 +1,549 @@
+"""The domain model: SQLModel tables and the enums whose values they store.
+
+Conventions (see DESIGN.md): integer primary keys, a unique `uid` on every
+top-level record, timestamps as aware UTC datetimes, dates of events as dates,
+money as integer minor units plus an ISO currency code, enums stored as short
+strings, and `archived_at` instead of deletion.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, ForeignKey, Index, MetaData, UniqueConstraint
+from sqlalchemy import Integer as SAInteger
+from sqlmodel import Field, SQLModel
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+SQLModel.metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def new_uid() -> str:
+    """Return a fresh UUID4 as a 36-character string."""
+    return str(uuid.uuid4())
+
+
+def utc_now() -> datetime:
+    """Return the current time as an aware UTC datetime (the columns refuse naive ones)."""
+    return datetime.now(UTC)
+
+
+def _fk(target: str, *, nullable: bool = True, ondelete: str | None = None, index: bool = True):
+    """A foreign-key column with the project's defaults (indexed, RESTRICT unless told)."""
+    return Field(
+        default=None,
+        sa_column=Column(
+            SAInteger,
+            ForeignKey(target, ondelete=ondelete),
+            nullable=nullable,
+            index=index,
+        ),
+    )
+
+
+# --- Enums -----------------------------------------------------------------
+
+
+class MissionKind(StrEnum):
+    EMBASSY = "embassy"
+    HIGH_COMMISSION = "high_commission"
+    CONSULATE_GENERAL = "consulate_general"
+    COMMISSION = "commission"
+
+
+class OrganizationKind(StrEnum):
+    PROFESSIONAL = "professional"
+    BUSINESS = "business"
+    HOMETOWN = "hometown"
+    ADVOCACY = "advocacy"
+    RELIGIOUS = "religious"
+    CULTURAL = "cultural"
+    STUDENT = "student"
+    PHILANTHROPY = "philanthropy"
+    MEDIA = "media"
+    ACCELERATOR = "accelerator"
+    OTHER = "other"
+
+
+class OrganizationStatus(StrEnum):
+    PROSPECT = "prospect"
+    ACTIVE = "active"
+    DORMANT = "dormant"
+    CLOSED = "closed"
+
+
+class Priority(StrEnum):
+    HIGH = "high"
+    NORMAL = "normal"
+    LOW = "low"
+
+
+class Mechanism(StrEnum):
+    """Engagement mechanisms: the USAID framework's taxonomy plus culture, education, knowledge."""
+
+    REMITTANCES = "remittances"
+    PHILANTHROPY = "philanthropy"
+    VOLUNTEERISM = "volunteerism"
+    INVESTMENT = "investment"
+    CAPITAL_MARKETS = "capital_markets"
+    TOURISM = "tourism"
+    ADVOCACY = "advocacy"
+    CULTURE = "culture"
+    EDUCATION = "education"
+    KNOWLEDGE_TRANSFER = "knowledge_transfer"
+
+
+class Province(StrEnum):
+    PUNJAB = "punjab"
+    SINDH = "sindh"
+    KHYBER_PAKHTUNKHWA = "khyber_pakhtunkhwa"
+    BALOCHISTAN = "balochistan"
+    GILGIT_BALTISTAN = "gilgit_baltistan"
+    AZAD_KASHMIR = "azad_kashmir"
+    ISLAMABAD = "islamabad"
+
+
+class Generation(StrEnum):
+    FIRST = "first"
+    HOST_BORN = "host_born"
+    UNKNOWN = "unknown"
+
+
+class PublicRole(StrEnum):
+    ELECTED_OFFICIAL = "elected_official"
+    JOURNALIST = "journalist"
+    BUSINESS_LEADER = "business_leader"
+    ACADEMIC = "academic"
+    COMMUNITY_LEADER = "community_leader"
+    ARTIST = "artist"
+
+
+class Consent(StrEnum):
+    GRANTED = "granted"
+    REFUSED = "refused"
+    UNKNOWN = "unknown"
+
+
+class EngagementKind(StrEnum):
+    MEETING = "meeting"
+    CALL = "call"
+    VIDEO_CALL = "video_call"
+    EMAIL = "email"
+    LETTER = "letter"
+    EVENT = "event"
+    SITE_VISIT = "site_visit"
+    CEREMONY = "ceremony"
+
+
+class Sensitivity(StrEnum):
+    NORMAL = "normal"
+    CONFIDENTIAL = "confidential"
+
+
+class ProgramKind(StrEnum):
+    FINANCIAL_PRODUCT = "financial_product"
+    CULTURAL_FESTIVAL = "cultural_festival"
+    TRADE_DELEGATION = "trade_delegation"
+    EXCHANGE = "exchange"
+    PHILANTHROPY_MATCHING = "philanthropy_matching"
+    ADVOCACY_CAMPAIGN = "advocacy_campaign"
+    COMMUNITY_EVENT = "community_event"
+    KNOWLEDGE_TRANSFER = "knowledge_transfer"
+
+
+class ProgramStatus(StrEnum):
+    PLANNED = "planned"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class ParticipantRole(StrEnum):
+    PARTNER = "partner"
+    SPONSOR = "sponsor"
+    PARTICIPANT = "participant"
+    HOST = "host"
+
+
+class UserRole(StrEnum):
+    ADMIN = "admin"
+    SUPERVISOR = "supervisor"
+    OFFICER = "officer"
+    VIEWER = "viewer"
+
+
+# --- Geography -------------------------------------------------------------
+
+
+class Region(SQLModel, table=True):
+    """A first-level subdivision of a country (ISO 3166-2 code, e.g. US-TX)."""
+
+    __tablename__ = "region"
+
+    code: str = Field(primary_key=True, max_length=10)
+    name: str = Field(max_length=120)
+    country: str = Field(max_length=2, index=True)
+
+
+class Mission(SQLModel, table=True):
+    """An embassy, high commission, consulate or commission."""
+
+    __tablename__ = "mission"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=new_uid, max_length=36, unique=True)
+    code: str = Field(max_length=10, unique=True)
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=32)
+    country: str = Field(max_length=2)
+    city: str = Field(default="", max_length=120)
+    created_at: datetime = Field(default_factory=utc_now)
+    archived_at: datetime | None = None
+
+
+class Jurisdiction(SQLModel, table=True):
+    """Maps a region to the one mission that covers it."""
+
+    __tablename__ = "jurisdiction"
+
+    id: int | None = Field(default=None, primary_key=True)
+    mission_id: int = _fk("mission.id", nullable=False, ondelete="CASCADE")
+    region_code: str = Field(foreign_key="region.code", max_length=10, unique=True)
+
+
+# --- People and users ------------------------------------------------------
+
+
+class User(SQLModel, table=True):
+    """Someone who signs in to Rabta."""
+
+    __tablename__ = "user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=new_uid, max_length=36, unique=True)
+    username: str = Field(max_length=64, unique=True)
+    display_name: str = Field(max_length=200)
+    role: str = Field(max_length=16)
+    mission_id: int | None = _fk("mission.id")
+    password_hash: str | None = Field(default=None, max_length=255)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utc_now)
+
+
+class Tag(SQLModel, table=True):
+    __tablename__ = "tag"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=60, unique=True)
+
+
+class Organization(SQLModel, table=True):
+    """A diaspora organization: association, network, hometown association, ..."""
+
+    __tablename__ = "organization"
+    __table_args__ = (Index("ix_organization_status_kind", "status", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=new_uid, max_length=36, unique=True)
+    name: str = Field(max_length=200, index=True)
+    acronym: str = Field(default="", max_length=30, index=True)
+    kind: str = Field(max_length=32, index=True)
+    description: str = ""
+    founded_year: int | None = None
+    members_estimate: int | None = None
+    website: str = Field(default="", max_length=200)
+    email: str = Field(default="", max_length=254)
+    phone: str = Field(default="", max_length=20)
+    address: str = ""
+    city: str = Field(default="", max_length=120)
+    region_code: str | None = Field(default=None, foreign_key="region.code", index=True)
+    mission_id: int | None = _fk("mission.id")
+    mission_set_by_hand: bool = False
+    hometown_district: str = Field(default="", max_length=120)
+    hometown_province: str | None = Field(default=None, max_length=32)
+    status: str = Field(default=OrganizationStatus.ACTIVE, max_length=16, index=True)
+    priority: str = Field(default=Priority.NORMAL, max_length=8, index=True)
+    created_at: datetime = Field(default_factory=utc_now, index=True)
+    updated_at: datetime = Field(default_factory=utc_now)
+    archived_at: datetime | None = Field(default=None, index=True)
+
+
+class OrganizationMechanism(SQLModel, table=True):
+    """An engagement mechanism an organization focuses on (many per organization)."""
+
+    __tablename__ = "organization_mechanism"
+
+    organization_id: int = Field(
+        sa_column=Column(
+            SAInteger, ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    mechanism: str = Field(primary_key=True, max_length=32)
+
+
+class OrganizationTag(SQLModel, table=True):
+    __tablename__ = "organization_tag"
+
+    organization_id: int = Field(
+        sa_column=Column(
+            SAInteger, ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    tag_id: int = Field(
+        sa_column=Column(
+            SAInteger, ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True, index=True
+        )
+    )
+
+
+class Contact(SQLModel, table=True):
+    """A person. Deliberately no field for political opinion, party, religion or ethnicity."""
+
+    __tablename__ = "contact"
+    __table_args__ = (Index("ix_contact_family_name_given_name", "family_name", "given_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=new_uid, max_length=36, unique=True)
+    given_name: str = Field(max_length=100)
+    family_name: str = Field(default="", max_length=100)
+    name_urdu: str = Field(default="", max_length=200)
+    honorific: str = Field(default="", max_length=30)
+    profession: str = Field(default="", max_length=120)
+    generation: str = Field(default=Generation.UNKNOWN, max_length=16)
+    city: str = Field(default="", max_length=120)
+    region_code: str | None = Field(default=None, foreign_key="region.code", index=True)
+    email: str = Field(default="", max_length=254, index=True)
+    phone: str = Field(default="", max_length=20)
+    preferred_language: str = Field(default="", max_length=35)
+    consent: str = Field(default=Consent.UNKNOWN, max_length=16)
+    consent_date: dt.date | None = None
+    consent_source: str = Field(default="", max_length=200)
+    do_not_contact: bool = False
+    notes: str = ""
+    created_at: datetime = Field(default_factory=utc_now, index=True)
+    updated_at: datetime = Field(default_factory=utc_now)
+    archived_at: datetime | None = Field(default=None, index=True)
+
+
+class ContactPublicRole(SQLModel, table=True):
+    __tablename__ = "contact_public_role"
+
+    contact_id: int = Field(
+        sa_column=Column(SAInteger, ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True)
+    )
+    role: str = Field(primary_key=True, max_length=32)
+
+
+class Affiliation(SQLModel, table=True):
+    """A contact's place in an organization."""
+
+    __tablename__ = "affiliation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = _fk("contact.id", nullable=False, ondelete="CASCADE")
+    organization_id: int = _fk("organization.id", nullable=False, ondelete="CASCADE")
+    role_title: str = Field(default="", max_length=120)
+    is_primary: bool = False
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+
+
+# --- Programs ----------------------------------------------------------------
+
+
+class Program(SQLModel, table=True):
+    """An engagement program with measured results (e.g. Roshan Digital outreach)."""
+
+    __tablename__ = "program"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=new_uid, max_length=36, unique=True)
+    name: str = Field(max_length=200, index=True)
+    kind: str = Field(max_length=32, index=True)
+    mechanism: str | None = Field(default=None, max_length=32)
+    description: str = ""
+    lead_mission_id: int | None = _fk("mission.id")
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    status: str = Field(default=ProgramStatus.ACTIVE, max_length=16, index=True)
+    budget_minor: int | None = None
+    budget_currency: str = Field(default="USD", max_length=3)
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
+    archived_at: datetime | None = Field(default=None, index=True)
+
+
+class ProgramParticipant(SQLModel, table=True):
+    __tablename__ = "program_participant"
+    __table_args__ = (UniqueConstraint("program_id", "organization_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = _fk("program.id", nullable=False, ondelete="CASCADE")
+    organization_id: int = _fk("organization.id", nullable=False, ondelete="CASCADE")
+    role: str = Field(default=ParticipantRole.PARTICIPANT, max_length=16)
+
+
+class ProgramEvent(SQLModel, table=True):
+    __tablename__ = "program_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=new_uid, max_length=36, unique=True)
+    program_id: int = _fk("program.id", nullable=False, ondelete="CASCADE")
+    date: dt.date = Field(index=True)
+    title: str = Field(max_length=200)
+    venue: str = Field(default="", max_length=200)
+    city: str = Field(default="", max_length=120)
+    attendance: int | None = None
+
+
+class Indicator(SQLModel, table=True):
+    """A measured result of a program, with a target per quarter."""
+
+    __tablename__ = "indicator"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=new_uid, max_length=36, unique=True)
+    program_id: int = _fk("program.id", nullable=False, ondelete="CASCADE")
+    name: str = Field(max_length=200)
+    unit: str = Field(default="", max_length=40)
+    target_per_quarter: float | None = None
+
+
+class Measurement(SQLModel, table=True):
+    """The value of an indicator over one quarter."""
+
+    __tablename__ = "measurement"
+    __table_args__ = (UniqueConstraint("indicator_id", "period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    indicator_id: int = _fk("indicator.id", nullable=False, ondelete="CASCADE")
+    period: str = Field(max_length=12)  # quarter code, e.g. 2026Q3 or FY2026-27Q1
+    period_start: dt.date = Field(index=True)
+    period_end: dt.date
+    value: float
+    source: str = Field(default="", max_length=200)
+    recorded_at: datetime = Field(default_factory=utc_now)
+
+
+# --- Engagements -------------------------------------------------------------
+
+
+class Engagement(SQLModel, table=True):
+    """One meeting, call, letter, event, ... with organizations and people."""
+
+    __tablename__ = "engagement"
+    __table_args__ = (
+        Index("ix_engagement_mission_id_date", "mission_id", "date"),
+        Index(
+            "ix_engagement_follow_up_date_follow_up_done_at", "follow_up_date", "follow_up_done_at"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=new_uid, max_length=36, unique=True)
+    date: dt.date = Field(index=True)
+    kind: str = Field(max_length=16, index=True)
+    subject: str = Field(max_length=200)
+    summary: str = ""
+    outcome: str = ""
+    mission_id: int | None = _fk("mission.id", index=False)
+    officer_id: int | None = _fk("user.id")
+    program_id: int | None = _fk("program.id")
+    mechanism: str | None = Field(default=None, max_length=32, index=True)
+    follow_up_date: dt.date | None = None
+    follow_up_done_at: datetime | None = None
+    sensitivity: str = Field(default=Sensitivity.NORMAL, max_length=16)
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
+    archived_at: datetime | None = Field(default=None, index=True)
+
+
+class EngagementOrganization(SQLModel, table=True):
+    __tablename__ = "engagement_organization"
+
+    engagement_id: int = Field(
+        sa_column=Column(
+            SAInteger, ForeignKey("engagement.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    organization_id: int = Field(
+        sa_column=Column(
+            SAInteger,
+            ForeignKey("organization.id", ondelete="CASCADE"),
+            primary_key=True,
+            index=True,
+        )
+    )
+
+
+class EngagementContact(SQLModel, table=True):
+    __tablename__ = "engagement_contact"
+
+    engagement_id: int = Field(
+        sa_column=Column(
+            SAInteger, ForeignKey("engagement.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    contact_id: int = Field(
+        sa_column=Column(
+            SAInteger, ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True, index=True
+        )
+    )
+
+
+# --- Bookkeeping -------------------------------------------------------------
+
+
+class AuditEntry(SQLModel, table=True):
+    """One change: who, when, what, and the changed fields as JSON {field: [old, new]}."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_entry_entity_type_entity_id", "entity_type", "entity_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utc_now, index=True)
+    user_id: int | None = _fk("user.id", index=False)
+    username: str = Field(max_length=64)
+    action: str = Field(max_length=32)
+    entity_type: str = Field(max_length=32)
+    entity_id: int | None = None
+    entity_uid: str | None = Field(default=None, max_length=36)
+    changes: str = "{}"
+
+
+class Setting(SQLModel, table=True):
+    """A per-installation setting, the same for every officer."""
+
+    __tablename__ = "setting"
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = ""
+
+
+class ReportText(SQLModel, table=True):
+    """The words a quarterly report carries for one period and scope: the head of
+    chancery's narrative and the signature block's names and dates."""
+
+    __tablename__ = "report_text"
+    __table_args__ = (UniqueConstraint("period", "scope"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    period: str = Field(max_length=12)  # quarter code, e.g. 2026Q3 or FY2026-27Q1
+    scope: str = Field(max_length=10)  # a mission code, or ALL
+    narrative: str = ""
+    prepared_by: str = Field(default="", max_length=200)
+    prepared_on: dt.date | None = None
+    reviewed_by: str = Field(default="", max_length=200)
+    reviewed_on: dt.date | None = None
+    approved_by: str = Field(default="", max_length=200)
+    approved_on: dt.date | None = None
+    updated_at: datetime = Field(default_factory=utc_now)

@@ -1,0 +1,249 @@
+"""Engagements: the log of meetings, calls, letters and events, and their follow-ups."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from db.errors import ValidationError
+from db.models import (
+    Contact,
+    Engagement,
+    EngagementContact,
+    EngagementKind,
+    EngagementOrganization,
+    Mechanism,
+    Mission,
+    Organization,
+    Program,
+    Sensitivity,
+    User,
+    utc_now,
+)
+from db.store.actor import Actor
+from db.store.audit import record_audit
+from db.store.records import apply_changes, get_record, set_archived
+from db.store.validation import FieldChecker
+
+SCALAR_FIELDS = (
+    "date",
+    "kind",
+    "subject",
+    "summary",
+    "outcome",
+    "mission_id",
+    "officer_id",
+    "program_id",
+    "mechanism",
+    "follow_up_date",
+    "sensitivity",
+)
+FIELDS = (*SCALAR_FIELDS, "organization_ids", "contact_ids")
+EARLIEST_DATE = date(1990, 1, 1)
+# Reaching out to someone who asked not to be contacted is refused; meeting them at an
+# event they attend is not.
+OUTREACH_KINDS = {
+    EngagementKind.CALL,
+    EngagementKind.VIDEO_CALL,
+    EngagementKind.EMAIL,
+    EngagementKind.LETTER,
+}
+
+
+def _ids(check: FieldChecker, s: Session, field: str, model: type, what: str) -> None:
+    raw = check.values.get(field)
+    if field not in check.values:
+        return
+    try:
+        ids = sorted({int(v) for v in raw or ()})
+    except (TypeError, ValueError):
+        check.fail(field, f"The {what} list holds something that is not an id.")
+        return
+    if ids:
+        found = set(s.exec(select(model.id).where(col(model.id).in_(ids))).all())
+        missing = [i for i in ids if i not in found]
+        if missing:
+            check.fail(field, f"No {what} has the id {missing[0]}.")
+            return
+    check.clean[field] = ids
+
+
+def _check(
+    s: Session, values: Mapping[str, Any], *, partial: bool, current: Engagement | None = None
+) -> dict[str, Any]:
+    check = FieldChecker(values, FIELDS, partial=partial)
+    check.day(
+        "date", earliest=EARLIEST_DATE, latest=date.today() + timedelta(days=366), required=True
+    )
+    check.choice("kind", EngagementKind, required=True)
+    check.text("subject", required=True, max_length=200)
+    check.text("summary")
+    check.text("outcome")
+    check.reference(s, "mission_id", Mission, what="Mission")
+    check.reference(s, "officer_id", User, what="Officer")
+    check.reference(s, "program_id", Program, what="Program")
+    check.choice("mechanism", Mechanism)
+    check.day(
+        "follow_up_date", earliest=EARLIEST_DATE, latest=date.today() + timedelta(days=3 * 366)
+    )
+    check.choice("sensitivity", Sensitivity)
+    _ids(check, s, "organization_ids", Organization, "organization")
+    _ids(check, s, "contact_ids", Contact, "contact")
+
+    on = check.clean.get("date", current.date if current else None)
+    follow_up = check.clean.get("follow_up_date", current.follow_up_date if current else None)
+    if on and follow_up and follow_up < on:
+        check.fail("follow_up_date", "The follow-up cannot be before the engagement itself.")
+    if not partial and not (check.clean.get("organization_ids") or check.clean.get("contact_ids")):
+        check.fail("organization_ids", "Name at least one organization or contact.")
+    if check.clean.get("sensitivity") is None and "sensitivity" in check.clean:
+        check.clean["sensitivity"] = Sensitivity.NORMAL
+    kind = check.clean.get("kind", current.kind if current else None)
+    if kind in OUTREACH_KINDS and check.clean.get("contact_ids"):
+        refusing = s.exec(
+            select(Contact).where(
+                col(Contact.id).in_(check.clean["contact_ids"]),
+                col(Contact.do_not_contact).is_(True),
+            )
+        ).first()
+        if refusing is not None:
+            check.fail(
+                "contact_ids",
+                f"{refusing.given_name} {refusing.family_name} asked not to be contacted; "
+                "a call, email or letter to them cannot be logged.",
+            )
+    return check.done()
+
+
+def log_engagement(s: Session, actor: Actor, values: Mapping[str, Any]) -> int:
+    """Record an engagement; return its id.
+
+    The mission defaults to the actor's, then to the first organization's; the officer
+    defaults to the actor.
+    """
+    actor.require_write()
+    clean = _check(s, values, partial=False)
+    org_ids = clean.pop("organization_ids", [])
+    contact_ids = clean.pop("contact_ids", [])
+    if clean.get("mission_id") is None:
+        clean["mission_id"] = actor.mission_id or _first_org_mission(s, org_ids)
+    if clean.get("mission_id") is None:
+        raise ValidationError({"mission_id": "Choose the mission this engagement belongs to."})
+    if clean.get("officer_id") is None:
+        clean["officer_id"] = actor.id
+    engagement = Engagement(**clean)
+    s.add(engagement)
+    s.flush()
+    _set_links(s, engagement.id, org_ids, contact_ids)
+    changes = {k: (None, v) for k, v in clean.items() if v not in (None, "")}
+    changes["organization_ids"] = (None, org_ids)
+    changes["contact_ids"] = (None, contact_ids)
+    record_audit(s, actor, "create", "engagement", engagement.id, changes, engagement.uid)
+    return engagement.id
+
+
+def update_engagement(
+    s: Session, actor: Actor, engagement_id: int, values: Mapping[str, Any]
+) -> None:
+    """Change the given fields or links of an engagement."""
+    actor.require_write()
+    engagement = get_record(s, Engagement, engagement_id, "engagement")
+    clean = _check(s, values, partial=True, current=engagement)
+    org_ids = clean.pop("organization_ids", None)
+    contact_ids = clean.pop("contact_ids", None)
+    old_orgs, old_contacts = linked_ids(s, engagement.id)
+    new_orgs = old_orgs if org_ids is None else org_ids
+    new_contacts = old_contacts if contact_ids is None else contact_ids
+    if not new_orgs and not new_contacts:
+        raise ValidationError({"organization_ids": "Name at least one organization or contact."})
+    if "mission_id" in clean and clean["mission_id"] is None:
+        raise ValidationError({"mission_id": "Choose the mission this engagement belongs to."})
+    changes = apply_changes(engagement, clean)
+    if (new_orgs, new_contacts) != (old_orgs, old_contacts):
+        _set_links(s, engagement.id, new_orgs, new_contacts)
+        if new_orgs != old_orgs:
+            changes["organization_ids"] = (old_orgs, new_orgs)
+        if new_contacts != old_contacts:
+            changes["contact_ids"] = (old_contacts, new_contacts)
+    if changes:
+        s.add(engagement)
+        record_audit(s, actor, "update", "engagement", engagement.id, changes, engagement.uid)
+
+
+def complete_follow_up(s: Session, actor: Actor, engagement_id: int) -> bool:
+    """Mark an engagement's follow-up done; False if it had none or was done already."""
+    return _set_follow_up_done(s, actor, engagement_id, done=True)
+
+
+def reopen_follow_up(s: Session, actor: Actor, engagement_id: int) -> bool:
+    """Undo marking a follow-up done; False if it was not done."""
+    return _set_follow_up_done(s, actor, engagement_id, done=False)
+
+
+def archive_engagement(s: Session, actor: Actor, engagement_id: int) -> bool:
+    """Hide an engagement logged by mistake; False if archived already."""
+    return set_archived(s, actor, Engagement, "engagement", engagement_id, True)
+
+
+def restore_engagement(s: Session, actor: Actor, engagement_id: int) -> bool:
+    """Bring an archived engagement back; False if it was not archived."""
+    return set_archived(s, actor, Engagement, "engagement", engagement_id, False)
+
+
+def linked_ids(s: Session, engagement_id: int) -> tuple[list[int], list[int]]:
+    """The sorted organization ids and contact ids of an engagement."""
+    orgs = s.exec(
+        select(EngagementOrganization.organization_id).where(
+            EngagementOrganization.engagement_id == engagement_id
+        )
+    ).all()
+    contacts = s.exec(
+        select(EngagementContact.contact_id).where(EngagementContact.engagement_id == engagement_id)
+    ).all()
+    return sorted(orgs), sorted(contacts)
+
+
+def _set_follow_up_done(s: Session, actor: Actor, engagement_id: int, *, done: bool) -> bool:
+    actor.require_write()
+    engagement = get_record(s, Engagement, engagement_id, "engagement")
+    if engagement.follow_up_date is None:
+        raise ValidationError({"follow_up_date": "This engagement has no follow-up to complete."})
+    if (engagement.follow_up_done_at is not None) == done:
+        return False
+    old = engagement.follow_up_done_at
+    engagement.follow_up_done_at = utc_now() if done else None
+    engagement.updated_at = utc_now()
+    s.add(engagement)
+    record_audit(
+        s,
+        actor,
+        "complete_follow_up" if done else "reopen_follow_up",
+        "engagement",
+        engagement.id,
+        {"follow_up_done_at": (old, engagement.follow_up_done_at)},
+        engagement.uid,
+    )
+    return True
+
+
+def _first_org_mission(s: Session, org_ids: list[int]) -> int | None:
+    for org_id in org_ids:
+        org = s.get(Organization, org_id)
+        if org is not None and org.mission_id is not None:
+            return org.mission_id
+    return None
+
+
+def _set_links(s: Session, engagement_id: int, org_ids: list[int], contact_ids: list[int]) -> None:
+    s.exec(
+        delete(EngagementOrganization).where(EngagementOrganization.engagement_id == engagement_id)
+    )
+    s.exec(delete(EngagementContact).where(EngagementContact.engagement_id == engagement_id))
+    for org_id in org_ids:
+        s.add(EngagementOrganization(engagement_id=engagement_id, organization_id=org_id))
+    for contact_id in contact_ids:
+        s.add(EngagementContact(engagement_id=engagement_id, contact_id=contact_id))

@@ -1,0 +1,204 @@
+"""Organizations: create, update, archive, restore, with their mechanisms and tags."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, select
+
+from db.models import (
+    Mechanism,
+    Mission,
+    Organization,
+    OrganizationKind,
+    OrganizationMechanism,
+    OrganizationStatus,
+    OrganizationTag,
+    Priority,
+    Province,
+    Tag,
+)
+from db.store.actor import Actor
+from db.store.audit import record_audit
+from db.store.missions import mission_for_region
+from db.store.records import apply_changes, get_record, set_archived
+from db.store.settings import get_setting
+from db.store.validation import FieldChecker
+
+SCALAR_FIELDS = (
+    "name",
+    "acronym",
+    "kind",
+    "description",
+    "founded_year",
+    "members_estimate",
+    "website",
+    "email",
+    "phone",
+    "address",
+    "city",
+    "region_code",
+    "mission_id",
+    "hometown_district",
+    "hometown_province",
+    "status",
+    "priority",
+)
+FIELDS = (*SCALAR_FIELDS, "mechanisms", "tags")
+
+
+def _check(
+    s: Session, values: Mapping[str, Any], *, partial: bool, current: Organization | None = None
+) -> dict[str, Any]:
+    check = FieldChecker(values, FIELDS, partial=partial)
+    check.text("name", required=True, max_length=200)
+    check.text("acronym", max_length=30)
+    check.choice("kind", OrganizationKind, required=True)
+    check.text("description")
+    check.integer("founded_year", minimum=1800, maximum=date.today().year)
+    check.integer("members_estimate", minimum=0, maximum=10_000_000)
+    check.text("website", max_length=200)
+    check.email("email")
+    check.phone("phone", get_setting(s, "host_country"))
+    check.text("address")
+    check.text("city", max_length=120)
+    check.region(s)
+    check.reference(s, "mission_id", Mission, what="Mission")
+    check.text("hometown_district", max_length=120)
+    check.choice("hometown_province", Province)
+    check.choice("status", OrganizationStatus)
+    check.choice("priority", Priority)
+    check.choices("mechanisms", Mechanism)
+    if "tags" in values:
+        tags = sorted({str(t).strip() for t in values["tags"] or () if str(t).strip()})
+        too_long = [t for t in tags if len(t) > 60]
+        if too_long:
+            check.fail("tags", f"The tag {too_long[0]!r} is longer than 60 characters.")
+        check.clean["tags"] = tags
+    name = check.clean.get("name")
+    if name:
+        same = s.exec(
+            select(Organization.id).where(
+                func.lower(Organization.name) == name.lower(),
+                Organization.archived_at.is_(None),
+            )
+        ).first()
+        if same is not None and (current is None or same != current.id):
+            check.fail("name", f"An organization named {name} is already in the registry.")
+    kind = check.clean.get("kind", current.kind if current else None)
+    district = check.clean.get("hometown_district", current.hometown_district if current else "")
+    province = check.clean.get("hometown_province", current.hometown_province if current else None)
+    if kind == OrganizationKind.HOMETOWN:
+        if not district:
+            check.fail("hometown_district", "A hometown association needs its home district.")
+        if not province:
+            check.fail("hometown_province", "A hometown association needs its home province.")
+    return check.done()
+
+
+def create_organization(s: Session, actor: Actor, values: Mapping[str, Any]) -> int:
+    """Add an organization; its mission follows its region unless `mission_id` is given."""
+    actor.require_write()
+    clean = _check(s, values, partial=False)
+    mechanisms = clean.pop("mechanisms", [])
+    tags = clean.pop("tags", [])
+    by_hand = clean.get("mission_id") is not None
+    if not by_hand:
+        clean["mission_id"] = mission_for_region(s, clean.get("region_code"))
+    org = Organization(**clean, mission_set_by_hand=by_hand)
+    s.add(org)
+    s.flush()
+    _set_mechanisms(s, org.id, mechanisms)
+    _set_tags(s, org.id, tags)
+    changes = {k: (None, v) for k, v in clean.items() if v not in (None, "")}
+    if mechanisms:
+        changes["mechanisms"] = (None, mechanisms)
+    if tags:
+        changes["tags"] = (None, tags)
+    record_audit(s, actor, "create", "organization", org.id, changes, org.uid)
+    return org.id
+
+
+def update_organization(s: Session, actor: Actor, org_id: int, values: Mapping[str, Any]) -> None:
+    """Change the given fields of an organization.
+
+    Giving `mission_id` sets the mission by hand; giving it as None hands the choice
+    back to the jurisdiction table. A changed region moves an organization whose
+    mission was not set by hand.
+    """
+    actor.require_write()
+    org = get_record(s, Organization, org_id, "organization")
+    clean = _check(s, values, partial=True, current=org)
+    mechanisms = clean.pop("mechanisms", None)
+    tags = clean.pop("tags", None)
+    if "mission_id" in clean:
+        org.mission_set_by_hand = clean["mission_id"] is not None
+    if not org.mission_set_by_hand:
+        clean["mission_id"] = mission_for_region(s, clean.get("region_code", org.region_code))
+    changes = apply_changes(org, clean)
+    if mechanisms is not None:
+        old = mechanisms_of(s, org.id)
+        if old != mechanisms:
+            _set_mechanisms(s, org.id, mechanisms)
+            changes["mechanisms"] = (old, mechanisms)
+    if tags is not None:
+        old = tags_of(s, org.id)
+        if old != tags:
+            _set_tags(s, org.id, tags)
+            changes["tags"] = (old, tags)
+    if changes:
+        s.add(org)
+        record_audit(s, actor, "update", "organization", org.id, changes, org.uid)
+
+
+def archive_organization(s: Session, actor: Actor, org_id: int) -> bool:
+    """Hide an organization from lists without losing it; False if it was archived already."""
+    return set_archived(s, actor, Organization, "organization", org_id, True)
+
+
+def restore_organization(s: Session, actor: Actor, org_id: int) -> bool:
+    """Bring an archived organization back; False if it was not archived."""
+    return set_archived(s, actor, Organization, "organization", org_id, False)
+
+
+def mechanisms_of(s: Session, org_id: int) -> list[str]:
+    """The focus mechanisms of an organization, sorted."""
+    return sorted(
+        s.exec(
+            select(OrganizationMechanism.mechanism).where(
+                OrganizationMechanism.organization_id == org_id
+            )
+        ).all()
+    )
+
+
+def tags_of(s: Session, org_id: int) -> list[str]:
+    """The tag names of an organization, sorted."""
+    return sorted(
+        s.exec(
+            select(Tag.name)
+            .join(OrganizationTag, OrganizationTag.tag_id == Tag.id)
+            .where(OrganizationTag.organization_id == org_id)
+        ).all()
+    )
+
+
+def _set_mechanisms(s: Session, org_id: int, mechanisms: Iterable[str]) -> None:
+    s.exec(delete(OrganizationMechanism).where(OrganizationMechanism.organization_id == org_id))
+    for mechanism in mechanisms:
+        s.add(OrganizationMechanism(organization_id=org_id, mechanism=mechanism))
+
+
+def _set_tags(s: Session, org_id: int, names: Iterable[str]) -> None:
+    s.exec(delete(OrganizationTag).where(OrganizationTag.organization_id == org_id))
+    for name in names:
+        tag = s.exec(select(Tag).where(func.lower(Tag.name) == name.lower())).first()
+        if tag is None:
+            tag = Tag(name=name)
+            s.add(tag)
+            s.flush()
+        s.add(OrganizationTag(organization_id=org_id, tag_id=tag.id))
+    s.flush()

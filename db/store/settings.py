@@ -1,0 +1,61 @@
+"""Per-installation settings, the same for every officer (installation name, marking, ...)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from db.errors import ValidationError
+from db.models import Setting
+from db.store.actor import Actor
+from db.store.audit import record_audit
+
+DEFAULTS: dict[str, str] = {
+    "installation_name": "Rabta",
+    "host_country": "US",
+    "fiscal_year_start_month": "7",
+    "period_style": "fiscal",
+    "report_marking": "OFFICIAL — SENSITIVE",
+}
+
+
+def get_setting(s: Session, key: str) -> str:
+    """The stored value of a setting, or its default."""
+    if key not in DEFAULTS:
+        raise KeyError(key)
+    row = s.get(Setting, key)
+    return row.value if row is not None else DEFAULTS[key]
+
+
+def all_settings(s: Session) -> dict[str, str]:
+    """Every setting with its current value."""
+    stored = {row.key: row.value for row in s.exec(select(Setting))}
+    return {key: stored.get(key, default) for key, default in DEFAULTS.items()}
+
+
+def set_setting(s: Session, actor: Actor, key: str, value: str) -> None:
+    """Change one setting, refusing unknown keys and values of the wrong shape."""
+    actor.require_write()
+    if key not in DEFAULTS:
+        raise ValidationError({key: f"{key} is not a setting Rabta knows."})
+    value = str(value).strip()
+    _check(key, value)
+    row = s.get(Setting, key)
+    old = row.value if row is not None else DEFAULTS[key]
+    if old == value and row is not None:
+        return
+    if row is None:
+        row = Setting(key=key, value=value)
+    row.value = value
+    s.add(row)
+    record_audit(s, actor, "update", "setting", None, {key: (old, value)})
+
+
+def _check(key: str, value: str) -> None:
+    if key == "fiscal_year_start_month" and value not in {str(n) for n in range(1, 13)}:
+        raise ValidationError({key: "The fiscal year starts in a month from 1 to 12."})
+    if key == "period_style" and value not in ("fiscal", "calendar"):
+        raise ValidationError({key: "Quarters are either fiscal or calendar."})
+    if key == "host_country" and not (len(value) == 2 and value.isalpha()):
+        raise ValidationError({key: "The host country is a two-letter ISO code, e.g. US."})
+    if key == "installation_name" and not value:
+        raise ValidationError({key: "The installation needs a name."})

@@ -1,0 +1,34 @@
+"""One Session per unit of work: commit on success, roll back on any error."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session
+
+from db.errors import explain_database_error
+
+
+@contextmanager
+def session(engine: Engine) -> Iterator[Session]:
+    """Yield a Session whose work is committed as one transaction when the block ends.
+
+    Any exception rolls everything back; environment failures (locked, read-only,
+    disk full) are re-raised as DatabaseUnavailable with a sentence for the user.
+    """
+    with Session(engine, expire_on_commit=False) as s:
+        try:
+            yield s
+            s.commit()
+        except DBAPIError as error:
+            s.rollback()
+            explained = explain_database_error(error, str(engine.url.database or engine.url))
+            if explained is None:
+                raise
+            raise explained from error
+        except BaseException:
+            s.rollback()
+            raise
