@@ -47,15 +47,35 @@ def engine(db_path) -> Iterator[Engine]:
 def geography(engine) -> dict[str, int]:
     """Two missions covering three states, as a small installation would set up."""
     with store.session(engine) as s:
-        for code, name in (("US-TX", "Texas"), ("US-OK", "Oklahoma"), ("US-NY", "New York"),
-                           ("US-NJ", "New Jersey")):
+        for code, name in (
+            ("US-TX", "Texas"),
+            ("US-OK", "Oklahoma"),
+            ("US-NY", "New York"),
+            ("US-NJ", "New Jersey"),
+        ):
             add_region(s, SYSTEM_ACTOR, code, name, "US")
-        houston = create_mission(s, SYSTEM_ACTOR, {
-            "code": "HOU", "name": "Consulate General of Pakistan, Houston",
-            "kind": "consulate_general", "country": "US", "city": "Houston"})
-        new_york = create_mission(s, SYSTEM_ACTOR, {
-            "code": "NYC", "name": "Consulate General of Pakistan, New York",
-            "kind": "consulate_general", "country": "US", "city": "New York"})
+        houston = create_mission(
+            s,
+            SYSTEM_ACTOR,
+            {
+                "code": "HOU",
+                "name": "Consulate General of Pakistan, Houston",
+                "kind": "consulate_general",
+                "country": "US",
+                "city": "Houston",
+            },
+        )
+        new_york = create_mission(
+            s,
+            SYSTEM_ACTOR,
+            {
+                "code": "NYC",
+                "name": "Consulate General of Pakistan, New York",
+                "kind": "consulate_general",
+                "country": "US",
+                "city": "New York",
+            },
+        )
         set_jurisdiction(s, SYSTEM_ACTOR, houston, ["US-TX", "US-OK"])
         set_jurisdiction(s, SYSTEM_ACTOR, new_york, ["US-NY"])
     return {"HOU": houston, "NYC": new_york}
@@ -63,11 +83,23 @@ def geography(engine) -> dict[str, int]:
 
 def _actor(engine: Engine, username: str, role: str, mission_id: int | None) -> Actor:
     with store.session(engine) as s:
-        user_id = create_user(s, SYSTEM_ACTOR, {
-            "username": username, "display_name": username.title(), "role": role,
-            "mission_id": mission_id})
-    return Actor(id=user_id, username=username, role=role, mission_id=mission_id,
-                 display_name=username.title())
+        user_id = create_user(
+            s,
+            SYSTEM_ACTOR,
+            {
+                "username": username,
+                "display_name": username.title(),
+                "role": role,
+                "mission_id": mission_id,
+            },
+        )
+    return Actor(
+        id=user_id,
+        username=username,
+        role=role,
+        mission_id=mission_id,
+        display_name=username.title(),
+    )
 
 
 @pytest.fixture

@@ -44,7 +44,7 @@ SCALAR_FIELDS = (
     "do_not_contact",
     "notes",
 )
-FIELDS = (*SCALAR_FIELDS, "public_roles", "affiliations")
+FIELDS = (*SCALAR_FIELDS, "created_at", "public_roles", "affiliations")
 AFFILIATION_FIELDS = ("organization_id", "role_title", "is_primary", "start_date", "end_date")
 
 
@@ -76,6 +76,7 @@ def _check(
     check.flag("do_not_contact")
     check.text("notes")
     check.choices("public_roles", PublicRole)
+    check.moment("created_at")
     email = check.clean.get("email")
     if email:
         same = s.exec(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete
@@ -174,9 +174,11 @@ def update_engagement(
         record_audit(s, actor, "update", "engagement", engagement.id, changes, engagement.uid)
 
 
-def complete_follow_up(s: Session, actor: Actor, engagement_id: int) -> bool:
-    """Mark an engagement's follow-up done; False if it had none or was done already."""
-    return _set_follow_up_done(s, actor, engagement_id, done=True)
+def complete_follow_up(
+    s: Session, actor: Actor, engagement_id: int, done_at: datetime | None = None
+) -> bool:
+    """Mark an engagement's follow-up done (now, or at `done_at`); False if done already."""
+    return _set_follow_up_done(s, actor, engagement_id, done=True, done_at=done_at)
 
 
 def reopen_follow_up(s: Session, actor: Actor, engagement_id: int) -> bool:
@@ -207,7 +209,9 @@ def linked_ids(s: Session, engagement_id: int) -> tuple[list[int], list[int]]:
     return sorted(orgs), sorted(contacts)
 
 
-def _set_follow_up_done(s: Session, actor: Actor, engagement_id: int, *, done: bool) -> bool:
+def _set_follow_up_done(
+    s: Session, actor: Actor, engagement_id: int, *, done: bool, done_at: datetime | None = None
+) -> bool:
     actor.require_write()
     engagement = get_record(s, Engagement, engagement_id, "engagement")
     if engagement.follow_up_date is None:
@@ -215,7 +219,9 @@ def _set_follow_up_done(s: Session, actor: Actor, engagement_id: int, *, done: b
     if (engagement.follow_up_done_at is not None) == done:
         return False
     old = engagement.follow_up_done_at
-    engagement.follow_up_done_at = utc_now() if done else None
+    if done_at is not None and done_at > utc_now():
+        raise ValidationError({"follow_up_done_at": "A follow-up cannot be done in the future."})
+    engagement.follow_up_done_at = (done_at or utc_now()) if done else None
     engagement.updated_at = utc_now()
     s.add(engagement)
     record_audit(

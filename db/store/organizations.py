@@ -47,7 +47,7 @@ SCALAR_FIELDS = (
     "status",
     "priority",
 )
-FIELDS = (*SCALAR_FIELDS, "mechanisms", "tags")
+FIELDS = (*SCALAR_FIELDS, "created_at", "mechanisms", "tags")
 
 
 def _check(
@@ -72,6 +72,7 @@ def _check(
     check.choice("status", OrganizationStatus)
     check.choice("priority", Priority)
     check.choices("mechanisms", Mechanism)
+    check.moment("created_at")
     if "tags" in values:
         tags = sorted({str(t).strip() for t in values["tags"] or () if str(t).strip()})
         too_long = [t for t in tags if len(t) > 60]

@@ -8,7 +8,7 @@ all of them at once, so a form can show every problem beside its field.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -246,6 +246,30 @@ class FieldChecker:
             self.fail(field, f"{_human(field)} cannot be after {latest.isoformat()}.")
         else:
             self.clean[field] = value
+
+    def moment(self, field: str) -> None:
+        """A past point in time (an aware datetime, or a date meaning its start in UTC).
+
+        Used when records arrive from elsewhere (imports, demo data) with their own history.
+        """
+        raw = self._take(field)
+        if raw is _MISSING or raw in (None, ""):
+            return
+        if isinstance(raw, datetime):
+            value = raw if raw.tzinfo else raw.replace(tzinfo=UTC)
+        elif isinstance(raw, date):
+            value = datetime(raw.year, raw.month, raw.day, tzinfo=UTC)
+        else:
+            try:
+                value = datetime.fromisoformat(str(raw).strip())
+            except ValueError:
+                self.fail(field, f"{raw!r} is not a date and time.")
+                return
+            value = value if value.tzinfo else value.replace(tzinfo=UTC)
+        if value > datetime.now(UTC):
+            self.fail(field, f"{_human(field)} cannot be in the future.")
+            return
+        self.clean[field] = value
 
     def region(self, s: Session, field: str = "region_code") -> None:
         """A region code known to the regions table (e.g. US-TX), or nothing."""

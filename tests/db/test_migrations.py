@@ -46,7 +46,9 @@ def test_a_database_behind_head_is_backed_up_then_upgraded(db_path):
     _downgrade_one(db_path)
     with sqlite3.connect(db_path) as raw:
         raw.execute("INSERT INTO region (code, name, country) VALUES ('US-TX', 'Texas', 'US')")
-    previous = sqlite3.connect(db_path).execute("SELECT version_num FROM alembic_version").fetchone()
+    previous = (
+        sqlite3.connect(db_path).execute("SELECT version_num FROM alembic_version").fetchone()
+    )
 
     opened = open_database(str(db_path))
     opened.engine.dispose()

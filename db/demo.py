@@ -1,0 +1,331 @@
+"""Load the demo dataset in resources/demo into an empty database.
+
+Every record goes through db.store, so the demo obeys the same rules as a user.
+Dates in the files are relative ("days ago", "quarters ago") to the day of
+loading, so the current and the last quarter always have data.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import Engine, func
+from sqlmodel import Session, select
+
+from db import store
+from db.errors import RabtaError
+from db.models import Contact, Engagement, Mission, Organization, Program, User
+from db.periods import quarter_containing
+from db.store import contacts, engagements, missions, organizations, programs, settings, users
+from db.store.actor import SYSTEM_ACTOR, Actor
+
+DEMO_DIR = Path(__file__).resolve().parent.parent / "resources" / "demo"
+
+
+class DatabaseNotEmpty(RabtaError):
+    """The demo data is only loaded into a database without records."""
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """How many records of each kind the demo load created."""
+
+    missions: int
+    organizations: int
+    contacts: int
+    engagements: int
+    programs: int
+
+
+def _rows(name: str) -> Iterator[dict[str, str]]:
+    with (DEMO_DIR / name).open(encoding="utf-8", newline="") as handle:
+        yield from csv.DictReader(handle)
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+def _optional_int(text: str) -> int | None:
+    return int(text) if text.strip() else None
+
+
+def existing_record_count(s: Session) -> int:
+    """How many records of the registry the database already holds."""
+    total = 0
+    for model in (Mission, Organization, Contact, Engagement, Program):
+        total += s.exec(select(func.count()).select_from(model)).one()
+    return total
+
+
+def load_demo(
+    engine: Engine, today: date | None = None, progress: Callable[[str], None] | None = None
+) -> DemoSummary:
+    """Fill an empty database with the demo dataset, dated relative to `today`.
+
+    Raises DatabaseNotEmpty when the database already holds registry records; the
+    whole load is one transaction, so a failure leaves the database as it was.
+    """
+    today = today or date.today()
+    report = progress or (lambda _message: None)
+    with store.session(engine) as s:
+        if existing_record_count(s):
+            raise DatabaseNotEmpty(
+                "This database already has records; the demo data is only loaded into a new, "
+                "empty database (use --db with a new file name)."
+            )
+        report("Regions and missions")
+        for row in _rows("settings.csv"):
+            settings.set_setting(s, SYSTEM_ACTOR, row["key"], row["value"])
+        for row in _rows("regions.csv"):
+            missions.add_region(s, SYSTEM_ACTOR, row["code"], row["name"], row["country"])
+        mission_ids: dict[str, int] = {}
+        for row in _rows("missions.csv"):
+            regions = _split(row.pop("regions"))
+            mission_ids[row["code"]] = missions.create_mission(s, SYSTEM_ACTOR, row)
+            missions.set_jurisdiction(s, SYSTEM_ACTOR, mission_ids[row["code"]], regions)
+        actors: dict[str, Actor] = {}
+        for row in _rows("users.csv"):
+            user_id = users.create_user(
+                s,
+                SYSTEM_ACTOR,
+                {
+                    "username": row["username"],
+                    "display_name": row["display_name"],
+                    "role": row["role"],
+                    "mission_id": mission_ids.get(row["mission"]),
+                },
+            )
+            actors[row["username"]] = users.actor_of(s.get(User, user_id))
+        registrar = actors["commission.admin"]
+
+        report("Organizations")
+        org_ids = _load_organizations(s, registrar, today)
+        report("Contacts")
+        contact_ids = _load_contacts(s, registrar, today, org_ids)
+        report("Programs")
+        program_ids = _load_programs(s, registrar, today, org_ids, mission_ids)
+        report("Engagements")
+        engagement_count = _load_engagements(
+            s, actors, today, org_ids, contact_ids, mission_ids, program_ids
+        )
+        return DemoSummary(
+            len(mission_ids), len(org_ids), len(contact_ids), engagement_count, len(program_ids)
+        )
+
+
+def _moment(today: date, days_ago: str) -> datetime:
+    day = today - timedelta(days=int(days_ago))
+    return min(datetime(day.year, day.month, day.day, 9, 30, tzinfo=UTC), datetime.now(UTC))
+
+
+def _load_organizations(s: Session, actor: Actor, today: date) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for row in _rows("organizations.csv"):
+        ids[row["acronym"]] = organizations.create_organization(
+            s,
+            actor,
+            {
+                "name": row["name"],
+                "acronym": row["acronym"],
+                "kind": row["kind"],
+                "city": row["city"],
+                "region_code": row["region"],
+                "status": row["status"],
+                "priority": row["priority"],
+                "founded_year": _optional_int(row["founded_year"]),
+                "members_estimate": _optional_int(row["members_estimate"]),
+                "website": row["website"],
+                "email": row["email"],
+                "phone": row["phone"],
+                "hometown_district": row["hometown_district"],
+                "hometown_province": row["hometown_province"] or None,
+                "mechanisms": _split(row["mechanisms"]),
+                "tags": _split(row["tags"]),
+                "description": row["description"],
+                "created_at": _moment(today, row["registered_days_ago"]),
+            },
+        )
+    return ids
+
+
+def _load_contacts(
+    s: Session, actor: Actor, today: date, org_ids: dict[str, int]
+) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for row in _rows("contacts.csv"):
+        consent_days = row["consent_days_ago"]
+        start = today - timedelta(days=int(row["affiliation_days_ago"]))
+        ids[row["email"]] = contacts.create_contact(
+            s,
+            actor,
+            {
+                "given_name": row["given_name"],
+                "family_name": row["family_name"],
+                "name_urdu": row["name_urdu"],
+                "honorific": row["honorific"],
+                "profession": row["profession"],
+                "generation": row["generation"],
+                "city": row["city"],
+                "region_code": row["region"],
+                "email": row["email"],
+                "phone": row["phone"],
+                "preferred_language": row["preferred_language"],
+                "consent": row["consent"],
+                "consent_date": today - timedelta(days=int(consent_days)) if consent_days else None,
+                "consent_source": row["consent_source"],
+                "do_not_contact": row["do_not_contact"] == "1",
+                "public_roles": _split(row["public_roles"]),
+                "notes": row["notes"],
+                "created_at": _moment(today, row["registered_days_ago"]),
+                "affiliations": [
+                    {
+                        "organization_id": org_ids[row["organization"]],
+                        "role_title": row["role_title"],
+                        "is_primary": row["is_primary"] == "1",
+                        "start_date": start,
+                    }
+                ],
+            },
+        )
+    return ids
+
+
+def _last_annual(today: date, month_day: str, years_ago: int) -> date:
+    month, day = (int(part) for part in month_day.split("-"))
+    latest = date(today.year, month, day)
+    if latest > today:
+        latest = date(today.year - 1, month, day)
+    return date(latest.year - years_ago, month, day)
+
+
+def _event_day(today: date, event: dict) -> date:
+    if "annual" in event:
+        return _last_annual(today, event["annual"], event["years_ago"])
+    return today - timedelta(days=event["days_ago"])
+
+
+def _measurement_period(today: date, entry: dict) -> str:
+    if "annual" in entry:
+        return quarter_containing(_last_annual(today, entry["annual"], entry["years_ago"])).code
+    if "days_ago" in entry:
+        return quarter_containing(today - timedelta(days=entry["days_ago"])).code
+    quarter = quarter_containing(today)
+    for _ in range(entry["quarters_ago"]):
+        quarter = quarter.previous()
+    return quarter.code
+
+
+def _load_programs(
+    s: Session, actor: Actor, today: date, org_ids: dict[str, int], mission_ids: dict[str, int]
+) -> dict[str, int]:
+    with (DEMO_DIR / "programs.json").open(encoding="utf-8") as handle:
+        data = json.load(handle)
+    ids: dict[str, int] = {}
+    for item in data:
+        program_id = programs.create_program(
+            s,
+            actor,
+            {
+                "name": item["name"],
+                "kind": item["kind"],
+                "mechanism": item["mechanism"],
+                "description": item["description"],
+                "lead_mission_id": mission_ids[item["lead_mission"]],
+                "status": item["status"],
+                "start_date": today - timedelta(days=item["start_days_ago"]),
+                "end_date": (
+                    today + timedelta(days=item["end_days_ahead"])
+                    if item["end_days_ahead"]
+                    else None
+                ),
+                "budget_minor": item["budget_minor"],
+                "budget_currency": item["budget_currency"],
+            },
+        )
+        ids[item["name"]] = program_id
+        for acronym, role in item["participants"]:
+            programs.add_participant(s, actor, program_id, org_ids[acronym], role)
+        for event in item["events"]:
+            programs.add_event(
+                s,
+                actor,
+                program_id,
+                {
+                    "date": _event_day(today, event),
+                    "title": event["title"],
+                    "venue": event["venue"],
+                    "city": event["city"],
+                    "attendance": event["attendance"],
+                },
+            )
+        for indicator in item["indicators"]:
+            indicator_id = programs.add_indicator(
+                s,
+                actor,
+                program_id,
+                {
+                    "name": indicator["name"],
+                    "unit": indicator["unit"],
+                    "target_per_quarter": indicator["target_per_quarter"],
+                },
+            )
+            for entry in indicator["measurements"]:
+                programs.record_measurement(
+                    s,
+                    actor,
+                    indicator_id,
+                    {
+                        "period": _measurement_period(today, entry),
+                        "value": entry["value"],
+                        "source": indicator.get("source", ""),
+                    },
+                )
+    return ids
+
+
+def _load_engagements(
+    s: Session,
+    actors: dict[str, Actor],
+    today: date,
+    org_ids: dict[str, int],
+    contact_ids: dict[str, int],
+    mission_ids: dict[str, int],
+    program_ids: dict[str, int],
+) -> int:
+    count = 0
+    for row in _rows("engagements.csv"):
+        on = today - timedelta(days=int(row["days_ago"]))
+        follow_after = row["follow_up_after_days"]
+        follow_up = on + timedelta(days=int(follow_after)) if follow_after else None
+        actor = actors[row["officer"]]
+        engagement_id = engagements.log_engagement(
+            s,
+            actor,
+            {
+                "date": on,
+                "kind": row["kind"],
+                "subject": row["subject"],
+                "summary": row["summary"],
+                "outcome": row["outcome"],
+                "mission_id": mission_ids[row["mission"]],
+                "program_id": program_ids.get(row["program"]) if row["program"] else None,
+                "mechanism": row["mechanism"],
+                "follow_up_date": follow_up,
+                "sensitivity": row["sensitivity"],
+                "organization_ids": [org_ids[a] for a in _split(row["organizations"])],
+                "contact_ids": [contact_ids[e] for e in _split(row["contacts"])],
+            },
+        )
+        if follow_up and row["follow_up_done"] == "1":
+            done = datetime(follow_up.year, follow_up.month, follow_up.day, 15, tzinfo=UTC)
+            engagements.complete_follow_up(
+                s, actor, engagement_id, done_at=min(done, datetime.now(UTC))
+            )
+        count += 1
+    return count

@@ -1,0 +1,149 @@
+"""The read side of organizations: filtered, sorted pages of plain rows for lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple
+
+from sqlalchemy import Select, func, or_
+from sqlmodel import Session, col, select
+
+from db.models import (
+    Engagement,
+    EngagementOrganization,
+    Mission,
+    Organization,
+    OrganizationTag,
+    Tag,
+)
+
+
+@dataclass(frozen=True)
+class OrganizationFilter:
+    """What a list of organizations is narrowed to; empty fields do not narrow."""
+
+    text: str = ""
+    kind: str | None = None
+    status: str | None = None
+    mission_id: int | None = None
+    region_code: str | None = None
+    tag: str | None = None
+    include_archived: bool = False
+
+
+class OrganizationRow(NamedTuple):
+    id: int
+    name: str
+    acronym: str
+    kind: str
+    status: str
+    priority: str
+    city: str
+    region_code: str | None
+    mission_code: str | None
+    last_engagement: date | None
+    archived: bool
+
+
+_last_engagement = (
+    select(func.max(Engagement.date))
+    .join(EngagementOrganization, EngagementOrganization.engagement_id == Engagement.id)
+    .where(
+        EngagementOrganization.organization_id == Organization.id,
+        col(Engagement.archived_at).is_(None),
+    )
+    .correlate(Organization)
+    .scalar_subquery()
+)
+
+SORT_KEYS = {
+    "name": func.lower(Organization.name),
+    "acronym": func.lower(Organization.acronym),
+    "kind": Organization.kind,
+    "status": Organization.status,
+    "priority": Organization.priority,
+    "city": func.lower(Organization.city),
+    "region_code": Organization.region_code,
+    "mission_code": Mission.code,
+    "last_engagement": _last_engagement,
+}
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _filtered(statement: Select, flt: OrganizationFilter) -> Select:
+    if not flt.include_archived:
+        statement = statement.where(col(Organization.archived_at).is_(None))
+    if flt.text.strip():
+        pattern = f"%{_escape_like(flt.text.strip().lower())}%"
+        statement = statement.where(
+            or_(
+                func.lower(Organization.name).like(pattern, escape="\\"),
+                func.lower(Organization.acronym).like(pattern, escape="\\"),
+                func.lower(Organization.city).like(pattern, escape="\\"),
+            )
+        )
+    if flt.kind:
+        statement = statement.where(Organization.kind == flt.kind)
+    if flt.status:
+        statement = statement.where(Organization.status == flt.status)
+    if flt.mission_id:
+        statement = statement.where(Organization.mission_id == flt.mission_id)
+    if flt.region_code:
+        statement = statement.where(Organization.region_code == flt.region_code)
+    if flt.tag:
+        tagged = (
+            select(OrganizationTag.organization_id)
+            .join(Tag, Tag.id == OrganizationTag.tag_id)
+            .where(func.lower(Tag.name) == flt.tag.lower())
+        )
+        statement = statement.where(col(Organization.id).in_(tagged))
+    return statement
+
+
+def count_organizations(s: Session, flt: OrganizationFilter) -> int:
+    """How many organizations match the filter."""
+    statement = _filtered(select(func.count()).select_from(Organization), flt)
+    return s.exec(statement).one()
+
+
+def organization_page(
+    s: Session,
+    flt: OrganizationFilter,
+    *,
+    sort: str = "name",
+    descending: bool = False,
+    offset: int = 0,
+    limit: int = 200,
+) -> list[OrganizationRow]:
+    """One page of matching organizations, sorted in SQL (ties broken by id)."""
+    key = SORT_KEYS[sort]
+    order = [
+        key.desc() if descending else key.asc(),
+        col(Organization.id).desc() if descending else col(Organization.id).asc(),
+    ]
+    statement = (
+        _filtered(
+            select(
+                Organization.id,
+                Organization.name,
+                Organization.acronym,
+                Organization.kind,
+                Organization.status,
+                Organization.priority,
+                Organization.city,
+                Organization.region_code,
+                Mission.code,
+                _last_engagement,
+                col(Organization.archived_at).is_not(None),
+            ).outerjoin(Mission, Mission.id == Organization.mission_id),
+            flt,
+        )
+        .order_by(*order)
+        .offset(offset)
+        .limit(limit)
+    )
+    return [OrganizationRow(*row) for row in s.exec(statement).all()]

@@ -1,0 +1,223 @@
+"""The main window: sidebar navigation, pages, status bar, and the first-run demo offer."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from db.demo import existing_record_count, load_demo
+from db.models import Contact, Engagement, Organization
+from desktop.pages.not_built import NotBuiltPage
+from desktop.pages.organizations import OrganizationsPage
+from desktop.tasks import DatabaseTask, start_task
+from desktop.workspace import Workspace
+
+PAGE_PROMISES = {
+    "Dashboard": "It will show your follow-ups (overdue first) and the quarter at a glance.",
+    "Contacts": "It will list the people in the registry with their consent, "
+    "do-not-contact flag, affiliations and engagements.",
+    "Engagements": "It will list every meeting, call, letter and event, with quick log "
+    "(Ctrl+L) to record a new one from the keyboard.",
+    "Programs": "It will show each program's participants, events and indicators, "
+    "target against actual by quarter.",
+    "Reports": "It will build the quarterly outreach report and organization briefs as PDF, "
+    "with preview and printing.",
+}
+PAGE_ORDER = ("Dashboard", "Organizations", "Contacts", "Engagements", "Programs", "Reports")
+
+
+class MainWindow(QMainWindow):
+    """Sidebar of pages on the left, the current page on the right."""
+
+    def __init__(self, workspace: Workspace):
+        super().__init__()
+        self.workspace = workspace
+        self.setWindowTitle(f"Rabta — {workspace.location}")
+        self.resize(1280, 800)
+        self.demo_offer: QMessageBox | None = None
+        self.demo_progress: QProgressDialog | None = None
+
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setMaximumWidth(220)
+        self.stack = QStackedWidget()
+        self.pages: dict[str, QWidget] = {}
+        for number, name in enumerate(PAGE_ORDER, start=1):
+            page = (
+                OrganizationsPage(workspace)
+                if name == "Organizations"
+                else NotBuiltPage(name, PAGE_PROMISES[name])
+            )
+            self.pages[name] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(name)
+            item.setToolTip(f"{name}  (Ctrl+{number})")
+            self.sidebar.addItem(item)
+        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+
+        splitter = QSplitter()
+        splitter.addWidget(self.sidebar)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+
+        self._make_actions()
+        self.status_counts = QLabel()
+        self.statusBar().addPermanentWidget(self.status_counts)
+        self.statusBar().showMessage(f"Database: {workspace.location}")
+        if workspace.backup_path is not None:
+            self.statusBar().showMessage(
+                f"Database upgraded; the previous version was kept as {workspace.backup_path}"
+            )
+        workspace.broadcast.changed.connect(lambda *_: self.refresh_counts())
+        self.refresh_counts()
+        self.show_page("Organizations")
+        self._restore_state()
+
+    # --- navigation -------------------------------------------------------------
+
+    def _make_actions(self) -> None:
+        for number, name in enumerate(PAGE_ORDER, start=1):
+            action = QAction(name, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.setToolTip(f"Go to {name}")
+            action.triggered.connect(lambda _checked=False, n=name: self.show_page(n))
+            self.addAction(action)
+        find = QAction("Filter this page", self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(self.focus_filter)
+        self.addAction(find)
+        quit_action = QAction("Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        self.addAction(quit_action)
+
+    def show_page(self, name: str) -> None:
+        """Switch to the named sidebar page."""
+        self.sidebar.setCurrentRow(PAGE_ORDER.index(name))
+
+    def current_page(self) -> QWidget:
+        """The page on screen."""
+        return self.stack.currentWidget()
+
+    def focus_filter(self) -> None:
+        """Ctrl+F: the current page's filter box, if it has one."""
+        page = self.current_page()
+        if hasattr(page, "focus_filter"):
+            page.focus_filter()
+
+    # --- status bar -------------------------------------------------------------
+
+    def refresh_counts(self) -> None:
+        """Show how many active records the database holds."""
+        with Session(self.workspace.engine) as s:
+            counts = [
+                s.exec(
+                    select(func.count()).select_from(model).where(col(model.archived_at).is_(None))
+                ).one()
+                for model in (Organization, Contact, Engagement)
+            ]
+        self.status_counts.setText(
+            f"{counts[0]} organizations · {counts[1]} contacts · {counts[2]} engagements"
+        )
+
+    # --- first run --------------------------------------------------------------
+
+    def offer_demo_if_empty(self) -> None:
+        """On an empty database, ask whether to load the demo data (non-blocking)."""
+        with Session(self.workspace.engine) as s:
+            if existing_record_count(s):
+                return
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("An empty database")
+        box.setText("This database has no records yet.")
+        box.setInformativeText(
+            "Load the demo data to try Rabta? It adds five US missions, about fifty diaspora "
+            "organizations, 160 fictional contacts, 600 engagements and four programs. "
+            "Use demo data only in a database kept for practice."
+        )
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.button(QMessageBox.StandardButton.Yes).setText("Load demo data")
+        box.button(QMessageBox.StandardButton.No).setText("Start empty")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.finished.connect(self._demo_answered)
+        self.demo_offer = box
+        box.open()
+
+    def _demo_answered(self, result: int) -> None:
+        if result == QMessageBox.StandardButton.Yes:
+            self.load_demo_in_background()
+
+    def load_demo_in_background(self) -> None:
+        """Load the demo data on a worker thread, with a progress dialog."""
+        progress = QProgressDialog("Loading the demo data…", None, 0, 0, self)
+        progress.setWindowTitle("Demo data")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(0)
+        progress.show()
+        self.demo_progress = progress
+        task = DatabaseTask(
+            self.workspace.location, lambda engine, report: load_demo(engine, progress=report)
+        )
+        task.signals.progress.connect(lambda step: progress.setLabelText(f"Loading: {step}…"))
+        task.signals.finished.connect(self._demo_loaded)
+        task.signals.failed.connect(self._demo_failed)
+        self._demo_task = task
+        start_task(task)
+
+    def _demo_loaded(self, summary) -> None:
+        if self.demo_progress is not None:
+            self.demo_progress.close()
+        self.workspace.announce("all")
+        self.statusBar().showMessage(
+            f"Loaded the demo data: {summary.organizations} organizations, "
+            f"{summary.contacts} contacts, {summary.engagements} engagements.",
+            10_000,
+        )
+
+    def _demo_failed(self, error: Exception, details: str) -> None:
+        if self.demo_progress is not None:
+            self.demo_progress.close()
+        QMessageBox.warning(
+            self,
+            "Demo data not loaded",
+            f"The demo data could not be loaded: {error}\n\nThe database was left as it was.",
+        )
+
+    # --- window state -------------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("main_window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        page = settings.value("main_window/page")
+        if isinstance(page, str) and page in PAGE_ORDER:
+            self.show_page(page)
+        organizations = self.pages["Organizations"]
+        assert isinstance(organizations, OrganizationsPage)
+        organizations.restore_state(settings)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        settings = QSettings()
+        settings.setValue("main_window/geometry", self.saveGeometry())
+        settings.setValue("main_window/page", PAGE_ORDER[self.sidebar.currentRow()])
+        organizations = self.pages["Organizations"]
+        assert isinstance(organizations, OrganizationsPage)
+        organizations.save_state(settings)
+        super().closeEvent(event)

@@ -1,0 +1,144 @@
+"""Engagements and follow-ups through the store."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from db import store
+from db.errors import ValidationError
+from db.models import AuditEntry, Engagement
+from db.store.contacts import create_contact
+from db.store.engagements import (
+    archive_engagement,
+    complete_follow_up,
+    linked_ids,
+    log_engagement,
+    reopen_follow_up,
+    restore_engagement,
+    update_engagement,
+)
+from db.store.organizations import create_organization
+
+
+@pytest.fixture
+def people(engine, officer):
+    with store.session(engine) as s:
+        org = create_organization(
+            s, officer, {"name": "OPEN Houston", "kind": "business", "region_code": "US-TX"}
+        )
+        willing = create_contact(s, officer, {"given_name": "Hamza", "family_name": "Malik"})
+        refusing = create_contact(
+            s, officer, {"given_name": "Zara", "family_name": "Sheikh", "do_not_contact": True}
+        )
+    return {"org": org, "willing": willing, "refusing": refusing}
+
+
+def _log(engine, actor, **values):
+    values = {
+        "date": date.today(),
+        "kind": "meeting",
+        "subject": "Roshan Digital briefing",
+        **values,
+    }
+    with store.session(engine) as s:
+        return log_engagement(s, actor, values)
+
+
+def test_log_defaults_mission_and_officer_and_links(engine, officer, people, geography):
+    engagement_id = _log(
+        engine,
+        officer,
+        organization_ids=[people["org"]],
+        contact_ids=[people["willing"]],
+        mechanism="capital_markets",
+    )
+    with Session(engine) as s:
+        engagement = s.get(Engagement, engagement_id)
+        assert engagement.mission_id == geography["HOU"]
+        assert engagement.officer_id == officer.id
+        assert engagement.sensitivity == "normal"
+        assert linked_ids(s, engagement_id) == ([people["org"]], [people["willing"]])
+
+
+def test_refusals_write_nothing(engine, officer, people):
+    too_late = date.today() + timedelta(days=400)
+    with pytest.raises(ValidationError) as refused:
+        _log(
+            engine,
+            officer,
+            date=too_late,
+            kind="telegram",
+            subject="",
+            follow_up_date="1989-01-01",
+            organization_ids=[12345],
+        )
+    assert set(refused.value.errors) == {
+        "date",
+        "kind",
+        "subject",
+        "follow_up_date",
+        "organization_ids",
+    }
+    with pytest.raises(ValidationError, match="at least one organization or contact"):
+        _log(engine, officer)
+    with pytest.raises(ValidationError, match="before the engagement"):
+        _log(
+            engine,
+            officer,
+            organization_ids=[people["org"]],
+            follow_up_date=date.today() - timedelta(days=1),
+        )
+    with Session(engine) as s:
+        assert s.exec(select(Engagement)).all() == []
+
+
+def test_do_not_contact_is_honoured_for_outreach_only(engine, officer, people):
+    with pytest.raises(ValidationError, match="asked not to be contacted"):
+        _log(engine, officer, kind="call", contact_ids=[people["refusing"]])
+    assert _log(engine, officer, kind="event", contact_ids=[people["refusing"]])
+
+
+def test_follow_up_done_and_reopened(engine, officer, people):
+    engagement_id = _log(
+        engine,
+        officer,
+        organization_ids=[people["org"]],
+        follow_up_date=date.today() + timedelta(days=14),
+    )
+    with store.session(engine) as s:
+        assert complete_follow_up(s, officer, engagement_id)
+        assert not complete_follow_up(s, officer, engagement_id)
+    with Session(engine) as s:
+        assert s.get(Engagement, engagement_id).follow_up_done_at is not None
+    with store.session(engine) as s:
+        assert reopen_follow_up(s, officer, engagement_id)
+    plain = _log(engine, officer, organization_ids=[people["org"]])
+    with pytest.raises(ValidationError, match="no follow-up"), store.session(engine) as s:
+        complete_follow_up(s, officer, plain)
+
+
+def test_update_links_and_audit(engine, officer, people):
+    engagement_id = _log(engine, officer, organization_ids=[people["org"]])
+    with store.session(engine) as s:
+        update_engagement(
+            s,
+            officer,
+            engagement_id,
+            {"contact_ids": [people["willing"]], "outcome": "Agreed a webinar"},
+        )
+    with pytest.raises(ValidationError), store.session(engine) as s:
+        update_engagement(s, officer, engagement_id, {"organization_ids": [], "contact_ids": []})
+    with store.session(engine) as s:
+        archive_engagement(s, officer, engagement_id)
+        restore_engagement(s, officer, engagement_id)
+    with Session(engine) as s:
+        assert linked_ids(s, engagement_id) == ([people["org"]], [people["willing"]])
+        actions = s.exec(
+            select(AuditEntry.action)
+            .where(AuditEntry.entity_type == "engagement")
+            .order_by(AuditEntry.id)
+        ).all()
+    assert actions == ["create", "update", "archive", "restore"]

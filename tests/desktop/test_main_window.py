@@ -1,0 +1,99 @@
+"""The main window on real databases, driven as a user would."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from sqlmodel import Session, select
+
+from db.models import Organization
+from desktop.main_window import PAGE_ORDER, MainWindow
+from desktop.models.organizations import ID_ROLE
+from desktop.pages.not_built import NotBuiltPage
+from desktop.pages.organizations import OrganizationsPage
+from desktop.workspace import open_workspace
+
+
+def _window(qtbot, path) -> MainWindow:
+    window = MainWindow(open_workspace(str(path), login_name="tester"))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    return window
+
+
+def _names(page: OrganizationsPage) -> list[str]:
+    model = page.model
+    return [model.index(row, 0).data() for row in range(model.rowCount())]
+
+
+def test_demo_organizations_are_listed_and_filtered(qtbot, demo_path):
+    window = _window(qtbot, demo_path)
+    page = window.current_page()
+    assert isinstance(page, OrganizationsPage)
+    assert "Association of Physicians of Pakistani Descent of North America" in _names(page)
+    assert page.count_label.text() == f"{page.model.total} organizations"
+
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert page.filter_edit.hasFocus()
+    qtbot.keyClicks(page.filter_edit, "appna")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    assert _names(page) == ["Association of Physicians of Pakistani Descent of North America"]
+    assert page.count_label.text() == "1 organization"
+
+    page.filter_edit.clear()
+    page.kind_combo.setCurrentIndex(page.kind_combo.findData("hometown"))
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0)
+    with Session(window.workspace.engine) as s:
+        hometown = set(
+            s.exec(select(Organization.name).where(Organization.kind == "hometown")).all()
+        )
+    assert set(_names(page)) == hometown
+
+
+def test_sorting_happens_in_sql_and_is_remembered(qtbot, demo_path):
+    window = _window(qtbot, demo_path)
+    page = window.current_page()
+    page.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    names = _names(page)
+    assert names == sorted(names, key=str.lower, reverse=True)
+    assert page.model.index(0, 0).data(ID_ROLE) is not None
+    window.close()
+
+    again = _window(qtbot, demo_path)
+    header = again.current_page().table.horizontalHeader()
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    assert _names(again.current_page()) == names
+    assert QSettings().value("main_window/page") == "Organizations"
+
+
+def test_pages_not_built_say_so(qtbot, demo_path):
+    window = _window(qtbot, demo_path)
+    assert window.sidebar.count() == len(PAGE_ORDER) == 6
+    for name in ("Dashboard", "Contacts", "Engagements", "Programs", "Reports"):
+        window.show_page(name)
+        page = window.current_page()
+        assert isinstance(page, NotBuiltPage) and page.title == name
+        text = " ".join(label.text() for label in page.findChildren(QLabel))
+        assert "This page is not built yet" in text
+
+
+def test_empty_database_offers_the_demo_and_loads_it(qtbot, db_path):
+    window = _window(qtbot, db_path)
+    page = window.current_page()
+    assert page.model.total == 0
+    window.offer_demo_if_empty()
+    box = window.demo_offer
+    assert box is not None and box.isVisible()
+    with qtbot.waitSignal(window.workspace.broadcast.changed, timeout=60_000):
+        box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: page.model.total > 40, timeout=5000)
+    assert "600 engagements" in window.status_counts.text()
+
+
+def test_a_database_with_records_is_not_offered_the_demo(qtbot, demo_path):
+    window = _window(qtbot, demo_path)
+    window.offer_demo_if_empty()
+    assert window.demo_offer is None

@@ -1,0 +1,58 @@
+"""The command line as a user runs it: a real process, real files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def rabta(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_version_and_help():
+    from main import __version__
+
+    assert rabta("--version").stdout.strip() == f"Rabta {__version__}"
+    help_text = rabta("--help").stdout
+    assert "demo" in help_text and "--db" in help_text
+
+
+def test_demo_command_loads_once_then_refuses(tmp_path):
+    target = tmp_path / "demo.db"
+    first = rabta("demo", "--db", str(target))
+    assert first.returncode == 0, first.stderr
+    assert "600 engagements" in first.stdout
+    again = rabta("demo", "--db", str(target))
+    assert again.returncode == 2
+    assert again.stderr.strip().startswith("rabta: This database already has records")
+    assert "Traceback" not in again.stderr
+
+
+def test_demo_uses_rabta_db_when_no_flag(tmp_path):
+    target = tmp_path / "from-env.db"
+    result = rabta("demo", env={"RABTA_DB": str(target)})
+    assert result.returncode == 0, result.stderr
+    assert target.exists()
+
+
+def test_not_a_database_is_one_sentence_on_stderr(tmp_path):
+    target = tmp_path / "letter.db"
+    target.write_text("Dear Consul General,\n")
+    result = rabta("demo", "--db", str(target))
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip()
+        == f"rabta: {target} is not a Rabta database (it is not a SQLite file)."
+    )
+    assert target.read_text() == "Dear Consul General,\n"
