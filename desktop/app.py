@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -25,6 +26,15 @@ def configure_application(app: QCoreApplication) -> None:
     app.setApplicationVersion(__version__)
 
 
+STYLESHEET = Path(__file__).resolve().parent.parent / "resources" / "styles" / "rabta.qss"
+
+
+def apply_style(app: QApplication) -> None:
+    """Rabta's stylesheet, if it is where the installation put it."""
+    if STYLESHEET.exists():
+        app.setStyleSheet(STYLESHEET.read_text(encoding="utf-8"))
+
+
 def run_window(
     location: str, *, startup_probe: bool = False, started_at: float | None = None
 ) -> int:
@@ -35,6 +45,7 @@ def run_window(
     """
     app = QApplication.instance() or QApplication(sys.argv)
     configure_application(app)
+    apply_style(app)
     install_exception_hook()
     try:
         workspace = open_workspace(location)

@@ -23,6 +23,7 @@ from desktop.models.organizations import OrganizationTableModel
 from desktop.workspace import Workspace
 
 FILTER_DELAY_MS = 200
+COLUMN_WIDTHS = (330, 90, 170, 75, 70, 110, 65, 65, 110)
 
 
 class OrganizationsPage(QWidget):
@@ -56,7 +57,10 @@ class OrganizationsPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        self.table.setColumnWidth(0, 380)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        for column, width in enumerate(COLUMN_WIDTHS):
+            self.table.setColumnWidth(column, width)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
