@@ -29,8 +29,40 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--startup-probe", action="store_true", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    demo = commands.add_parser("demo", help="load the demo data into a new, empty database")
-    demo.add_argument("--db", metavar="PATH", dest="command_db", help="database file to create")
+    database = argparse.ArgumentParser(add_help=False)
+    database.add_argument(
+        "--db",
+        metavar="PATH",
+        dest="command_db",
+        help="database file (overrides the --db before the command)",
+    )
+
+    commands.add_parser(
+        "demo", parents=[database], help="load the demo data into a new, empty database"
+    )
+
+    report = commands.add_parser("report", help="write a PDF report")
+    kinds = report.add_subparsers(dest="report_kind", metavar="REPORT", required=True)
+    quarterly = kinds.add_parser(
+        "quarterly", parents=[database], help="the quarterly outreach report"
+    )
+    quarterly.add_argument(
+        "--quarter", required=True, help="2026Q3 (calendar) or FY2026-27Q1 (fiscal, July-June)"
+    )
+    quarterly.add_argument(
+        "--mission", default="ALL", help="a mission code such as HOU; default: all missions"
+    )
+    brief = kinds.add_parser(
+        "brief", parents=[database], help="a one- or two-page brief on one organization"
+    )
+    brief.add_argument("--org", required=True, help="acronym, name or uid, e.g. APPNA")
+    for sub in (quarterly, brief):
+        sub.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write")
+        sub.add_argument(
+            "--include-confidential",
+            action="store_true",
+            help="include confidential engagements (supervisors only)",
+        )
     return parser
 
 
@@ -58,17 +90,61 @@ def _run_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_report(args: argparse.Namespace) -> int:
+    import getpass
+
+    from db import store
+    from db.migrate import open_database
+    from db.store.users import local_actor
+    from reports.produce import produce_organization_brief, produce_quarterly_report
+
+    opened = open_database(_location(args))
+    try:
+        with store.session(opened.engine) as s:
+            actor = local_actor(s, getpass.getuser())
+        if args.report_kind == "quarterly":
+            produced = produce_quarterly_report(
+                opened.engine,
+                actor,
+                args.quarter,
+                args.out,
+                mission=args.mission,
+                include_confidential=args.include_confidential,
+            )
+        else:
+            produced = produce_organization_brief(
+                opened.engine,
+                actor,
+                args.org,
+                args.out,
+                include_confidential=args.include_confidential,
+            )
+    finally:
+        opened.engine.dispose()
+    print(
+        f"Wrote {produced.path} ({produced.pages} pages, {produced.seconds:.2f} s): "
+        f"{produced.title}."
+    )
+    return 0
+
+
 def run(argv: list[str] | None = None) -> int:
     """Parse the command line and run it; return the process exit code."""
-    from db.errors import RabtaError
+    from db.errors import RabtaError, ValidationError
 
     args = build_parser().parse_args(argv)
     try:
         if args.command == "demo":
             return _run_demo(args)
+        if args.command == "report":
+            return _run_report(args)
         from desktop.app import run_window
 
         return run_window(_location(args), startup_probe=args.startup_probe, started_at=STARTED_AT)
+    except ValidationError as error:
+        for message in error.errors.values():
+            print(f"rabta: {message}", file=sys.stderr)
+        return 2
     except RabtaError as error:
         print(f"rabta: {error}", file=sys.stderr)
         return 2

@@ -43,7 +43,7 @@ class Quarter:
             if self.start.year == self.end.year
             else f"{self.start.year}–{self.end.year}"
         )
-        head = self.code.replace("Q", " Q") if not self.fiscal else _fiscal_head(self.code)
+        head = _fiscal_head(self.code) if self.fiscal else f"Q{self.code[-1]} {self.start.year}"
         return f"{head} ({months} {years})"
 
     def previous(self) -> Quarter:

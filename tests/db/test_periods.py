@@ -10,7 +10,7 @@ from db.periods import parse_quarter, quarter_containing
 def test_calendar_quarter():
     quarter = parse_quarter("2026Q3")
     assert (quarter.start, quarter.end) == (date(2026, 7, 1), date(2026, 9, 30))
-    assert quarter.title == "2026 Q3 (July–September 2026)"
+    assert quarter.title == "Q3 2026 (July–September 2026)"
     assert quarter.previous().code == "2026Q2" and quarter.next().code == "2026Q4"
 
 

@@ -1,0 +1,558 @@
+"""Figures for the dashboard and the quarterly report, computed in SQL.
+
+Every aggregate is a GROUP BY or COUNT in the database; Python only arranges the
+results into plain dataclasses, the only input the PDF code gets. Confidential
+engagements are left out unless the caller asks for them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import and_, distinct, extract, func, or_
+from sqlmodel import Session, col, select
+
+from db.labels import label_of
+from db.models import Contact as ContactModel
+from db.models import (
+    Engagement,
+    EngagementKind,
+    EngagementOrganization,
+    Indicator,
+    Jurisdiction,
+    Measurement,
+    Mechanism,
+    Mission,
+    Organization,
+    OrganizationKind,
+    Priority,
+    Program,
+    ProgramEvent,
+    ReportText,
+    Sensitivity,
+    User,
+)
+from db.periods import Quarter
+from db.store.settings import all_settings
+
+ALL_MISSIONS = "ALL"
+DORMANT_AFTER_DAYS = 180
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    """The headline numbers of one quarter."""
+
+    engagements: int
+    organizations_engaged: int
+    new_organizations: int
+    new_contacts: int
+    program_events: int
+    attendance: int
+
+
+@dataclass(frozen=True)
+class CountRow:
+    """One bar of a chart or one line of a breakdown."""
+
+    key: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class OrganizationActivity:
+    name: str
+    acronym: str
+    kind: str
+    mission_code: str
+    engagements: int
+    last_engagement: date
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    program: str
+    indicator: str
+    unit: str
+    target: float | None
+    actual: float | None
+    previous: float | None
+
+    @property
+    def percent_achieved(self) -> float | None:
+        """Actual as a percentage of target, when both are known."""
+        if self.actual is None or not self.target:
+            return None
+        return 100.0 * self.actual / self.target
+
+
+@dataclass(frozen=True)
+class ProgramEventRow:
+    program: str
+    date: date
+    title: str
+    city: str
+    attendance: int | None
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    due: date
+    subject: str
+    organizations: str
+    officer: str
+    mission_code: str
+
+
+@dataclass(frozen=True)
+class DormantOrganization:
+    name: str
+    kind: str
+    mission_code: str
+    last_engagement: date | None
+
+
+@dataclass(frozen=True)
+class EngagementLogRow:
+    date: date
+    kind: str
+    subject: str
+    organizations: str
+    mission_code: str
+    officer: str
+    confidential: bool
+
+
+@dataclass(frozen=True)
+class Signatures:
+    narrative: str = ""
+    prepared_by: str = ""
+    prepared_on: date | None = None
+    reviewed_by: str = ""
+    reviewed_on: date | None = None
+    approved_by: str = ""
+    approved_on: date | None = None
+
+
+@dataclass(frozen=True)
+class QuarterlyReportData:
+    """Everything the quarterly outreach report prints, for one quarter and scope."""
+
+    installation_name: str
+    marking: str
+    scope_code: str
+    scope_label: str
+    quarter: Quarter
+    previous_quarter: Quarter
+    next_quarter: Quarter
+    generated_at: datetime
+    includes_confidential: bool
+    current: KeyFigures
+    previous: KeyFigures
+    engagements_by_month: list[CountRow]
+    engagements_by_kind: list[CountRow]
+    engagements_by_mechanism: list[CountRow]
+    engagements_by_mission: list[CountRow]
+    organizations_engaged_by_kind: list[CountRow]
+    most_engaged: list[OrganizationActivity]
+    indicators: list[IndicatorResult]
+    program_events: list[ProgramEventRow]
+    follow_ups_due: list[FollowUpRow]
+    dormant_priority: list[DormantOrganization]
+    engagement_log: list[EngagementLogRow]
+    texts: Signatures = field(default_factory=Signatures)
+
+
+def _start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+class _Scope:
+    """The filters shared by every figure of one report."""
+
+    def __init__(self, s: Session, mission_code: str, include_confidential: bool):
+        self.mission_id: int | None = None
+        self.label = "All missions"
+        if mission_code.upper() != ALL_MISSIONS:
+            mission = s.exec(
+                select(Mission).where(func.upper(Mission.code) == mission_code.upper())
+            ).first()
+            if mission is None:
+                codes = ", ".join(s.exec(select(Mission.code).order_by(Mission.code)).all())
+                raise ValueError(
+                    f"There is no mission with the code {mission_code}; "
+                    f"known codes: {codes or 'none yet'}."
+                )
+            self.mission_id = mission.id
+            self.label = mission.name
+        self.include_confidential = include_confidential
+
+    def engagements(self, start: date, end: date) -> list:
+        """WHERE clauses for live engagements in [start, end] within the scope."""
+        clauses = [col(Engagement.archived_at).is_(None), col(Engagement.date).between(start, end)]
+        if self.mission_id is not None:
+            clauses.append(Engagement.mission_id == self.mission_id)
+        if not self.include_confidential:
+            clauses.append(Engagement.sensitivity != Sensitivity.CONFIDENTIAL)
+        return clauses
+
+    def organizations(self) -> list:
+        clauses = [col(Organization.archived_at).is_(None)]
+        if self.mission_id is not None:
+            clauses.append(Organization.mission_id == self.mission_id)
+        return clauses
+
+    def programs(self) -> list:
+        clauses = [col(Program.archived_at).is_(None)]
+        if self.mission_id is not None:
+            clauses.append(Program.lead_mission_id == self.mission_id)
+        return clauses
+
+
+def key_figures(s: Session, scope: _Scope, quarter: Quarter) -> KeyFigures:
+    """The headline numbers of one quarter in the scope."""
+    in_quarter = scope.engagements(quarter.start, quarter.end)
+    engagements = s.exec(select(func.count()).select_from(Engagement).where(*in_quarter)).one()
+    organizations = s.exec(
+        select(func.count(distinct(EngagementOrganization.organization_id)))
+        .join(Engagement, Engagement.id == EngagementOrganization.engagement_id)
+        .where(*in_quarter)
+    ).one()
+    created = and_(
+        col(Organization.created_at) >= _start(quarter.start),
+        col(Organization.created_at) < _start(quarter.end + timedelta(days=1)),
+    )
+    new_organizations = s.exec(
+        select(func.count()).select_from(Organization).where(created, *scope.organizations())
+    ).one()
+    contact_created = [
+        col(ContactModel.created_at) >= _start(quarter.start),
+        col(ContactModel.created_at) < _start(quarter.end + timedelta(days=1)),
+        col(ContactModel.archived_at).is_(None),
+    ]
+    if scope.mission_id is not None:
+        contact_created.append(
+            col(ContactModel.region_code).in_(
+                select(Jurisdiction.region_code).where(Jurisdiction.mission_id == scope.mission_id)
+            )
+        )
+    new_contacts = s.exec(
+        select(func.count()).select_from(ContactModel).where(*contact_created)
+    ).one()
+    events, attendance = s.exec(
+        select(func.count(ProgramEvent.id), func.coalesce(func.sum(ProgramEvent.attendance), 0))
+        .join(Program, Program.id == ProgramEvent.program_id)
+        .where(col(ProgramEvent.date).between(quarter.start, quarter.end), *scope.programs())
+    ).one()
+    return KeyFigures(
+        engagements, organizations, new_organizations, new_contacts, events, int(attendance)
+    )
+
+
+def _by_month(s: Session, scope: _Scope, quarter: Quarter) -> list[CountRow]:
+    year = extract("year", Engagement.date)
+    month = extract("month", Engagement.date)
+    counts = {
+        (int(y), int(m)): n
+        for y, m, n in s.exec(
+            select(year, month, func.count())
+            .where(*scope.engagements(quarter.start, quarter.end))
+            .group_by(year, month)
+        ).all()
+    }
+    rows = []
+    day = quarter.start
+    while day <= quarter.end:
+        rows.append(CountRow(f"{day:%Y-%m}", f"{day:%B %Y}", counts.get((day.year, day.month), 0)))
+        day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return rows
+
+
+def _by_column(s: Session, scope: _Scope, quarter: Quarter, column, enum) -> list[CountRow]:
+    rows = s.exec(
+        select(column, func.count())
+        .where(*scope.engagements(quarter.start, quarter.end))
+        .group_by(column)
+        .order_by(func.count().desc(), column)
+    ).all()
+    return [
+        CountRow(key or "", label_of(enum, key) if key else "Not classified", n) for key, n in rows
+    ]
+
+
+def _by_mission(s: Session, scope: _Scope, quarter: Quarter) -> list[CountRow]:
+    rows = s.exec(
+        select(Mission.code, Mission.name, func.count(Engagement.id))
+        .join(Engagement, Engagement.mission_id == Mission.id)
+        .where(*scope.engagements(quarter.start, quarter.end))
+        .group_by(Mission.code, Mission.name)
+        .order_by(func.count(Engagement.id).desc())
+    ).all()
+    return [CountRow(code, name, n) for code, name, n in rows]
+
+
+def _organizations_by_kind(s: Session, scope: _Scope, quarter: Quarter) -> list[CountRow]:
+    rows = s.exec(
+        select(Organization.kind, func.count(distinct(Organization.id)))
+        .join(EngagementOrganization, EngagementOrganization.organization_id == Organization.id)
+        .join(Engagement, Engagement.id == EngagementOrganization.engagement_id)
+        .where(*scope.engagements(quarter.start, quarter.end))
+        .group_by(Organization.kind)
+        .order_by(func.count(distinct(Organization.id)).desc())
+    ).all()
+    return [CountRow(kind, label_of(OrganizationKind, kind), n) for kind, n in rows]
+
+
+def _most_engaged(
+    s: Session, scope: _Scope, quarter: Quarter, limit: int = 10
+) -> list[OrganizationActivity]:
+    count = func.count(Engagement.id)
+    rows = s.exec(
+        select(
+            Organization.name,
+            Organization.acronym,
+            Organization.kind,
+            Mission.code,
+            count,
+            func.max(Engagement.date),
+        )
+        .join(EngagementOrganization, EngagementOrganization.organization_id == Organization.id)
+        .join(Engagement, Engagement.id == EngagementOrganization.engagement_id)
+        .outerjoin(Mission, Mission.id == Organization.mission_id)
+        .where(*scope.engagements(quarter.start, quarter.end))
+        .group_by(
+            Organization.id,
+            Organization.name,
+            Organization.acronym,
+            Organization.kind,
+            Mission.code,
+        )
+        .order_by(count.desc(), Organization.name)
+        .limit(limit)
+    ).all()
+    return [
+        OrganizationActivity(name, acronym, label_of(OrganizationKind, kind), code or "", n, last)
+        for name, acronym, kind, code, n, last in rows
+    ]
+
+
+def _indicators(s: Session, scope: _Scope, quarter: Quarter) -> list[IndicatorResult]:
+    previous = quarter.previous()
+    current_value = (
+        select(func.sum(Measurement.value))
+        .where(Measurement.indicator_id == Indicator.id, Measurement.period_start == quarter.start)
+        .correlate(Indicator)
+        .scalar_subquery()
+    )
+    previous_value = (
+        select(func.sum(Measurement.value))
+        .where(Measurement.indicator_id == Indicator.id, Measurement.period_start == previous.start)
+        .correlate(Indicator)
+        .scalar_subquery()
+    )
+    rows = s.exec(
+        select(
+            Program.name,
+            Indicator.name,
+            Indicator.unit,
+            Indicator.target_per_quarter,
+            current_value,
+            previous_value,
+        )
+        .join(Program, Program.id == Indicator.program_id)
+        .where(
+            *scope.programs(),
+            or_(col(Program.start_date).is_(None), col(Program.start_date) <= quarter.end),
+        )
+        .order_by(Program.name, Indicator.id)
+    ).all()
+    return [IndicatorResult(*row) for row in rows]
+
+
+def _program_events(s: Session, scope: _Scope, quarter: Quarter) -> list[ProgramEventRow]:
+    rows = s.exec(
+        select(
+            Program.name,
+            ProgramEvent.date,
+            ProgramEvent.title,
+            ProgramEvent.city,
+            ProgramEvent.attendance,
+        )
+        .join(Program, Program.id == ProgramEvent.program_id)
+        .where(col(ProgramEvent.date).between(quarter.start, quarter.end), *scope.programs())
+        .order_by(ProgramEvent.date)
+    ).all()
+    return [ProgramEventRow(*row) for row in rows]
+
+
+def _organization_names(s: Session, engagement_ids: list[int]) -> dict[int, str]:
+    """Each engagement's organizations as one string, acronyms where they exist."""
+    if not engagement_ids:
+        return {}
+    shown = func.coalesce(func.nullif(Organization.acronym, ""), Organization.name)
+    rows = s.exec(
+        select(EngagementOrganization.engagement_id, shown)
+        .join(Organization, Organization.id == EngagementOrganization.organization_id)
+        .where(col(EngagementOrganization.engagement_id).in_(engagement_ids))
+        .order_by(EngagementOrganization.engagement_id, shown)
+    ).all()
+    names: dict[int, list[str]] = {}
+    for engagement_id, name in rows:
+        names.setdefault(engagement_id, []).append(name)
+    return {key: ", ".join(value) for key, value in names.items()}
+
+
+def _follow_ups_due(s: Session, scope: _Scope, quarter: Quarter) -> list[FollowUpRow]:
+    upcoming = quarter.next()
+    clauses = [
+        col(Engagement.archived_at).is_(None),
+        col(Engagement.follow_up_done_at).is_(None),
+        col(Engagement.follow_up_date).between(upcoming.start, upcoming.end),
+    ]
+    if scope.mission_id is not None:
+        clauses.append(Engagement.mission_id == scope.mission_id)
+    if not scope.include_confidential:
+        clauses.append(Engagement.sensitivity != Sensitivity.CONFIDENTIAL)
+    rows = s.exec(
+        select(
+            Engagement.id,
+            Engagement.follow_up_date,
+            Engagement.subject,
+            User.display_name,
+            Mission.code,
+        )
+        .outerjoin(User, User.id == Engagement.officer_id)
+        .outerjoin(Mission, Mission.id == Engagement.mission_id)
+        .where(*clauses)
+        .order_by(Engagement.follow_up_date, Engagement.id)
+    ).all()
+    names = _organization_names(s, [row[0] for row in rows])
+    return [
+        FollowUpRow(due, subject, names.get(eid, ""), officer or "", code or "")
+        for eid, due, subject, officer, code in rows
+    ]
+
+
+def _dormant_priority(s: Session, scope: _Scope, quarter: Quarter) -> list[DormantOrganization]:
+    since = quarter.end - timedelta(days=DORMANT_AFTER_DAYS)
+    last = (
+        select(func.max(Engagement.date))
+        .join(EngagementOrganization, EngagementOrganization.engagement_id == Engagement.id)
+        .where(
+            EngagementOrganization.organization_id == Organization.id,
+            col(Engagement.archived_at).is_(None),
+            col(Engagement.date) <= quarter.end,
+        )
+        .correlate(Organization)
+        .scalar_subquery()
+    )
+    rows = s.exec(
+        select(Organization.name, Organization.kind, Mission.code, last)
+        .outerjoin(Mission, Mission.id == Organization.mission_id)
+        .where(
+            Organization.priority == Priority.HIGH,
+            *scope.organizations(),
+            col(Organization.created_at) < _start(quarter.end + timedelta(days=1)),
+            or_(last.is_(None), last < since),
+        )
+        .order_by(last, Organization.name)
+    ).all()
+    return [
+        DormantOrganization(name, label_of(OrganizationKind, kind), code or "", day)
+        for name, kind, code, day in rows
+    ]
+
+
+def _engagement_log(s: Session, scope: _Scope, quarter: Quarter) -> list[EngagementLogRow]:
+    rows = s.exec(
+        select(
+            Engagement.id,
+            Engagement.date,
+            Engagement.kind,
+            Engagement.subject,
+            Mission.code,
+            User.display_name,
+            Engagement.sensitivity,
+        )
+        .outerjoin(Mission, Mission.id == Engagement.mission_id)
+        .outerjoin(User, User.id == Engagement.officer_id)
+        .where(*scope.engagements(quarter.start, quarter.end))
+        .order_by(Engagement.date, Engagement.id)
+    ).all()
+    names = _organization_names(s, [row[0] for row in rows])
+    return [
+        EngagementLogRow(
+            day,
+            label_of(EngagementKind, kind),
+            subject,
+            names.get(eid, ""),
+            code or "",
+            (officer or "").split(",")[0],
+            sensitivity == Sensitivity.CONFIDENTIAL,
+        )
+        for eid, day, kind, subject, code, officer, sensitivity in rows
+    ]
+
+
+def report_texts(s: Session, quarter: Quarter, scope_code: str) -> Signatures:
+    """The narrative and signature block kept for a quarter and scope."""
+    row = s.exec(
+        select(ReportText).where(
+            ReportText.period == quarter.code, ReportText.scope == scope_code.upper()
+        )
+    ).first()
+    if row is None:
+        return Signatures()
+    return Signatures(
+        row.narrative,
+        row.prepared_by,
+        row.prepared_on,
+        row.reviewed_by,
+        row.reviewed_on,
+        row.approved_by,
+        row.approved_on,
+    )
+
+
+def quarterly_report_data(
+    s: Session,
+    quarter: Quarter,
+    mission_code: str = ALL_MISSIONS,
+    *,
+    include_confidential: bool = False,
+) -> QuarterlyReportData:
+    """All figures of the quarterly outreach report for a quarter and a scope.
+
+    `mission_code` is a mission's code or "ALL"; an unknown code raises ValueError
+    naming the known ones.
+    """
+    scope = _Scope(s, mission_code, include_confidential)
+    settings = all_settings(s)
+    previous = quarter.previous()
+    return QuarterlyReportData(
+        installation_name=settings["installation_name"],
+        marking=settings["report_marking"],
+        scope_code=mission_code.upper(),
+        scope_label=scope.label,
+        quarter=quarter,
+        previous_quarter=previous,
+        next_quarter=quarter.next(),
+        generated_at=datetime.now(UTC),
+        includes_confidential=include_confidential,
+        current=key_figures(s, scope, quarter),
+        previous=key_figures(s, scope, previous),
+        engagements_by_month=_by_month(s, scope, quarter),
+        engagements_by_kind=_by_column(s, scope, quarter, Engagement.kind, EngagementKind),
+        engagements_by_mechanism=_by_column(s, scope, quarter, Engagement.mechanism, Mechanism),
+        engagements_by_mission=_by_mission(s, scope, quarter) if scope.mission_id is None else [],
+        organizations_engaged_by_kind=_organizations_by_kind(s, scope, quarter),
+        most_engaged=_most_engaged(s, scope, quarter),
+        indicators=_indicators(s, scope, quarter),
+        program_events=_program_events(s, scope, quarter),
+        follow_ups_due=_follow_ups_due(s, scope, quarter),
+        dormant_priority=_dormant_priority(s, scope, quarter),
+        engagement_log=_engagement_log(s, scope, quarter),
+        texts=report_texts(s, quarter, mission_code),
+    )

@@ -1,0 +1,81 @@
+"""The words a quarterly report carries: the head of chancery's narrative and the
+signature block, kept per quarter and scope."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from db.errors import ValidationError
+from db.models import Mission, ReportText, utc_now
+from db.periods import parse_quarter
+from db.store.actor import Actor
+from db.store.audit import record_audit
+from db.store.records import apply_changes
+from db.store.settings import get_setting
+from db.store.validation import FieldChecker
+
+FIELDS = (
+    "narrative",
+    "prepared_by",
+    "prepared_on",
+    "reviewed_by",
+    "reviewed_on",
+    "approved_by",
+    "approved_on",
+)
+
+
+def save_report_text(
+    s: Session, actor: Actor, period: str, scope: str, values: Mapping[str, Any]
+) -> int:
+    """Create or change the narrative and signatures of one quarter and scope ("ALL" or a
+    mission code); return the row id."""
+    actor.require_write()
+    try:
+        quarter = parse_quarter(period, int(get_setting(s, "fiscal_year_start_month")))
+    except ValueError as error:
+        raise ValidationError({"period": str(error)}) from error
+    scope = scope.strip().upper()
+    if (
+        scope != "ALL"
+        and s.exec(select(Mission.id).where(func.upper(Mission.code) == scope)).first() is None
+    ):
+        raise ValidationError({"scope": f"There is no mission with the code {scope}."})
+    check = FieldChecker(values, FIELDS, partial=True)
+    check.text("narrative")
+    latest = date.today() + timedelta(days=31)
+    for role in ("prepared", "reviewed", "approved"):
+        check.text(f"{role}_by", max_length=200)
+        check.day(f"{role}_on", earliest=quarter.start, latest=latest)
+    clean = check.done()
+    row = s.exec(
+        select(ReportText).where(ReportText.period == quarter.code, ReportText.scope == scope)
+    ).first()
+    if row is None:
+        row = ReportText(period=quarter.code, scope=scope, **clean)
+        s.add(row)
+        s.flush()
+        record_audit(
+            s,
+            actor,
+            "create",
+            "report_text",
+            row.id,
+            {
+                "period": (None, quarter.code),
+                "scope": (None, scope),
+                **{k: (None, v) for k, v in clean.items() if v not in (None, "")},
+            },
+        )
+        return row.id
+    changes = apply_changes(row, clean)
+    if changes:
+        row.updated_at = utc_now()
+        s.add(row)
+        record_audit(s, actor, "update", "report_text", row.id, changes)
+    return row.id

@@ -1,0 +1,168 @@
+"""The organization brief: one or two pages to read before a meeting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+
+from db.queries.organization_brief import OrganizationBriefData
+from reports.document import (
+    CONTENT_WIDTH,
+    RULE,
+    Styles,
+    build_pdf,
+    data_table,
+    empty_note,
+    make_styles,
+    text,
+    urdu,
+)
+
+
+def _profile(data: OrganizationBriefData, styles: Styles) -> Table:
+    rows = [
+        [Paragraph(f"<b>{text(label)}</b>", styles.cell), Paragraph(text(value), styles.cell)]
+        for label, value in data.profile
+    ]
+    table = Table(rows, colWidths=[CONTENT_WIDTH * 0.22, CONTENT_WIDTH * 0.78])
+    table.setStyle(
+        TableStyle(
+            [("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+        )
+    )
+    return table
+
+
+def _contacts(data: OrganizationBriefData, styles: Styles) -> list:
+    story = [Paragraph("Key contacts", styles.heading)]
+    if not data.contacts:
+        return [
+            *story,
+            empty_note("No current contacts are recorded for this organization.", styles),
+        ]
+    rows = []
+    refusing = []
+    for index, c in enumerate(data.contacts):
+        role = c.role_title + (" (primary contact)" if c.is_primary else "")
+        reach = (
+            "DO NOT CONTACT"
+            if c.do_not_contact
+            else " · ".join(p for p in (c.email, c.phone) if p) or "—"
+        )
+        if c.do_not_contact:
+            refusing.append(index)
+        rows.append([c.name, urdu(c.name_urdu, styles) if c.name_urdu else "", role, reach])
+    story.append(
+        data_table(
+            ["Name", "Name in Urdu", "Role", "Reach"],
+            rows,
+            [CONTENT_WIDTH * w for w in (0.25, 0.2, 0.25, 0.3)],
+            styles,
+            highlight_rows=refusing,
+        )
+    )
+    if refusing:
+        story.append(
+            Paragraph(
+                "People marked DO NOT CONTACT asked not to be approached; their "
+                "email and phone are withheld from this brief.",
+                styles.small,
+            )
+        )
+    return story
+
+
+def _engagements(data: OrganizationBriefData, styles: Styles) -> list:
+    story = [Paragraph("Last ten engagements", styles.heading)]
+    if not data.engagements:
+        return [
+            *story,
+            empty_note("No engagement with this organization has been logged yet.", styles),
+        ]
+    rows = [
+        [
+            e.date.strftime("%d %b %Y"),
+            e.kind,
+            e.subject + (" [confidential]" if e.confidential else ""),
+            e.outcome,
+            e.officer,
+        ]
+        for e in data.engagements
+    ]
+    story.append(
+        data_table(
+            ["Date", "Kind", "Subject", "Outcome", "Officer"],
+            rows,
+            [CONTENT_WIDTH * w for w in (0.13, 0.1, 0.32, 0.3, 0.15)],
+            styles,
+        )
+    )
+    return story
+
+
+def _programs_and_follow_ups(data: OrganizationBriefData, styles: Styles) -> list:
+    story = [Paragraph("Programs", styles.heading)]
+    if data.programs:
+        story.append(
+            data_table(
+                ["Program", "Role", "Status"],
+                [[p.name, p.role, p.status] for p in data.programs],
+                [CONTENT_WIDTH * w for w in (0.6, 0.2, 0.2)],
+                styles,
+            )
+        )
+    else:
+        story.append(empty_note("This organization takes part in no program.", styles))
+    story.append(Paragraph("Open follow-ups", styles.heading))
+    if data.follow_ups:
+        overdue = [i for i, f in enumerate(data.follow_ups) if f.overdue]
+        rows = [
+            [f.due.strftime("%d %b %Y") + (" (overdue)" if f.overdue else ""), f.subject, f.officer]
+            for f in data.follow_ups
+        ]
+        story.append(
+            data_table(
+                ["Due", "From the engagement", "Officer"],
+                rows,
+                [CONTENT_WIDTH * w for w in (0.2, 0.6, 0.2)],
+                styles,
+                highlight_rows=overdue,
+            )
+        )
+    else:
+        story.append(empty_note("No follow-up is open.", styles))
+    return story
+
+
+def build_organization_brief(data: OrganizationBriefData, path: Path | str) -> int:
+    """Write the organization brief to `path`; return its page count."""
+    styles = make_styles()
+    title = f"{data.name} ({data.acronym})" if data.acronym else data.name
+    generated = data.generated_at.astimezone().strftime("%d %B %Y")
+    story = [
+        Paragraph("Organization brief", styles.small),
+        Paragraph(text(title), styles.heading.clone("brief_title", fontSize=17, leading=22)),
+        Paragraph(
+            f"Prepared {text(generated)} from the Rabta registry."
+            + ("" if data.includes_confidential else " Confidential engagements are not shown."),
+            styles.small,
+        ),
+        Spacer(1, 3 * mm),
+        _profile(data, styles),
+    ]
+    if data.description:
+        story += [Spacer(1, 2 * mm), Paragraph(text(data.description), styles.body)]
+    story += _contacts(data, styles)
+    story += _engagements(data, styles)
+    story += _programs_and_follow_ups(data, styles)
+    return build_pdf(
+        story,
+        path,
+        title=f"Organization brief — {title}",
+        subject="Organization brief",
+        header_left=f"{data.installation_name} · Organization brief",
+        header_right=data.acronym or data.name[:60],
+        marking=data.marking,
+    )

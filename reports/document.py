@@ -1,0 +1,236 @@
+"""What every Rabta PDF shares: page size, styles, tables, and a header and footer on
+every page carrying the marking and "Page X of Y"."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
+
+from reports.fonts import SANS, SANS_BOLD, SANS_ITALIC, URDU, register_fonts, urdu_markup
+
+PAGE_SIZE = A4
+MARGIN = 18 * mm
+CONTENT_WIDTH = PAGE_SIZE[0] - 2 * MARGIN
+INK = colors.HexColor("#1c2b36")
+ACCENT = colors.HexColor("#1f5f7a")
+RULE = colors.HexColor("#c9d3da")
+ZEBRA = colors.HexColor("#f2f5f7")
+MUTED = colors.HexColor("#5b6b77")
+ALERT_HEX = "#9b2226"
+ALERT = colors.HexColor(ALERT_HEX)
+
+
+@dataclass(frozen=True)
+class Styles:
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    heading: ParagraphStyle
+    subheading: ParagraphStyle
+    body: ParagraphStyle
+    small: ParagraphStyle
+    cell: ParagraphStyle
+    cell_right: ParagraphStyle
+    cell_head: ParagraphStyle
+    urdu_cell: ParagraphStyle
+    empty: ParagraphStyle
+    marking: ParagraphStyle
+
+
+def make_styles() -> Styles:
+    """The paragraph styles of Rabta's documents (fonts registered on first use)."""
+    register_fonts()
+    body = ParagraphStyle(
+        "body", fontName=SANS, fontSize=9.5, leading=13.5, textColor=INK, spaceAfter=5
+    )
+    cell = ParagraphStyle("cell", parent=body, fontSize=8, leading=10, spaceAfter=0)
+    return Styles(
+        title=ParagraphStyle(
+            "title",
+            parent=body,
+            fontName=SANS_BOLD,
+            fontSize=24,
+            leading=30,
+            textColor=ACCENT,
+            spaceAfter=10,
+        ),
+        subtitle=ParagraphStyle("subtitle", parent=body, fontSize=13, leading=18, spaceAfter=6),
+        heading=ParagraphStyle(
+            "heading",
+            parent=body,
+            fontName=SANS_BOLD,
+            fontSize=14,
+            leading=18,
+            textColor=ACCENT,
+            spaceBefore=10,
+            spaceAfter=6,
+        ),
+        subheading=ParagraphStyle(
+            "subheading",
+            parent=body,
+            fontName=SANS_BOLD,
+            fontSize=10.5,
+            leading=14,
+            spaceBefore=8,
+            spaceAfter=4,
+        ),
+        body=body,
+        small=ParagraphStyle("small", parent=body, fontSize=8, leading=10.5, textColor=MUTED),
+        cell=cell,
+        cell_right=ParagraphStyle("cell_right", parent=cell, alignment=TA_RIGHT),
+        cell_head=ParagraphStyle(
+            "cell_head", parent=cell, fontName=SANS_BOLD, textColor=colors.white
+        ),
+        urdu_cell=ParagraphStyle(
+            "urdu_cell",
+            parent=cell,
+            fontName=URDU,
+            fontSize=10,
+            leading=14,
+            alignment=TA_RIGHT,
+            shaping=1,
+        ),
+        empty=ParagraphStyle("empty", parent=body, fontName=SANS_ITALIC, textColor=MUTED),
+        marking=ParagraphStyle(
+            "marking",
+            parent=body,
+            fontName=SANS_BOLD,
+            fontSize=12,
+            alignment=TA_CENTER,
+            textColor=ALERT,
+        ),
+    )
+
+
+def text(value: object) -> str:
+    """Escape a value for paragraph markup (None prints as nothing)."""
+    return escape("" if value is None else str(value))
+
+
+def urdu(value: str, styles: Styles) -> Paragraph:
+    """A right-to-left, shaped paragraph for a name in Urdu script."""
+    return Paragraph(urdu_markup(value), styles.urdu_cell)
+
+
+def data_table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    widths: Sequence[float],
+    styles: Styles,
+    *,
+    right_align: Sequence[int] = (),
+    highlight_rows: Sequence[int] = (),
+) -> Table:
+    """A zebra table with a repeated header row; cells wrap; numbers right-aligned."""
+
+    def cell(value: object, column: int, alert: bool) -> object:
+        if isinstance(value, Flowable):
+            return value
+        style = styles.cell_right if column in right_align else styles.cell
+        markup = text(value)
+        return Paragraph(f'<font color="{ALERT_HEX}">{markup}</font>' if alert else markup, style)
+
+    body = [[Paragraph(text(h), styles.cell_head) for h in header]]
+    body += [
+        [cell(value, column, index in highlight_rows) for column, value in enumerate(row)]
+        for index, row in enumerate(rows)
+    ]
+    table = Table(body, colWidths=list(widths), repeatRows=1)
+    commands = [
+        ("BACKGROUND", (0, 0), (-1, 0), ACCENT),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    for index in range(1, len(body)):
+        if index % 2 == 0:
+            commands.append(("BACKGROUND", (0, index), (-1, index), ZEBRA))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def empty_note(message: str, styles: Styles) -> Paragraph:
+    """What an empty section says instead of an empty chart or table."""
+    return Paragraph(text(message), styles.empty)
+
+
+def _canvas_class(header_left: str, header_right: str, marking: str) -> type[Canvas]:
+    class MarkedCanvas(Canvas):
+        """Holds every page until the end so the footer can say "Page X of Y"."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                self._decorate(number, total)
+                super().showPage()
+            super().save()
+
+        def _decorate(self, number: int, total: int) -> None:
+            width, height = PAGE_SIZE
+            top_rule = height - MARGIN + 1 * mm
+            bottom_rule = MARGIN - 6 * mm
+            self.saveState()
+            self.setStrokeColor(RULE)
+            self.setLineWidth(0.5)
+            self.line(MARGIN, top_rule, width - MARGIN, top_rule)
+            self.line(MARGIN, bottom_rule, width - MARGIN, bottom_rule)
+            if marking:
+                self.setFont(SANS_BOLD, 8)
+                self.setFillColor(ALERT)
+                self.drawCentredString(width / 2, height - 9 * mm, marking)
+                self.drawCentredString(width / 2, 5 * mm, marking)
+            self.setFont(SANS, 7.5)
+            self.setFillColor(MUTED)
+            self.drawString(MARGIN, top_rule + 2 * mm, header_left)
+            self.drawRightString(width - MARGIN, top_rule + 2 * mm, header_right)
+            self.drawString(MARGIN, bottom_rule - 4 * mm, "Rabta")
+            self.drawRightString(width - MARGIN, bottom_rule - 4 * mm, f"Page {number} of {total}")
+            self.restoreState()
+
+    return MarkedCanvas
+
+
+def build_pdf(
+    story: list,
+    path: Path | str,
+    *,
+    title: str,
+    subject: str,
+    header_left: str,
+    header_right: str,
+    marking: str,
+) -> int:
+    """Write the story as a PDF with Rabta's header and footer; return the page count."""
+    document = SimpleDocTemplate(
+        str(path),
+        pagesize=PAGE_SIZE,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN + 4 * mm,
+        bottomMargin=MARGIN,
+        title=title,
+        author="Rabta",
+        subject=subject,
+        creator="Rabta",
+    )
+    document.build(story, canvasmaker=_canvas_class(header_left, header_right, marking))
+    return document.page

@@ -1,0 +1,437 @@
+"""The quarterly outreach report for a head of mission, from QuarterlyReportData."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    CondPageBreak,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from db.stats import IndicatorResult, KeyFigures, QuarterlyReportData
+from reports.charts import horizontal_bars, vertical_bars
+from reports.document import (
+    ACCENT,
+    CONTENT_WIDTH,
+    RULE,
+    Styles,
+    build_pdf,
+    data_table,
+    empty_note,
+    make_styles,
+    text,
+)
+
+FIGURE_LABELS = (
+    ("engagements", "Engagements logged"),
+    ("organizations_engaged", "Organizations engaged"),
+    ("new_organizations", "New organizations registered"),
+    ("new_contacts", "New contacts registered"),
+    ("program_events", "Program events held"),
+    ("attendance", "Attendance at program events"),
+)
+
+
+def _number(value: float | None, decimals: int = 0) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.{decimals}f}"
+
+
+def _change(now: int, before: int) -> str:
+    if before == 0:
+        return "new" if now else "—"
+    delta = 100.0 * (now - before) / before
+    return f"{delta:+.0f}%"
+
+
+def _share(count: int, total: int) -> str:
+    return f"{100.0 * count / total:.0f}%" if total else "—"
+
+
+def _summary_sentences(data: QuarterlyReportData) -> list[str]:
+    now, before = data.current, data.previous
+    previous_name = data.previous_quarter.title.split(" (")[0]
+    if now.engagements == 0:
+        return [f"No engagements were logged for {data.scope_label} in this quarter."]
+    sentences = [
+        f"Officers logged {now.engagements:,} engagements with {now.organizations_engaged:,} "
+        f"diaspora organizations, against {before.engagements:,} engagements with "
+        f"{before.organizations_engaged:,} organizations in {previous_name} "
+        f"({_change(now.engagements, before.engagements)} engagements)."
+    ]
+    classified = [row for row in data.engagements_by_mechanism if row.key]
+    if classified:
+        top = classified[:2]
+        parts = [
+            f"{row.label.lower()} ({row.count}, {_share(row.count, now.engagements)})"
+            for row in top
+        ]
+        sentences.append(f"Most effort went to {' and '.join(parts)}.")
+    if data.engagements_by_mission:
+        lead = data.engagements_by_mission[0]
+        sentences.append(f"{lead.label} was the most active mission with {lead.count} engagements.")
+    measured = [i for i in data.indicators if i.percent_achieved is not None]
+    if measured:
+        met = sum(1 for i in measured if i.percent_achieved >= 100)
+        sentences.append(f"{met} of {len(measured)} program indicators met their quarterly target.")
+    if now.program_events:
+        sentences.append(f"{now.program_events} program events drew {now.attendance:,} people.")
+    if data.dormant_priority:
+        sentences.append(
+            f"{len(data.dormant_priority)} high-priority organizations have had no "
+            "engagement for six months or more and are listed below."
+        )
+    return sentences
+
+
+def _cover(data: QuarterlyReportData, styles: Styles) -> list:
+    generated = data.generated_at.astimezone().strftime("%d %B %Y, %H:%M")
+    confidentiality = (
+        "This report includes confidential engagements, at a supervisor's request."
+        if data.includes_confidential
+        else "Confidential engagements are not included in this report."
+    )
+    return [
+        Spacer(1, 30 * mm),
+        Paragraph(text(data.marking), styles.marking),
+        Spacer(1, 12 * mm),
+        Paragraph(text(data.installation_name), styles.subtitle),
+        Paragraph("Quarterly Outreach Report", styles.title),
+        Paragraph(text(data.scope_label), styles.subtitle),
+        Paragraph(text(data.quarter.title), styles.subtitle),
+        Spacer(1, 70 * mm),
+        Paragraph(f"Generated {text(generated)} by Rabta.", styles.small),
+        Paragraph(text(confidentiality), styles.small),
+        Paragraph(
+            "Figures are computed from the engagement registry at the time of generation; "
+            "engagements logged later will change them.",
+            styles.small,
+        ),
+        PageBreak(),
+    ]
+
+
+def _key_figures_table(
+    now: KeyFigures, before: KeyFigures, data: QuarterlyReportData, styles: Styles
+):
+    rows = []
+    for field, label in FIGURE_LABELS:
+        a, b = getattr(now, field), getattr(before, field)
+        rows.append([label, f"{a:,}", f"{b:,}", _change(a, b)])
+    this_name = data.quarter.title.split(" (")[0]
+    previous_name = data.previous_quarter.title.split(" (")[0]
+    return data_table(
+        ["Measure", this_name, previous_name, "Change"],
+        rows,
+        [CONTENT_WIDTH * 0.46, CONTENT_WIDTH * 0.18, CONTENT_WIDTH * 0.18, CONTENT_WIDTH * 0.18],
+        styles,
+        right_align=(1, 2, 3),
+    )
+
+
+def _activity(data: QuarterlyReportData, styles: Styles) -> list:
+    story = [Paragraph("Engagement activity", styles.heading)]
+    if data.current.engagements == 0:
+        story.append(
+            empty_note(
+                "No engagements were logged in this quarter, so there is nothing to chart.", styles
+            )
+        )
+        return story
+    story.append(vertical_bars(data.engagements_by_month, "Engagements by month", CONTENT_WIDTH))
+    story.append(Spacer(1, 4 * mm))
+    story.append(
+        KeepTogether(
+            horizontal_bars(
+                data.engagements_by_mechanism, "Engagements by mechanism", CONTENT_WIDTH
+            )
+        )
+    )
+    story.append(Spacer(1, 4 * mm))
+    story.append(
+        KeepTogether(
+            horizontal_bars(
+                data.organizations_engaged_by_kind, "Organizations engaged, by kind", CONTENT_WIDTH
+            )
+        )
+    )
+    if data.engagements_by_mission:
+        story.append(Spacer(1, 4 * mm))
+        story.append(
+            KeepTogether(
+                horizontal_bars(
+                    data.engagements_by_mission,
+                    "Engagements by mission",
+                    CONTENT_WIDTH,
+                    label_width=210,
+                )
+            )
+        )
+    story.append(Spacer(1, 4 * mm))
+    kinds = ", ".join(f"{row.label.lower()} {row.count}" for row in data.engagements_by_kind)
+    story.append(Paragraph(f"By kind of contact: {text(kinds)}.", styles.body))
+    return story
+
+
+def _most_engaged(data: QuarterlyReportData, styles: Styles) -> list:
+    story = [CondPageBreak(50 * mm), Paragraph("Most engaged organizations", styles.heading)]
+    if not data.most_engaged:
+        return [*story, empty_note("No organization was engaged in this quarter.", styles)]
+    rows = [
+        [
+            f"{o.name} ({o.acronym})" if o.acronym else o.name,
+            o.kind,
+            o.mission_code,
+            o.engagements,
+            o.last_engagement.strftime("%d %b %Y"),
+        ]
+        for o in data.most_engaged
+    ]
+    story.append(
+        data_table(
+            ["Organization", "Kind", "Mission", "Engagements", "Last"],
+            rows,
+            [CONTENT_WIDTH * w for w in (0.43, 0.2, 0.1, 0.14, 0.13)],
+            styles,
+            right_align=(3,),
+        )
+    )
+    return story
+
+
+def _indicator_row(indicator: IndicatorResult) -> list:
+    percent = indicator.percent_achieved
+    return [
+        indicator.program,
+        indicator.indicator,
+        indicator.unit,
+        _number(indicator.target),
+        _number(indicator.actual),
+        "—" if percent is None else f"{percent:.0f}%",
+        _number(indicator.previous),
+    ]
+
+
+def _programs(data: QuarterlyReportData, styles: Styles) -> list:
+    story = [CondPageBreak(60 * mm), Paragraph("Programs and indicators", styles.heading)]
+    if not data.indicators:
+        story.append(empty_note("No program in this scope has indicators yet.", styles))
+    else:
+        rows = [_indicator_row(i) for i in data.indicators]
+        below = [
+            n
+            for n, i in enumerate(data.indicators)
+            if i.percent_achieved is not None and i.percent_achieved < 75
+        ]
+        story.append(
+            data_table(
+                ["Program", "Indicator", "Unit", "Target", "Actual", "Achieved", "Previous"],
+                rows,
+                [CONTENT_WIDTH * w for w in (0.22, 0.23, 0.14, 0.09, 0.09, 0.11, 0.12)],
+                styles,
+                right_align=(3, 4, 5, 6),
+                highlight_rows=below,
+            )
+        )
+        story.append(
+            Paragraph(
+                "Target is per quarter. Indicators below 75% of target are shown "
+                "in red; a dash means no measurement was recorded.",
+                styles.small,
+            )
+        )
+    story.append(Paragraph("Program events this quarter", styles.subheading))
+    if not data.program_events:
+        story.append(empty_note("No program events were held in this quarter.", styles))
+    else:
+        rows = [
+            [e.date.strftime("%d %b %Y"), e.program, e.title, e.city, _number(e.attendance)]
+            for e in data.program_events
+        ]
+        story.append(
+            data_table(
+                ["Date", "Program", "Event", "City", "Attendance"],
+                rows,
+                [CONTENT_WIDTH * w for w in (0.13, 0.3, 0.3, 0.15, 0.12)],
+                styles,
+                right_align=(4,),
+            )
+        )
+    return story
+
+
+def _follow_ups(data: QuarterlyReportData, styles: Styles) -> list:
+    upcoming = data.next_quarter.title
+    story = [
+        CondPageBreak(50 * mm),
+        Paragraph(f"Follow-ups due in {text(upcoming)}", styles.heading),
+    ]
+    if not data.follow_ups_due:
+        return [*story, empty_note("No open follow-ups fall due next quarter.", styles)]
+    rows = [
+        [
+            f.due.strftime("%d %b %Y"),
+            f.subject,
+            f.organizations,
+            f.officer.split(",")[0],
+            f.mission_code,
+        ]
+        for f in data.follow_ups_due
+    ]
+    story.append(
+        data_table(
+            ["Due", "Engagement", "Organizations", "Officer", "Mission"],
+            rows,
+            [CONTENT_WIDTH * w for w in (0.12, 0.4, 0.17, 0.21, 0.1)],
+            styles,
+        )
+    )
+    return story
+
+
+def _dormant(data: QuarterlyReportData, styles: Styles) -> list:
+    story = [
+        CondPageBreak(40 * mm),
+        Paragraph("High-priority organizations without recent engagement", styles.heading),
+    ]
+    if not data.dormant_priority:
+        return [
+            *story,
+            empty_note(
+                "Every high-priority organization was engaged in the last six months.", styles
+            ),
+        ]
+    rows = [
+        [
+            o.name,
+            o.kind,
+            o.mission_code,
+            o.last_engagement.strftime("%d %b %Y") if o.last_engagement else "never",
+        ]
+        for o in data.dormant_priority
+    ]
+    story.append(
+        data_table(
+            ["Organization", "Kind", "Mission", "Last engagement"],
+            rows,
+            [CONTENT_WIDTH * w for w in (0.5, 0.22, 0.1, 0.18)],
+            styles,
+        )
+    )
+    return story
+
+
+def _narrative(data: QuarterlyReportData, styles: Styles) -> list:
+    story = [CondPageBreak(60 * mm), Paragraph("Head of chancery's assessment", styles.heading)]
+    if data.texts.narrative.strip():
+        for paragraph in data.texts.narrative.strip().split("\n\n"):
+            story.append(Paragraph(text(paragraph).replace("\n", "<br/>"), styles.body))
+    else:
+        story.append(
+            empty_note(
+                "No assessment has been written for this quarter and scope. "
+                "It is written on the Reports page of Rabta.",
+                styles,
+            )
+        )
+    return story
+
+
+def _signatures(data: QuarterlyReportData, styles: Styles) -> list:
+    t = data.texts
+
+    def when(day) -> str:
+        return day.strftime("%d %B %Y") if day else "Date: ____________"
+
+    cells = [
+        [
+            Paragraph(f"<b>{label}</b>", styles.cell)
+            for label in ("Prepared by", "Reviewed by", "Approved by")
+        ],
+        [
+            Paragraph(text(name) or "&nbsp;", styles.cell)
+            for name in (t.prepared_by, t.reviewed_by, t.approved_by)
+        ],
+        [
+            Paragraph(text(when(day)), styles.cell)
+            for day in (t.prepared_on, t.reviewed_on, t.approved_on)
+        ],
+        [Paragraph("Signature:", styles.small)] * 3,
+    ]
+    table = Table(
+        cells, colWidths=[CONTENT_WIDTH / 3] * 3, rowHeights=[None, 10 * mm, None, 16 * mm]
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (0, -1), 0.5, RULE),
+                ("BOX", (1, 0), (1, -1), 0.5, RULE),
+                ("BOX", (2, 0), (2, -1), 0.5, RULE),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.5, ACCENT),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return [CondPageBreak(55 * mm), Paragraph("Signatures", styles.heading), table]
+
+
+def _appendix(data: QuarterlyReportData, styles: Styles) -> list:
+    story = [PageBreak(), Paragraph("Appendix: engagement log", styles.heading)]
+    if not data.engagement_log:
+        return [*story, empty_note("No engagements were logged in this quarter.", styles)]
+    rows = [
+        [
+            e.date.strftime("%d %b"),
+            e.kind,
+            e.subject + ("  [confidential]" if e.confidential else ""),
+            e.organizations,
+            e.mission_code,
+            e.officer,
+        ]
+        for e in data.engagement_log
+    ]
+    story.append(
+        data_table(
+            ["Date", "Kind", "Subject", "Organizations", "Mission", "Officer"],
+            rows,
+            [CONTENT_WIDTH * w for w in (0.08, 0.11, 0.39, 0.15, 0.1, 0.17)],
+            styles,
+        )
+    )
+    return story
+
+
+def build_quarterly_report(data: QuarterlyReportData, path: Path | str) -> int:
+    """Write the quarterly outreach report to `path`; return its page count."""
+    styles = make_styles()
+    story = _cover(data, styles)
+    story.append(Paragraph("Executive summary", styles.heading))
+    for sentence in _summary_sentences(data):
+        story.append(Paragraph(text(sentence), styles.body))
+    story.append(Spacer(1, 3 * mm))
+    story.append(_key_figures_table(data.current, data.previous, data, styles))
+    story += _activity(data, styles)
+    story += _most_engaged(data, styles)
+    story += _programs(data, styles)
+    story += _follow_ups(data, styles)
+    story += _dormant(data, styles)
+    story += _narrative(data, styles)
+    story += _signatures(data, styles)
+    story += _appendix(data, styles)
+    return build_pdf(
+        story,
+        path,
+        title=f"Quarterly Outreach Report — {data.scope_label} — {data.quarter.title}",
+        subject="Quarterly outreach report",
+        header_left=f"{data.installation_name} · Quarterly Outreach Report",
+        header_right=f"{data.scope_label} · {data.quarter.title.split(' (')[0]}",
+        marking=data.marking,
+    )

@@ -1,0 +1,44 @@
+"""The organization brief built from the demo data and read back."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, select
+
+from db.errors import NotFound
+from db.models import Affiliation, Contact, Organization
+from reports.produce import produce_organization_brief
+from tests.reports.conftest import pdf_pages
+
+
+def test_brief_of_appna_by_acronym(demo_engine, demo_officer, tmp_path):
+    out = tmp_path / "appna.pdf"
+    produced = produce_organization_brief(demo_engine, demo_officer, "appna", out)
+    pages = pdf_pages(out)
+    assert 1 <= produced.pages == len(pages) <= 2
+    text = " ".join(" ".join(pages).split())
+    assert "Association of Physicians of Pakistani Descent of North America" in text
+    for heading in ("Key contacts", "Last ten engagements", "Programs", "Open follow-ups"):
+        assert heading in text
+    assert all(f"Page {n} of {len(pages)}" in page for n, page in enumerate(pages, start=1))
+
+
+def test_do_not_contact_is_marked_and_their_details_withheld(demo_engine, demo_officer, tmp_path):
+    with Session(demo_engine) as s:
+        contact, org = s.exec(
+            select(Contact, Organization)
+            .join(Affiliation, Affiliation.contact_id == Contact.id)
+            .join(Organization, Organization.id == Affiliation.organization_id)
+            .where(Contact.do_not_contact == True)  # noqa: E712
+        ).first()
+    out = tmp_path / "brief.pdf"
+    produce_organization_brief(demo_engine, demo_officer, org.uid, out)
+    text = " ".join(" ".join(pdf_pages(out)).split())
+    assert "DO NOT CONTACT" in text
+    assert contact.email not in text
+
+
+def test_unknown_organization_lists_close_matches(demo_engine, demo_officer, tmp_path):
+    with pytest.raises(NotFound, match=r"Did you mean: .*\(APPNA\)"):
+        produce_organization_brief(demo_engine, demo_officer, "APNA", tmp_path / "x.pdf")
+    assert not (tmp_path / "x.pdf").exists()

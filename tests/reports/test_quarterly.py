@@ -1,0 +1,145 @@
+"""The quarterly outreach report built from the demo data and read back."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+from sqlmodel import Session, select
+
+from db import store
+from db.errors import PermissionDenied, ValidationError
+from db.models import AuditEntry, Engagement, Sensitivity
+from db.periods import quarter_containing
+from db.stats import quarterly_report_data
+from db.store.actor import Actor
+from db.store.report_texts import save_report_text
+from reports.produce import produce_quarterly_report
+from tests.reports.conftest import pdf_pages
+
+
+def _last_quarter():
+    return quarter_containing(date.today(), fiscal=True).previous()
+
+
+def test_report_figures_equal_the_stats_and_every_page_is_marked(
+    demo_engine, demo_officer, tmp_path
+):
+    quarter = _last_quarter()
+    out = tmp_path / "q.pdf"
+    produced = produce_quarterly_report(demo_engine, demo_officer, quarter.code, out)
+    with Session(demo_engine) as s:
+        data = quarterly_report_data(s, quarter)
+    pages = pdf_pages(out)
+    assert produced.pages == len(pages) >= 4
+    for number, page in enumerate(pages, start=1):
+        assert "OFFICIAL — SENSITIVE" in page
+        assert f"Page {number} of {len(pages)}" in page
+    summary = next(p for p in pages if "Executive summary" in p)
+    assert (
+        f"Officers logged {data.current.engagements:,} engagements with "
+        f"{data.current.organizations_engaged:,} diaspora organizations"
+        in " ".join(summary.split())
+    )
+    flat = " ".join(summary.split())
+    assert re.search(
+        rf"Engagements logged {data.current.engagements:,} "
+        rf"{data.previous.engagements:,}",
+        flat,
+    )
+    assert quarter.title in pages[0]
+    assert "Pakistan Diaspora Commission" in pages[0]
+    start = next(n for n, p in enumerate(pages) if "Appendix: engagement log" in p)
+    appendix = " ".join(pages[start:])
+    months = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+    assert len(re.findall(rf"\b\d{{2}} (?:{months})\b", appendix)) == len(data.engagement_log)
+
+
+def test_no_confidential_subject_reaches_an_officer(demo_engine, demo_officer, tmp_path):
+    quarter = _last_quarter()
+    with Session(demo_engine) as s:
+        confidential = s.exec(
+            select(Engagement.subject).where(
+                Engagement.sensitivity == Sensitivity.CONFIDENTIAL,
+                Engagement.date.between(quarter.start, quarter.end),
+            )
+        ).all()
+        normal = set(
+            s.exec(
+                select(Engagement.subject).where(Engagement.sensitivity == Sensitivity.NORMAL)
+            ).all()
+        )
+    only_confidential = [subject for subject in confidential if subject not in normal]
+    assert only_confidential, "the demo quarter should hold a confidential-only subject"
+    out = tmp_path / "q.pdf"
+    produce_quarterly_report(demo_engine, demo_officer, quarter.code, out)
+    text = " ".join(" ".join(pdf_pages(out)).split())
+    for subject in only_confidential:
+        assert subject not in text
+    assert "[confidential]" not in text
+    with pytest.raises(PermissionDenied):
+        produce_quarterly_report(
+            demo_engine, demo_officer, quarter.code, out, include_confidential=True
+        )
+
+
+def test_a_supervisor_may_include_confidential_engagements(demo_engine, tmp_path):
+    supervisor = Actor(id=None, username="s.hashmi", role="supervisor")
+    out = tmp_path / "q.pdf"
+    produce_quarterly_report(
+        demo_engine, supervisor, _last_quarter().code, out, include_confidential=True
+    )
+    assert "[confidential]" in " ".join(pdf_pages(out))
+
+
+def test_a_quarter_without_data_still_gives_an_honest_pdf(demo_engine, demo_officer, tmp_path):
+    out = tmp_path / "empty.pdf"
+    produce_quarterly_report(demo_engine, demo_officer, "2015Q1", out)
+    reader = PdfReader(str(out))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "No engagements were logged" in text
+    assert "No program events were held" in text
+    assert f"Page {len(reader.pages)} of {len(reader.pages)}" in text
+
+
+def test_mission_scope_narrative_and_signatures(demo_engine, demo_officer, tmp_path):
+    quarter = _last_quarter()
+    with store.session(demo_engine) as s:
+        save_report_text(
+            s,
+            demo_officer,
+            quarter.code,
+            "hou",
+            {
+                "narrative": "Roshan Digital outreach in Texas exceeded its target.",
+                "prepared_by": "Nadia Jamil",
+                "prepared_on": quarter.end,
+                "approved_by": "Consul General",
+            },
+        )
+    out = tmp_path / "hou.pdf"
+    produce_quarterly_report(demo_engine, demo_officer, quarter.code, out, mission="HOU")
+    text = " ".join(" ".join(pdf_pages(out)).split())
+    assert "Consulate General of Pakistan, Houston" in text
+    assert "Roshan Digital outreach in Texas exceeded its target." in text
+    assert "Nadia Jamil" in text and quarter.end.strftime("%d %B %Y") in text
+    assert "Engagements by mission" not in text
+    with Session(demo_engine) as s:
+        audit = s.exec(select(AuditEntry).where(AuditEntry.action == "read_out")).all()
+    assert [a.entity_type for a in audit] == ["quarterly_report"]
+
+
+def test_bad_requests_are_refused_with_sentences(demo_engine, demo_officer, tmp_path):
+    with pytest.raises(ValidationError, match="not a quarter"):
+        produce_quarterly_report(demo_engine, demo_officer, "2026Q9", tmp_path / "x.pdf")
+    with pytest.raises(ValidationError, match="known codes: CHI, HOU, LAX, NYC, WAS"):
+        produce_quarterly_report(
+            demo_engine, demo_officer, "2026Q3", tmp_path / "x.pdf", mission="XYZ"
+        )
+    with pytest.raises(ValidationError, match="Cannot write"):
+        produce_quarterly_report(
+            demo_engine, demo_officer, "2026Q3", tmp_path / "missing" / "x.pdf"
+        )
+    assert [p for p in tmp_path.rglob("*") if "x.pdf" in p.name] == []
