@@ -22,6 +22,7 @@ from db.demo import existing_record_count, load_demo
 from db.models import Contact, Engagement, Organization
 from desktop.pages.not_built import NotBuiltPage
 from desktop.pages.organizations import OrganizationsPage
+from desktop.pages.reports import ReportsPage
 from desktop.tasks import DatabaseTask, start_task
 from desktop.workspace import Workspace
 
@@ -33,9 +34,8 @@ PAGE_PROMISES = {
     "(Ctrl+L) to record a new one from the keyboard.",
     "Programs": "It will show each program's participants, events and indicators, "
     "target against actual by quarter.",
-    "Reports": "It will build the quarterly outreach report and organization briefs as PDF, "
-    "with preview and printing.",
 }
+BUILT_PAGES = {"Organizations": OrganizationsPage, "Reports": ReportsPage}
 PAGE_ORDER = ("Dashboard", "Organizations", "Contacts", "Engagements", "Programs", "Reports")
 
 
@@ -57,8 +57,8 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         for number, name in enumerate(PAGE_ORDER, start=1):
             page = (
-                OrganizationsPage(workspace)
-                if name == "Organizations"
+                BUILT_PAGES[name](workspace)
+                if name in BUILT_PAGES
                 else NotBuiltPage(name, PAGE_PROMISES[name])
             )
             self.pages[name] = page
@@ -210,15 +210,17 @@ class MainWindow(QMainWindow):
         page = settings.value("main_window/page")
         if isinstance(page, str) and page in PAGE_ORDER:
             self.show_page(page)
-        organizations = self.pages["Organizations"]
-        assert isinstance(organizations, OrganizationsPage)
-        organizations.restore_state(settings)
+        for page in self.pages.values():
+            if hasattr(page, "restore_state"):
+                page.restore_state(settings)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         settings = QSettings()
         settings.setValue("main_window/geometry", self.saveGeometry())
         settings.setValue("main_window/page", PAGE_ORDER[self.sidebar.currentRow()])
-        organizations = self.pages["Organizations"]
-        assert isinstance(organizations, OrganizationsPage)
-        organizations.save_state(settings)
+        for page in self.pages.values():
+            if hasattr(page, "save_state"):
+                page.save_state(settings)
+            if hasattr(page, "cleanup"):
+                page.cleanup()
         super().closeEvent(event)

@@ -1,0 +1,443 @@
+"""The Reports page: choose a report, period and scope; write the narrative and
+signatures; build in the background; preview, print and save the PDF."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QPointF, QRectF, QSettings, QSize, Qt
+from PySide6.QtGui import QKeySequence, QPainter, QShortcut
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlmodel import Session, col, select
+
+from db import store
+from db.errors import RabtaError
+from db.models import Mission, Organization
+from db.periods import Quarter, quarter_containing
+from db.stats import ALL_MISSIONS, report_texts
+from db.store.report_texts import save_report_text
+from db.store.settings import get_setting
+from desktop.tasks import DatabaseTask, start_task
+from desktop.workspace import Workspace
+from reports.produce import ProducedReport, produce_organization_brief, produce_quarterly_report
+
+QUARTERLY = "quarterly"
+BRIEF = "brief"
+QUARTERS_OFFERED = 8
+NO_DATE = QDate(2000, 1, 1)
+PRINT_DPI = 300
+
+
+class ReportsPage(QWidget):
+    """Report choice and texts on the left, the PDF preview on the right."""
+
+    title = "Reports"
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.workspace = workspace
+        self.output_dir = Path(tempfile.mkdtemp(prefix="rabta-reports-"))
+        self.current_pdf: Path | None = None
+        self._task: DatabaseTask | None = None
+        self._texts_changed = False
+
+        self.kind_combo = QComboBox()
+        self.kind_combo.addItem("Quarterly outreach report", QUARTERLY)
+        self.kind_combo.addItem("Organization brief", BRIEF)
+        self.period_combo = QComboBox()
+        self.scope_combo = QComboBox()
+        self.organization_combo = QComboBox()
+        self.organization_combo.setEditable(True)
+        self.organization_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.organization_combo.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self.organization_combo.completer().setCompletionMode(
+            QCompleter.CompletionMode.PopupCompletion
+        )
+        self.confidential_check = QCheckBox("Include confidential engagements")
+        self.confidential_check.setEnabled(workspace.actor.sees_confidential)
+        self.confidential_check.setToolTip(
+            "Supervisors and administrators only"
+            if not workspace.actor.sees_confidential
+            else "Confidential engagements are left out unless you tick this"
+        )
+
+        choice = QFormLayout()
+        choice.addRow("Report", self.kind_combo)
+        self.period_label = QLabel("Quarter")
+        choice.addRow(self.period_label, self.period_combo)
+        self.scope_label = QLabel("Scope")
+        choice.addRow(self.scope_label, self.scope_combo)
+        self.organization_label = QLabel("Organization")
+        choice.addRow(self.organization_label, self.organization_combo)
+        choice.addRow("", self.confidential_check)
+
+        self.texts_box = QGroupBox("Narrative and signatures for this quarter and scope")
+        self.narrative_edit = QPlainTextEdit()
+        self.narrative_edit.setPlaceholderText(
+            "The head of chancery's assessment of the quarter, printed in the report."
+        )
+        self.signature_names: dict[str, QLineEdit] = {}
+        self.signature_dates: dict[str, QDateEdit] = {}
+        texts = QFormLayout(self.texts_box)
+        texts.addRow(self.narrative_edit)
+        for role in ("prepared", "reviewed", "approved"):
+            name = QLineEdit()
+            name.setPlaceholderText("Name and title")
+            when = QDateEdit()
+            when.setCalendarPopup(True)
+            when.setMinimumDate(NO_DATE)
+            when.setSpecialValueText("no date")
+            when.setDisplayFormat("dd MMM yyyy")
+            row = QHBoxLayout()
+            row.addWidget(name, 3)
+            row.addWidget(when, 1)
+            texts.addRow(f"{role.title()} by", row)
+            self.signature_names[role] = name
+            self.signature_dates[role] = when
+        self.save_texts_button = QPushButton("Save narrative and signatures")
+        self.save_texts_button.setToolTip("Keep these words for this quarter and scope")
+        texts.addRow(self.save_texts_button)
+
+        self.build_button = QPushButton("Build report")
+        self.build_button.setDefault(True)
+        self.build_button.setToolTip("Build the PDF in the background (Ctrl+Return)")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.hide()
+        self.status_label = QLabel("Choose a report and build it.")
+        self.status_label.setWordWrap(True)
+        self.print_button = QPushButton("Print…")
+        self.print_button.setToolTip("Print the previewed report (Ctrl+P)")
+        self.save_button = QPushButton("Save as…")
+        self.save_button.setToolTip("Save the previewed report as a PDF file (Ctrl+Shift+S)")
+        for button in (self.print_button, self.save_button):
+            button.setEnabled(False)
+
+        left = QVBoxLayout()
+        left.addLayout(choice)
+        left.addWidget(self.texts_box, 1)
+        left.addWidget(self.build_button)
+        left.addWidget(self.progress)
+        left.addWidget(self.status_label)
+        actions = QHBoxLayout()
+        actions.addWidget(self.print_button)
+        actions.addWidget(self.save_button)
+        left.addLayout(actions)
+        left_widget = QWidget()
+        left_widget.setLayout(left)
+        left_widget.setMinimumWidth(380)
+
+        self.document = QPdfDocument(self)
+        self.preview = QPdfView()
+        self.preview.setDocument(self.document)
+        self.preview.setPageMode(QPdfView.PageMode.MultiPage)
+        self.preview.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.preview_placeholder = QLabel("The report's preview appears here once it is built.")
+        self.preview_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview_stack = QStackedWidget()
+        self.preview_stack.addWidget(self.preview_placeholder)
+        self.preview_stack.addWidget(self.preview)
+
+        splitter = QSplitter()
+        splitter.addWidget(left_widget)
+        splitter.addWidget(self.preview_stack)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self.kind_combo.currentIndexChanged.connect(self._kind_changed)
+        self.period_combo.currentIndexChanged.connect(self.load_texts)
+        self.scope_combo.currentIndexChanged.connect(self.load_texts)
+        self.save_texts_button.clicked.connect(self.save_texts)
+        self.build_button.clicked.connect(self.build)
+        self.print_button.clicked.connect(self.print_report)
+        self.save_button.clicked.connect(self.save_as)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.build)
+        QShortcut(QKeySequence.StandardKey.Print, self, self.print_report)
+        QShortcut(QKeySequence("Ctrl+Shift+S"), self, self.save_as)
+        workspace.broadcast.changed.connect(self._on_changed)
+        self.narrative_edit.textChanged.connect(self._mark_texts_changed)
+        for role in ("prepared", "reviewed", "approved"):
+            self.signature_names[role].textChanged.connect(self._mark_texts_changed)
+            self.signature_dates[role].dateChanged.connect(self._mark_texts_changed)
+        self.refresh_choices()
+        self._kind_changed()
+
+    # --- choices ------------------------------------------------------------------
+
+    def offered_quarters(self) -> list[Quarter]:
+        """The current quarter and the seven before it, in the installation's style."""
+        with Session(self.workspace.engine) as s:
+            fiscal = get_setting(s, "period_style") == "fiscal"
+            start_month = int(get_setting(s, "fiscal_year_start_month"))
+        quarter = quarter_containing(date.today(), fiscal=fiscal, fiscal_start_month=start_month)
+        quarters = []
+        for _ in range(QUARTERS_OFFERED):
+            quarters.append(quarter)
+            quarter = quarter.previous()
+        return quarters
+
+    def refresh_choices(self) -> None:
+        """Reload quarters, missions and organizations from the database."""
+        self.period_combo.blockSignals(True)
+        self.scope_combo.blockSignals(True)
+        self.period_combo.clear()
+        quarters = self.offered_quarters()
+        for quarter in quarters:
+            self.period_combo.addItem(quarter.title, quarter.code)
+        self.period_combo.setCurrentIndex(1 if len(quarters) > 1 else 0)
+        self.scope_combo.clear()
+        self.scope_combo.addItem("All missions", ALL_MISSIONS)
+        with Session(self.workspace.engine) as s:
+            missions = s.exec(
+                select(Mission.code, Mission.name)
+                .where(col(Mission.archived_at).is_(None))
+                .order_by(Mission.name)
+            ).all()
+            organizations = s.exec(
+                select(Organization.name, Organization.acronym, Organization.uid)
+                .where(col(Organization.archived_at).is_(None))
+                .order_by(Organization.name)
+            ).all()
+        for code, name in missions:
+            self.scope_combo.addItem(f"{name} ({code})", code)
+        if self.workspace.actor.mission_id is not None:
+            with Session(self.workspace.engine) as s:
+                own = s.get(Mission, self.workspace.actor.mission_id)
+            if own is not None:
+                self.scope_combo.setCurrentIndex(max(0, self.scope_combo.findData(own.code)))
+        self.period_combo.blockSignals(False)
+        self.scope_combo.blockSignals(False)
+        self.organization_combo.clear()
+        for name, acronym, uid in organizations:
+            self.organization_combo.addItem(f"{name} ({acronym})" if acronym else name, uid)
+        self.organization_combo.setCurrentIndex(-1)
+        self.load_texts()
+
+    def _kind_changed(self) -> None:
+        quarterly = self.kind_combo.currentData() == QUARTERLY
+        for widget in (
+            self.period_label,
+            self.period_combo,
+            self.scope_label,
+            self.scope_combo,
+            self.texts_box,
+        ):
+            widget.setVisible(quarterly)
+        self.organization_label.setVisible(not quarterly)
+        self.organization_combo.setVisible(not quarterly)
+
+    def _on_changed(self, entity_type: str, _ids: list) -> None:
+        if entity_type in ("organization", "mission", "setting", "all"):
+            self.refresh_choices()
+
+    # --- narrative and signatures --------------------------------------------------------
+
+    def _mark_texts_changed(self) -> None:
+        self._texts_changed = True
+
+    def load_texts(self) -> None:
+        """Show the narrative and signatures saved for the chosen quarter and scope."""
+        code = self.period_combo.currentData()
+        if code is None:
+            return
+        quarter = next(q for q in self.offered_quarters() if q.code == code)
+        with Session(self.workspace.engine) as s:
+            texts = report_texts(s, quarter, self.scope_combo.currentData() or ALL_MISSIONS)
+        self.narrative_edit.setPlainText(texts.narrative)
+        for role in ("prepared", "reviewed", "approved"):
+            self.signature_names[role].setText(getattr(texts, f"{role}_by"))
+            day = getattr(texts, f"{role}_on")
+            self.signature_dates[role].setDate(
+                QDate(day.year, day.month, day.day) if day else NO_DATE
+            )
+        self._texts_changed = False
+
+    def save_texts(self) -> bool:
+        """Keep the narrative and signatures; show the store's refusal if any."""
+        values: dict[str, object] = {"narrative": self.narrative_edit.toPlainText()}
+        for role in ("prepared", "reviewed", "approved"):
+            values[f"{role}_by"] = self.signature_names[role].text()
+            chosen = self.signature_dates[role].date()
+            values[f"{role}_on"] = None if chosen == NO_DATE else chosen.toPython()
+        try:
+            with store.session(self.workspace.engine) as s:
+                save_report_text(
+                    s,
+                    self.workspace.actor,
+                    self.period_combo.currentData(),
+                    self.scope_combo.currentData(),
+                    values,
+                )
+        except RabtaError as error:
+            QMessageBox.warning(self, "Not saved", str(error))
+            return False
+        self._texts_changed = False
+        self.status_label.setText("Narrative and signatures saved.")
+        return True
+
+    # --- building --------------------------------------------------------------------------
+
+    def build(self) -> None:
+        """Build the chosen report on a worker thread; the preview shows it when done."""
+        if self._task is not None:
+            return
+        actor = self.workspace.actor
+        include = self.confidential_check.isChecked()
+        number = len(list(self.output_dir.glob("*.pdf"))) + 1
+        if self.kind_combo.currentData() == QUARTERLY:
+            if self._texts_changed and not self.save_texts():
+                return
+            period = self.period_combo.currentData()
+            scope = self.scope_combo.currentData()
+            target = self.output_dir / f"quarterly-{scope}-{period}-{number}.pdf"
+
+            def work(engine, report):
+                return produce_quarterly_report(
+                    engine,
+                    actor,
+                    period,
+                    target,
+                    mission=scope,
+                    include_confidential=include,
+                    progress=report,
+                )
+        else:
+            index = self.organization_combo.currentIndex()
+            typed = self.organization_combo.currentText().strip()
+            if index >= 0 and self.organization_combo.itemText(index) == typed:
+                wanted = self.organization_combo.itemData(index)
+            else:
+                wanted = typed
+            if not wanted:
+                self.status_label.setText("Choose the organization to brief on.")
+                return
+            target = self.output_dir / f"brief-{number}.pdf"
+
+            def work(engine, report):
+                return produce_organization_brief(
+                    engine, actor, wanted, target, include_confidential=include, progress=report
+                )
+
+        self._task = DatabaseTask(self.workspace.location, work)
+        self._task.signals.progress.connect(self.status_label.setText)
+        self._task.signals.finished.connect(self._built)
+        self._task.signals.failed.connect(self._failed)
+        self.build_button.setEnabled(False)
+        self.progress.show()
+        self.status_label.setText("Building…")
+        start_task(self._task)
+
+    def _built(self, produced: ProducedReport) -> None:
+        self._task = None
+        self.build_button.setEnabled(True)
+        self.progress.hide()
+        self.current_pdf = produced.path
+        self.document.load(str(produced.path))
+        self.preview_stack.setCurrentWidget(self.preview)
+        self.print_button.setEnabled(True)
+        self.save_button.setEnabled(True)
+        self.status_label.setText(
+            f"{produced.title}: {produced.pages} pages, built in {produced.seconds:.1f} s."
+        )
+
+    def _failed(self, error: Exception, details: str) -> None:
+        self._task = None
+        self.build_button.setEnabled(True)
+        self.progress.hide()
+        if isinstance(error, RabtaError):
+            self.status_label.setText(f"Not built: {error}")
+        else:
+            self.status_label.setText("Not built: an unexpected error; see the log.")
+            raise error
+
+    # --- print and save ----------------------------------------------------------------
+
+    def print_report(self) -> None:
+        """Send the previewed report to a printer chosen in the print dialog."""
+        if self.current_pdf is None:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setResolution(PRINT_DPI)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+            return
+        self.render_to(printer)
+
+    def render_to(self, printer: QPrinter) -> int:
+        """Draw every page of the previewed PDF onto the printer; return pages drawn."""
+        painter = QPainter()
+        if not painter.begin(printer):
+            QMessageBox.warning(self, "Not printed", "The printer could not be started.")
+            return 0
+        try:
+            area = printer.pageRect(QPrinter.Unit.DevicePixel)
+            for page in range(self.document.pageCount()):
+                if page:
+                    printer.newPage()
+                points = self.document.pagePointSize(page)
+                scale = min(area.width() / points.width(), area.height() / points.height())
+                size = QSize(round(points.width() * scale), round(points.height() * scale))
+                painter.drawImage(
+                    QRectF(QPointF(0, 0), size.toSizeF()), self.document.render(page, size)
+                )
+        finally:
+            painter.end()
+        return self.document.pageCount()
+
+    def save_as(self) -> None:
+        """Copy the previewed PDF to a file the user picks."""
+        if self.current_pdf is None:
+            return
+        settings = QSettings()
+        folder = settings.value("reports/last_folder", str(Path.home()))
+        name, _filter = QFileDialog.getSaveFileName(
+            self, "Save report as", str(Path(folder) / self.current_pdf.name), "PDF files (*.pdf)"
+        )
+        if name:
+            self.save_copy(Path(name))
+
+    def cleanup(self) -> None:
+        """Remove the built reports kept for preview (saved copies stay where saved)."""
+        self.document.close()
+        shutil.rmtree(self.output_dir, ignore_errors=True)
+
+    def save_copy(self, target: Path) -> bool:
+        """Write the previewed PDF to `target`, saying so or saying why not."""
+        if target.suffix.lower() != ".pdf":
+            target = target.with_suffix(".pdf")
+        try:
+            shutil.copyfile(self.current_pdf, target)
+        except OSError as error:
+            QMessageBox.warning(
+                self, "Not saved", f"The report could not be saved to {target}: {error.strerror}."
+            )
+            return False
+        QSettings().setValue("reports/last_folder", str(target.parent))
+        self.status_label.setText(f"Saved {target}.")
+        return True

@@ -1,0 +1,109 @@
+"""The Reports page: build in the background, preview, print, save; narrative kept."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QMessageBox
+from pypdf import PdfReader
+from sqlmodel import Session, select
+
+from db.models import ReportText
+from desktop.main_window import MainWindow
+from desktop.pages.reports import BRIEF, ReportsPage
+from desktop.workspace import open_workspace
+
+
+def _page(qtbot, path) -> ReportsPage:
+    window = MainWindow(open_workspace(str(path), login_name="tester"))
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("Reports")
+    page = window.current_page()
+    assert isinstance(page, ReportsPage)
+    return page
+
+
+def _build(qtbot, page: ReportsPage) -> None:
+    page.build_button.click()
+    qtbot.waitUntil(lambda: page.document.status() == QPdfDocument.Status.Ready, timeout=60_000)
+
+
+def test_quarterly_report_is_built_previewed_saved_and_printed(qtbot, demo_path, tmp_path):
+    page = _page(qtbot, demo_path)
+    assert page.period_combo.count() == 8
+    assert page.scope_combo.itemData(0) == "ALL"
+    assert not page.confidential_check.isEnabled()
+    _build(qtbot, page)
+    pages = page.document.pageCount()
+    assert pages >= 4
+    assert "pages, built in" in page.status_label.text()
+    assert page.save_copy(tmp_path / "saved")
+    saved = PdfReader(str(tmp_path / "saved.pdf"))
+    assert len(saved.pages) == pages
+    assert page.period_combo.currentText() in saved.pages[0].extract_text()
+
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    assert page.render_to(printer) == pages
+    assert len(PdfReader(str(tmp_path / "printed.pdf")).pages) == pages
+
+
+def test_brief_of_a_typed_organization(qtbot, demo_path):
+    page = _page(qtbot, demo_path)
+    page.kind_combo.setCurrentIndex(page.kind_combo.findData(BRIEF))
+    assert page.organization_combo.isVisible() and not page.period_combo.isVisible()
+    page.organization_combo.setEditText("APPNA")
+    _build(qtbot, page)
+    assert page.document.pageCount() in (1, 2)
+    assert "Association of Physicians" in page.status_label.text()
+
+
+def test_unknown_organization_says_so(qtbot, demo_path):
+    page = _page(qtbot, demo_path)
+    page.kind_combo.setCurrentIndex(page.kind_combo.findData(BRIEF))
+    page.organization_combo.setEditText("Nonexistent Society")
+    page.build_button.click()
+    qtbot.waitUntil(lambda: page.status_label.text().startswith("Not built"), timeout=30_000)
+    assert "No organization is called" in page.status_label.text()
+    assert page.current_pdf is None
+
+
+def test_narrative_and_signatures_are_kept_per_quarter_and_scope(qtbot, demo_path, monkeypatch):
+    page = _page(qtbot, demo_path)
+    page.scope_combo.setCurrentIndex(page.scope_combo.findData("HOU"))
+    qtbot.keyClicks(page.narrative_edit, "Outreach in Texas went well.")
+    page.signature_names["prepared"].setText("Nadia Jamil")
+    assert page.save_texts()
+    with Session(page.workspace.engine) as s:
+        row = s.exec(select(ReportText)).one()
+    assert (row.scope, row.narrative, row.prepared_by) == (
+        "HOU",
+        "Outreach in Texas went well.",
+        "Nadia Jamil",
+    )
+
+    page.scope_combo.setCurrentIndex(page.scope_combo.findData("ALL"))
+    assert page.narrative_edit.toPlainText() == ""
+    page.scope_combo.setCurrentIndex(page.scope_combo.findData("HOU"))
+    assert page.narrative_edit.toPlainText() == "Outreach in Texas went well."
+
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warnings.append(args[2]))
+    page.signature_dates["approved"].setDate(QDate(2001, 1, 1))
+    page.narrative_edit.setPlainText("Changed")
+    assert not page.save_texts()
+    assert "cannot be before" in warnings[0]
+    with Session(page.workspace.engine) as s:
+        assert s.exec(select(ReportText)).one().narrative == "Outreach in Texas went well."
+
+
+def test_building_keeps_the_narrative_just_typed(qtbot, demo_path, tmp_path):
+    page = _page(qtbot, demo_path)
+    page.narrative_edit.setPlainText("A quarter of steady outreach.")
+    _build(qtbot, page)
+    page.save_copy(tmp_path / "q.pdf")
+    text = " ".join(p.extract_text() for p in PdfReader(str(tmp_path / "q.pdf")).pages)
+    assert "A quarter of steady outreach." in text
