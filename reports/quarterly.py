@@ -52,6 +52,12 @@ def _change(now: int, before: int) -> str:
     return f"{delta:+.0f}%"
 
 
+def _count(number: int, singular: str, plural: str | None = None) -> str:
+    """ "1 program event", "3 program events"."""
+    word = singular if number == 1 else (plural or f"{singular}s")
+    return f"{number:,} {word}"
+
+
 def _share(count: int, total: int) -> str:
     return f"{100.0 * count / total:.0f}%" if total else "—"
 
@@ -83,11 +89,16 @@ def _summary_sentences(data: QuarterlyReportData) -> list[str]:
         met = sum(1 for i in measured if i.percent_achieved >= 100)
         sentences.append(f"{met} of {len(measured)} program indicators met their quarterly target.")
     if now.program_events:
-        sentences.append(f"{now.program_events} program events drew {now.attendance:,} people.")
-    if data.dormant_priority:
         sentences.append(
-            f"{len(data.dormant_priority)} high-priority organizations have had no "
-            "engagement for six months or more and are listed below."
+            f"{_count(now.program_events, 'program event')} drew "
+            f"{_count(now.attendance, 'person', 'people')}."
+        )
+    if data.dormant_priority:
+        dormant = len(data.dormant_priority)
+        sentences.append(
+            f"{_count(dormant, 'high-priority organization')} "
+            f"{'has' if dormant == 1 else 'have'} had no engagement for six months or more; "
+            "see the list below."
         )
     return sentences
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from pypdf import PdfReader
 from PySide6.QtCore import QDate
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QMessageBox
-from pypdf import PdfReader
 from sqlmodel import Session, select
 
 from db.models import ReportText
