@@ -422,7 +422,7 @@ class Measurement(SQLModel, table=True):
     """The value of an indicator over one quarter."""
 
     __tablename__ = "measurement"
-    __table_args__ = (UniqueConstraint("indicator_id", "period"),)
+    __table_args__ = (UniqueConstraint("indicator_id", "period_start"),)
 
     id: int | None = Field(default=None, primary_key=True)
     indicator_id: int = _fk("indicator.id", nullable=False, ondelete="CASCADE")

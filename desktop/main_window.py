@@ -20,23 +20,27 @@ from sqlmodel import Session, col, select
 
 from db.demo import existing_record_count, load_demo
 from db.models import Contact, Engagement, Organization
-from desktop.pages.not_built import NotBuiltPage
+from desktop.dialogs.engagement_form import EngagementForm
+from desktop.pages.contacts import ContactsPage
+from desktop.pages.dashboard import DashboardPage
+from desktop.pages.engagements import EngagementsPage
 from desktop.pages.organizations import OrganizationsPage
+from desktop.pages.programs import ProgramsPage
 from desktop.pages.reports import ReportsPage
+from desktop.pages.settings import SettingsPage
 from desktop.tasks import DatabaseTask, start_task
 from desktop.workspace import Workspace
 
-PAGE_PROMISES = {
-    "Dashboard": "It will show your follow-ups (overdue first) and the quarter at a glance.",
-    "Contacts": "It will list the people in the registry with their consent, "
-    "do-not-contact flag, affiliations and engagements.",
-    "Engagements": "It will list every meeting, call, letter and event, with quick log "
-    "(Ctrl+L) to record a new one from the keyboard.",
-    "Programs": "It will show each program's participants, events and indicators, "
-    "target against actual by quarter.",
-}
-BUILT_PAGES = {"Organizations": OrganizationsPage, "Reports": ReportsPage}
-PAGE_ORDER = ("Dashboard", "Organizations", "Contacts", "Engagements", "Programs", "Reports")
+PAGES = (
+    ("Dashboard", DashboardPage),
+    ("Organizations", OrganizationsPage),
+    ("Contacts", ContactsPage),
+    ("Engagements", EngagementsPage),
+    ("Programs", ProgramsPage),
+    ("Reports", ReportsPage),
+    ("Settings", SettingsPage),
+)
+PAGE_ORDER = tuple(name for name, _page in PAGES)
 
 
 class MainWindow(QMainWindow):
@@ -55,12 +59,8 @@ class MainWindow(QMainWindow):
         self.sidebar.setFixedWidth(190)
         self.stack = QStackedWidget()
         self.pages: dict[str, QWidget] = {}
-        for number, name in enumerate(PAGE_ORDER, start=1):
-            page = (
-                BUILT_PAGES[name](workspace)
-                if name in BUILT_PAGES
-                else NotBuiltPage(name, PAGE_PROMISES[name])
-            )
+        for number, (name, page_class) in enumerate(PAGES, start=1):
+            page = page_class(workspace)
             self.pages[name] = page
             self.stack.addWidget(page)
             item = QListWidgetItem(name)
@@ -77,6 +77,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._make_actions()
+        self._make_toolbar()
+        self.quick_log_dialog: EngagementForm | None = None
         self.status_counts = QLabel()
         self.statusBar().addPermanentWidget(self.status_counts)
         self.statusBar().showMessage(f"Database: {workspace.location}")
@@ -86,7 +88,7 @@ class MainWindow(QMainWindow):
             )
         workspace.broadcast.changed.connect(lambda *_: self.refresh_counts())
         self.refresh_counts()
-        self.show_page("Organizations")
+        self.show_page("Dashboard")
         self._restore_state()
 
     # --- navigation -------------------------------------------------------------
@@ -98,14 +100,63 @@ class MainWindow(QMainWindow):
             action.setToolTip(f"Go to {name}")
             action.triggered.connect(lambda _checked=False, n=name: self.show_page(n))
             self.addAction(action)
-        find = QAction("Filter this page", self)
-        find.setShortcut(QKeySequence.StandardKey.Find)
-        find.triggered.connect(self.focus_filter)
-        self.addAction(find)
         quit_action = QAction("Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         self.addAction(quit_action)
+
+    def _make_toolbar(self) -> None:
+        toolbar = self.addToolBar("Actions")
+        toolbar.setObjectName("actions")
+        toolbar.setMovable(False)
+        entries = (
+            ("Quick log", "Ctrl+L", "Log an engagement from the keyboard (Ctrl+L)", self.quick_log),
+            (
+                "New",
+                QKeySequence.StandardKey.New,
+                "Add a record on the current page (Ctrl+N)",
+                self.new_on_current_page,
+            ),
+            (
+                "Filter",
+                QKeySequence.StandardKey.Find,
+                "Filter the current page (Ctrl+F)",
+                self.focus_filter,
+            ),
+            (
+                "Refresh",
+                QKeySequence.StandardKey.Refresh,
+                "Read the database again (F5)",
+                lambda: self.workspace.announce("all"),
+            ),
+        )
+        self.toolbar_actions: dict[str, QAction] = {}
+        for text, keys, tooltip, handler in entries:
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(keys))
+            action.setToolTip(tooltip)
+            action.setStatusTip(tooltip)
+            action.triggered.connect(handler)
+            toolbar.addAction(action)
+            self.toolbar_actions[text] = action
+
+    def quick_log(self) -> EngagementForm:
+        """Ctrl+L from anywhere: log an engagement with the keyboard alone."""
+        dialog = EngagementForm(self.workspace, None, self)
+        dialog.setWindowTitle("Quick log")
+        self.quick_log_dialog = dialog
+        dialog.finished.connect(self._quick_log_closed)
+        dialog.open()
+        return dialog
+
+    def _quick_log_closed(self, result: int) -> None:
+        if result and self.quick_log_dialog is not None:
+            self.statusBar().showMessage("Engagement logged.", 5000)
+
+    def new_on_current_page(self):
+        """Ctrl+N: a new record of the current page's kind."""
+        page = self.current_page()
+        return page.new_record() if hasattr(page, "new_record") else None
 
     def show_page(self, name: str) -> None:
         """Switch to the named sidebar page."""

@@ -3,6 +3,7 @@ template migrated once per run), and the same with the demo data loaded."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from datetime import date
@@ -10,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from db import store
 from db.migrate import open_database

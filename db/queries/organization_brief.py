@@ -135,7 +135,12 @@ def find_organization(s: Session, wanted: str) -> Organization:
 
 
 def organization_brief_data(
-    s: Session, org_id: int, *, include_confidential: bool = False, today: date | None = None
+    s: Session,
+    org_id: int,
+    *,
+    include_confidential: bool = False,
+    today: date | None = None,
+    engagement_limit: int = 10,
 ) -> OrganizationBriefData:
     """The brief's content for one organization (confidential engagements left out
     unless asked for)."""
@@ -184,7 +189,7 @@ def organization_brief_data(
         profile=profile,
         description=org.description,
         contacts=_contacts(s, org.id, today),
-        engagements=_engagements(s, org.id, include_confidential),
+        engagements=_engagements(s, org.id, include_confidential, engagement_limit),
         programs=_programs(s, org.id),
         follow_ups=_follow_ups(s, org.id, include_confidential, today),
     )
@@ -215,7 +220,9 @@ def _contacts(s: Session, org_id: int, today: date) -> list[BriefContact]:
     ]
 
 
-def _engagements(s: Session, org_id: int, include_confidential: bool) -> list[BriefEngagement]:
+def _engagements(
+    s: Session, org_id: int, include_confidential: bool, limit: int
+) -> list[BriefEngagement]:
     clauses = [
         EngagementOrganization.organization_id == org_id,
         col(Engagement.archived_at).is_(None),
@@ -228,7 +235,7 @@ def _engagements(s: Session, org_id: int, include_confidential: bool) -> list[Br
         .outerjoin(User, User.id == Engagement.officer_id)
         .where(*clauses)
         .order_by(col(Engagement.date).desc(), col(Engagement.id).desc())
-        .limit(10)
+        .limit(limit)
     ).all()
     return [
         BriefEngagement(

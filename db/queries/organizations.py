@@ -17,6 +17,7 @@ from db.models import (
     OrganizationTag,
     Tag,
 )
+from db.queries.text_match import contains
 
 
 @dataclass(frozen=True)
@@ -70,20 +71,15 @@ SORT_KEYS = {
 }
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _filtered(statement: Select, flt: OrganizationFilter) -> Select:
     if not flt.include_archived:
         statement = statement.where(col(Organization.archived_at).is_(None))
     if flt.text.strip():
-        pattern = f"%{_escape_like(flt.text.strip().lower())}%"
         statement = statement.where(
             or_(
-                func.lower(Organization.name).like(pattern, escape="\\"),
-                func.lower(Organization.acronym).like(pattern, escape="\\"),
-                func.lower(Organization.city).like(pattern, escape="\\"),
+                contains(Organization.name, flt.text),
+                contains(Organization.acronym, flt.text),
+                contains(Organization.city, flt.text),
             )
         )
     if flt.kind:

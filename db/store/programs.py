@@ -305,7 +305,7 @@ def record_measurement(
     clean = check.done()
     measurement = s.exec(
         select(Measurement).where(
-            Measurement.indicator_id == indicator_id, Measurement.period == quarter.code
+            Measurement.indicator_id == indicator_id, Measurement.period_start == quarter.start
         )
     ).first()
     if measurement is None:

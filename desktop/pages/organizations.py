@@ -1,134 +1,108 @@
-"""The Organizations page: the registry as a filtered, sortable table."""
+"""The Organizations page: the registry, with each organization's contacts, engagements,
+programs and follow-ups in the detail pane."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from typing import Any
 
-from db.labels import choices_of
-from db.models import OrganizationKind, OrganizationStatus
-from db.queries.organizations import OrganizationFilter
-from desktop.models.organizations import OrganizationTableModel
-from desktop.workspace import Workspace
+from PySide6.QtWidgets import QDialog
+from sqlmodel import Session
 
-FILTER_DELAY_MS = 200
-COLUMN_WIDTHS = (330, 90, 170, 75, 70, 110, 65, 65, 110)
+from db.labels import choices_of, label_of
+from db.models import Organization, OrganizationKind, OrganizationStatus, Priority
+from db.queries.details import organization_detail
+from db.queries.organizations import OrganizationFilter, count_organizations, organization_page
+from db.queries.pickers import Choice, mission_options, region_options, tag_options
+from db.store.organizations import archive_organization, restore_organization
+from desktop.detail_html import organization_html
+from desktop.dialogs.contact_form import ContactForm
+from desktop.dialogs.engagement_form import EngagementForm
+from desktop.dialogs.organization_form import OrganizationForm
+from desktop.models.paged_table import Column
+from desktop.pages.record_page import FilterChoice, RecordPage
 
 
-class OrganizationsPage(QWidget):
-    """Filter bar over a paged table of organizations."""
+def _enum(enum):
+    return lambda value: label_of(enum, value)
 
+
+class OrganizationsPage(RecordPage):
     title = "Organizations"
+    noun = "organization"
+    entity_types = ("organization", "contact", "engagement", "program", "mission")
+    text_hint = "Filter by name, acronym or city"
+    columns = (
+        Column("Name", "name", "name", width=320),
+        Column("Acronym", "acronym", "acronym", width=90),
+        Column("Kind", "kind", "kind", _enum(OrganizationKind), width=160),
+        Column("Status", "status", "status", _enum(OrganizationStatus), width=75),
+        Column("Priority", "priority", "priority", _enum(Priority), width=70),
+        Column("City", "city", "city", width=110),
+        Column("Region", "region_code", "region_code", width=65),
+        Column("Mission", "mission_code", "mission_code", width=65),
+        Column("Last engagement", "last_engagement", "last_engagement", width=110),
+    )
+    filter_choices = (
+        FilterChoice("kind", "All kinds", lambda s: choices_of(OrganizationKind)),
+        FilterChoice("status", "All statuses", lambda s: choices_of(OrganizationStatus)),
+        FilterChoice("mission_id", "All missions", mission_options),
+        FilterChoice("region_code", "All regions", region_options),
+        FilterChoice("tag", "All tags", tag_options),
+    )
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.workspace = workspace
-        self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText("Filter by name, acronym or city  (Ctrl+F)")
-        self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.setToolTip("Type part of a name, an acronym or a city")
-        self.kind_combo = self._combo("All kinds", choices_of(OrganizationKind))
-        self.status_combo = self._combo("All statuses", choices_of(OrganizationStatus))
-        self.archived_check = QCheckBox("Show archived")
-        self.archived_check.setToolTip("Include organizations that were archived")
-        self.count_label = QLabel()
+    def count_query(self, s: Session, flt: Any) -> int:
+        return count_organizations(s, flt)
 
-        self.model = OrganizationTableModel(workspace.engine, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        for column, width in enumerate(COLUMN_WIDTHS):
-            self.table.setColumnWidth(column, width)
+    def page_query(self, s: Session, flt: Any, **kwargs) -> list:
+        return organization_page(s, flt, **kwargs)
 
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(FILTER_DELAY_MS)
-        self._debounce.timeout.connect(self.apply_filter)
-        self.filter_edit.textChanged.connect(self._debounce.start)
-        self.filter_edit.returnPressed.connect(self.apply_filter)
-        self.kind_combo.currentIndexChanged.connect(self.apply_filter)
-        self.status_combo.currentIndexChanged.connect(self.apply_filter)
-        self.archived_check.toggled.connect(self.apply_filter)
-        self.model.modelReset.connect(self._show_count)
-        self.model.rowsInserted.connect(self._show_count)
-        workspace.broadcast.changed.connect(self._on_changed)
-
-        bar = QHBoxLayout()
-        bar.addWidget(self.filter_edit, 3)
-        bar.addWidget(self.kind_combo, 1)
-        bar.addWidget(self.status_combo, 1)
-        bar.addWidget(self.archived_check)
-        layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.count_label)
-        self._show_count()
-
-    @staticmethod
-    def _combo(everything: str, choices: list[tuple[str, str]]) -> QComboBox:
-        combo = QComboBox()
-        combo.addItem(everything, None)
-        for value, text in choices:
-            combo.addItem(text, value)
-        return combo
-
-    def current_filter(self) -> OrganizationFilter:
-        """The filter the bar describes."""
+    def make_filter(self) -> OrganizationFilter:
         return OrganizationFilter(
-            text=self.filter_edit.text(),
-            kind=self.kind_combo.currentData(),
-            status=self.status_combo.currentData(),
-            include_archived=self.archived_check.isChecked(),
+            text=self.text_value(),
+            kind=self.combo_value("kind"),
+            status=self.combo_value("status"),
+            mission_id=self.combo_value("mission_id"),
+            region_code=self.combo_value("region_code"),
+            tag=self.combo_value("tag"),
+            include_archived=self.archived_value(),
         )
 
-    def apply_filter(self) -> None:
-        """Narrow the table to what the filter bar says."""
-        self._debounce.stop()
-        self.model.set_filter(self.current_filter())
+    def detail_html(self, s: Session, record_id: int) -> str:
+        return organization_html(organization_detail(s, record_id))
 
-    def focus_filter(self) -> None:
-        """Put the cursor in the filter box (Ctrl+F)."""
-        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.filter_edit.selectAll()
+    def form(self, record_id: int | None) -> QDialog:
+        return OrganizationForm(self.workspace, record_id, self)
 
-    def _show_count(self) -> None:
-        total = self.model.total
-        self.count_label.setText(f"{total} organization{'s' if total != 1 else ''}")
+    def set_archived(self, s: Session, record_id: int, archived: bool) -> bool:
+        change = archive_organization if archived else restore_organization
+        return change(s, self.workspace.actor, record_id)
 
-    def _on_changed(self, entity_type: str, _ids: list) -> None:
-        if entity_type in ("organization", "all"):
-            self.model.reload()
+    def extra_actions(self):
+        return [
+            ("Add contact", "Add a person to the selected organization", self.add_contact),
+            (
+                "Log engagement",
+                "Log an engagement with the selected organization (Ctrl+L logs one from anywhere)",
+                self.log_engagement,
+            ),
+        ]
 
-    def save_state(self, settings: QSettings) -> None:
-        """Remember column widths and sort order."""
-        settings.setValue("organizations/header", self.table.horizontalHeader().saveState())
+    def _selected_choice(self) -> Choice | None:
+        record_id = self.selected_id()
+        if record_id is None:
+            return None
+        with Session(self.workspace.engine) as s:
+            org = s.get(Organization, record_id)
+        return Choice(org.id, f"{org.name} ({org.acronym})" if org.acronym else org.name)
 
-    def restore_state(self, settings: QSettings) -> None:
-        """Bring back column widths and sort order from the last run."""
-        state = settings.value("organizations/header")
-        if state is not None:
-            header = self.table.horizontalHeader()
-            header.restoreState(state)
-            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+    def add_contact(self) -> QDialog:
+        """A new contact, already placed in the selected organization."""
+        return self._open(
+            ContactForm(self.workspace, None, self, organization=self._selected_choice())
+        )
+
+    def log_engagement(self) -> QDialog:
+        """Quick log with the selected organization filled in."""
+        return self._open(
+            EngagementForm(self.workspace, None, self, organization=self._selected_choice())
+        )

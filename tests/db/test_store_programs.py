@@ -93,13 +93,15 @@ def test_participants_events_indicators_and_measurements(engine, officer, progra
             {"period": this_quarter.code, "value": 135, "source": "SBP dashboard"},
         )
         record_measurement(s, officer, indicator, {"period": "FY2025-26Q1", "value": 90})
+        # The same three months named the calendar way replace the value, not add a row.
+        record_measurement(s, officer, indicator, {"period": "2025Q3", "value": 95})
     with Session(engine) as s:
         assert s.get(ProgramParticipant, participant).role == "partner"
         assert s.get(ProgramEvent, event).attendance == 140
         values = {m.period: (m.value, m.period_start) for m in s.exec(select(Measurement))}
     assert values == {
         this_quarter.code: (135.0, this_quarter.start),
-        "FY2025-26Q1": (90.0, date(2025, 7, 1)),
+        "FY2025-26Q1": (95.0, date(2025, 7, 1)),
     }
     with store.session(engine) as s:
         remove_participant(s, officer, participant)

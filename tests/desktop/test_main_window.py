@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlmodel import Session, select
 
 from db.models import Organization
 from desktop.main_window import PAGE_ORDER, MainWindow
-from desktop.models.organizations import ID_ROLE
-from desktop.pages.not_built import NotBuiltPage
+from desktop.models.paged_table import ID_ROLE
+from desktop.pages.dashboard import DashboardPage
 from desktop.pages.organizations import OrganizationsPage
 from desktop.workspace import open_workspace
 
@@ -31,6 +31,7 @@ def _names(page: OrganizationsPage) -> list[str]:
 
 def test_demo_organizations_are_listed_and_filtered(qtbot, demo_path):
     window = _window(qtbot, demo_path)
+    window.show_page("Organizations")
     page = window.current_page()
     assert isinstance(page, OrganizationsPage)
     assert "Association of Physicians of Pakistani Descent of North America" in _names(page)
@@ -44,7 +45,7 @@ def test_demo_organizations_are_listed_and_filtered(qtbot, demo_path):
     assert page.count_label.text() == "1 organization"
 
     page.filter_edit.clear()
-    page.kind_combo.setCurrentIndex(page.kind_combo.findData("hometown"))
+    page.combos["kind"].setCurrentIndex(page.combos["kind"].findData("hometown"))
     qtbot.waitUntil(lambda: page.model.rowCount() > 0)
     with Session(window.workspace.engine) as s:
         hometown = set(
@@ -55,6 +56,7 @@ def test_demo_organizations_are_listed_and_filtered(qtbot, demo_path):
 
 def test_sorting_happens_in_sql_and_is_remembered(qtbot, demo_path):
     window = _window(qtbot, demo_path)
+    window.show_page("Organizations")
     page = window.current_page()
     page.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
     names = _names(page)
@@ -69,19 +71,21 @@ def test_sorting_happens_in_sql_and_is_remembered(qtbot, demo_path):
     assert QSettings().value("main_window/page") == "Organizations"
 
 
-def test_pages_not_built_say_so(qtbot, demo_path):
+def test_every_page_is_built_and_the_dashboard_comes_first(qtbot, demo_path):
     window = _window(qtbot, demo_path)
-    assert window.sidebar.count() == len(PAGE_ORDER) == 6
-    for name in ("Dashboard", "Contacts", "Engagements", "Programs"):
-        window.show_page(name)
-        page = window.current_page()
-        assert isinstance(page, NotBuiltPage) and page.title == name
-        text = " ".join(label.text() for label in page.findChildren(QLabel))
-        assert "This page is not built yet" in text
+    assert window.sidebar.count() == len(PAGE_ORDER) == 7
+    assert isinstance(window.current_page(), DashboardPage)
+    assert window.current_page().table.rowCount() > 0
+    for action in window.toolbar_actions.values():
+        assert (action.toolTip() and "Ctrl" in action.toolTip()) or "F5" in action.toolTip()
+    for number, name in enumerate(PAGE_ORDER, start=1):
+        qtbot.keyClick(window, Qt.Key(Qt.Key.Key_0 + number), Qt.KeyboardModifier.ControlModifier)
+        assert window.sidebar.currentItem().text() == name
 
 
 def test_empty_database_offers_the_demo_and_loads_it(qtbot, db_path):
     window = _window(qtbot, db_path)
+    window.show_page("Organizations")
     page = window.current_page()
     assert page.model.total == 0
     window.offer_demo_if_empty()

@@ -513,7 +513,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_measurement")),
         sa.UniqueConstraint(
-            "indicator_id", "period", name=op.f("uq_measurement_indicator_id_period")
+            "indicator_id", "period_start", name=op.f("uq_measurement_indicator_id_period_start")
         ),
     )
     with op.batch_alter_table("measurement", schema=None) as batch_op:

@@ -1,0 +1,137 @@
+"""The read side of contacts: filtered, sorted pages of plain rows for lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from sqlalchemy import Select, func, or_
+from sqlmodel import Session, col, select
+
+from db.models import Affiliation, Contact, Jurisdiction, Organization
+from db.queries.text_match import contains
+
+PRIMARY_ORGANIZATION_LIMIT = 1
+
+
+@dataclass(frozen=True)
+class ContactFilter:
+    """What a list of contacts is narrowed to; empty fields do not narrow."""
+
+    text: str = ""
+    consent: str | None = None
+    mission_id: int | None = None
+    region_code: str | None = None
+    organization_id: int | None = None
+    include_archived: bool = False
+
+
+class ContactRow(NamedTuple):
+    id: int
+    name: str
+    name_urdu: str
+    profession: str
+    organization: str
+    city: str
+    region_code: str | None
+    email: str
+    phone: str
+    consent: str
+    do_not_contact: bool
+    archived: bool
+
+
+_organization = (
+    select(func.coalesce(func.nullif(Organization.acronym, ""), Organization.name))
+    .join(Affiliation, Affiliation.organization_id == Organization.id)
+    .where(Affiliation.contact_id == Contact.id)
+    .order_by(col(Affiliation.is_primary).desc(), Affiliation.id)
+    .limit(PRIMARY_ORGANIZATION_LIMIT)
+    .correlate(Contact)
+    .scalar_subquery()
+)
+_full_name = Contact.given_name + " " + Contact.family_name
+
+SORT_KEYS = {
+    "name": func.lower(Contact.family_name),
+    "given_name": func.lower(Contact.given_name),
+    "profession": func.lower(Contact.profession),
+    "organization": _organization,
+    "city": func.lower(Contact.city),
+    "region_code": Contact.region_code,
+    "email": func.lower(Contact.email),
+    "consent": Contact.consent,
+}
+
+
+def _filtered(statement: Select, flt: ContactFilter) -> Select:
+    if not flt.include_archived:
+        statement = statement.where(col(Contact.archived_at).is_(None))
+    if flt.text.strip():
+        statement = statement.where(
+            or_(
+                contains(_full_name, flt.text),
+                contains(Contact.name_urdu, flt.text),
+                contains(Contact.email, flt.text),
+                contains(Contact.city, flt.text),
+                contains(Contact.profession, flt.text),
+            )
+        )
+    if flt.consent:
+        statement = statement.where(Contact.consent == flt.consent)
+    if flt.region_code:
+        statement = statement.where(Contact.region_code == flt.region_code)
+    if flt.mission_id:
+        statement = statement.where(
+            col(Contact.region_code).in_(
+                select(Jurisdiction.region_code).where(Jurisdiction.mission_id == flt.mission_id)
+            )
+        )
+    if flt.organization_id:
+        statement = statement.where(
+            col(Contact.id).in_(
+                select(Affiliation.contact_id).where(
+                    Affiliation.organization_id == flt.organization_id
+                )
+            )
+        )
+    return statement
+
+
+def count_contacts(s: Session, flt: ContactFilter) -> int:
+    """How many contacts match the filter."""
+    return s.exec(_filtered(select(func.count()).select_from(Contact), flt)).one()
+
+
+def contact_page(
+    s: Session,
+    flt: ContactFilter,
+    *,
+    sort: str = "name",
+    descending: bool = False,
+    offset: int = 0,
+    limit: int = 200,
+) -> list[ContactRow]:
+    """One page of matching contacts, sorted in SQL (ties broken by id)."""
+    key = SORT_KEYS[sort]
+    statement = _filtered(
+        select(
+            Contact.id,
+            _full_name,
+            Contact.name_urdu,
+            Contact.profession,
+            _organization,
+            Contact.city,
+            Contact.region_code,
+            Contact.email,
+            Contact.phone,
+            Contact.consent,
+            Contact.do_not_contact,
+            col(Contact.archived_at).is_not(None),
+        ),
+        flt,
+    ).order_by(
+        key.desc() if descending else key.asc(),
+        col(Contact.id).desc() if descending else col(Contact.id).asc(),
+    )
+    return [ContactRow(*row) for row in s.exec(statement.offset(offset).limit(limit)).all()]

@@ -1,0 +1,229 @@
+"""The read side of engagements: the log as filtered, sorted pages, and follow-ups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple
+
+from sqlalchemy import Select, case, func, or_
+from sqlmodel import Session, col, select
+
+from db.models import (
+    Contact,
+    Engagement,
+    EngagementContact,
+    EngagementOrganization,
+    Mission,
+    Organization,
+    Sensitivity,
+    User,
+)
+from db.queries.text_match import contains
+
+
+@dataclass(frozen=True)
+class EngagementFilter:
+    """What the engagement log is narrowed to; empty fields do not narrow."""
+
+    text: str = ""
+    kind: str | None = None
+    mechanism: str | None = None
+    mission_id: int | None = None
+    organization_id: int | None = None
+    contact_id: int | None = None
+    program_id: int | None = None
+    include_archived: bool = False
+    include_confidential: bool = True
+
+
+class EngagementRow(NamedTuple):
+    id: int
+    date: date
+    kind: str
+    subject: str
+    organizations: str
+    mission_code: str | None
+    officer: str | None
+    mechanism: str | None
+    follow_up_date: date | None
+    follow_up_done: bool
+    confidential: bool
+    archived: bool
+
+    @property
+    def follow_up(self) -> str:
+        """The follow-up as a list shows it: due date, then done or overdue."""
+        if self.follow_up_date is None:
+            return ""
+        if self.follow_up_done:
+            return f"{self.follow_up_date:%Y-%m-%d} done"
+        late = " overdue" if self.follow_up_date < date.today() else ""
+        return f"{self.follow_up_date:%Y-%m-%d}{late}"
+
+
+_organizations = (
+    select(
+        func.aggregate_strings(
+            func.coalesce(func.nullif(Organization.acronym, ""), Organization.name), ", "
+        )
+    )
+    .join(EngagementOrganization, EngagementOrganization.organization_id == Organization.id)
+    .where(EngagementOrganization.engagement_id == Engagement.id)
+    .correlate(Engagement)
+    .scalar_subquery()
+)
+
+SORT_KEYS = {
+    "date": Engagement.date,
+    "kind": Engagement.kind,
+    "subject": func.lower(Engagement.subject),
+    "organizations": _organizations,
+    "mission_code": Mission.code,
+    "officer": User.display_name,
+    "mechanism": Engagement.mechanism,
+    "follow_up_date": Engagement.follow_up_date,
+}
+
+
+def _filtered(statement: Select, flt: EngagementFilter) -> Select:
+    if not flt.include_archived:
+        statement = statement.where(col(Engagement.archived_at).is_(None))
+    if not flt.include_confidential:
+        statement = statement.where(Engagement.sensitivity != Sensitivity.CONFIDENTIAL)
+    if flt.text.strip():
+        statement = statement.where(
+            or_(
+                contains(Engagement.subject, flt.text),
+                contains(Engagement.summary, flt.text),
+                col(Engagement.id).in_(
+                    select(EngagementOrganization.engagement_id)
+                    .join(Organization, Organization.id == EngagementOrganization.organization_id)
+                    .where(
+                        or_(
+                            contains(Organization.name, flt.text),
+                            contains(Organization.acronym, flt.text),
+                        )
+                    )
+                ),
+            )
+        )
+    if flt.kind:
+        statement = statement.where(Engagement.kind == flt.kind)
+    if flt.mechanism:
+        statement = statement.where(Engagement.mechanism == flt.mechanism)
+    if flt.mission_id:
+        statement = statement.where(Engagement.mission_id == flt.mission_id)
+    if flt.program_id:
+        statement = statement.where(Engagement.program_id == flt.program_id)
+    if flt.organization_id:
+        statement = statement.where(
+            col(Engagement.id).in_(
+                select(EngagementOrganization.engagement_id).where(
+                    EngagementOrganization.organization_id == flt.organization_id
+                )
+            )
+        )
+    if flt.contact_id:
+        statement = statement.where(
+            col(Engagement.id).in_(
+                select(EngagementContact.engagement_id).where(
+                    EngagementContact.contact_id == flt.contact_id
+                )
+            )
+        )
+    return statement
+
+
+def count_engagements(s: Session, flt: EngagementFilter) -> int:
+    """How many engagements match the filter."""
+    return s.exec(_filtered(select(func.count()).select_from(Engagement), flt)).one()
+
+
+def engagement_page(
+    s: Session,
+    flt: EngagementFilter,
+    *,
+    sort: str = "date",
+    descending: bool = True,
+    offset: int = 0,
+    limit: int = 200,
+) -> list[EngagementRow]:
+    """One page of matching engagements, sorted in SQL (ties broken by id)."""
+    key = SORT_KEYS[sort]
+    statement = _filtered(
+        select(
+            Engagement.id,
+            Engagement.date,
+            Engagement.kind,
+            Engagement.subject,
+            _organizations,
+            Mission.code,
+            User.display_name,
+            Engagement.mechanism,
+            Engagement.follow_up_date,
+            col(Engagement.follow_up_done_at).is_not(None),
+            Engagement.sensitivity == Sensitivity.CONFIDENTIAL,
+            col(Engagement.archived_at).is_not(None),
+        )
+        .outerjoin(Mission, Mission.id == Engagement.mission_id)
+        .outerjoin(User, User.id == Engagement.officer_id),
+        flt,
+    ).order_by(
+        key.desc() if descending else key.asc(),
+        col(Engagement.id).desc() if descending else col(Engagement.id).asc(),
+    )
+    return [EngagementRow(*row) for row in s.exec(statement.offset(offset).limit(limit)).all()]
+
+
+class FollowUpRow(NamedTuple):
+    engagement_id: int
+    due: date
+    subject: str
+    organizations: str
+    officer: str | None
+    officer_id: int | None
+    overdue: bool
+
+
+def open_follow_ups(
+    s: Session, *, today: date, officer_id: int | None = None, limit: int = 500
+) -> list[FollowUpRow]:
+    """Follow-ups not yet done: the officer's own first, then overdue first, then by date."""
+    own_first = case((Engagement.officer_id == officer_id, 0), else_=1) if officer_id else None
+    overdue = Engagement.follow_up_date < today
+    order = [own_first] if own_first is not None else []
+    order += [case((overdue, 0), else_=1), Engagement.follow_up_date, Engagement.id]
+    rows = s.exec(
+        select(
+            Engagement.id,
+            Engagement.follow_up_date,
+            Engagement.subject,
+            _organizations,
+            User.display_name,
+            Engagement.officer_id,
+            overdue,
+        )
+        .outerjoin(User, User.id == Engagement.officer_id)
+        .where(
+            col(Engagement.follow_up_date).is_not(None),
+            col(Engagement.follow_up_done_at).is_(None),
+            col(Engagement.archived_at).is_(None),
+        )
+        .order_by(*order)
+        .limit(limit)
+    ).all()
+    return [FollowUpRow(*row) for row in rows]
+
+
+def contacts_of_engagement(s: Session, engagement_id: int) -> list[tuple[int, str]]:
+    """(id, full name) of the people an engagement involved."""
+    return [
+        (cid, name)
+        for cid, name in s.exec(
+            select(Contact.id, Contact.given_name + " " + Contact.family_name)
+            .join(EngagementContact, EngagementContact.contact_id == Contact.id)
+            .where(EngagementContact.engagement_id == engagement_id)
+            .order_by(Contact.family_name)
+        ).all()
+    ]

@@ -1,0 +1,105 @@
+"""The read side of programs: filtered, sorted rows for the list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple
+
+from sqlalchemy import Select, func
+from sqlmodel import Session, col, select
+
+from db.models import Mission, Program, ProgramParticipant
+from db.queries.text_match import contains
+
+
+@dataclass(frozen=True)
+class ProgramFilter:
+    text: str = ""
+    kind: str | None = None
+    status: str | None = None
+    mission_id: int | None = None
+    include_archived: bool = False
+
+
+class ProgramRow(NamedTuple):
+    id: int
+    name: str
+    kind: str
+    mechanism: str | None
+    mission_code: str | None
+    start_date: date | None
+    end_date: date | None
+    status: str
+    participants: int
+    archived: bool
+
+
+_participants = (
+    select(func.count(ProgramParticipant.id))
+    .where(ProgramParticipant.program_id == Program.id)
+    .correlate(Program)
+    .scalar_subquery()
+)
+
+SORT_KEYS = {
+    "name": func.lower(Program.name),
+    "kind": Program.kind,
+    "mechanism": Program.mechanism,
+    "mission_code": Mission.code,
+    "start_date": Program.start_date,
+    "end_date": Program.end_date,
+    "status": Program.status,
+    "participants": _participants,
+}
+
+
+def _filtered(statement: Select, flt: ProgramFilter) -> Select:
+    if not flt.include_archived:
+        statement = statement.where(col(Program.archived_at).is_(None))
+    if flt.text.strip():
+        statement = statement.where(contains(Program.name, flt.text))
+    if flt.kind:
+        statement = statement.where(Program.kind == flt.kind)
+    if flt.status:
+        statement = statement.where(Program.status == flt.status)
+    if flt.mission_id:
+        statement = statement.where(Program.lead_mission_id == flt.mission_id)
+    return statement
+
+
+def count_programs(s: Session, flt: ProgramFilter) -> int:
+    """How many programs match the filter."""
+    return s.exec(_filtered(select(func.count()).select_from(Program), flt)).one()
+
+
+def program_page(
+    s: Session,
+    flt: ProgramFilter,
+    *,
+    sort: str = "name",
+    descending: bool = False,
+    offset: int = 0,
+    limit: int = 200,
+) -> list[ProgramRow]:
+    """One page of matching programs, sorted in SQL."""
+    key = SORT_KEYS[sort]
+    statement = _filtered(
+        select(
+            Program.id,
+            Program.name,
+            Program.kind,
+            Program.mechanism,
+            Mission.code,
+            Program.start_date,
+            Program.end_date,
+            Program.status,
+            _participants,
+            col(Program.archived_at).is_not(None),
+        ).outerjoin(Mission, Mission.id == Program.lead_mission_id),
+        flt,
+    ).order_by(
+        key.desc() if descending else key.asc(),
+        col(Program.id).desc() if descending else col(Program.id).asc(),
+    )
+    return [ProgramRow(*row) for row in s.exec(statement.offset(offset).limit(limit)).all()]

@@ -1,0 +1,42 @@
+"""Create or edit a mission (administrators)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+from sqlmodel import Session
+
+from db.models import Mission, MissionKind
+from db.store.missions import create_mission, update_mission
+from desktop.dialogs.record_form import RecordForm, focus_first
+from desktop.workspace import Workspace
+
+
+class MissionForm(RecordForm):
+    entity_type = "mission"
+
+    def __init__(
+        self, workspace: Workspace, mission_id: int | None = None, parent: QWidget | None = None
+    ):
+        super().__init__(workspace, "New mission" if mission_id is None else "Edit mission", parent)
+        self.mission_id = mission_id
+        with Session(workspace.engine) as s:
+            m = (
+                s.get(Mission, mission_id)
+                if mission_id
+                else Mission(code="", name="", kind="", country="")
+            )
+        code = self.line("code", "Code", m.code, placeholder="e.g. HOU")
+        self.line("name", "Name", m.name)
+        self.choice("kind", "Kind", MissionKind, m.kind or None, empty="Choose…")
+        self.line("country", "Country", m.country or "US", placeholder="ISO code, e.g. US")
+        self.line("city", "City", m.city)
+        self.resize(480, 300)
+        focus_first(code)
+
+    def save(self, s: Session, values: dict[str, Any]) -> int:
+        if self.mission_id is None:
+            return create_mission(s, self.workspace.actor, values)
+        update_mission(s, self.workspace.actor, self.mission_id, values)
+        return self.mission_id

@@ -1,0 +1,254 @@
+"""The form every record is created and edited with: fields in a column, the store's
+refusal shown in red beside each field, the dialog kept open with what was typed.
+Ctrl+Return saves, Esc cancels."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlmodel import Session
+
+from db import store
+from db.errors import RabtaError, ValidationError
+from db.labels import choices_of
+from desktop.workspace import Workspace
+
+ERROR_STYLE = "color: #9b2226;"
+
+
+def day_from_text(text: str) -> date | str | None:
+    """What a date box holds: None when empty, today plus N for "+N", else the text as
+    typed (the store says whether it is a date)."""
+    text = text.strip()
+    if not text:
+        return None
+    if text.startswith("+") and text[1:].isdigit():
+        return date.today() + timedelta(days=int(text[1:]))
+    if text.lower() == "today":
+        return date.today()
+    return text
+
+
+class RecordForm(QDialog):
+    """Subclasses add fields with `add_field` and implement `save(session, values)`."""
+
+    entity_type = "record"
+
+    def __init__(self, workspace: Workspace, title: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.workspace = workspace
+        self.saved_id: int | None = None
+        self.setWindowTitle(title)
+        self.setModal(True)
+        self._getters: dict[str, Callable[[], Any]] = {}
+        self._errors: dict[str, QLabel] = {}
+        self._aliases: dict[str, str] = {}
+        self.general_error = QLabel()
+        self.general_error.setStyleSheet(ERROR_STYLE)
+        self.general_error.setWordWrap(True)
+        self.general_error.hide()
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        body = QWidget()
+        body.setLayout(self.form)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setToolTip("Save (Ctrl+Return)")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.general_error)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.buttons)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.accept)
+        self.resize(560, 620)
+
+    # --- building the form ----------------------------------------------------------------
+
+    def add_field(
+        self,
+        key: str,
+        label: str,
+        widget: QWidget,
+        getter: Callable[[], Any],
+        *,
+        tooltip: str = "",
+        errors_for: tuple[str, ...] = (),
+    ) -> QWidget:
+        """Add a labelled field whose value `getter` reads; store errors for `key` (and for
+        any of `errors_for`) appear under it."""
+        error = QLabel()
+        error.setStyleSheet(ERROR_STYLE)
+        error.setWordWrap(True)
+        error.hide()
+        holder = QWidget()
+        grid = QGridLayout(holder)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(1)
+        grid.addWidget(widget, 0, 0)
+        grid.addWidget(error, 1, 0)
+        if tooltip:
+            widget.setToolTip(tooltip)
+        self.form.addRow(label, holder)
+        self._getters[key] = getter
+        self._errors[key] = error
+        for alias in errors_for:
+            self._aliases[alias] = key
+        return widget
+
+    def line(
+        self, key: str, label: str, value: str = "", *, placeholder: str = "", tooltip: str = ""
+    ) -> QLineEdit:
+        edit = QLineEdit(value or "")
+        edit.setPlaceholderText(placeholder)
+        self.add_field(key, label, edit, edit.text, tooltip=tooltip)
+        return edit
+
+    def text_area(
+        self, key: str, label: str, value: str = "", *, height: int = 80, placeholder: str = ""
+    ) -> QPlainTextEdit:
+        edit = QPlainTextEdit(value or "")
+        edit.setTabChangesFocus(True)
+        edit.setPlaceholderText(placeholder)
+        edit.setFixedHeight(height)
+        self.add_field(key, label, edit, edit.toPlainText)
+        return edit
+
+    def choice(
+        self,
+        key: str,
+        label: str,
+        enum: type[StrEnum],
+        value: str | None = None,
+        *,
+        empty: str | None = None,
+    ) -> QComboBox:
+        combo = QComboBox()
+        if empty is not None:
+            combo.addItem(empty, None)
+        for stored, shown in choices_of(enum):
+            combo.addItem(shown, stored)
+        if value is not None:
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+        self.add_field(key, label, combo, combo.currentData)
+        return combo
+
+    def day(
+        self, key: str, label: str, value: date | None = None, *, placeholder: str = "YYYY-MM-DD"
+    ) -> QLineEdit:
+        edit = QLineEdit(value.isoformat() if value else "")
+        edit.setPlaceholderText(placeholder)
+        self.add_field(
+            key,
+            label,
+            edit,
+            lambda: day_from_text(edit.text()),
+            tooltip="A date as YYYY-MM-DD, 'today', or +N for N days from today",
+        )
+        return edit
+
+    def flag(self, key: str, label: str, value: bool = False, *, text: str = "") -> QCheckBox:
+        box = QCheckBox(text)
+        box.setChecked(bool(value))
+        self.add_field(key, label, box, box.isChecked)
+        return box
+
+    def several(
+        self, key: str, label: str, enum: type[StrEnum], chosen: list[str] | None = None
+    ) -> list[QCheckBox]:
+        holder = QWidget()
+        grid = QGridLayout(holder)
+        grid.setContentsMargins(0, 0, 0, 0)
+        boxes: list[QCheckBox] = []
+        for index, (stored, shown) in enumerate(choices_of(enum)):
+            box = QCheckBox(shown)
+            box.setProperty("stored", stored)
+            box.setChecked(stored in (chosen or []))
+            grid.addWidget(box, index // 2, index % 2)
+            boxes.append(box)
+        self.add_field(
+            key, label, holder, lambda: [b.property("stored") for b in boxes if b.isChecked()]
+        )
+        return boxes
+
+    # --- saving ------------------------------------------------------------------------------
+
+    def values(self) -> dict[str, Any]:
+        """Every field's current value, keyed as the store expects."""
+        return {key: getter() for key, getter in self._getters.items()}
+
+    def save(self, s: Session, values: dict[str, Any]) -> int:
+        """Write through the store; return the record id."""
+        raise NotImplementedError
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """Put each message under its field; unknown fields go to the top."""
+        for label in self._errors.values():
+            label.hide()
+        general = []
+        for field, message in errors.items():
+            key = self._aliases.get(field, field)
+            if key in self._errors:
+                self._errors[key].setText(message)
+                self._errors[key].show()
+            else:
+                general.append(message)
+        self.general_error.setText("\n".join(general))
+        self.general_error.setVisible(bool(general))
+
+    def prepare(self) -> dict[str, str]:
+        """Finish what is half-typed before saving (e.g. pickers); return refusals."""
+        return {}
+
+    def accept(self) -> None:
+        unfinished = self.prepare()
+        if unfinished:
+            self.show_errors(unfinished)
+            return
+        try:
+            with store.session(self.workspace.engine) as s:
+                self.saved_id = self.save(s, self.values())
+        except ValidationError as error:
+            self.show_errors(error.errors)
+            return
+        except RabtaError as error:
+            QMessageBox.warning(self, self.windowTitle(), str(error))
+            return
+        self.workspace.announce(self.entity_type, [self.saved_id])
+        super().accept()
+
+    def error_text(self, key: str) -> str:
+        """The message shown under a field ("" when none)."""
+        label = self._errors[key]
+        return label.text() if label.isVisibleTo(self) else ""
+
+
+def focus_first(widget: QWidget) -> None:
+    """Give keyboard focus to a field when the dialog opens."""
+    widget.setFocus(Qt.FocusReason.OtherFocusReason)

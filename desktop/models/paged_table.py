@@ -1,0 +1,181 @@
+"""A table model over a paged query: rows fetched PAGE_SIZE at a time as the view
+scrolls, counted and sorted in SQL, never holding a Session between calls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+Index = QModelIndex | QPersistentModelIndex
+ARCHIVED_COLOR = QColor("#7a8791")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its header, the row field shown, the SQL sort key (None: not sortable),
+    and how a value becomes text."""
+
+    header: str
+    field: str
+    sort_key: str | None = None
+    show: Callable[[Any], str] | None = None
+    width: int = 100
+
+
+def plain(value: Any) -> str:
+    """Default cell text: dates as ISO, booleans as Yes/blank, None as blank."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+class PagedTableModel(QAbstractTableModel):
+    """Rows (NamedTuples with `id` and `archived`) from `count(s, filter)` and
+    `page(s, filter, sort=, descending=, offset=, limit=)`."""
+
+    PAGE_SIZE = 200
+
+    def __init__(
+        self,
+        engine: Engine,
+        columns: Sequence[Column],
+        count: Callable[[Session, Any], int],
+        page: Callable[..., list],
+        initial_filter: Any,
+        *,
+        sort: str,
+        descending: bool = False,
+        parent=None,
+    ):
+        super().__init__(parent)
+        self._engine = engine
+        self.columns = list(columns)
+        self._count = count
+        self._page_query = page
+        self._filter = initial_filter
+        self._sort = sort
+        self._descending = descending
+        self._rows: list = []
+        self._total = 0
+        self.reload()
+
+    # --- loading ----------------------------------------------------------------------
+
+    @property
+    def total(self) -> int:
+        """How many rows match the filter (loaded or not)."""
+        return self._total
+
+    @property
+    def current_filter(self) -> Any:
+        return self._filter
+
+    def set_filter(self, flt: Any) -> None:
+        """Show the rows matching `flt`."""
+        if flt != self._filter:
+            self._filter = flt
+            self.reload()
+
+    def reload(self) -> None:
+        """Count the matches again and load the first page."""
+        self.beginResetModel()
+        with Session(self._engine) as s:
+            self._total = self._count(s, self._filter)
+            self._rows = self._fetch(s, 0)
+        self.endResetModel()
+
+    def _fetch(self, s: Session, offset: int) -> list:
+        return self._page_query(
+            s,
+            self._filter,
+            sort=self._sort,
+            descending=self._descending,
+            offset=offset,
+            limit=self.PAGE_SIZE,
+        )
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid():
+            return
+        with Session(self._engine) as s:
+            more = self._fetch(s, len(self._rows))
+        if not more:
+            self._total = len(self._rows)
+            return
+        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
+        self._rows.extend(more)
+        self.endInsertRows()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns) or self.columns[column].sort_key is None:
+            return
+        self._sort = self.columns[column].sort_key
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+    # --- Qt model interface ----------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.columns)
+        ):
+            return self.columns[section].header
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = self.columns[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            value = getattr(row, column.field)
+            shown = (column.show or plain)(value)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return shown + ("  (archived)" if getattr(row, "archived", False) else "")
+            return shown
+        archived = getattr(row, "archived", False)
+        if role == Qt.ItemDataRole.FontRole and archived:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and archived:
+            return QBrush(ARCHIVED_COLOR)
+        if role == ID_ROLE:
+            return row.id
+        return None
+
+    def row_at(self, row: int) -> Any:
+        """The plain row shown at a table row."""
+        return self._rows[row]
+
+    def row_of_id(self, record_id: int) -> int | None:
+        """The table row showing a record among those loaded, if any."""
+        for number, row in enumerate(self._rows):
+            if row.id == record_id:
+                return number
+        return None

@@ -1,0 +1,107 @@
+"""The Engagements page: the log of meetings, calls, letters and events."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtWidgets import QDialog, QMessageBox
+from sqlmodel import Session
+
+from db import store
+from db.errors import RabtaError
+from db.labels import choices_of, label_of
+from db.models import EngagementKind, Mechanism
+from db.queries.details import engagement_detail
+from db.queries.engagements import EngagementFilter, count_engagements, engagement_page
+from db.queries.pickers import mission_options
+from db.store.engagements import (
+    archive_engagement,
+    complete_follow_up,
+    reopen_follow_up,
+    restore_engagement,
+)
+from desktop.detail_html import engagement_html
+from desktop.dialogs.engagement_form import EngagementForm
+from desktop.models.paged_table import Column
+from desktop.pages.record_page import FilterChoice, RecordPage
+
+
+class EngagementsPage(RecordPage):
+    title = "Engagements"
+    noun = "engagement"
+    entity_types = ("engagement", "organization", "contact", "program")
+    text_hint = "Filter by subject, summary or organization"
+    default_sort = "date"
+    default_descending = True
+    columns = (
+        Column("Date", "date", "date", width=90),
+        Column("Kind", "kind", "kind", lambda v: label_of(EngagementKind, v), width=80),
+        Column("Subject", "subject", "subject", width=360),
+        Column("Organizations", "organizations", "organizations", width=130),
+        Column("Mission", "mission_code", "mission_code", width=60),
+        Column("Officer", "officer", "officer", lambda v: (v or "").split(",")[0], width=120),
+        Column("Mechanism", "mechanism", "mechanism", lambda v: label_of(Mechanism, v), width=140),
+        Column("Follow-up", "follow_up", "follow_up_date", width=130),
+        Column(
+            "Sensitivity", "confidential", None, lambda v: "Confidential" if v else "", width=90
+        ),
+    )
+    filter_choices = (
+        FilterChoice("kind", "All kinds", lambda s: choices_of(EngagementKind)),
+        FilterChoice("mechanism", "All mechanisms", lambda s: choices_of(Mechanism)),
+        FilterChoice("mission_id", "All missions", mission_options),
+    )
+
+    def count_query(self, s: Session, flt: Any) -> int:
+        return count_engagements(s, flt)
+
+    def page_query(self, s: Session, flt: Any, **kwargs) -> list:
+        return engagement_page(s, flt, **kwargs)
+
+    def make_filter(self) -> EngagementFilter:
+        return EngagementFilter(
+            text=self.text_value(),
+            kind=self.combo_value("kind"),
+            mechanism=self.combo_value("mechanism"),
+            mission_id=self.combo_value("mission_id"),
+            include_archived=self.archived_value(),
+        )
+
+    def detail_html(self, s: Session, record_id: int) -> str:
+        return engagement_html(engagement_detail(s, record_id, date.today()))
+
+    def form(self, record_id: int | None) -> QDialog:
+        return EngagementForm(self.workspace, record_id, self)
+
+    def set_archived(self, s: Session, record_id: int, archived: bool) -> bool:
+        change = archive_engagement if archived else restore_engagement
+        return change(s, self.workspace.actor, record_id)
+
+    def extra_actions(self):
+        return [
+            (
+                "Follow-up done",
+                "Mark the selected engagement's follow-up done",
+                self.complete_selected_follow_up,
+            ),
+            ("Reopen follow-up", "Undo marking the follow-up done", self.reopen_selected_follow_up),
+        ]
+
+    def complete_selected_follow_up(self) -> None:
+        self._follow_up(complete_follow_up)
+
+    def reopen_selected_follow_up(self) -> None:
+        self._follow_up(reopen_follow_up)
+
+    def _follow_up(self, change) -> None:
+        record_id = self.selected_id()
+        if record_id is None:
+            return
+        try:
+            with store.session(self.workspace.engine) as s:
+                change(s, self.workspace.actor, record_id)
+        except RabtaError as error:
+            QMessageBox.warning(self, "Follow-up", str(error))
+            return
+        self.workspace.announce("engagement", [record_id])

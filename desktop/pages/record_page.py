@@ -1,0 +1,407 @@
+"""What every list page shares: a filter bar, a paged sortable table, a detail pane,
+and New / Edit / Archive / Restore with the usual keys (Ctrl+N, Enter, Del)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlmodel import Session
+
+from db import store
+from db.errors import RabtaError
+from desktop.models.paged_table import ID_ROLE, Column, PagedTableModel
+from desktop.workspace import Workspace
+
+FILTER_DELAY_MS = 200
+
+
+@dataclass(frozen=True)
+class FilterChoice:
+    """A drop-down of the filter bar: the filter field it sets, what "everything" is
+    called, and where its (value, label) pairs come from."""
+
+    field: str
+    everything: str
+    options: Callable[[Session], list[tuple[Any, str]]]
+
+
+class RecordPage(QWidget):
+    """Subclasses set the class attributes and implement the hooks below."""
+
+    title = ""
+    noun = "record"
+    entity_types: tuple[str, ...] = ()
+    columns: Sequence[Column] = ()
+    filter_choices: Sequence[FilterChoice] = ()
+    default_sort = "name"
+    default_descending = False
+    text_hint = "Filter"
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.workspace = workspace
+        self.open_dialog: QDialog | None = None
+        self.pending_confirmation: QMessageBox | None = None
+        self._dirty = False
+
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText(f"{self.text_hint}  (Ctrl+F)")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setMinimumWidth(180)
+        self.combos: dict[str, QComboBox] = {}
+        for choice in self.filter_choices:
+            combo = QComboBox()
+            combo.setToolTip(choice.everything)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(8)
+            self.combos[choice.field] = combo
+        self.archived_check = QCheckBox("Show archived")
+        self.archived_check.setToolTip(f"Include archived {self.noun}s")
+        self.count_label = QLabel()
+
+        self.model = PagedTableModel(
+            workspace.engine,
+            self.columns,
+            self.count_query,
+            self.page_query,
+            self.make_filter(),
+            sort=self.default_sort,
+            descending=self.default_descending,
+            parent=self,
+        )
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        sort_column = next(
+            (n for n, c in enumerate(self.columns) if c.sort_key == self.default_sort), 0
+        )
+        header.setSortIndicator(
+            sort_column,
+            Qt.SortOrder.DescendingOrder
+            if self.default_descending
+            else Qt.SortOrder.AscendingOrder,
+        )
+        for number, column in enumerate(self.columns):
+            self.table.setColumnWidth(number, column.width)
+        self.detail = QTextBrowser()
+        self.detail.setOpenLinks(False)
+        self.detail.setPlaceholderText(f"Select a {self.noun} to see it here.")
+        self.detail.setMinimumWidth(320)
+        self.table.setMinimumWidth(420)
+
+        self.new_button = QPushButton(f"New {self.noun}")
+        self.new_button.setToolTip(f"Add a {self.noun} (Ctrl+N)")
+        self.edit_button = QPushButton("Edit")
+        self.edit_button.setToolTip(f"Change the selected {self.noun} (Enter)")
+        self.archive_button = QPushButton("Archive")
+        self.archive_button.setToolTip(
+            f"Hide the selected {self.noun} from lists; it can be restored (Del)"
+        )
+        self.restore_button = QPushButton("Restore")
+        self.restore_button.setToolTip(f"Bring the archived {self.noun} back")
+        self.actions_bar = QHBoxLayout()
+        for button in (self.new_button, self.edit_button, self.archive_button, self.restore_button):
+            self.actions_bar.addWidget(button)
+        for label, tooltip, handler in self.extra_actions():
+            button = QPushButton(label)
+            button.setToolTip(tooltip)
+            button.clicked.connect(handler)
+            self.actions_bar.addWidget(button)
+        self.actions_bar.addStretch(1)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.filter_edit, 3)
+        for combo in self.combos.values():
+            bar.addWidget(combo, 1)
+        bar.addWidget(self.archived_check)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(bar)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.count_label)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([760, 460])
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.actions_bar)
+        layout.addWidget(self.splitter, 1)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(FILTER_DELAY_MS)
+        self._debounce.timeout.connect(self.apply_filter)
+        self.filter_edit.textChanged.connect(self._debounce.start)
+        self.filter_edit.returnPressed.connect(self.apply_filter)
+        for combo in self.combos.values():
+            combo.currentIndexChanged.connect(self.apply_filter)
+        self.archived_check.toggled.connect(self.apply_filter)
+        self.model.modelReset.connect(self._after_reload)
+        self.model.rowsInserted.connect(self._show_count)
+        self.table.selectionModel().currentRowChanged.connect(self._show_detail)
+        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
+        self.new_button.clicked.connect(self.new_record)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.archive_button.clicked.connect(self.archive_selected)
+        self.restore_button.clicked.connect(self.restore_selected)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            QShortcut(
+                QKeySequence(key),
+                self.table,
+                self.edit_selected,
+                context=Qt.ShortcutContext.WidgetShortcut,
+            )
+        QShortcut(
+            QKeySequence(QKeySequence.StandardKey.Delete),
+            self.table,
+            self.archive_selected,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
+        workspace.broadcast.changed.connect(self._on_changed)
+        self.refresh_filter_choices()
+        self._after_reload()
+
+    # --- hooks for subclasses ---------------------------------------------------------------
+
+    def count_query(self, s: Session, flt: Any) -> int:
+        raise NotImplementedError
+
+    def page_query(self, s: Session, flt: Any, **kwargs) -> list:
+        raise NotImplementedError
+
+    def make_filter(self) -> Any:
+        """The filter the bar describes (called before the bar exists, so read safely)."""
+        raise NotImplementedError
+
+    def detail_html(self, s: Session, record_id: int) -> str:
+        raise NotImplementedError
+
+    def form(self, record_id: int | None) -> QDialog:
+        """The dialog that creates (None) or edits a record."""
+        raise NotImplementedError
+
+    def set_archived(self, s: Session, record_id: int, archived: bool) -> bool:
+        raise NotImplementedError
+
+    def extra_actions(self) -> list[tuple[str, str, Callable[[], None]]]:
+        """More buttons for the page's action bar: (label, tooltip, handler)."""
+        return []
+
+    # --- filter ---------------------------------------------------------------------------
+
+    def combo_value(self, field: str) -> Any:
+        combo = getattr(self, "combos", {}).get(field)
+        return combo.currentData() if combo is not None else None
+
+    def text_value(self) -> str:
+        edit = getattr(self, "filter_edit", None)
+        return edit.text() if edit is not None else ""
+
+    def archived_value(self) -> bool:
+        check = getattr(self, "archived_check", None)
+        return check.isChecked() if check is not None else False
+
+    def refresh_filter_choices(self) -> None:
+        """Reload the drop-downs' options (missions, tags, ... may have changed)."""
+        with Session(self.workspace.engine) as s:
+            for choice in self.filter_choices:
+                combo = self.combos[choice.field]
+                current = combo.currentData()
+                combo.blockSignals(True)
+                combo.clear()
+                combo.addItem(choice.everything, None)
+                for value, label in choice.options(s):
+                    combo.addItem(label, value)
+                combo.setCurrentIndex(max(0, combo.findData(current)))
+                combo.blockSignals(False)
+
+    def apply_filter(self) -> None:
+        """Narrow the table to what the filter bar says."""
+        self._debounce.stop()
+        self.model.set_filter(self.make_filter())
+
+    def focus_filter(self) -> None:
+        """Put the cursor in the filter box (Ctrl+F)."""
+        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_edit.selectAll()
+
+    # --- selection and detail -------------------------------------------------------------
+
+    def selected_id(self) -> int | None:
+        index = self.table.currentIndex()
+        return index.data(ID_ROLE) if index.isValid() else None
+
+    def select_id(self, record_id: int) -> bool:
+        """Select a record's row if it is among the loaded rows."""
+        row = self.model.row_of_id(record_id)
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        self.table.setCurrentIndex(self.model.index(row, 0))
+        return True
+
+    def _show_detail(self) -> None:
+        record_id = self.selected_id()
+        if record_id is None:
+            self.detail.clear()
+        else:
+            with Session(self.workspace.engine) as s:
+                self.detail.setHtml(self.detail_html(s, record_id))
+        archived = (
+            record_id is not None and self.model.row_at(self.table.currentIndex().row()).archived
+        )
+        self.edit_button.setEnabled(record_id is not None)
+        self.archive_button.setEnabled(record_id is not None and not archived)
+        self.restore_button.setEnabled(record_id is not None and archived)
+
+    def _show_count(self) -> None:
+        total = self.model.total
+        self.count_label.setText(f"{total:,} {self.noun}{'s' if total != 1 else ''}")
+
+    def _after_reload(self) -> None:
+        self._show_count()
+        self._show_detail()
+
+    def reload_keeping_selection(self) -> None:
+        selected = self.selected_id()
+        self.model.reload()
+        if selected is not None:
+            self.select_id(selected)
+
+    def _on_changed(self, entity_type: str, ids: list) -> None:
+        if entity_type == "all" or entity_type in self.entity_types:
+            if self.isVisible():
+                self.refresh_filter_choices()
+                self.reload_keeping_selection()
+            else:
+                self._dirty = True
+
+    def showEvent(self, event) -> None:
+        if self._dirty:
+            self._dirty = False
+            self.refresh_filter_choices()
+            self.reload_keeping_selection()
+        super().showEvent(event)
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def _open(self, dialog: QDialog) -> QDialog:
+        self.open_dialog = dialog
+        dialog.accepted.connect(lambda: self._after_save(dialog))
+        dialog.open()
+        return dialog
+
+    def _after_save(self, dialog: QDialog) -> None:
+        saved = getattr(dialog, "saved_id", None)
+        if saved is not None and getattr(dialog, "entity_type", None) == self.entity_types[0]:
+            self.model.reload()
+            self.select_id(saved)
+        else:
+            self.reload_keeping_selection()
+
+    def new_record(self) -> QDialog:
+        """Open the form for a new record (Ctrl+N)."""
+        return self._open(self.form(None))
+
+    def edit_selected(self) -> QDialog | None:
+        """Open the selected record's form (Enter, double-click)."""
+        record_id = self.selected_id()
+        return self._open(self.form(record_id)) if record_id is not None else None
+
+    def archive_selected(self) -> QMessageBox | None:
+        """Ask, then archive the selected record (Del)."""
+        record_id = self.selected_id()
+        if record_id is None:
+            return None
+        name = self.model.index(self.table.currentIndex().row(), 0).data()
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            f"Archive {self.noun}",
+            f"Archive {name}?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setInformativeText(
+            "It disappears from lists but is kept; tick “Show archived” "
+            "and choose Restore to bring it back."
+        )
+        box.button(QMessageBox.StandardButton.Yes).setText("Archive")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.finished.connect(lambda result: self._archive_answered(result, record_id))
+        self.pending_confirmation = box
+        box.open()
+        return box
+
+    def _archive_answered(self, result: int, record_id: int) -> None:
+        self.pending_confirmation = None
+        if result == QMessageBox.StandardButton.Yes:
+            self._change_archived(record_id, True)
+
+    def restore_selected(self) -> None:
+        """Bring the selected archived record back."""
+        record_id = self.selected_id()
+        if record_id is not None:
+            self._change_archived(record_id, False)
+
+    def _change_archived(self, record_id: int, archived: bool) -> None:
+        try:
+            with store.session(self.workspace.engine) as s:
+                self.set_archived(s, record_id, archived)
+        except RabtaError as error:
+            QMessageBox.warning(self, self.title, str(error))
+            return
+        self.workspace.announce(self.entity_types[0], [record_id])
+
+    # --- remembered state --------------------------------------------------------------------
+
+    def save_state(self, settings: QSettings) -> None:
+        """Remember column widths, sort order and the detail pane's width."""
+        settings.setValue(f"{self.title}/header", self.table.horizontalHeader().saveState())
+        settings.setValue(f"{self.title}/splitter", self.splitter.saveState())
+
+    def restore_state(self, settings: QSettings) -> None:
+        """Bring back column widths, sort order and the detail pane's width."""
+        header_state = settings.value(f"{self.title}/header")
+        if header_state is not None:
+            header = self.table.horizontalHeader()
+            header.restoreState(header_state)
+            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        splitter_state = settings.value(f"{self.title}/splitter")
+        if splitter_state is not None:
+            self.splitter.restoreState(splitter_state)
