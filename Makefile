@@ -28,3 +28,19 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
+
+# The installer bundle: dist/rabta/ (one folder), checked with --self-test, and a tar.gz.
+DIST_STAMP := $(VENV)/.dist-stamp
+
+$(DIST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dist]"
+	touch $(DIST_STAMP)
+
+dist: $(DIST_STAMP)
+	rm -rf build/rabta dist/rabta
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build installer/rabta.spec
+	cp installer/linux/rabta.desktop installer/linux/install.sh resources/icons/rabta-256.png dist/rabta/
+	env -i HOME="$$HOME" PATH=/usr/bin:/bin dist/rabta/rabta --version
+	env -i HOME="$$HOME" PATH=/usr/bin:/bin dist/rabta/rabta --self-test
+	tar -C dist -czf dist/rabta-linux-x86_64.tar.gz rabta
+	@du -sh dist/rabta dist/rabta-linux-x86_64.tar.gz

@@ -26,6 +26,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="database file (or a postgresql:// URL); default: $RABTA_DB, else the per-user file",
     )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation end to end in a temporary folder",
+    )
     parser.add_argument("--startup-probe", action="store_true", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -134,6 +139,10 @@ def run(argv: list[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     try:
+        if args.self_test:
+            from reports.self_test import run_self_test
+
+            return run_self_test(sys.stdout)
         if args.command == "demo":
             return _run_demo(args)
         if args.command == "report":

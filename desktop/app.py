@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from db.engine import APP_AUTHOR, APP_NAME
@@ -14,6 +15,10 @@ from db.errors import RabtaError
 from desktop.error_hook import install_exception_hook
 from desktop.main_window import MainWindow
 from desktop.workspace import open_workspace
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+STYLESHEET = RESOURCES / "styles" / "rabta.qss"
+ICON = RESOURCES / "icons" / "rabta-256.png"
 
 
 def configure_application(app: QCoreApplication) -> None:
@@ -24,9 +29,9 @@ def configure_application(app: QCoreApplication) -> None:
     app.setOrganizationName(APP_AUTHOR)
     app.setOrganizationDomain("rabta.invalid")
     app.setApplicationVersion(__version__)
-
-
-STYLESHEET = Path(__file__).resolve().parent.parent / "resources" / "styles" / "rabta.qss"
+    app.setApplicationDisplayName(APP_NAME)
+    if isinstance(app, QGuiApplication) and ICON.exists():
+        app.setWindowIcon(QIcon(str(ICON)))
 
 
 def apply_style(app: QApplication) -> None:

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from db.demo import existing_record_count, load_demo
 from db.models import Contact, Engagement, Organization
+from desktop.dialogs.about import AboutDialog
 from desktop.dialogs.engagement_form import EngagementForm
 from desktop.pages.contacts import ContactsPage
 from desktop.pages.dashboard import DashboardPage
@@ -124,6 +125,12 @@ class MainWindow(QMainWindow):
                 self.focus_filter,
             ),
             (
+                "About",
+                QKeySequence.StandardKey.HelpContents,
+                "Version, data folder and licenses (F1)",
+                self.show_about,
+            ),
+            (
                 "Refresh",
                 QKeySequence.StandardKey.Refresh,
                 "Read the database again (F5)",
@@ -139,6 +146,14 @@ class MainWindow(QMainWindow):
             action.triggered.connect(handler)
             toolbar.addAction(action)
             self.toolbar_actions[text] = action
+
+    def show_about(self) -> AboutDialog:
+        """Version, where the data is, and the licenses of what Rabta bundles."""
+        from main import __version__
+
+        dialog = AboutDialog(__version__, self.workspace.location, self)
+        dialog.open()
+        return dialog
 
     def quick_log(self) -> EngagementForm:
         """Ctrl+L from anywhere: log an engagement with the keyboard alone."""
