@@ -77,7 +77,10 @@ def test_every_page_is_built_and_the_dashboard_comes_first(qtbot, demo_path):
     assert isinstance(window.current_page(), DashboardPage)
     assert window.current_page().table.rowCount() > 0
     for action in window.toolbar_actions.values():
-        assert (action.toolTip() and "Ctrl" in action.toolTip()) or "F5" in action.toolTip()
+        assert action.shortcut().toString() in action.toolTip()
+    about = window.show_about()
+    assert "Rabta 0.1.0" in about.text.text() and "SIL Open Font License" in about.text.text()
+    about.close()
     for number, name in enumerate(PAGE_ORDER, start=1):
         qtbot.keyClick(window, Qt.Key(Qt.Key.Key_0 + number), Qt.KeyboardModifier.ControlModifier)
         assert window.sidebar.currentItem().text() == name
