@@ -46,6 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
         "demo", parents=[database], help="load the demo data into a new, empty database"
     )
 
+    search = commands.add_parser(
+        "search", parents=[database], help="find organizations, contacts, engagements and programs"
+    )
+    search.add_argument("text", nargs="+", help="words to find; each matches as a prefix")
+
     report = commands.add_parser("report", help="write a PDF report")
     kinds = report.add_subparsers(dest="report_kind", metavar="REPORT", required=True)
     quarterly = kinds.add_parser(
@@ -133,6 +138,32 @@ def _run_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_search(args: argparse.Namespace) -> int:
+    from sqlmodel import Session
+
+    from db.migrate import open_database
+    from db.search import search
+
+    opened = open_database(_location(args))
+    try:
+        with Session(opened.engine) as s:
+            results = search(s, " ".join(args.text))
+    finally:
+        opened.engine.dispose()
+    found = 0
+    for kind, hits in results.items():
+        if not hits:
+            continue
+        print(f"{kind.title()}s")
+        for hit in hits:
+            print(f"  [{hit.id}] {hit.title}" + (f" · {hit.detail}" if hit.detail else ""))
+            found += 1
+    if not found:
+        print(f"Nothing matches {' '.join(args.text)!r}.")
+        return 1
+    return 0
+
+
 def run(argv: list[str] | None = None) -> int:
     """Parse the command line and run it; return the process exit code."""
     from db.errors import RabtaError, ValidationError
@@ -147,6 +178,8 @@ def run(argv: list[str] | None = None) -> int:
             return _run_demo(args)
         if args.command == "report":
             return _run_report(args)
+        if args.command == "search":
+            return _run_search(args)
         from desktop.app import run_window
 
         return run_window(_location(args), startup_probe=args.startup_probe, started_at=STARTED_AT)

@@ -22,6 +22,7 @@ from db.demo import existing_record_count, load_demo
 from db.models import Contact, Engagement, Organization
 from desktop.dialogs.about import AboutDialog
 from desktop.dialogs.engagement_form import EngagementForm
+from desktop.dialogs.search_dialog import SearchDialog
 from desktop.pages.contacts import ContactsPage
 from desktop.pages.dashboard import DashboardPage
 from desktop.pages.engagements import EngagementsPage
@@ -113,6 +114,12 @@ class MainWindow(QMainWindow):
         entries = (
             ("Quick log", "Ctrl+L", "Log an engagement from the keyboard (Ctrl+L)", self.quick_log),
             (
+                "Search",
+                "Ctrl+K",
+                "Search the whole registry (Ctrl+K)",
+                self.open_search,
+            ),
+            (
                 "New",
                 QKeySequence.StandardKey.New,
                 "Add a record on the current page (Ctrl+N)",
@@ -154,6 +161,25 @@ class MainWindow(QMainWindow):
         dialog = AboutDialog(__version__, self.workspace.location, self)
         dialog.open()
         return dialog
+
+    def open_search(self) -> SearchDialog:
+        """Ctrl+K: search everything; Enter opens the record on its page."""
+        dialog = SearchDialog(self.workspace, self)
+        dialog.chosen.connect(self.show_record)
+        self.search_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def show_record(self, kind: str, record_id: int) -> None:
+        """Go to the record's page and show it there."""
+        page_name = {
+            "organization": "Organizations",
+            "contact": "Contacts",
+            "engagement": "Engagements",
+            "program": "Programs",
+        }[kind]
+        self.show_page(page_name)
+        self.pages[page_name].show_record(record_id)
 
     def quick_log(self) -> EngagementForm:
         """Ctrl+L from anywhere: log an engagement with the keyboard alone."""

@@ -276,6 +276,15 @@ class RecordPage(QWidget):
         self.table.setCurrentIndex(self.model.index(row, 0))
         return True
 
+    def show_record(self, record_id: int) -> None:
+        """Select a record if it is listed; otherwise show it in the detail pane alone."""
+        if self.select_id(record_id):
+            self.table.setFocus()
+            return
+        self.table.clearSelection()
+        with Session(self.workspace.engine) as s:
+            self.detail.setHtml(self.detail_html(s, record_id))
+
     def _show_detail(self) -> None:
         record_id = self.selected_id()
         if record_id is None:

@@ -1,0 +1,122 @@
+"""Ctrl+K: one box over the whole registry. Results appear as you type, grouped by
+kind; Down moves into them and Enter opens the chosen record."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlmodel import Session
+
+from db.search import KINDS, search
+from desktop.workspace import Workspace
+
+SEARCH_DELAY_MS = 120
+HIT_ROLE = Qt.ItemDataRole.UserRole
+KIND_TITLES = {
+    "organization": "Organizations",
+    "contact": "Contacts",
+    "program": "Programs",
+    "engagement": "Engagements",
+}
+
+
+class _SearchBox(QLineEdit):
+    down_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Down:
+            self.down_pressed.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class SearchDialog(QDialog):
+    """Emits `chosen(kind, id)` when the user opens a result."""
+
+    chosen = Signal(str, int)
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.workspace = workspace
+        self.setWindowTitle("Search Rabta")
+        self.box = _SearchBox()
+        self.box.setPlaceholderText(
+            "Organizations, people (either script), emails, engagements, programs…"
+        )
+        self.results = QTreeWidget()
+        self.results.setHeaderHidden(True)
+        self.results.setRootIsDecorated(False)
+        self.status = QLabel("Type to search; Enter opens the highlighted record.")
+        self.status.setStyleSheet("color: #5b6b77;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.box)
+        layout.addWidget(self.results, 1)
+        layout.addWidget(self.status)
+        self.resize(640, 480)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.run_search)
+        self.box.textChanged.connect(self._timer.start)
+        self.box.returnPressed.connect(self.open_current)
+        self.box.down_pressed.connect(self._into_results)
+        self.results.itemActivated.connect(lambda _item, _column: self.open_current())
+
+    def run_search(self) -> int:
+        """Search for what is typed; return how many records were found."""
+        self._timer.stop()
+        typed = self.box.text()
+        self.results.clear()
+        if not typed.strip():
+            self.status.setText("Type to search; Enter opens the highlighted record.")
+            return 0
+        with Session(self.workspace.engine) as s:
+            found = search(s, typed)
+        total = 0
+        first: QTreeWidgetItem | None = None
+        for kind in KINDS:
+            hits = found[kind]
+            if not hits:
+                continue
+            group = QTreeWidgetItem([f"{KIND_TITLES[kind]} ({len(hits)})"])
+            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            font = group.font(0)
+            font.setBold(True)
+            group.setFont(0, font)
+            self.results.addTopLevelItem(group)
+            for hit in hits:
+                label = hit.title + (f"  ·  {hit.detail}" if hit.detail else "")
+                item = QTreeWidgetItem([label])
+                item.setData(0, HIT_ROLE, (hit.kind, hit.id))
+                group.addChild(item)
+                first = first or item
+                total += 1
+            group.setExpanded(True)
+        if first is not None:
+            self.results.setCurrentItem(first)
+        self.status.setText(f"{total} found" if total else f"Nothing matches {typed!r}.")
+        return total
+
+    def _into_results(self) -> None:
+        self.results.setFocus()
+
+    def open_current(self) -> None:
+        """Open the highlighted result (the first one if none is highlighted)."""
+        if self._timer.isActive():
+            self.run_search()
+        item = self.results.currentItem()
+        target = item.data(0, HIT_ROLE) if item is not None else None
+        if target is None:
+            return
+        kind, record_id = target
+        self.chosen.emit(kind, record_id)
+        self.accept()

@@ -1,0 +1,162 @@
+"""Global search: both scripts, prefixes, diacritics, ranking, and an index that the
+triggers keep in sync with every change."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session
+
+from db import store
+from db.search import _search_like, fts_query, search
+from db.store.contacts import create_contact, update_contact
+from db.store.engagements import log_engagement
+from db.store.organizations import (
+    archive_organization,
+    create_organization,
+    restore_organization,
+    update_organization,
+)
+from db.store.programs import create_program
+
+
+def _ids(engine, typed, kind, **options):
+    with Session(engine) as s:
+        return [hit.id for hit in search(s, typed, **options)[kind]]
+
+
+@pytest.fixture
+def records(engine, officer):
+    with store.session(engine) as s:
+        org = create_organization(
+            s,
+            officer,
+            {
+                "name": "Association of Physicians of Pakistani Descent of North America",
+                "acronym": "APPNA",
+                "kind": "professional",
+                "city": "Westmont",
+            },
+        )
+        cafe = create_organization(
+            s, officer, {"name": "Café Ümit Friends of Lahore", "kind": "cultural"}
+        )
+        person = create_contact(
+            s,
+            officer,
+            {
+                "given_name": "Ayesha",
+                "family_name": "Qureshi",
+                "name_urdu": "عائشہ قریشی",
+                "email": "ayesha.q@example.org",
+            },
+        )
+        engagement = log_engagement(
+            s,
+            officer,
+            {
+                "date": date.today(),
+                "kind": "meeting",
+                "organization_ids": [org],
+                "subject": "Roshan Digital Account briefing",
+                "summary": "Remittance channels",
+            },
+        )
+        program = create_program(
+            s, officer, {"name": "Lahore Literary Festival New York", "kind": "cultural_festival"}
+        )
+    return {
+        "org": org,
+        "cafe": cafe,
+        "person": person,
+        "engagement": engagement,
+        "program": program,
+    }
+
+
+def test_query_words_become_prefixes():
+    assert fts_query("  roshan  DIG ") == '"roshan"* "DIG"*'
+    assert fts_query('"*()') is None
+
+
+def test_prefixes_case_and_grouping(engine, records):
+    assert _ids(engine, "app", "organization") == [records["org"]]
+    assert _ids(engine, "physic pakist", "organization") == [records["org"]]
+    assert _ids(engine, "ROSHAN dig", "engagement") == [records["engagement"]]
+    assert _ids(engine, "lahore", "program") == [records["program"]]
+    with Session(engine) as s:
+        grouped = search(s, "lahore")
+    assert [h.id for h in grouped["organization"]] == [records["cafe"]]
+    assert [h.id for h in grouped["program"]] == [records["program"]]
+
+
+def test_diacritics_and_both_scripts(engine, records):
+    assert _ids(engine, "cafe umit", "organization") == [records["cafe"]]
+    assert _ids(engine, "Qureshi", "contact") == [records["person"]]
+    assert _ids(engine, "عائشہ", "contact") == [records["person"]]
+    assert _ids(engine, "قریشی", "contact") == [records["person"]]
+    assert _ids(engine, "ayesha.q@example", "contact") == [records["person"]]
+
+
+def test_bm25_ranks_name_matches_above_summary_mentions(engine, officer, records):
+    with store.session(engine) as s:
+        log_engagement(
+            s,
+            officer,
+            {
+                "date": date.today(),
+                "kind": "call",
+                "organization_ids": [records["org"]],
+                "subject": "Quarterly call",
+                "summary": "Asked about Roshan accounts",
+            },
+        )
+    hits = _ids(engine, "roshan", "engagement")
+    assert hits[0] == records["engagement"] and len(hits) == 2
+
+
+def test_changes_are_found_at_once(engine, officer, records):
+    with store.session(engine) as s:
+        update_organization(s, officer, records["org"], {"name": "Physicians Forum Houston"})
+        update_contact(s, officer, records["person"], {"family_name": "Siddiqui"})
+    assert _ids(engine, "forum hou", "organization") == [records["org"]]
+    assert _ids(engine, "descent", "organization") == []
+    assert _ids(engine, "siddiqui", "contact") == [records["person"]]
+    assert _ids(engine, "qureshi", "contact") == []
+
+
+def test_archived_records_are_hidden_unless_asked_for(engine, officer, records):
+    with store.session(engine) as s:
+        archive_organization(s, officer, records["cafe"])
+    assert _ids(engine, "cafe", "organization") == []
+    assert _ids(engine, "cafe", "organization", include_archived=True) == [records["cafe"]]
+    with store.session(engine) as s:
+        restore_organization(s, officer, records["cafe"])
+    assert _ids(engine, "cafe", "organization") == [records["cafe"]]
+
+
+def test_deleted_rows_leave_the_index(engine, records):
+    with Session(engine) as s:
+        s.connection().execute(
+            text("DELETE FROM program WHERE id = :id"), {"id": records["program"]}
+        )
+        s.commit()
+        leftover = (
+            s.connection()
+            .execute(text("SELECT count(*) FROM program_fts WHERE program_fts MATCH 'lahore'"))
+            .scalar()
+        )
+        s.connection().execute(
+            text("INSERT INTO program_fts(program_fts, rank) VALUES ('integrity-check', 1)")
+        )
+    assert leftover == 0
+
+
+def test_like_fallback_finds_the_same_records(engine, records):
+    with Session(engine) as s:
+        found = _search_like(s, "appna", 8, False)
+        people = _search_like(s, "ayesha", 8, False)
+    assert [h.id for h in found["organization"]] == [records["org"]]
+    assert [h.id for h in people["contact"]] == [records["person"]]
