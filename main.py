@@ -42,8 +42,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="database file (overrides the --db before the command)",
     )
 
-    commands.add_parser(
+    demo = commands.add_parser(
         "demo", parents=[database], help="load the demo data into a new, empty database"
+    )
+    demo.add_argument(
+        "--scale",
+        choices=("small", "large"),
+        default="small",
+        help="small: the realistic demo; large: a commission-wide registry "
+        "(10,000 organizations, 500,000 engagements) for speed tests",
     )
 
     search = commands.add_parser(
@@ -89,6 +96,18 @@ def _run_demo(args: argparse.Namespace) -> int:
     location = _location(args)
     opened = open_database(location)
     try:
+        if args.scale == "large":
+            from db.demo_large import load_large_demo
+
+            started = time.perf_counter()
+            large = load_large_demo(opened.engine, progress=lambda step: print(f"… {step}"))
+            print(
+                f"Built the large registry in {location} in {time.perf_counter() - started:.0f} s:"
+                f" {large.organizations:,} organizations, {large.contacts:,} contacts, "
+                f"{large.affiliations:,} affiliations, {large.engagements:,} engagements, "
+                f"{large.programs} programs, {large.measurements:,} measurements."
+            )
+            return 0
         summary = load_demo(opened.engine)
     finally:
         opened.engine.dispose()

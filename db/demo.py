@@ -42,12 +42,14 @@ class DemoSummary:
     programs: int
 
 
-def _rows(name: str) -> Iterator[dict[str, str]]:
+def demo_rows(name: str) -> Iterator[dict[str, str]]:
+    """The rows of one CSV file of resources/demo, as dictionaries."""
     with (DEMO_DIR / name).open(encoding="utf-8", newline="") as handle:
         yield from csv.DictReader(handle)
 
 
-def _split(text: str) -> list[str]:
+def split_list(text: str) -> list[str]:
+    """The non-empty items of a semicolon-separated cell."""
     return [part.strip() for part in text.split(";") if part.strip()]
 
 
@@ -80,17 +82,17 @@ def load_demo(
                 "empty database (use --db with a new file name)."
             )
         report("Regions and missions")
-        for row in _rows("settings.csv"):
+        for row in demo_rows("settings.csv"):
             settings.set_setting(s, SYSTEM_ACTOR, row["key"], row["value"])
-        for row in _rows("regions.csv"):
+        for row in demo_rows("regions.csv"):
             missions.add_region(s, SYSTEM_ACTOR, row["code"], row["name"], row["country"])
         mission_ids: dict[str, int] = {}
-        for row in _rows("missions.csv"):
-            regions = _split(row.pop("regions"))
+        for row in demo_rows("missions.csv"):
+            regions = split_list(row.pop("regions"))
             mission_ids[row["code"]] = missions.create_mission(s, SYSTEM_ACTOR, row)
             missions.set_jurisdiction(s, SYSTEM_ACTOR, mission_ids[row["code"]], regions)
         actors: dict[str, Actor] = {}
-        for row in _rows("users.csv"):
+        for row in demo_rows("users.csv"):
             user_id = users.create_user(
                 s,
                 SYSTEM_ACTOR,
@@ -126,7 +128,7 @@ def _moment(today: date, days_ago: str) -> datetime:
 
 def _load_organizations(s: Session, actor: Actor, today: date) -> dict[str, int]:
     ids: dict[str, int] = {}
-    for row in _rows("organizations.csv"):
+    for row in demo_rows("organizations.csv"):
         ids[row["acronym"]] = organizations.create_organization(
             s,
             actor,
@@ -145,8 +147,8 @@ def _load_organizations(s: Session, actor: Actor, today: date) -> dict[str, int]
                 "phone": row["phone"],
                 "hometown_district": row["hometown_district"],
                 "hometown_province": row["hometown_province"] or None,
-                "mechanisms": _split(row["mechanisms"]),
-                "tags": _split(row["tags"]),
+                "mechanisms": split_list(row["mechanisms"]),
+                "tags": split_list(row["tags"]),
                 "description": row["description"],
                 "created_at": _moment(today, row["registered_days_ago"]),
             },
@@ -158,7 +160,7 @@ def _load_contacts(
     s: Session, actor: Actor, today: date, org_ids: dict[str, int]
 ) -> dict[str, int]:
     ids: dict[str, int] = {}
-    for row in _rows("contacts.csv"):
+    for row in demo_rows("contacts.csv"):
         consent_days = row["consent_days_ago"]
         start = today - timedelta(days=int(row["affiliation_days_ago"]))
         ids[row["email"]] = contacts.create_contact(
@@ -180,7 +182,7 @@ def _load_contacts(
                 "consent_date": today - timedelta(days=int(consent_days)) if consent_days else None,
                 "consent_source": row["consent_source"],
                 "do_not_contact": row["do_not_contact"] == "1",
-                "public_roles": _split(row["public_roles"]),
+                "public_roles": split_list(row["public_roles"]),
                 "notes": row["notes"],
                 "created_at": _moment(today, row["registered_days_ago"]),
                 "affiliations": [
@@ -299,7 +301,7 @@ def _load_engagements(
     program_ids: dict[str, int],
 ) -> int:
     count = 0
-    for row in _rows("engagements.csv"):
+    for row in demo_rows("engagements.csv"):
         on = today - timedelta(days=int(row["days_ago"]))
         follow_after = row["follow_up_after_days"]
         follow_up = on + timedelta(days=int(follow_after)) if follow_after else None
@@ -318,8 +320,8 @@ def _load_engagements(
                 "mechanism": row["mechanism"],
                 "follow_up_date": follow_up,
                 "sensitivity": row["sensitivity"],
-                "organization_ids": [org_ids[a] for a in _split(row["organizations"])],
-                "contact_ids": [contact_ids[e] for e in _split(row["contacts"])],
+                "organization_ids": [org_ids[a] for a in split_list(row["organizations"])],
+                "contact_ids": [contact_ids[e] for e in split_list(row["contacts"])],
             },
         )
         if follow_up and row["follow_up_done"] == "1":

@@ -443,6 +443,16 @@ class Engagement(SQLModel, table=True):
     __tablename__ = "engagement"
     __table_args__ = (
         Index("ix_engagement_mission_id_date", "mission_id", "date"),
+        # Covers the report's GROUP BYs over a quarter: no table lookups per engagement.
+        Index(
+            "ix_engagement_report_scope",
+            "date",
+            "archived_at",
+            "sensitivity",
+            "mission_id",
+            "kind",
+            "mechanism",
+        ),
         Index(
             "ix_engagement_follow_up_date_follow_up_done_at", "follow_up_date", "follow_up_done_at"
         ),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import or_, text
+from sqlalchemy import and_, column, or_, text
 from sqlmodel import Session, col, select
 
 from db.models import Contact, Engagement, Organization, Program
@@ -40,37 +40,48 @@ def fts_query(typed: str) -> str | None:
     return " ".join(f'"{word}"*' for word in words)
 
 
-# kind -> (fts table, SQL for id, title, detail joined to the content table)
-_FTS_SQL = {
+# For words so common that they match tens of thousands of rows, ranking every match costs
+# hundreds of milliseconds; bm25 ranks the newest MATCH_CAP matches instead (rows come out
+# of FTS5 newest first without sorting, and bm25 is computed only for those).
+MATCH_CAP = 1000
+_CAPPED = (
+    "WITH found AS (SELECT rowid AS id, bm25({fts}, {weights}) AS score FROM {fts} "
+    "WHERE {fts} MATCH :q ORDER BY rowid DESC LIMIT {cap}) "
+    "SELECT {alias}.id, {title}, {detail}, found.score FROM found "
+    "JOIN {table} {alias} ON {alias}.id = found.id WHERE 1 {{archived}} "
+    "ORDER BY found.score LIMIT :limit"
+)
+# kind -> (content table, bm25 column weights, title SQL, detail SQL)
+_SOURCES = {
     "organization": (
-        "organization_fts",
-        "SELECT o.id, o.name || CASE WHEN o.acronym <> '' THEN ' (' || o.acronym || ')' "
-        "ELSE '' END, o.city, bm25(organization_fts, 10.0, 10.0, 1.0) AS rank "
-        "FROM organization_fts JOIN organization o ON o.id = organization_fts.rowid "
-        "WHERE organization_fts MATCH :q {archived} ORDER BY rank LIMIT :limit",
+        "organization",
+        "10.0, 10.0, 1.0",
+        "o.name || CASE WHEN o.acronym <> '' THEN ' (' || o.acronym || ')' ELSE '' END",
+        "o.city",
     ),
     "contact": (
-        "contact_fts",
-        "SELECT c.id, c.given_name || ' ' || c.family_name || CASE WHEN c.name_urdu <> '' "
-        "THEN ' — ' || c.name_urdu ELSE '' END, c.email, "
-        "bm25(contact_fts, 5.0, 5.0, 5.0, 1.0) AS rank "
-        "FROM contact_fts JOIN contact c ON c.id = contact_fts.rowid "
-        "WHERE contact_fts MATCH :q {archived} ORDER BY rank LIMIT :limit",
+        "contact",
+        "5.0, 5.0, 5.0, 1.0",
+        "c.given_name || ' ' || c.family_name || CASE WHEN c.name_urdu <> '' "
+        "THEN ' — ' || c.name_urdu ELSE '' END",
+        "c.email",
     ),
-    "program": (
-        "program_fts",
-        "SELECT p.id, p.name, p.status, bm25(program_fts, 10.0, 1.0) AS rank "
-        "FROM program_fts JOIN program p ON p.id = program_fts.rowid "
-        "WHERE program_fts MATCH :q {archived} ORDER BY rank LIMIT :limit",
-    ),
-    "engagement": (
-        "engagement_fts",
-        "SELECT e.id, e.subject, e.date, bm25(engagement_fts, 5.0, 1.0) AS rank "
-        "FROM engagement_fts JOIN engagement e ON e.id = engagement_fts.rowid "
-        "WHERE engagement_fts MATCH :q {archived} ORDER BY rank LIMIT :limit",
-    ),
+    "program": ("program", "10.0, 1.0", "p.name", "p.status"),
+    "engagement": ("engagement", "5.0, 1.0", "e.subject", "e.date"),
 }
 _ALIAS = {"organization": "o", "contact": "c", "program": "p", "engagement": "e"}
+_FTS_SQL = {
+    kind: _CAPPED.format(
+        fts=f"{table}_fts",
+        weights=weights,
+        cap=MATCH_CAP,
+        alias=_ALIAS[kind],
+        title=title,
+        detail=detail,
+        table=table,
+    )
+    for kind, (table, weights, title, detail) in _SOURCES.items()
+}
 
 
 def search(
@@ -90,7 +101,7 @@ def _search_fts(
     if query is None:
         return results
     for kind in KINDS:
-        _table, sql = _FTS_SQL[kind]
+        sql = _FTS_SQL[kind]
         archived = "" if include_archived else f"AND {_ALIAS[kind]}.archived_at IS NULL"
         rows = (
             s.connection()
@@ -138,3 +149,16 @@ def _search_like(
         rows = s.exec(statement.limit(limit)).all()
         results[kind] = [SearchHit(kind, i, t, str(d or ""), 0.0) for i, t, d in rows]
     return results
+
+
+def text_filter(s: Session, kind: str, id_column, typed: str, like_columns) -> object:
+    """The WHERE clause a list's filter box adds: full-text (every word a prefix) on
+    SQLite, case-insensitive LIKE on any of `like_columns` elsewhere."""
+    query = fts_query(typed)
+    if query is None:
+        return id_column.is_not(None)
+    if s.get_bind().dialect.name == "sqlite":
+        matching = text(f"SELECT rowid FROM {kind}_fts WHERE {kind}_fts MATCH :fts_query")
+        return id_column.in_(matching.bindparams(fts_query=query).columns(column("rowid")))
+    words = [w for w in _SPLIT.split(typed.strip()) if w]
+    return and_(*(or_(*(contains(c, word) for c in like_columns)) for word in words))

@@ -37,6 +37,10 @@ from db.periods import Quarter
 from db.store.settings import all_settings
 
 ALL_MISSIONS = "ALL"
+# A printed log longer than this helps no one: the appendix keeps the most recent ones.
+ENGAGEMENT_LOG_LIMIT = 1000
+# Tables of follow-ups and dormant organizations print at most this many rows.
+LIST_LIMIT = 200
 DORMANT_AFTER_DAYS = 180
 
 
@@ -163,6 +167,8 @@ class QuarterlyReportData:
     dormant_priority: list[DormantOrganization]
     engagement_log: list[EngagementLogRow]
     texts: Signatures = field(default_factory=Signatures)
+    follow_ups_due_total: int = 0
+    dormant_priority_total: int = 0
 
 
 def _start(day: date) -> datetime:
@@ -404,7 +410,7 @@ def _organization_names(s: Session, engagement_ids: list[int]) -> dict[int, str]
     return {key: ", ".join(value) for key, value in names.items()}
 
 
-def _follow_ups_due(s: Session, scope: _Scope, quarter: Quarter) -> list[FollowUpRow]:
+def _follow_ups_due(s: Session, scope: _Scope, quarter: Quarter) -> tuple[list[FollowUpRow], int]:
     upcoming = quarter.next()
     clauses = [
         col(Engagement.archived_at).is_(None),
@@ -428,14 +434,17 @@ def _follow_ups_due(s: Session, scope: _Scope, quarter: Quarter) -> list[FollowU
         .where(*clauses)
         .order_by(Engagement.follow_up_date, Engagement.id)
     ).all()
-    names = _organization_names(s, [row[0] for row in rows])
+    shown = rows[:LIST_LIMIT]
+    names = _organization_names(s, [row[0] for row in shown])
     return [
         FollowUpRow(due, subject, names.get(eid, ""), officer or "", code or "")
-        for eid, due, subject, officer, code in rows
-    ]
+        for eid, due, subject, officer, code in shown
+    ], len(rows)
 
 
-def _dormant_priority(s: Session, scope: _Scope, quarter: Quarter) -> list[DormantOrganization]:
+def _dormant_priority(
+    s: Session, scope: _Scope, quarter: Quarter
+) -> tuple[list[DormantOrganization], int]:
     since = quarter.end - timedelta(days=DORMANT_AFTER_DAYS)
     last = (
         select(func.max(Engagement.date))
@@ -461,8 +470,8 @@ def _dormant_priority(s: Session, scope: _Scope, quarter: Quarter) -> list[Dorma
     ).all()
     return [
         DormantOrganization(name, label_of(OrganizationKind, kind), code or "", day)
-        for name, kind, code, day in rows
-    ]
+        for name, kind, code, day in rows[:LIST_LIMIT]
+    ], len(rows)
 
 
 def _engagement_log(s: Session, scope: _Scope, quarter: Quarter) -> list[EngagementLogRow]:
@@ -479,8 +488,10 @@ def _engagement_log(s: Session, scope: _Scope, quarter: Quarter) -> list[Engagem
         .outerjoin(Mission, Mission.id == Engagement.mission_id)
         .outerjoin(User, User.id == Engagement.officer_id)
         .where(*scope.engagements(quarter.start, quarter.end))
-        .order_by(Engagement.date, Engagement.id)
+        .order_by(col(Engagement.date).desc(), col(Engagement.id).desc())
+        .limit(ENGAGEMENT_LOG_LIMIT)
     ).all()
+    rows = list(reversed(rows))
     names = _organization_names(s, [row[0] for row in rows])
     return [
         EngagementLogRow(
@@ -529,6 +540,8 @@ def quarterly_report_data(
     naming the known ones.
     """
     scope = _Scope(s, mission_code, include_confidential)
+    follow_ups, follow_ups_total = _follow_ups_due(s, scope, quarter)
+    dormant, dormant_total = _dormant_priority(s, scope, quarter)
     settings = all_settings(s)
     previous = quarter.previous()
     return QuarterlyReportData(
@@ -551,8 +564,10 @@ def quarterly_report_data(
         most_engaged=_most_engaged(s, scope, quarter),
         indicators=_indicators(s, scope, quarter),
         program_events=_program_events(s, scope, quarter),
-        follow_ups_due=_follow_ups_due(s, scope, quarter),
-        dormant_priority=_dormant_priority(s, scope, quarter),
+        follow_ups_due=follow_ups,
+        dormant_priority=dormant,
         engagement_log=_engagement_log(s, scope, quarter),
         texts=report_texts(s, quarter, mission_code),
+        follow_ups_due_total=follow_ups_total,
+        dormant_priority_total=dormant_total,
     )

@@ -29,6 +29,7 @@ from reports.document import (
     text,
 )
 
+LOG_ROWS_PER_TABLE = 40
 FIGURE_LABELS = (
     ("engagements", "Engagements logged"),
     ("organizations_engaged", "Organizations engaged"),
@@ -94,7 +95,7 @@ def _summary_sentences(data: QuarterlyReportData) -> list[str]:
             f"{_count(now.attendance, 'person', 'people')}."
         )
     if data.dormant_priority:
-        dormant = len(data.dormant_priority)
+        dormant = data.dormant_priority_total
         sentences.append(
             f"{_count(dormant, 'high-priority organization')} "
             f"{'has' if dormant == 1 else 'have'} had no engagement for six months or more; "
@@ -279,6 +280,17 @@ def _programs(data: QuarterlyReportData, styles: Styles) -> list:
     return story
 
 
+def _more_note(shown: int, total: int, what: str, styles: Styles) -> list:
+    if total <= shown:
+        return []
+    return [
+        Paragraph(
+            f"The first {shown:,} of {total:,} {what} are listed; the rest are in Rabta.",
+            styles.small,
+        )
+    ]
+
+
 def _follow_ups(data: QuarterlyReportData, styles: Styles) -> list:
     upcoming = data.next_quarter.title
     story = [
@@ -305,6 +317,7 @@ def _follow_ups(data: QuarterlyReportData, styles: Styles) -> list:
             styles,
         )
     )
+    story += _more_note(len(data.follow_ups_due), data.follow_ups_due_total, "follow-ups", styles)
     return story
 
 
@@ -336,6 +349,9 @@ def _dormant(data: QuarterlyReportData, styles: Styles) -> list:
             [CONTENT_WIDTH * w for w in (0.5, 0.22, 0.1, 0.18)],
             styles,
         )
+    )
+    story += _more_note(
+        len(data.dormant_priority), data.dormant_priority_total, "organizations", styles
     )
     return story
 
@@ -398,6 +414,15 @@ def _appendix(data: QuarterlyReportData, styles: Styles) -> list:
     story = [PageBreak(), Paragraph("Appendix: engagement log", styles.heading)]
     if not data.engagement_log:
         return [*story, empty_note("No engagements were logged in this quarter.", styles)]
+    shown, logged = len(data.engagement_log), data.current.engagements
+    if shown < logged:
+        story.append(
+            Paragraph(
+                f"The quarter has {logged:,} engagements, too many to print; this log shows the "
+                f"{shown:,} most recent. Every engagement is on the Engagements page of Rabta.",
+                styles.body,
+            )
+        )
     rows = [
         [
             e.date.strftime("%d %b"),
@@ -409,14 +434,16 @@ def _appendix(data: QuarterlyReportData, styles: Styles) -> list:
         ]
         for e in data.engagement_log
     ]
-    story.append(
-        data_table(
-            ["Date", "Kind", "Subject", "Organizations", "Mission", "Officer"],
-            rows,
-            [CONTENT_WIDTH * w for w in (0.08, 0.11, 0.39, 0.15, 0.1, 0.17)],
-            styles,
+    # Tables of a page or so each lay out much faster than one long table.
+    for start in range(0, len(rows), LOG_ROWS_PER_TABLE):
+        story.append(
+            data_table(
+                ["Date", "Kind", "Subject", "Organizations", "Mission", "Officer"],
+                rows[start : start + LOG_ROWS_PER_TABLE],
+                [CONTENT_WIDTH * w for w in (0.08, 0.11, 0.39, 0.15, 0.1, 0.17)],
+                styles,
+            )
         )
-    )
     return story
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import Select, func, or_
+from sqlalchemy import Select, func
 from sqlmodel import Session, col, select
 
 from db.models import Affiliation, Contact, Jurisdiction, Organization
-from db.queries.text_match import contains
+from db.queries.paging import ordered_page
+from db.search import text_filter
 
 PRIMARY_ORGANIZATION_LIMIT = 1
 
@@ -56,7 +57,6 @@ SORT_KEYS = {
     "name": func.lower(Contact.family_name),
     "given_name": func.lower(Contact.given_name),
     "profession": func.lower(Contact.profession),
-    "organization": _organization,
     "city": func.lower(Contact.city),
     "region_code": Contact.region_code,
     "email": func.lower(Contact.email),
@@ -64,17 +64,17 @@ SORT_KEYS = {
 }
 
 
-def _filtered(statement: Select, flt: ContactFilter) -> Select:
+def _filtered(s: Session, statement: Select, flt: ContactFilter) -> Select:
     if not flt.include_archived:
         statement = statement.where(col(Contact.archived_at).is_(None))
     if flt.text.strip():
         statement = statement.where(
-            or_(
-                contains(_full_name, flt.text),
-                contains(Contact.name_urdu, flt.text),
-                contains(Contact.email, flt.text),
-                contains(Contact.city, flt.text),
-                contains(Contact.profession, flt.text),
+            text_filter(
+                s,
+                "contact",
+                col(Contact.id),
+                flt.text,
+                (_full_name, Contact.name_urdu, Contact.email, Contact.city, Contact.profession),
             )
         )
     if flt.consent:
@@ -100,7 +100,7 @@ def _filtered(statement: Select, flt: ContactFilter) -> Select:
 
 def count_contacts(s: Session, flt: ContactFilter) -> int:
     """How many contacts match the filter."""
-    return s.exec(_filtered(select(func.count()).select_from(Contact), flt)).one()
+    return s.exec(_filtered(s, select(func.count()).select_from(Contact), flt)).one()
 
 
 def contact_page(
@@ -113,25 +113,28 @@ def contact_page(
     limit: int = 200,
 ) -> list[ContactRow]:
     """One page of matching contacts, sorted in SQL (ties broken by id)."""
-    key = SORT_KEYS[sort]
-    statement = _filtered(
-        select(
-            Contact.id,
-            _full_name,
-            Contact.name_urdu,
-            Contact.profession,
-            _organization,
-            Contact.city,
-            Contact.region_code,
-            Contact.email,
-            Contact.phone,
-            Contact.consent,
-            Contact.do_not_contact,
-            col(Contact.archived_at).is_not(None),
-        ),
-        flt,
-    ).order_by(
-        key.desc() if descending else key.asc(),
-        col(Contact.id).desc() if descending else col(Contact.id).asc(),
+    details = select(
+        Contact.id,
+        _full_name,
+        Contact.name_urdu,
+        Contact.profession,
+        _organization,
+        Contact.city,
+        Contact.region_code,
+        Contact.email,
+        Contact.phone,
+        Contact.consent,
+        Contact.do_not_contact,
+        col(Contact.archived_at).is_not(None),
     )
-    return [ContactRow(*row) for row in s.exec(statement.offset(offset).limit(limit)).all()]
+    return ordered_page(
+        s,
+        col(Contact.id),
+        _filtered(s, select(Contact.id), flt),
+        SORT_KEYS[sort],
+        descending,
+        offset,
+        limit,
+        details,
+        ContactRow,
+    )

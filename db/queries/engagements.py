@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import Select, case, func, or_
+from sqlalchemy import Select, case, func
 from sqlmodel import Session, col, select
 
 from db.models import (
@@ -19,7 +19,8 @@ from db.models import (
     Sensitivity,
     User,
 )
-from db.queries.text_match import contains
+from db.queries.paging import ordered_page
+from db.search import text_filter
 
 
 @dataclass(frozen=True)
@@ -77,35 +78,24 @@ _organizations = (
 SORT_KEYS = {
     "date": Engagement.date,
     "kind": Engagement.kind,
-    "subject": func.lower(Engagement.subject),
-    "organizations": _organizations,
-    "mission_code": Mission.code,
-    "officer": User.display_name,
     "mechanism": Engagement.mechanism,
     "follow_up_date": Engagement.follow_up_date,
 }
 
 
-def _filtered(statement: Select, flt: EngagementFilter) -> Select:
+def _filtered(s: Session, statement: Select, flt: EngagementFilter) -> Select:
     if not flt.include_archived:
         statement = statement.where(col(Engagement.archived_at).is_(None))
     if not flt.include_confidential:
         statement = statement.where(Engagement.sensitivity != Sensitivity.CONFIDENTIAL)
     if flt.text.strip():
         statement = statement.where(
-            or_(
-                contains(Engagement.subject, flt.text),
-                contains(Engagement.summary, flt.text),
-                col(Engagement.id).in_(
-                    select(EngagementOrganization.engagement_id)
-                    .join(Organization, Organization.id == EngagementOrganization.organization_id)
-                    .where(
-                        or_(
-                            contains(Organization.name, flt.text),
-                            contains(Organization.acronym, flt.text),
-                        )
-                    )
-                ),
+            text_filter(
+                s,
+                "engagement",
+                col(Engagement.id),
+                flt.text,
+                (Engagement.subject, Engagement.summary),
             )
         )
     if flt.kind:
@@ -137,7 +127,7 @@ def _filtered(statement: Select, flt: EngagementFilter) -> Select:
 
 def count_engagements(s: Session, flt: EngagementFilter) -> int:
     """How many engagements match the filter."""
-    return s.exec(_filtered(select(func.count()).select_from(Engagement), flt)).one()
+    return s.exec(_filtered(s, select(func.count()).select_from(Engagement), flt)).one()
 
 
 def engagement_page(
@@ -150,8 +140,8 @@ def engagement_page(
     limit: int = 200,
 ) -> list[EngagementRow]:
     """One page of matching engagements, sorted in SQL (ties broken by id)."""
-    key = SORT_KEYS[sort]
-    statement = _filtered(
+    ids = select(Engagement.id)
+    details = (
         select(
             Engagement.id,
             Engagement.date,
@@ -167,13 +157,19 @@ def engagement_page(
             col(Engagement.archived_at).is_not(None),
         )
         .outerjoin(Mission, Mission.id == Engagement.mission_id)
-        .outerjoin(User, User.id == Engagement.officer_id),
-        flt,
-    ).order_by(
-        key.desc() if descending else key.asc(),
-        col(Engagement.id).desc() if descending else col(Engagement.id).asc(),
+        .outerjoin(User, User.id == Engagement.officer_id)
     )
-    return [EngagementRow(*row) for row in s.exec(statement.offset(offset).limit(limit)).all()]
+    return ordered_page(
+        s,
+        col(Engagement.id),
+        _filtered(s, ids, flt),
+        SORT_KEYS[sort],
+        descending,
+        offset,
+        limit,
+        details,
+        EngagementRow,
+    )
 
 
 class FollowUpRow(NamedTuple):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import Select, func, or_
+from sqlalchemy import Select, func
 from sqlmodel import Session, col, select
 
 from db.models import (
@@ -17,7 +17,8 @@ from db.models import (
     OrganizationTag,
     Tag,
 )
-from db.queries.text_match import contains
+from db.queries.paging import ordered_page
+from db.search import text_filter
 
 
 @dataclass(frozen=True)
@@ -66,20 +67,21 @@ SORT_KEYS = {
     "priority": Organization.priority,
     "city": func.lower(Organization.city),
     "region_code": Organization.region_code,
-    "mission_code": Mission.code,
-    "last_engagement": _last_engagement,
+    "mission_code": Organization.mission_id,
 }
 
 
-def _filtered(statement: Select, flt: OrganizationFilter) -> Select:
+def _filtered(s: Session, statement: Select, flt: OrganizationFilter) -> Select:
     if not flt.include_archived:
         statement = statement.where(col(Organization.archived_at).is_(None))
     if flt.text.strip():
         statement = statement.where(
-            or_(
-                contains(Organization.name, flt.text),
-                contains(Organization.acronym, flt.text),
-                contains(Organization.city, flt.text),
+            text_filter(
+                s,
+                "organization",
+                col(Organization.id),
+                flt.text,
+                (Organization.name, Organization.acronym, Organization.city),
             )
         )
     if flt.kind:
@@ -102,7 +104,7 @@ def _filtered(statement: Select, flt: OrganizationFilter) -> Select:
 
 def count_organizations(s: Session, flt: OrganizationFilter) -> int:
     """How many organizations match the filter."""
-    statement = _filtered(select(func.count()).select_from(Organization), flt)
+    statement = _filtered(s, select(func.count()).select_from(Organization), flt)
     return s.exec(statement).one()
 
 
@@ -116,30 +118,30 @@ def organization_page(
     limit: int = 200,
 ) -> list[OrganizationRow]:
     """One page of matching organizations, sorted in SQL (ties broken by id)."""
-    key = SORT_KEYS[sort]
-    order = [
-        key.desc() if descending else key.asc(),
-        col(Organization.id).desc() if descending else col(Organization.id).asc(),
-    ]
-    statement = (
-        _filtered(
-            select(
-                Organization.id,
-                Organization.name,
-                Organization.acronym,
-                Organization.kind,
-                Organization.status,
-                Organization.priority,
-                Organization.city,
-                Organization.region_code,
-                Mission.code,
-                _last_engagement,
-                col(Organization.archived_at).is_not(None),
-            ).outerjoin(Mission, Mission.id == Organization.mission_id),
-            flt,
-        )
-        .order_by(*order)
-        .offset(offset)
-        .limit(limit)
+    ids = _filtered(
+        s, select(Organization.id).outerjoin(Mission, Mission.id == Organization.mission_id), flt
     )
-    return [OrganizationRow(*row) for row in s.exec(statement).all()]
+    details = select(
+        Organization.id,
+        Organization.name,
+        Organization.acronym,
+        Organization.kind,
+        Organization.status,
+        Organization.priority,
+        Organization.city,
+        Organization.region_code,
+        Mission.code,
+        _last_engagement,
+        col(Organization.archived_at).is_not(None),
+    ).outerjoin(Mission, Mission.id == Organization.mission_id)
+    return ordered_page(
+        s,
+        col(Organization.id),
+        ids,
+        SORT_KEYS[sort],
+        descending,
+        offset,
+        limit,
+        details,
+        OrganizationRow,
+    )

@@ -10,7 +10,8 @@ from sqlalchemy import Select, func
 from sqlmodel import Session, col, select
 
 from db.models import Mission, Program, ProgramParticipant
-from db.queries.text_match import contains
+from db.queries.paging import ordered_page
+from db.search import text_filter
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,15 @@ SORT_KEYS = {
 }
 
 
-def _filtered(statement: Select, flt: ProgramFilter) -> Select:
+def _filtered(s: Session, statement: Select, flt: ProgramFilter) -> Select:
     if not flt.include_archived:
         statement = statement.where(col(Program.archived_at).is_(None))
     if flt.text.strip():
-        statement = statement.where(contains(Program.name, flt.text))
+        statement = statement.where(
+            text_filter(
+                s, "program", col(Program.id), flt.text, (Program.name, Program.description)
+            )
+        )
     if flt.kind:
         statement = statement.where(Program.kind == flt.kind)
     if flt.status:
@@ -70,7 +75,7 @@ def _filtered(statement: Select, flt: ProgramFilter) -> Select:
 
 def count_programs(s: Session, flt: ProgramFilter) -> int:
     """How many programs match the filter."""
-    return s.exec(_filtered(select(func.count()).select_from(Program), flt)).one()
+    return s.exec(_filtered(s, select(func.count()).select_from(Program), flt)).one()
 
 
 def program_page(
@@ -83,23 +88,21 @@ def program_page(
     limit: int = 200,
 ) -> list[ProgramRow]:
     """One page of matching programs, sorted in SQL."""
-    key = SORT_KEYS[sort]
-    statement = _filtered(
-        select(
-            Program.id,
-            Program.name,
-            Program.kind,
-            Program.mechanism,
-            Mission.code,
-            Program.start_date,
-            Program.end_date,
-            Program.status,
-            _participants,
-            col(Program.archived_at).is_not(None),
-        ).outerjoin(Mission, Mission.id == Program.lead_mission_id),
-        flt,
-    ).order_by(
-        key.desc() if descending else key.asc(),
-        col(Program.id).desc() if descending else col(Program.id).asc(),
+    ids = _filtered(
+        s, select(Program.id).outerjoin(Mission, Mission.id == Program.lead_mission_id), flt
     )
-    return [ProgramRow(*row) for row in s.exec(statement.offset(offset).limit(limit)).all()]
+    details = select(
+        Program.id,
+        Program.name,
+        Program.kind,
+        Program.mechanism,
+        Mission.code,
+        Program.start_date,
+        Program.end_date,
+        Program.status,
+        _participants,
+        col(Program.archived_at).is_not(None),
+    ).outerjoin(Mission, Mission.id == Program.lead_mission_id)
+    return ordered_page(
+        s, col(Program.id), ids, SORT_KEYS[sort], descending, offset, limit, details, ProgramRow
+    )

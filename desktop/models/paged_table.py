@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from sqlalchemy import Engine
 from sqlmodel import Session
+
+from desktop.tasks import DatabaseTask, start_task
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
@@ -43,9 +45,16 @@ def plain(value: Any) -> str:
 
 class PagedTableModel(QAbstractTableModel):
     """Rows (NamedTuples with `id` and `archived`) from `count(s, filter)` and
-    `page(s, filter, sort=, descending=, offset=, limit=)`."""
+    `page(s, filter, sort=, descending=, offset=, limit=)`.
+
+    Given the database `location`, a list of more than BACKGROUND_ABOVE rows re-counts
+    and re-sorts on a worker thread, so the window never waits on a slow filter or sort;
+    the old rows stay on screen until the new ones arrive.
+    """
 
     PAGE_SIZE = 200
+    BACKGROUND_ABOVE = 20_000
+    loading_changed = Signal(bool)
 
     def __init__(
         self,
@@ -57,10 +66,15 @@ class PagedTableModel(QAbstractTableModel):
         *,
         sort: str,
         descending: bool = False,
+        location: str | None = None,
         parent=None,
     ):
         super().__init__(parent)
         self._engine = engine
+        self._location = location
+        self._generation = 0
+        self._task: DatabaseTask | None = None
+        self.loading = False
         self.columns = list(columns)
         self._count = count
         self._page_query = page
@@ -89,12 +103,54 @@ class PagedTableModel(QAbstractTableModel):
             self.reload()
 
     def reload(self) -> None:
-        """Count the matches again and load the first page."""
-        self.beginResetModel()
+        """Count the matches again and load the first page (on a worker when large)."""
+        self._generation += 1
+        if self._location is not None and self._total > self.BACKGROUND_ABOVE:
+            self._reload_in_background(self._generation)
+            return
         with Session(self._engine) as s:
-            self._total = self._count(s, self._filter)
-            self._rows = self._fetch(s, 0)
+            total = self._count(s, self._filter)
+            rows = self._fetch(s, 0)
+        self._replace(total, rows)
+
+    def _replace(self, total: int, rows: list) -> None:
+        self.beginResetModel()
+        self._total = total
+        self._rows = rows
         self.endResetModel()
+
+    def _reload_in_background(self, generation: int) -> None:
+        flt, sort, descending = self._filter, self._sort, self._descending
+
+        def work(engine, _report):
+            with Session(engine) as s:
+                total = self._count(s, flt)
+                rows = self._page_query(
+                    s, flt, sort=sort, descending=descending, offset=0, limit=self.PAGE_SIZE
+                )
+            return generation, total, rows
+
+        self._task = DatabaseTask(self._location, work)
+        self._task.signals.finished.connect(self._background_done)
+        self._task.signals.failed.connect(self._background_failed)
+        self._set_loading(True)
+        start_task(self._task)
+
+    def _background_done(self, result) -> None:
+        generation, total, rows = result
+        if generation != self._generation:
+            return  # a newer filter or sort is on its way
+        self._set_loading(False)
+        self._replace(total, rows)
+
+    def _background_failed(self, error: Exception, _details: str) -> None:
+        self._set_loading(False)
+        raise error
+
+    def _set_loading(self, loading: bool) -> None:
+        if loading != self.loading:
+            self.loading = loading
+            self.loading_changed.emit(loading)
 
     def _fetch(self, s: Session, offset: int) -> list:
         return self._page_query(

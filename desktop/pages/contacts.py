@@ -28,7 +28,7 @@ class ContactsPage(RecordPage):
     columns = (
         Column("Name", "name", "name", width=180),
         Column("Urdu", "name_urdu", None, width=120),
-        Column("Organization", "organization", "organization", width=110),
+        Column("Organization", "organization", None, width=110),
         Column("Profession", "profession", "profession", width=130),
         Column("City", "city", "city", width=100),
         Column("Region", "region_code", "region_code", width=60),

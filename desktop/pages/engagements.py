@@ -37,10 +37,10 @@ class EngagementsPage(RecordPage):
     columns = (
         Column("Date", "date", "date", width=90),
         Column("Kind", "kind", "kind", lambda v: label_of(EngagementKind, v), width=80),
-        Column("Subject", "subject", "subject", width=360),
-        Column("Organizations", "organizations", "organizations", width=130),
-        Column("Mission", "mission_code", "mission_code", width=60),
-        Column("Officer", "officer", "officer", lambda v: (v or "").split(",")[0], width=120),
+        Column("Subject", "subject", None, width=360),
+        Column("Organizations", "organizations", None, width=130),
+        Column("Mission", "mission_code", None, width=60),
+        Column("Officer", "officer", None, lambda v: (v or "").split(",")[0], width=120),
         Column("Mechanism", "mechanism", "mechanism", lambda v: label_of(Mechanism, v), width=140),
         Column("Follow-up", "follow_up", "follow_up_date", width=130),
         Column(

@@ -90,6 +90,7 @@ class RecordPage(QWidget):
             self.make_filter(),
             sort=self.default_sort,
             descending=self.default_descending,
+            location=workspace.location,
             parent=self,
         )
         self.table = QTableView()
@@ -174,6 +175,7 @@ class RecordPage(QWidget):
         self.archived_check.toggled.connect(self.apply_filter)
         self.model.modelReset.connect(self._after_reload)
         self.model.rowsInserted.connect(self._show_count)
+        self.model.loading_changed.connect(self._show_loading)
         self.table.selectionModel().currentRowChanged.connect(self._show_detail)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.new_button.clicked.connect(self.new_record)
@@ -302,6 +304,12 @@ class RecordPage(QWidget):
     def _show_count(self) -> None:
         total = self.model.total
         self.count_label.setText(f"{total:,} {self.noun}{'s' if total != 1 else ''}")
+
+    def _show_loading(self, loading: bool) -> None:
+        if loading:
+            self.count_label.setText(f"Updating the list of {self.noun}s…")
+        else:
+            self._show_count()
 
     def _after_reload(self) -> None:
         self._show_count()

@@ -75,3 +75,20 @@ def test_ctrl_k_finds_and_opens_a_record(qtbot, window):
     page = window.current_page()
     assert page.title == "Organizations"
     assert "Association of Physicians of Pakistani Descent" in page.detail.toPlainText()
+
+
+def test_large_lists_filter_and_sort_on_a_worker(qtbot, window, monkeypatch):
+    monkeypatch.setattr(type(window.pages["Engagements"].model), "BACKGROUND_ABOVE", 100)
+    page = window.pages["Engagements"]
+    window.show_page("Engagements")
+    model = page.model
+    before = model.total
+    with qtbot.waitSignal(model.loading_changed, timeout=5000) as started:
+        page.combos["kind"].setCurrentIndex(page.combos["kind"].findData("call"))
+    assert started.args == [True]
+    assert model.total == before  # the old rows stay until the new ones arrive
+    assert page.count_label.text().startswith("Updating")
+    qtbot.waitUntil(lambda: not model.loading, timeout=10_000)
+    kinds = {model.row_at(row).kind for row in range(model.rowCount())}
+    assert kinds == {"call"} and model.total < before
+    assert page.count_label.text() == f"{model.total} engagements"

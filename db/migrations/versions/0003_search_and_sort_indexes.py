@@ -1,4 +1,4 @@
-"""full-text search tables kept in sync by triggers; indexes for case-insensitive sorts
+"""full-text search tables kept in sync by triggers; indexes for sorts and reports
 
 Revision ID: 0003
 Revises: 0002
@@ -35,6 +35,11 @@ EXPRESSION_INDEXES = {
 
 
 def upgrade() -> None:
+    op.create_index(
+        "ix_engagement_report_scope",
+        "engagement",
+        ["date", "archived_at", "sensitivity", "mission_id", "kind", "mechanism"],
+    )
     if op.get_bind().dialect.name != "sqlite":
         return
     for fts, (table, columns) in SEARCHED.items():
@@ -65,6 +70,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_engagement_report_scope", table_name="engagement")
     if op.get_bind().dialect.name != "sqlite":
         return
     for name in EXPRESSION_INDEXES:

@@ -1,0 +1,353 @@
+"""`make bench`: Rabta's speed on a commission-wide registry, each figure beside its floor
+measured in the same run, written to docs/performance.md.
+
+The large database is built once and cached in tests/perf/.cache (delete it to rebuild).
+Figures are wall-clock times on this machine; they are reported, never asserted.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import random
+import re
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CACHE = ROOT / "tests" / "perf" / ".cache"
+LARGE_DB = CACHE / "large-v1.db"
+REPORT = ROOT / "docs" / "performance.md"
+RUNS = 5
+SEARCHES = 200
+
+BARE_WINDOW = """
+import sys, time
+started = time.perf_counter()
+import sqlmodel
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv)
+window = QMainWindow()
+window.resize(1280, 800)
+window.show()
+QTimer.singleShot(0, lambda: (print("shown", flush=True), app.quit()))
+app.exec()
+"""
+
+CONTACTS_OPEN = """
+import resource, sys
+from PySide6.QtWidgets import QApplication
+from desktop.app import configure_application
+from desktop.main_window import MainWindow
+from desktop.workspace import open_workspace
+app = QApplication(sys.argv)
+configure_application(app)
+window = MainWindow(open_workspace(sys.argv[1], "bench"))
+window.show()
+window.show_page("Contacts")
+page = window.current_page()
+for _ in range(20):
+    app.processEvents()
+page.table.scrollToBottom()
+for _ in range(20):
+    app.processEvents()
+print(f"rows_loaded={page.model.rowCount()} total={page.model.total}")
+print(f"maxrss_kb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}")
+"""
+
+
+def _env() -> dict:
+    env = dict(os.environ)
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env["PYTHONPATH"] = str(ROOT)
+    env["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="rabta-bench-config-")
+    return env
+
+
+def build_large_database() -> float | None:
+    """Build the cached large database if missing; return the build time when built."""
+    if LARGE_DB.exists():
+        return None
+    CACHE.mkdir(parents=True, exist_ok=True)
+    partial = LARGE_DB.with_suffix(".building.db")
+    for leftover in CACHE.glob("large-v1.building.db*"):
+        leftover.unlink()
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "demo", "--scale", "large", "--db", str(partial)],
+        check=True,
+        env=_env(),
+    )
+    elapsed = time.perf_counter() - started
+    partial.rename(LARGE_DB)
+    return elapsed
+
+
+def _time_until_line(command: list[str], marker: str) -> float:
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=_env(), cwd=ROOT
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.startswith(marker):
+            elapsed = time.perf_counter() - started
+            break
+    else:
+        raise RuntimeError(f"{command} never printed {marker!r}")
+    process.wait(timeout=60)
+    return elapsed
+
+
+def cold_start() -> tuple[float, float]:
+    """Median seconds from launch to the main window shown, Rabta and the bare floor."""
+    rabta = [
+        _time_until_line(
+            [sys.executable, str(ROOT / "main.py"), "--db", str(LARGE_DB), "--startup-probe"],
+            "startup_seconds=",
+        )
+        for _ in range(RUNS)
+    ]
+    floor = [_time_until_line([sys.executable, "-c", BARE_WINDOW], "shown") for _ in range(RUNS)]
+    return statistics.median(rabta), statistics.median(floor)
+
+
+def _queries(rng: random.Random) -> list[str]:
+    connection = sqlite3.connect(LARGE_DB)
+    words: list[str] = []
+    for sql in (
+        "SELECT name FROM organization ORDER BY random() LIMIT 60",
+        "SELECT given_name || ' ' || family_name FROM contact ORDER BY random() LIMIT 60",
+        "SELECT name_urdu FROM contact WHERE name_urdu <> '' ORDER BY random() LIMIT 30",
+        "SELECT subject FROM engagement WHERE id % 997 = 0 LIMIT 30",
+        "SELECT name FROM program ORDER BY random() LIMIT 20",
+    ):
+        words += [row[0] for row in connection.execute(sql)]
+    connection.close()
+    queries = []
+    for text in words[:SEARCHES]:
+        parts = text.split()
+        chosen = rng.sample(parts, min(len(parts), rng.choice([1, 1, 2])))
+        queries.append(" ".join(p[: max(3, min(len(p), rng.randint(3, 8)))] for p in chosen))
+    return queries
+
+
+def search_times() -> tuple[list[float], list[float]]:
+    """Per-query milliseconds through db.search and through raw sqlite3 with the same SQL."""
+    from sqlmodel import Session
+
+    from db.engine import create_database_engine
+    from db.search import _ALIAS, _FTS_SQL, KINDS, fts_query, search
+
+    queries = _queries(random.Random(7))
+    engine = create_database_engine(str(LARGE_DB))
+    rabta, floor = [], []
+    raw = sqlite3.connect(LARGE_DB)
+    statements = []
+    for kind in KINDS:
+        sql = _FTS_SQL[kind].format(archived=f"AND {_ALIAS[kind]}.archived_at IS NULL")
+        statements.append(sql)
+    with Session(engine) as s:
+        search(s, "warm up")
+        for query in queries:
+            started = time.perf_counter()
+            search(s, query)
+            rabta.append(1000 * (time.perf_counter() - started))
+            started = time.perf_counter()
+            match = fts_query(query)
+            for sql in statements:
+                raw.execute(sql, {"q": match, "limit": 8}).fetchall()
+            floor.append(1000 * (time.perf_counter() - started))
+    raw.close()
+    engine.dispose()
+    return rabta, floor
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def contacts_list() -> dict[str, float]:
+    """Milliseconds for the contacts list's first page and a re-sort, and their raw floors."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from db.engine import create_database_engine
+    from db.queries.contacts import ContactFilter, contact_page, count_contacts
+    from desktop.models.paged_table import PagedTableModel
+    from desktop.pages.contacts import ContactsPage
+
+    QApplication.instance() or QApplication([])
+    engine = create_database_engine(str(LARGE_DB))
+    results = {}
+    first, resort = [], []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        model = PagedTableModel(
+            engine, ContactsPage.columns, count_contacts, contact_page, ContactFilter(), sort="name"
+        )
+        first.append(1000 * (time.perf_counter() - started))
+        started = time.perf_counter()
+        model.sort(4, Qt.SortOrder.DescendingOrder)  # by city
+        resort.append(1000 * (time.perf_counter() - started))
+    engine.dispose()
+    raw = sqlite3.connect(LARGE_DB)
+    raw_first, raw_resort = [], []
+    page_sql = (
+        "SELECT id, given_name || ' ' || family_name, name_urdu, profession, city, "
+        "region_code, email, phone, consent, do_not_contact FROM contact "
+        "WHERE archived_at IS NULL ORDER BY {order} LIMIT 200"
+    )
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        raw.execute("SELECT count(*) FROM contact WHERE archived_at IS NULL").fetchone()
+        raw.execute(page_sql.format(order="lower(family_name), id")).fetchall()
+        raw_first.append(1000 * (time.perf_counter() - started))
+        started = time.perf_counter()
+        raw.execute("SELECT count(*) FROM contact WHERE archived_at IS NULL").fetchone()
+        raw.execute(page_sql.format(order="lower(city) DESC, id DESC")).fetchall()
+        raw_resort.append(1000 * (time.perf_counter() - started))
+    raw.close()
+    results["first"] = statistics.median(first)
+    results["resort"] = statistics.median(resort)
+    results["raw_first"] = statistics.median(raw_first)
+    results["raw_resort"] = statistics.median(raw_resort)
+    return results
+
+
+def quarterly_report_seconds() -> float:
+    """Seconds to build the quarterly report for all missions over the large registry."""
+    from db.engine import create_database_engine
+    from db.periods import quarter_containing
+    from db.store.actor import Actor
+    from reports.produce import produce_quarterly_report
+
+    engine = create_database_engine(str(LARGE_DB))
+    quarter = quarter_containing(date.today(), fiscal=True).previous()
+    with tempfile.TemporaryDirectory() as folder:
+        produced = produce_quarterly_report(
+            engine,
+            Actor(id=None, username="bench", role="supervisor"),
+            quarter.code,
+            Path(folder) / "q.pdf",
+        )
+    engine.dispose()
+    return produced.seconds
+
+
+def contacts_rss_mb() -> tuple[float, str]:
+    """Peak resident memory (MB) of Rabta with the contacts list open and scrolled."""
+    result = subprocess.run(
+        [sys.executable, "-c", CONTACTS_OPEN, str(LARGE_DB)],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        cwd=ROOT,
+        timeout=300,
+        check=True,
+    )
+    kb = int(re.search(r"maxrss_kb=(\d+)", result.stdout).group(1))
+    rows = re.search(r"rows_loaded=(\d+)", result.stdout).group(1)
+    return kb / 1024, rows
+
+
+def machine() -> str:
+    """One line about the machine the figures come from."""
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def main() -> int:
+    built = build_large_database()
+    print("Large database:", LARGE_DB, f"(built in {built:.0f} s)" if built else "(cached)")
+    start, start_floor = cold_start()
+    search_ms, search_floor = search_times()
+    contacts = contacts_list()
+    report_s = quarterly_report_seconds()
+    rss, rows = contacts_rss_mb()
+    p50, p95 = _percentile(search_ms, 0.5), _percentile(search_ms, 0.95)
+    f50, f95 = _percentile(search_floor, 0.5), _percentile(search_floor, 0.95)
+    rows_table = [
+        (
+            "Cold start to main window shown (median of 5)",
+            f"{start:.2f} s",
+            f"{start_floor:.2f} s (bare PySide6 window + sqlmodel)",
+            f"{start / start_floor:.2f}×",
+            "≤ 1.5 s and ≤ 1.3× floor",
+        ),
+        (
+            f"Search p50 over {len(search_ms)} queries",
+            f"{p50:.1f} ms",
+            f"{f50:.1f} ms (same FTS5 SQL, raw sqlite3)",
+            f"{p50 / f50:.2f}×",
+            "",
+        ),
+        (
+            f"Search p95 over {len(search_ms)} queries",
+            f"{p95:.1f} ms",
+            f"{f95:.1f} ms (same FTS5 SQL, raw sqlite3)",
+            f"{p95 / f95:.2f}×",
+            "≤ 30 ms and ≤ 2× floor",
+        ),
+        (
+            "Contacts list, first page (count + 200 rows)",
+            f"{contacts['first']:.1f} ms",
+            f"{contacts['raw_first']:.1f} ms (raw SQL)",
+            f"{contacts['first'] / contacts['raw_first']:.2f}×",
+            "≤ 100 ms",
+        ),
+        (
+            "Contacts list, re-sort by city",
+            f"{contacts['resort']:.1f} ms",
+            f"{contacts['raw_resort']:.1f} ms (raw SQL)",
+            f"{contacts['resort'] / contacts['raw_resort']:.2f}×",
+            "≤ 100 ms",
+        ),
+        ("Quarterly report, all missions", f"{report_s:.2f} s", "—", "—", "≤ 5 s"),
+        (
+            f"Peak RSS, contacts list open and scrolled ({rows} rows loaded)",
+            f"{rss:.0f} MB",
+            "—",
+            "—",
+            "≤ 300 MB",
+        ),
+    ]
+    header = "| Figure | Rabta | Floor | Ratio | Target |\n|---|---|---|---|---|\n"
+    table = header + "".join(f"| {' | '.join(row)} |\n" for row in rows_table)
+    print(table)
+    REPORT.parent.mkdir(exist_ok=True)
+    REPORT.write_text(
+        "# Performance\n\n"
+        "Measured by `make bench` on the large registry (`python main.py demo --scale large`: "
+        "10,000 organizations, 100,000 contacts, 150,000 affiliations, 500,000 engagements, "
+        "200 programs, 50,000 measurements), each figure beside its floor from the same run.\n\n"
+        f"Machine: {machine()}. Date: {date.today().isoformat()}."
+        + (f" Large database built in {built:.0f} s." if built else "")
+        + "\n\n"
+        + table,
+        encoding="utf-8",
+    )
+    print(f"Written to {REPORT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
