@@ -7,20 +7,25 @@ This runs before any window opens, so a half-upgraded file never meets the GUI.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from db.engine import create_database_engine, is_sqlite
 from db.errors import DatabaseUnavailable, explain_database_error
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# alembic is imported only when a database is not at the head revision: opening an
+# up-to-date database (every start but the first after an upgrade) stays fast.
+_REVISION = re.compile(r'^(down_revision|revision)\b[^=]*=\s*"?([\w.-]+|None)"?', re.MULTILINE)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -47,26 +52,44 @@ def include_in_comparison(obj, name, type_, reflected, compare_to) -> bool:
 
 def alembic_config() -> Config:
     """An alembic Config whose scripts live inside the db package (no alembic.ini needed)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
 
 
+def _revisions_on_disk() -> dict[str, str | None]:
+    """revision -> down_revision, read from the migration files without importing alembic."""
+    chain: dict[str, str | None] = {}
+    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = dict(m.groups() for m in _REVISION.finditer(script.read_text(encoding="utf-8")))
+        if "revision" in found:
+            down = found.get("down_revision")
+            chain[found["revision"]] = None if down in (None, "None") else down
+    return chain
+
+
 def head_revision() -> str:
     """The newest schema revision this Rabta knows."""
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    chain = _revisions_on_disk()
+    heads = set(chain) - {down for down in chain.values() if down}
+    if len(heads) != 1:
+        raise RuntimeError(f"the migrations have {len(heads)} heads: {sorted(heads)}")
+    return heads.pop()
 
 
 def known_revisions() -> set[str]:
     """Every schema revision this Rabta knows."""
-    script = ScriptDirectory.from_config(alembic_config())
-    return {rev.revision for rev in script.walk_revisions()}
+    return set(_revisions_on_disk())
 
 
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at, or None for a database without Rabta's schema."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def backup_sqlite_file(path: Path, now: datetime | None = None) -> Path:
@@ -165,6 +188,8 @@ def _upgrade(location: str) -> None:
     # Batch migrations recreate tables, which foreign-key enforcement would break:
     # run them on a connection with enforcement off, then check integrity.
     engine = create_database_engine(location, enforce_foreign_keys=False)
+    from alembic import command
+
     try:
         with engine.connect() as connection:
             config = alembic_config()

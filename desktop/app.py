@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
 from pathlib import Path
@@ -71,4 +72,10 @@ def run_window(
         QTimer.singleShot(0, report)
     else:
         QTimer.singleShot(0, window.offer_demo_if_empty)
-    return app.exec()
+    code = app.exec()
+    # Tear the window down while Qt is still alive: left to interpreter shutdown, the
+    # garbage collector can meet Qt objects already gone and abort the process.
+    window.deleteLater()
+    app.processEvents()
+    gc.collect()
+    return code

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -23,26 +25,21 @@ from db.models import Contact, Engagement, Organization
 from desktop.dialogs.about import AboutDialog
 from desktop.dialogs.engagement_form import EngagementForm
 from desktop.dialogs.search_dialog import SearchDialog
-from desktop.pages.contacts import ContactsPage
-from desktop.pages.dashboard import DashboardPage
-from desktop.pages.engagements import EngagementsPage
-from desktop.pages.organizations import OrganizationsPage
-from desktop.pages.programs import ProgramsPage
-from desktop.pages.reports import ReportsPage
-from desktop.pages.settings import SettingsPage
 from desktop.tasks import DatabaseTask, start_task
 from desktop.workspace import Workspace
 
+# (sidebar name, module, class): modules are imported when the page is first shown, so
+# start-up does not load the PDF and reporting stack behind the Reports page.
 PAGES = (
-    ("Dashboard", DashboardPage),
-    ("Organizations", OrganizationsPage),
-    ("Contacts", ContactsPage),
-    ("Engagements", EngagementsPage),
-    ("Programs", ProgramsPage),
-    ("Reports", ReportsPage),
-    ("Settings", SettingsPage),
+    ("Dashboard", "desktop.pages.dashboard", "DashboardPage"),
+    ("Organizations", "desktop.pages.organizations", "OrganizationsPage"),
+    ("Contacts", "desktop.pages.contacts", "ContactsPage"),
+    ("Engagements", "desktop.pages.engagements", "EngagementsPage"),
+    ("Programs", "desktop.pages.programs", "ProgramsPage"),
+    ("Reports", "desktop.pages.reports", "ReportsPage"),
+    ("Settings", "desktop.pages.settings", "SettingsPage"),
 )
-PAGE_ORDER = tuple(name for name, _page in PAGES)
+PAGE_ORDER = tuple(name for name, _module, _class in PAGES)
 
 
 class MainWindow(QMainWindow):
@@ -60,15 +57,14 @@ class MainWindow(QMainWindow):
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setFixedWidth(190)
         self.stack = QStackedWidget()
+        # Pages are built the first time they are shown, so start-up reads only the first.
         self.pages: dict[str, QWidget] = {}
-        for number, (name, page_class) in enumerate(PAGES, start=1):
-            page = page_class(workspace)
-            self.pages[name] = page
-            self.stack.addWidget(page)
+        for number, (name, _module, _class) in enumerate(PAGES, start=1):
+            self.stack.addWidget(QWidget())
             item = QListWidgetItem(name)
             item.setToolTip(f"{name}  (Ctrl+{number})")
             self.sidebar.addItem(item)
-        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.sidebar.currentRowChanged.connect(self._switch_to)
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -179,7 +175,7 @@ class MainWindow(QMainWindow):
             "program": "Programs",
         }[kind]
         self.show_page(page_name)
-        self.pages[page_name].show_record(record_id)
+        self.page(page_name).show_record(record_id)
 
     def quick_log(self) -> EngagementForm:
         """Ctrl+L from anywhere: log an engagement with the keyboard alone."""
@@ -202,6 +198,25 @@ class MainWindow(QMainWindow):
     def show_page(self, name: str) -> None:
         """Switch to the named sidebar page."""
         self.sidebar.setCurrentRow(PAGE_ORDER.index(name))
+
+    def page(self, name: str) -> QWidget:
+        """The named page, built now if it has not been shown yet."""
+        if name not in self.pages:
+            index = PAGE_ORDER.index(name)
+            _name, module, class_name = PAGES[index]
+            page = getattr(importlib.import_module(module), class_name)(self.workspace)
+            placeholder = self.stack.widget(index)
+            self.stack.insertWidget(index, page)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self.pages[name] = page
+            if hasattr(page, "restore_state"):
+                page.restore_state(QSettings())
+        return self.pages[name]
+
+    def _switch_to(self, row: int) -> None:
+        if 0 <= row < len(PAGE_ORDER):
+            self.stack.setCurrentWidget(self.page(PAGE_ORDER[row]))
 
     def current_page(self) -> QWidget:
         """The page on screen."""
@@ -302,9 +317,6 @@ class MainWindow(QMainWindow):
         page = settings.value("main_window/page")
         if isinstance(page, str) and page in PAGE_ORDER:
             self.show_page(page)
-        for page in self.pages.values():
-            if hasattr(page, "restore_state"):
-                page.restore_state(settings)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         settings = QSettings()

@@ -135,7 +135,9 @@ def data_table(
     def cell(value: object, column: int, alert: bool) -> object:
         if isinstance(value, Flowable):
             return value
-        style = styles.cell_right if column in right_align else styles.cell
+        if column in right_align:
+            return "" if value is None else str(value)  # numbers: no wrapping, no Paragraph
+        style = styles.cell
         markup = text(value)
         return Paragraph(f'<font color="{ALERT_HEX}">{markup}</font>' if alert else markup, style)
 
@@ -150,8 +152,15 @@ def data_table(
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("FONT", (0, 1), (-1, -1), SANS, styles.cell.fontSize),
+        ("TEXTCOLOR", (0, 1), (-1, -1), INK),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]
+    for column in right_align:
+        commands.append(("ALIGN", (column, 1), (column, -1), "RIGHT"))
+    for index in highlight_rows:
+        for column in right_align:
+            commands.append(("TEXTCOLOR", (column, index + 1), (column, index + 1), ALERT))
     for index in range(1, len(body)):
         if index % 2 == 0:
             commands.append(("BACKGROUND", (0, index), (-1, index), ZEBRA))

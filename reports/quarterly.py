@@ -277,6 +277,7 @@ def _programs(data: QuarterlyReportData, styles: Styles) -> list:
                 right_align=(4,),
             )
         )
+        story += _more_note(len(data.program_events), data.current.program_events, "events", styles)
     return story
 
 

@@ -12,7 +12,6 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from db.engine import APP_AUTHOR, APP_NAME
-from db.migrate import head_revision
 
 ICON = Path(__file__).resolve().parent.parent.parent / "resources" / "icons" / "rabta-128.png"
 BUNDLED = (
@@ -32,6 +31,8 @@ class AboutDialog(QDialog):
     def __init__(self, version: str, database: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("About Rabta")
+        from db.migrate import head_revision
+
         data_dir = platformdirs.user_data_dir(APP_NAME, APP_AUTHOR)
         licenses = "".join(
             f"<tr><td>{escape(name)}</td><td>{escape(licence)}</td></tr>"

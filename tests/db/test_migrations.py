@@ -95,3 +95,13 @@ def test_savepoints_roll_back_only_their_part(engine):
         connection.commit()
         names = connection.exec_driver_sql("SELECT name FROM tag").scalars().all()
     assert names == ["kept"]
+
+
+def test_the_quick_revision_reader_agrees_with_alembic():
+    from alembic.script import ScriptDirectory
+
+    from db.migrate import known_revisions
+
+    script = ScriptDirectory.from_config(alembic_config())
+    assert head_revision() == script.get_current_head()
+    assert known_revisions() == {rev.revision for rev in script.walk_revisions()}

@@ -31,14 +31,14 @@ def _all_ids(model) -> list[int]:
 
 @pytest.mark.parametrize("name", PAGES)
 def test_model_passes_the_qt_model_tester(qtmodeltester, window, name):
-    page = window.pages[name]
+    page = window.page(name)
     page.model.PAGE_SIZE = 25
     qtmodeltester.check(page.model, force_py=True)
 
 
 @pytest.mark.parametrize("name", PAGES)
 def test_paged_model_agrees_with_a_full_query(window, name):
-    page = window.pages[name]
+    page = window.page(name)
     model = page.model
     model.PAGE_SIZE = 37
     for column in range(len(model.columns)):
@@ -78,8 +78,8 @@ def test_ctrl_k_finds_and_opens_a_record(qtbot, window):
 
 
 def test_large_lists_filter_and_sort_on_a_worker(qtbot, window, monkeypatch):
-    monkeypatch.setattr(type(window.pages["Engagements"].model), "BACKGROUND_ABOVE", 100)
-    page = window.pages["Engagements"]
+    monkeypatch.setattr(type(window.page("Engagements").model), "BACKGROUND_ABOVE", 100)
+    page = window.page("Engagements")
     window.show_page("Engagements")
     model = page.model
     before = model.total
