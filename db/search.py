@@ -43,7 +43,7 @@ def fts_query(typed: str) -> str | None:
 # For words so common that they match tens of thousands of rows, ranking every match costs
 # hundreds of milliseconds; bm25 ranks the newest MATCH_CAP matches instead (rows come out
 # of FTS5 newest first without sorting, and bm25 is computed only for those).
-MATCH_CAP = 1000
+MATCH_CAP = 500
 _CAPPED = (
     "WITH found AS (SELECT rowid AS id, bm25({fts}, {weights}) AS score FROM {fts} "
     "WHERE {fts} MATCH :q ORDER BY rowid DESC LIMIT {cap}) "

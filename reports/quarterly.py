@@ -29,7 +29,7 @@ from reports.document import (
     text,
 )
 
-LOG_ROWS_PER_TABLE = 40
+LOG_ROWS_PER_TABLE = 120
 FIGURE_LABELS = (
     ("engagements", "Engagements logged"),
     ("organizations_engaged", "Organizations engaged"),
