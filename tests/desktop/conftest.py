@@ -19,3 +19,19 @@ def isolated_settings(qapp, tmp_path, monkeypatch):
         QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "config")
     )
     yield
+
+
+def active_main_window(qtbot, path, login_name: str = "tester"):
+    """The main window on a database, shown and active so shortcuts reach it."""
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.main_window import MainWindow
+    from desktop.workspace import open_workspace
+
+    window = MainWindow(open_workspace(str(path), login_name=login_name))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    return window

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 from sqlmodel import Session, select
 
 from db.models import Organization
@@ -11,17 +11,11 @@ from desktop.main_window import PAGE_ORDER, MainWindow
 from desktop.models.paged_table import ID_ROLE
 from desktop.pages.dashboard import DashboardPage
 from desktop.pages.organizations import OrganizationsPage
-from desktop.workspace import open_workspace
+from tests.desktop.conftest import active_main_window
 
 
 def _window(qtbot, path) -> MainWindow:
-    window = MainWindow(open_workspace(str(path), login_name="tester"))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    return window
+    return active_main_window(qtbot, path)
 
 
 def _names(page: OrganizationsPage) -> list[str]:

@@ -25,17 +25,12 @@ from db.periods import quarter_containing
 from db.store.engagements import linked_ids
 from desktop.main_window import MainWindow
 from desktop.workspace import open_workspace
+from tests.desktop.conftest import active_main_window
 
 
 @pytest.fixture
 def window(qtbot, demo_path) -> MainWindow:
-    window = MainWindow(open_workspace(str(demo_path), login_name="c.officer"))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    return window
+    return active_main_window(qtbot, demo_path, login_name="c.officer")
 
 
 def _engine(window):
