@@ -231,16 +231,28 @@ class MainWindow(QMainWindow):
     # --- status bar -------------------------------------------------------------
 
     def refresh_counts(self) -> None:
-        """Show how many active records the database holds."""
-        with Session(self.workspace.engine) as s:
-            counts = [
-                s.exec(
-                    select(func.count()).select_from(model).where(col(model.archived_at).is_(None))
-                ).one()
-                for model in (Organization, Contact, Engagement)
-            ]
+        """Show how many active records the database holds (counted on a worker: on a
+        commission-wide registry the counts take longer than a frame)."""
+
+        def count(engine, _report):
+            with Session(engine) as s:
+                return [
+                    s.exec(
+                        select(func.count())
+                        .select_from(model)
+                        .where(col(model.archived_at).is_(None))
+                    ).one()
+                    for model in (Organization, Contact, Engagement)
+                ]
+
+        task = DatabaseTask(self.workspace.location, count)
+        task.signals.finished.connect(self._show_counts)
+        self._count_task = task
+        start_task(task)
+
+    def _show_counts(self, counts: list[int]) -> None:
         self.status_counts.setText(
-            f"{counts[0]} organizations · {counts[1]} contacts · {counts[2]} engagements"
+            f"{counts[0]:,} organizations · {counts[1]:,} contacts · {counts[2]:,} engagements"
         )
 
     # --- first run --------------------------------------------------------------

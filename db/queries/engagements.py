@@ -190,6 +190,19 @@ def open_follow_ups(
     overdue = Engagement.follow_up_date < today
     order = [own_first] if own_first is not None else []
     order += [case((overdue, 0), else_=1), Engagement.follow_up_date, Engagement.id]
+    # The ids in order first; names and organizations only for the rows listed.
+    ids = s.exec(
+        select(Engagement.id)
+        .where(
+            col(Engagement.follow_up_date).is_not(None),
+            col(Engagement.follow_up_done_at).is_(None),
+            col(Engagement.archived_at).is_(None),
+        )
+        .order_by(*order)
+        .limit(limit)
+    ).all()
+    if not ids:
+        return []
     rows = s.exec(
         select(
             Engagement.id,
@@ -201,15 +214,10 @@ def open_follow_ups(
             overdue,
         )
         .outerjoin(User, User.id == Engagement.officer_id)
-        .where(
-            col(Engagement.follow_up_date).is_not(None),
-            col(Engagement.follow_up_done_at).is_(None),
-            col(Engagement.archived_at).is_(None),
-        )
-        .order_by(*order)
-        .limit(limit)
+        .where(col(Engagement.id).in_(ids))
     ).all()
-    return [FollowUpRow(*row) for row in rows]
+    found = {row[0]: row for row in rows}
+    return [FollowUpRow(*found[i]) for i in ids]
 
 
 def contacts_of_engagement(s: Session, engagement_id: int) -> list[tuple[int, str]]:

@@ -12,8 +12,6 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, select
 
 from db.errors import ValidationError
@@ -84,6 +82,8 @@ class FieldChecker:
         if not value:
             self.clean[field] = ""
             return
+        from email_validator import EmailNotValidError, validate_email  # slow import, rare use
+
         try:
             self.clean[field] = validate_email(value, check_deliverability=False).normalized
         except EmailNotValidError as error:
@@ -98,6 +98,8 @@ class FieldChecker:
         if not value:
             self.clean[field] = ""
             return
+        import phonenumbers  # slow import, rare use
+
         try:
             number = phonenumbers.parse(value, default_country or None)
         except phonenumbers.NumberParseException:

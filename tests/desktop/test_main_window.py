@@ -91,7 +91,7 @@ def test_empty_database_offers_the_demo_and_loads_it(qtbot, db_path):
     with qtbot.waitSignal(window.workspace.broadcast.changed, timeout=60_000):
         box.button(QMessageBox.StandardButton.Yes).click()
     qtbot.waitUntil(lambda: page.model.total > 40, timeout=5000)
-    assert "600 engagements" in window.status_counts.text()
+    qtbot.waitUntil(lambda: "600 engagements" in window.status_counts.text(), timeout=5000)
 
 
 def test_a_database_with_records_is_not_offered_the_demo(qtbot, demo_path):
