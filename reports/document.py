@@ -13,6 +13,7 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
@@ -26,6 +27,7 @@ ACCENT = colors.HexColor("#1f5f7a")
 RULE = colors.HexColor("#c9d3da")
 ZEBRA = colors.HexColor("#f2f5f7")
 MUTED = colors.HexColor("#5b6b77")
+CELL_PADDING = 6  # reportlab's default left and right cell padding
 ALERT_HEX = "#9b2226"
 ALERT = colors.HexColor(ALERT_HEX)
 
@@ -132,11 +134,18 @@ def data_table(
 ) -> Table:
     """A zebra table with a repeated header row; cells wrap; numbers right-aligned."""
 
+    room = [width - 2 * CELL_PADDING for width in widths]
+
     def cell(value: object, column: int, alert: bool) -> object:
         if isinstance(value, Flowable):
             return value
-        if column in right_align:
-            return "" if value is None else str(value)  # numbers: no wrapping, no Paragraph
+        plain_text = "" if value is None else str(value)
+        # Text that fits its column needs no Paragraph (much faster on long tables).
+        if column in right_align or (
+            "\n" not in plain_text
+            and stringWidth(plain_text, SANS, styles.cell.fontSize) <= room[column]
+        ):
+            return plain_text
         style = styles.cell
         markup = text(value)
         return Paragraph(f'<font color="{ALERT_HEX}">{markup}</font>' if alert else markup, style)
@@ -159,8 +168,7 @@ def data_table(
     for column in right_align:
         commands.append(("ALIGN", (column, 1), (column, -1), "RIGHT"))
     for index in highlight_rows:
-        for column in right_align:
-            commands.append(("TEXTCOLOR", (column, index + 1), (column, index + 1), ALERT))
+        commands.append(("TEXTCOLOR", (0, index + 1), (-1, index + 1), ALERT))
     for index in range(1, len(body)):
         if index % 2 == 0:
             commands.append(("BACKGROUND", (0, index), (-1, index), ZEBRA))
