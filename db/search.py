@@ -32,11 +32,18 @@ class SearchHit:
     rank: float
 
 
+# Words that narrow nothing but, as prefixes, match nearly every row; left out when the
+# query has other words, as are single letters.
+_NOISE = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "the", "to", "with"}
+
+
 def fts_query(typed: str) -> str | None:
     """The FTS5 MATCH expression for what a user typed: every word, as a prefix."""
     words = [w for w in _SPLIT.split(typed.strip()) if w]
     if not words:
         return None
+    telling = [w for w in words if len(w) > 1 and w.lower() not in _NOISE]
+    words = telling or words
     return " ".join(f'"{word}"*' for word in words)
 
 

@@ -79,6 +79,8 @@ def records(engine, officer):
 def test_query_words_become_prefixes():
     assert fts_query("  roshan  DIG ") == '"roshan"* "DIG"*'
     assert fts_query('"*()') is None
+    assert fts_query("Pak-A with OPEN") == '"Pak"* "OPEN"*'
+    assert fts_query("with") == '"with"*'
 
 
 def test_prefixes_case_and_grouping(engine, records):

@@ -7,7 +7,8 @@ Create Date: 2026-11-23
 On SQLite: FTS5 external-content tables over organizations, contacts, engagements and
 programs, with triggers that keep them in sync on insert, update and delete. The
 tokenizer folds case and Latin diacritics and keeps Urdu combining marks (Mn) inside
-words. Expression indexes let lists sort by lower(name) without a full sort.
+words; prefix indexes of 2 to 4 characters keep prefix searches for common words
+fast. Expression indexes let lists sort by lower(name) without a full sort.
 """
 
 from collections.abc import Sequence
@@ -48,7 +49,7 @@ def upgrade() -> None:
         old_values = ", ".join(f"old.{c}" for c in columns)
         op.execute(
             f"CREATE VIRTUAL TABLE {fts} USING fts5({listed}, content='{table}', "
-            f"content_rowid='id', tokenize=\"{TOKENIZER}\")"
+            f"content_rowid='id', tokenize=\"{TOKENIZER}\", prefix='2 3 4')"
         )
         op.execute(
             f"CREATE TRIGGER {fts}_after_insert AFTER INSERT ON {table} BEGIN "
