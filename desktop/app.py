@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -73,6 +73,7 @@ def run_window(
     else:
         QTimer.singleShot(0, window.offer_demo_if_empty)
     code = app.exec()
+    QThreadPool.globalInstance().waitForDone()  # no worker may outlive the window
     # Tear the window down while Qt is still alive: left to interpreter shutdown, the
     # garbage collector can meet Qt objects already gone and abort the process.
     window.deleteLater()
