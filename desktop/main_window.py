@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -20,13 +21,16 @@ from PySide6.QtWidgets import (
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from db.demo import existing_record_count, load_demo
 from db.models import Contact, Engagement, Organization
-from desktop.dialogs.about import AboutDialog
-from desktop.dialogs.engagement_form import EngagementForm
-from desktop.dialogs.search_dialog import SearchDialog
 from desktop.tasks import DatabaseTask, start_task
 from desktop.workspace import Workspace
+
+if TYPE_CHECKING:
+    from desktop.dialogs.about import AboutDialog
+    from desktop.dialogs.engagement_form import EngagementForm
+    from desktop.dialogs.search_dialog import SearchDialog
+# Dialogs and the demo loader are imported when first used: start-up loads only what the
+# first page needs.
 
 # (sidebar name, module, class): modules are imported when the page is first shown, so
 # start-up does not load the PDF and reporting stack behind the Reports page.
@@ -152,6 +156,7 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> AboutDialog:
         """Version, where the data is, and the licenses of what Rabta bundles."""
+        from desktop.dialogs.about import AboutDialog
         from main import __version__
 
         dialog = AboutDialog(__version__, self.workspace.location, self)
@@ -160,6 +165,8 @@ class MainWindow(QMainWindow):
 
     def open_search(self) -> SearchDialog:
         """Ctrl+K: search everything; Enter opens the record on its page."""
+        from desktop.dialogs.search_dialog import SearchDialog
+
         dialog = SearchDialog(self.workspace, self)
         dialog.chosen.connect(self.show_record)
         self.search_dialog = dialog
@@ -179,6 +186,8 @@ class MainWindow(QMainWindow):
 
     def quick_log(self) -> EngagementForm:
         """Ctrl+L from anywhere: log an engagement with the keyboard alone."""
+        from desktop.dialogs.engagement_form import EngagementForm
+
         dialog = EngagementForm(self.workspace, None, self)
         dialog.setWindowTitle("Quick log")
         self.quick_log_dialog = dialog
@@ -259,6 +268,8 @@ class MainWindow(QMainWindow):
 
     def offer_demo_if_empty(self) -> None:
         """On an empty database, ask whether to load the demo data (non-blocking)."""
+        from db.demo import existing_record_count
+
         with Session(self.workspace.engine) as s:
             if existing_record_count(s):
                 return
@@ -285,6 +296,8 @@ class MainWindow(QMainWindow):
 
     def load_demo_in_background(self) -> None:
         """Load the demo data on a worker thread, with a progress dialog."""
+        from db.demo import load_demo
+
         progress = QProgressDialog("Loading the demo data…", None, 0, 0, self)
         progress.setWindowTitle("Demo data")
         progress.setWindowModality(Qt.WindowModality.WindowModal)
