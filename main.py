@@ -9,6 +9,12 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 STARTED_AT = time.perf_counter()
 __version__ = "0.1.0"
@@ -89,18 +95,28 @@ def _location(args: argparse.Namespace) -> str:
     return resolve_database_location(getattr(args, "command_db", None) or args.db)
 
 
-def _run_demo(args: argparse.Namespace) -> int:
-    from db.demo import load_demo
+@contextmanager
+def _database(location: str) -> Iterator[Engine]:
+    """The migrated database's engine for one command, disposed when the command ends."""
     from db.migrate import open_database
 
-    location = _location(args)
     opened = open_database(location)
     try:
+        yield opened.engine
+    finally:
+        opened.engine.dispose()
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    from db.demo import load_demo
+
+    location = _location(args)
+    with _database(location) as engine:
         if args.scale == "large":
             from db.demo_large import load_large_demo
 
             started = time.perf_counter()
-            large = load_large_demo(opened.engine, progress=lambda step: print(f"… {step}"))
+            large = load_large_demo(engine, progress=lambda step: print(f"… {step}"))
             print(
                 f"Built the large registry in {location} in {time.perf_counter() - started:.0f} s:"
                 f" {large.organizations:,} organizations, {large.contacts:,} contacts, "
@@ -108,9 +124,7 @@ def _run_demo(args: argparse.Namespace) -> int:
                 f"{large.programs} programs, {large.measurements:,} measurements."
             )
             return 0
-        summary = load_demo(opened.engine)
-    finally:
-        opened.engine.dispose()
+        summary = load_demo(engine)
     print(
         f"Loaded the demo data into {location}: {summary.missions} missions, "
         f"{summary.organizations} organizations, {summary.contacts} contacts, "
@@ -123,17 +137,15 @@ def _run_report(args: argparse.Namespace) -> int:
     import getpass
 
     from db import store
-    from db.migrate import open_database
     from db.store.users import local_actor
     from reports.produce import produce_organization_brief, produce_quarterly_report
 
-    opened = open_database(_location(args))
-    try:
-        with store.session(opened.engine) as s:
+    with _database(_location(args)) as engine:
+        with store.session(engine) as s:
             actor = local_actor(s, getpass.getuser())
         if args.report_kind == "quarterly":
             produced = produce_quarterly_report(
-                opened.engine,
+                engine,
                 actor,
                 args.quarter,
                 args.out,
@@ -142,14 +154,12 @@ def _run_report(args: argparse.Namespace) -> int:
             )
         else:
             produced = produce_organization_brief(
-                opened.engine,
+                engine,
                 actor,
                 args.org,
                 args.out,
                 include_confidential=args.include_confidential,
             )
-    finally:
-        opened.engine.dispose()
     print(
         f"Wrote {produced.path} ({produced.pages} pages, {produced.seconds:.2f} s): "
         f"{produced.title}."
@@ -160,15 +170,10 @@ def _run_report(args: argparse.Namespace) -> int:
 def _run_search(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
-    from db.migrate import open_database
     from db.search import search
 
-    opened = open_database(_location(args))
-    try:
-        with Session(opened.engine) as s:
-            results = search(s, " ".join(args.text))
-    finally:
-        opened.engine.dispose()
+    with _database(_location(args)) as engine, Session(engine) as s:
+        results = search(s, " ".join(args.text))
     found = 0
     for kind, hits in results.items():
         if not hits:
