@@ -58,6 +58,24 @@ def _write(build: Callable[[Path], int], out: Path | str) -> int:
     return pages
 
 
+def _write_and_record(
+    engine: Engine,
+    actor: Actor,
+    build: Callable[[Path], int],
+    out: Path | str,
+    what: str,
+    details: dict,
+    title: str,
+    started: float,
+    entity_id: int | None = None,
+) -> ProducedReport:
+    """Write the PDF, then note the read-out in the audit log (only once it exists)."""
+    pages = _write(build, out)
+    with store.session(engine) as s:
+        record_readout(s, actor, what, {**details, "file": str(out)}, entity_id=entity_id)
+    return ProducedReport(Path(out), pages, time.perf_counter() - started, title)
+
+
 def _check_confidential(actor: Actor, include_confidential: bool) -> None:
     if include_confidential and not actor.sees_confidential:
         raise PermissionDenied(
@@ -99,24 +117,16 @@ def produce_quarterly_report(
         except ValueError as error:
             raise ValidationError({"mission": str(error)}) from error
     progress("Laying out the pages")
-    pages = _write(lambda target: build_quarterly_report(data, target), out)
-    with store.session(engine) as s:
-        record_readout(
-            s,
-            actor,
-            "quarterly_report",
-            {
-                "period": quarter.code,
-                "scope": data.scope_code,
-                "include_confidential": include_confidential,
-                "file": str(out),
-            },
-        )
-    return ProducedReport(
-        Path(out),
-        pages,
-        time.perf_counter() - started,
+    details = {"period": quarter.code, "scope": data.scope_code}
+    return _write_and_record(
+        engine,
+        actor,
+        lambda target: build_quarterly_report(data, target),
+        out,
+        "quarterly_report",
+        {**details, "include_confidential": include_confidential},
         f"Quarterly report, {data.scope_label}, {quarter.title}",
+        started,
     )
 
 
@@ -137,19 +147,14 @@ def produce_organization_brief(
         org = find_organization(s, organization)
         data = organization_brief_data(s, org.id, include_confidential=include_confidential)
     progress("Laying out the pages")
-    pages = _write(lambda target: build_organization_brief(data, target), out)
-    with store.session(engine) as s:
-        record_readout(
-            s,
-            actor,
-            "organization_brief",
-            {
-                "organization": data.name,
-                "include_confidential": include_confidential,
-                "file": str(out),
-            },
-            entity_id=org.id,
-        )
-    return ProducedReport(
-        Path(out), pages, time.perf_counter() - started, f"Organization brief, {data.name}"
+    return _write_and_record(
+        engine,
+        actor,
+        lambda target: build_organization_brief(data, target),
+        out,
+        "organization_brief",
+        {"organization": data.name, "include_confidential": include_confidential},
+        f"Organization brief, {data.name}",
+        started,
+        entity_id=org.id,
     )
