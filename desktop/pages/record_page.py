@@ -345,12 +345,10 @@ class RecordPage(QWidget):
         return dialog
 
     def _after_save(self, dialog: QDialog) -> None:
+        # The form's change broadcast has already reloaded this page; select what was saved.
         saved = getattr(dialog, "saved_id", None)
         if saved is not None and getattr(dialog, "entity_type", None) == self.entity_types[0]:
-            self.model.reload()
             self.select_id(saved)
-        else:
-            self.reload_keeping_selection()
 
     def new_record(self) -> QDialog:
         """Open the form for a new record (Ctrl+N)."""
