@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import Select, case, func
+from sqlalchemy import Select, case, func, literal, or_, true
 from sqlmodel import Session, col, select
 
 from db.models import (
@@ -182,27 +182,60 @@ class FollowUpRow(NamedTuple):
     overdue: bool
 
 
+@dataclass(frozen=True)
+class OpenFollowUps:
+    """The follow-ups listed (at most the limit) and how many are open in all."""
+
+    rows: list[FollowUpRow]
+    total: int
+    overdue: int
+    mine: int
+
+
+def _open_follow_up_ids(s: Session, officer_filter, limit: int) -> list[int]:
+    # Matches the partial indexes' condition word for word, so SQLite reads only them.
+    return list(
+        s.exec(
+            select(Engagement.id)
+            .where(
+                officer_filter,
+                col(Engagement.follow_up_date).is_not(None),
+                col(Engagement.follow_up_done_at).is_(None),
+                col(Engagement.archived_at).is_(None),
+            )
+            .order_by(Engagement.follow_up_date, Engagement.id)
+            .limit(limit)
+        ).all()
+    )
+
+
 def open_follow_ups(
     s: Session, *, today: date, officer_id: int | None = None, limit: int = 500
-) -> list[FollowUpRow]:
-    """Follow-ups not yet done: the officer's own first, then overdue first, then by date."""
-    own_first = case((Engagement.officer_id == officer_id, 0), else_=1) if officer_id else None
-    overdue = Engagement.follow_up_date < today
-    order = [own_first] if own_first is not None else []
-    order += [case((overdue, 0), else_=1), Engagement.follow_up_date, Engagement.id]
-    # The ids in order first; names and organizations only for the rows listed.
-    ids = s.exec(
-        select(Engagement.id)
-        .where(
+) -> OpenFollowUps:
+    """Follow-ups not yet done: the officer's own first, then the rest, each by due date
+    (so overdue ones come first), with the counts of all open, overdue and own."""
+    if officer_id is not None:
+        ids = _open_follow_up_ids(s, Engagement.officer_id == officer_id, limit)
+        others = or_(col(Engagement.officer_id).is_(None), Engagement.officer_id != officer_id)
+    else:
+        ids, others = [], true()
+    if len(ids) < limit:
+        ids += _open_follow_up_ids(s, others, limit - len(ids))
+    total, overdue, mine = s.exec(
+        select(
+            func.count(),
+            func.coalesce(func.sum(case((Engagement.follow_up_date < today, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((Engagement.officer_id == officer_id, 1), else_=0)), 0)
+            if officer_id is not None
+            else literal(0),
+        ).where(
             col(Engagement.follow_up_date).is_not(None),
             col(Engagement.follow_up_done_at).is_(None),
             col(Engagement.archived_at).is_(None),
         )
-        .order_by(*order)
-        .limit(limit)
-    ).all()
+    ).one()
     if not ids:
-        return []
+        return OpenFollowUps([], total, overdue, mine)
     rows = s.exec(
         select(
             Engagement.id,
@@ -211,13 +244,13 @@ def open_follow_ups(
             _organizations,
             User.display_name,
             Engagement.officer_id,
-            overdue,
+            Engagement.follow_up_date < today,
         )
         .outerjoin(User, User.id == Engagement.officer_id)
         .where(col(Engagement.id).in_(ids))
     ).all()
     found = {row[0]: row for row in rows}
-    return [FollowUpRow(*found[i]) for i in ids]
+    return OpenFollowUps([FollowUpRow(*found[i]) for i in ids], total, overdue, mine)
 
 
 def contacts_of_engagement(s: Session, engagement_id: int) -> list[tuple[int, str]]:

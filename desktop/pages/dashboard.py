@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,10 +23,13 @@ from sqlmodel import Session
 
 from db import store
 from db.errors import RabtaError
-from db.queries.engagements import FollowUpRow, open_follow_ups
+from db.queries.engagements import FollowUpRow, OpenFollowUps, open_follow_ups
 from db.store.engagements import complete_follow_up
-from desktop.dialogs.engagement_form import EngagementForm
+from desktop.tasks import DatabaseTask, start_task
 from desktop.workspace import Workspace
+
+if TYPE_CHECKING:
+    from desktop.dialogs.engagement_form import EngagementForm
 
 OVERDUE = QColor("#9b2226")
 HEADERS = ("Due", "Engagement", "Organizations", "Officer")
@@ -35,6 +39,7 @@ class DashboardPage(QWidget):
     """Open follow-ups with Mark done (Ctrl+D) and Open (Enter)."""
 
     title = "Dashboard"
+    loaded = Signal()  # the follow-ups on screen are fresh
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None):
         super().__init__(parent)
@@ -42,6 +47,9 @@ class DashboardPage(QWidget):
         self.rows: list[FollowUpRow] = []
         self.open_dialog: EngagementForm | None = None
         self._dirty = False
+        self._generation = 0
+        self._task: DatabaseTask | None = None
+        self.loading = False
         heading = QLabel("<h2>Follow-ups</h2>")
         self.summary = QLabel()
         note = QLabel(
@@ -61,7 +69,7 @@ class DashboardPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((130, 460, 160)):
+        for column, width in enumerate((160, 460, 160)):
             self.table.setColumnWidth(column, width)
         self.done_button = QPushButton("Mark done")
         self.done_button.setToolTip("Mark the selected follow-up done (Ctrl+D)")
@@ -92,10 +100,30 @@ class DashboardPage(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        """Read the open follow-ups again."""
+        """Read the open follow-ups again, on a worker thread; `loaded` says when done."""
+        self._generation += 1
+        generation = self._generation
         today = date.today()
-        with Session(self.workspace.engine) as s:
-            self.rows = open_follow_ups(s, today=today, officer_id=self.workspace.actor.id)
+        officer_id = self.workspace.actor.id
+
+        def work(engine, _report):
+            with Session(engine) as s:
+                return generation, open_follow_ups(s, today=today, officer_id=officer_id)
+
+        self._task = DatabaseTask(self.workspace.location, work)
+        self._task.signals.finished.connect(self._show)
+        self._task.signals.failed.connect(self._failed)
+        self.loading = True
+        if not self.rows:
+            self.summary.setText("Reading the open follow-ups…")
+        start_task(self._task)
+
+    def _show(self, result: tuple[int, OpenFollowUps]) -> None:
+        generation, found = result
+        if generation != self._generation:
+            return  # a newer reload is on its way
+        self.loading = False
+        self.rows = found.rows
         self.table.setRowCount(len(self.rows))
         for number, row in enumerate(self.rows):
             due = f"{row.due:%d %b %Y}" + ("  overdue" if row.overdue else "")
@@ -106,12 +134,19 @@ class DashboardPage(QWidget):
                 if row.overdue:
                     item.setForeground(QBrush(OVERDUE))
                 self.table.setItem(number, column, item)
-        overdue = sum(1 for row in self.rows if row.overdue)
-        mine = sum(1 for row in self.rows if row.officer_id == self.workspace.actor.id)
-        self.summary.setText(
-            f"{len(self.rows)} open follow-ups, {overdue} overdue; "
-            f"{mine} are yours and listed first."
+        summary = (
+            f"{found.total:,} open follow-ups, {found.overdue:,} overdue; "
+            f"{found.mine:,} are yours and listed first."
         )
+        if found.total > len(self.rows):
+            summary += f" The first {len(self.rows):,} are listed."
+        self.summary.setText(summary)
+        self.loaded.emit()
+
+    def _failed(self, error: Exception, _details: str) -> None:
+        self.loading = False
+        self.summary.setText(f"The follow-ups could not be read: {error}")
+        raise error
 
     def selected_row(self) -> FollowUpRow | None:
         index = self.table.currentRow()
@@ -135,6 +170,8 @@ class DashboardPage(QWidget):
         row = self.selected_row()
         if row is None:
             return None
+        from desktop.dialogs.engagement_form import EngagementForm
+
         self.open_dialog = EngagementForm(self.workspace, row.engagement_id, self)
         self.open_dialog.open()
         return self.open_dialog

@@ -10,6 +10,8 @@ from sqlmodel import Session, select
 from db import store
 from db.errors import ValidationError
 from db.models import AuditEntry, Engagement
+from db.queries.engagements import open_follow_ups
+from db.store.actor import SYSTEM_ACTOR, Actor
 from db.store.contacts import create_contact
 from db.store.engagements import (
     archive_engagement,
@@ -21,6 +23,7 @@ from db.store.engagements import (
     update_engagement,
 )
 from db.store.organizations import create_organization
+from db.store.users import create_user
 
 
 @pytest.fixture
@@ -142,3 +145,61 @@ def test_update_links_and_audit(engine, officer, people):
             .order_by(AuditEntry.id)
         ).all()
     assert actions == ["create", "update", "archive", "restore"]
+
+
+def test_open_follow_ups_list_own_first_then_by_due_date_with_true_counts(
+    engine, officer, people, geography
+):
+    with store.session(engine) as s:
+        colleague_id = create_user(
+            s,
+            SYSTEM_ACTOR,
+            {
+                "username": "colleague",
+                "display_name": "Colleague",
+                "role": "officer",
+                "mission_id": geography["HOU"],
+            },
+        )
+    colleague = Actor(id=colleague_id, username="colleague", role="officer")
+    today = date.today()
+
+    def due(actor, days, **values):
+        return _log(
+            engine,
+            actor,
+            organization_ids=[people["org"]],
+            date=today - timedelta(days=30),
+            follow_up_date=today + timedelta(days=days),
+            **values,
+        )
+
+    mine_later, mine_overdue = due(officer, 10), due(officer, -2)
+    theirs_overdue, theirs_soon = due(colleague, -5), due(colleague, 3)
+    done, archived = due(officer, 1), due(colleague, -1)
+    _log(engine, officer, organization_ids=[people["org"]])  # no follow-up at all
+    with store.session(engine) as s:
+        complete_follow_up(s, officer, done)
+        archive_engagement(s, colleague, archived)
+
+    with Session(engine) as s:
+        found = open_follow_ups(s, today=today, officer_id=officer.id)
+        capped = open_follow_ups(s, today=today, officer_id=officer.id, limit=3)
+        anyone = open_follow_ups(s, today=today)
+    assert [row.engagement_id for row in found.rows] == [
+        mine_overdue,
+        mine_later,
+        theirs_overdue,
+        theirs_soon,
+    ]
+    assert [row.overdue for row in found.rows] == [True, False, True, False]
+    assert found.rows[0].organizations == "OPEN Houston"
+    assert (found.total, found.overdue, found.mine) == (4, 2, 2)
+    assert len(capped.rows) == 3 and capped.total == 4
+    assert [row.engagement_id for row in anyone.rows] == [
+        theirs_overdue,
+        mine_overdue,
+        theirs_soon,
+        mine_later,
+    ]
+    assert anyone.mine == 0

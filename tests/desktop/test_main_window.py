@@ -68,8 +68,11 @@ def test_sorting_happens_in_sql_and_is_remembered(qtbot, demo_path):
 def test_every_page_is_built_and_the_dashboard_comes_first(qtbot, demo_path):
     window = _window(qtbot, demo_path)
     assert window.sidebar.count() == len(PAGE_ORDER) == 7
-    assert isinstance(window.current_page(), DashboardPage)
-    assert window.current_page().table.rowCount() > 0
+    dashboard = window.current_page()
+    assert isinstance(dashboard, DashboardPage)
+    qtbot.waitUntil(lambda: not dashboard.loading)
+    assert dashboard.table.rowCount() == len(dashboard.rows) > 0
+    assert "open follow-ups" in dashboard.summary.text()
     for action in window.toolbar_actions.values():
         assert action.shortcut().toString() in action.toolTip()
     about = window.show_about()

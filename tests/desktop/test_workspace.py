@@ -149,11 +149,13 @@ def test_new_user_adds_an_organization_with_two_contacts_and_logs_with_both(qtbo
     # The follow-up is on the Dashboard, the user's own first; mark it done there.
     window.show_page("Dashboard")
     dashboard = window.current_page()
+    qtbot.waitUntil(lambda: not dashboard.loading)
     assert dashboard.rows[0].engagement_id == engagement.id
     dashboard.table.selectRow(0)
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    qtbot.keyClick(dashboard.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    with qtbot.waitSignal(dashboard.loaded):
+        qtbot.keyClick(dashboard.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     with Session(_engine(window)) as s:
         assert s.get(Engagement, engagement.id).follow_up_done_at is not None
     assert engagement.id not in [row.engagement_id for row in dashboard.rows]
