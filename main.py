@@ -204,6 +204,9 @@ def run(argv: list[str] | None = None) -> int:
             return _run_report(args)
         if args.command == "search":
             return _run_search(args)
+        from desktop.data_first import import_database_libraries
+
+        import_database_libraries()
         from desktop.app import run_window
 
         return run_window(_location(args), startup_probe=args.startup_probe, started_at=STARTED_AT)

@@ -9,13 +9,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from db.engine import APP_AUTHOR, APP_NAME
-from db.errors import RabtaError
 from desktop.error_hook import install_exception_hook
 from desktop.main_window import MainWindow
-from desktop.workspace import open_workspace
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 STYLESHEET = RESOURCES / "styles" / "rabta.qss"
@@ -35,6 +33,29 @@ def configure_application(app: QCoreApplication) -> None:
         app.setWindowIcon(QIcon(str(ICON)))
 
 
+def _probe_startup(app: QApplication, window: MainWindow, started_at: float) -> None:
+    def elapsed() -> str:
+        return f"{time.perf_counter() - started_at:.3f}"
+
+    def shown() -> None:
+        print(f"startup_seconds={elapsed()}", flush=True)
+
+    def first_page_ready() -> None:
+        page = window.current_page()
+        if getattr(page, "loading", False):
+            page.loaded.connect(finish)
+        else:
+            finish()
+
+    def finish() -> None:
+        print(f"ready_seconds={elapsed()}", flush=True)
+        window.close()
+        app.quit()
+
+    QTimer.singleShot(0, shown)
+    window.ready.connect(first_page_ready)
+
+
 def apply_style(app: QApplication) -> None:
     """Rabta's stylesheet, if it is where the installation put it."""
     if STYLESHEET.exists():
@@ -44,35 +65,39 @@ def apply_style(app: QApplication) -> None:
 def run_window(
     location: str, *, startup_probe: bool = False, started_at: float | None = None
 ) -> int:
-    """Open the database (migrating it first) and show the main window until it closes.
+    """Show the main window, open (migrating first) the database behind it, and run
+    until the window closes. Returns 2 when the database cannot be opened.
 
     With `startup_probe`, prints the seconds from process start to the window shown
-    and quits: the cold-start figure of the benchmarks.
+    (`startup_seconds`) and to the first page's data on screen (`ready_seconds`), then
+    quits: the cold-start figures of the benchmarks.
     """
     app = QApplication.instance() or QApplication(sys.argv)
     configure_application(app)
     apply_style(app)
     install_exception_hook()
-    try:
-        workspace = open_workspace(location)
-    except RabtaError as error:
-        print(f"rabta: {error}", file=sys.stderr)
-        QMessageBox.critical(None, "Rabta cannot open the database", str(error))
-        return 2
-    window = MainWindow(workspace)
+    window = MainWindow()
     window.show()
-    if startup_probe:
+    failure: list[str] = []
 
-        def report() -> None:
-            elapsed = time.perf_counter() - (started_at or 0.0)
-            print(f"startup_seconds={elapsed:.3f}")
-            window.close()
+    def opening_failed(message: str) -> None:
+        print(f"rabta: {message}", file=sys.stderr)
+        failure.append(message)
+        if startup_probe:
             app.quit()
+        else:
+            window.opening_error.finished.connect(lambda _result: app.quit())
 
-        QTimer.singleShot(0, report)
+    window.opening_failed.connect(opening_failed)
+    if startup_probe:
+        _probe_startup(app, window, started_at or 0.0)
     else:
-        QTimer.singleShot(0, window.offer_demo_if_empty)
+        window.ready.connect(lambda: QTimer.singleShot(0, window.offer_demo_if_empty))
+    # The event loop runs first, so the window is drawn before the database work starts.
+    QTimer.singleShot(0, lambda: window.open_in_background(location))
     code = app.exec()
+    if failure:
+        code = 2
     QThreadPool.globalInstance().waitForDone()  # no worker may outlive the window
     # Tear the window down while Qt is still alive: left to interpreter shutdown, the
     # garbage collector can meet Qt objects already gone and abort the process.

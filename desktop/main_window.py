@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from db.models import Contact, Engagement, Organization
-from desktop.tasks import DatabaseTask, start_task
-from desktop.workspace import Workspace
+from db.errors import RabtaError
+from desktop.tasks import BackgroundTask, DatabaseTask, start_task
+from desktop.workspace import Workspace, workspace_for
 
 if TYPE_CHECKING:
     from desktop.dialogs.about import AboutDialog
@@ -47,15 +47,24 @@ PAGE_ORDER = tuple(name for name, _module, _class in PAGES)
 
 
 class MainWindow(QMainWindow):
-    """Sidebar of pages on the left, the current page on the right."""
+    """Sidebar of pages on the left, the current page on the right.
 
-    def __init__(self, workspace: Workspace):
+    Built with a workspace, it is ready at once. Built without one, it shows itself
+    first and `open_in_background` opens the database on a worker thread (a migration
+    of a large registry takes seconds); the sidebar and actions wait until `attach`.
+    """
+
+    ready = Signal()  # the database is open and the first page is built
+    opening_failed = Signal(str)  # a sentence for the user; the window stays empty
+
+    def __init__(self, workspace: Workspace | None = None):
         super().__init__()
-        self.workspace = workspace
-        self.setWindowTitle(f"Rabta — {workspace.location}")
+        self.workspace: Workspace | None = None
+        self.setWindowTitle("Rabta")
         self.resize(1280, 800)
         self.demo_offer: QMessageBox | None = None
         self.demo_progress: QProgressDialog | None = None
+        self.opening_error: QMessageBox | None = None
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
@@ -68,7 +77,11 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(name)
             item.setToolTip(f"{name}  (Ctrl+{number})")
             self.sidebar.addItem(item)
-        self.sidebar.currentRowChanged.connect(self._switch_to)
+        self.opening_label = QLabel("Opening the registry…")
+        self.opening_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.opening_label.setObjectName("opening")
+        self.stack.addWidget(self.opening_label)
+        self.stack.setCurrentWidget(self.opening_label)
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -83,6 +96,39 @@ class MainWindow(QMainWindow):
         self.quick_log_dialog: EngagementForm | None = None
         self.status_counts = QLabel()
         self.statusBar().addPermanentWidget(self.status_counts)
+        self._restore_geometry()
+        self._set_usable(False)
+        if workspace is not None:
+            self.attach(workspace)
+
+    def open_in_background(self, location: str) -> None:
+        """Open (and if need be migrate) the database on a worker, then `attach`."""
+        from desktop.workspace import open_registry
+
+        self.statusBar().showMessage(f"Opening {location}…")
+        self.opening_label.setText(f"Opening {location}…")
+        self._opening_task = BackgroundTask(lambda _report: open_registry(location))
+        self._opening_task.signals.finished.connect(
+            lambda registry: self.attach(workspace_for(registry))
+        )
+        self._opening_task.signals.failed.connect(self._opening_failed)
+        start_task(self._opening_task)
+
+    def _opening_failed(self, error: Exception, _details: str) -> None:
+        if not isinstance(error, RabtaError):
+            raise error
+        self.opening_label.setText(f"Rabta cannot open the database.\n\n{error}")
+        self.statusBar().showMessage("The database could not be opened.")
+        box = QMessageBox(QMessageBox.Icon.Critical, "Rabta cannot open the database", str(error))
+        box.setParent(self, box.windowFlags())
+        self.opening_error = box
+        box.open()
+        self.opening_failed.emit(str(error))
+
+    def attach(self, workspace: Workspace) -> None:
+        """Use the open database: enable the pages and show the remembered one."""
+        self.workspace = workspace
+        self.setWindowTitle(f"Rabta — {workspace.location}")
         self.statusBar().showMessage(f"Database: {workspace.location}")
         if workspace.backup_path is not None:
             self.statusBar().showMessage(
@@ -90,8 +136,20 @@ class MainWindow(QMainWindow):
             )
         workspace.broadcast.changed.connect(lambda *_: self.refresh_counts())
         self.refresh_counts()
-        self.show_page("Dashboard")
-        self._restore_state()
+        self._set_usable(True)
+        self.sidebar.currentRowChanged.connect(self._switch_to)
+        page = QSettings().value("main_window/page")
+        self.show_page(page if isinstance(page, str) and page in PAGE_ORDER else "Dashboard")
+        self.stack.removeWidget(self.opening_label)
+        self.ready.emit()
+
+    def _set_usable(self, usable: bool) -> None:
+        self.sidebar.setEnabled(usable)
+        for action in self.actions():
+            if action.objectName() != "quit":
+                action.setEnabled(usable)
+        for action in self.toolbar_actions.values():
+            action.setEnabled(usable)
 
     # --- navigation -------------------------------------------------------------
 
@@ -103,6 +161,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, n=name: self.show_page(n))
             self.addAction(action)
         quit_action = QAction("Quit", self)
+        quit_action.setObjectName("quit")
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         self.addAction(quit_action)
@@ -244,6 +303,8 @@ class MainWindow(QMainWindow):
         commission-wide registry the counts take longer than a frame)."""
 
         def count(engine, _report):
+            from db.models import Contact, Engagement, Organization
+
             with Session(engine) as s:
                 return [
                     s.exec(
@@ -334,19 +395,16 @@ class MainWindow(QMainWindow):
 
     # --- window state -------------------------------------------------------------
 
-    def _restore_state(self) -> None:
-        settings = QSettings()
-        geometry = settings.value("main_window/geometry")
+    def _restore_geometry(self) -> None:
+        geometry = QSettings().value("main_window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
-        page = settings.value("main_window/page")
-        if isinstance(page, str) and page in PAGE_ORDER:
-            self.show_page(page)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         settings = QSettings()
         settings.setValue("main_window/geometry", self.saveGeometry())
-        settings.setValue("main_window/page", PAGE_ORDER[self.sidebar.currentRow()])
+        if self.workspace is not None:
+            settings.setValue("main_window/page", PAGE_ORDER[self.sidebar.currentRow()])
         for page in self.pages.values():
             if hasattr(page, "save_state"):
                 page.save_state(settings)

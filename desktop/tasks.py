@@ -1,5 +1,5 @@
-"""Long work off the GUI thread: a QRunnable with its own database connection,
-reporting progress and its result back to the GUI thread through signals."""
+"""Long work off the GUI thread: a QRunnable reporting progress and its result back to
+the GUI thread through signals, and a variant with its own database connection."""
 
 from __future__ import annotations
 
@@ -19,7 +19,24 @@ class TaskSignals(QObject):
     failed = Signal(object, str)  # the exception and its formatted traceback
 
 
-class DatabaseTask(QRunnable):
+class BackgroundTask(QRunnable):
+    """Runs `work(report_progress)` on a pool thread; `signals` carry the outcome."""
+
+    def __init__(self, work: Callable[[Callable[[str], None]], Any]):
+        super().__init__()
+        self.work = work
+        self.signals = TaskSignals()
+
+    def run(self) -> None:
+        try:
+            result = self.work(self.signals.progress.emit)
+        except Exception as error:  # handed to the GUI thread, which decides what to show
+            self.signals.failed.emit(error, traceback.format_exc())
+        else:
+            self.signals.finished.emit(result)
+
+
+class DatabaseTask(BackgroundTask):
     """Runs `work(engine, report_progress)` on a pool thread with a fresh engine.
 
     The engine is created and disposed on the worker thread, so no SQLite connection
@@ -27,23 +44,18 @@ class DatabaseTask(QRunnable):
     """
 
     def __init__(self, location: str, work: Callable[[Engine, Callable[[str], None]], Any]):
-        super().__init__()
+        super().__init__(self._with_engine)
         self.location = location
-        self.work = work
-        self.signals = TaskSignals()
+        self.database_work = work
 
-    def run(self) -> None:
+    def _with_engine(self, report: Callable[[str], None]) -> Any:
         engine = create_database_engine(self.location)
         try:
-            result = self.work(engine, self.signals.progress.emit)
-        except Exception as error:  # handed to the GUI thread, which decides what to show
-            self.signals.failed.emit(error, traceback.format_exc())
-        else:
-            self.signals.finished.emit(result)
+            return self.database_work(engine, report)
         finally:
             engine.dispose()
 
 
-def start_task(task: DatabaseTask) -> None:
+def start_task(task: BackgroundTask) -> None:
     """Queue the task on the application's thread pool."""
     QThreadPool.globalInstance().start(task)

@@ -1,19 +1,26 @@
 """What every page needs to reach the data: the engine, who is acting, and the
-broadcast that tells views a record changed."""
+broadcast that tells views a record changed.
+
+Opening is split in two so the window can show itself first: `open_registry` (migrate,
+find the acting user) may run on a worker thread, and `workspace_for` then makes the
+GUI thread's own engine. The data layer is imported inside them, not at module level,
+so importing this module does not load the models.
+"""
 
 from __future__ import annotations
 
 import getpass
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from sqlalchemy import Engine
 
-from db import store
-from db.migrate import OpenedDatabase, open_database
-from db.store.actor import Actor
-from db.store.users import local_actor
+from db.engine import create_database_engine
+
+if TYPE_CHECKING:
+    from db.store.actor import Actor
 
 
 class ChangeBroadcast(QObject):
@@ -37,9 +44,45 @@ class Workspace:
         self.broadcast.changed.emit(entity_type, list(ids or []))
 
 
+@dataclass(frozen=True)
+class OpenedRegistry:
+    """What opening the database found: safe to hand from a worker to the GUI thread."""
+
+    location: str
+    actor: Actor
+    backup_path: Path | None
+
+
+def open_registry(location: str, login_name: str | None = None) -> OpenedRegistry:
+    """Open (create, migrate) the database and find or create the acting user.
+
+    The engine used is disposed before returning, so this may run on any thread.
+    Raises RabtaError (DatabaseUnavailable) with a sentence for the user.
+    """
+    from db import store
+    from db.migrate import open_database
+    from db.store.users import local_actor
+
+    opened = open_database(location)
+    try:
+        with store.session(opened.engine) as s:
+            actor = local_actor(s, login_name or getpass.getuser())
+    finally:
+        opened.engine.dispose()
+    return OpenedRegistry(opened.location, actor, opened.backup_path)
+
+
+def workspace_for(registry: OpenedRegistry) -> Workspace:
+    """The GUI thread's workspace over a database `open_registry` opened."""
+    return Workspace(
+        create_database_engine(registry.location),
+        registry.location,
+        registry.actor,
+        registry.backup_path,
+        ChangeBroadcast(),
+    )
+
+
 def open_workspace(location: str, login_name: str | None = None) -> Workspace:
-    """Open (create, migrate) the database and find or create the acting user."""
-    opened: OpenedDatabase = open_database(location)
-    with store.session(opened.engine) as s:
-        actor = local_actor(s, login_name or getpass.getuser())
-    return Workspace(opened.engine, opened.location, actor, opened.backup_path, ChangeBroadcast())
+    """Open the database and make the workspace, all on the calling thread."""
+    return workspace_for(open_registry(location, login_name))

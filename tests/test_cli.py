@@ -56,3 +56,27 @@ def test_not_a_database_is_one_sentence_on_stderr(tmp_path):
         == f"rabta: {target} is not a Rabta database (it is not a SQLite file)."
     )
     assert target.read_text() == "Dear Consul General,\n"
+
+
+def test_the_window_starts_and_reports_its_start_up_times(tmp_path):
+    target = tmp_path / "fresh.db"
+    offscreen = {"QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    result = rabta("--db", str(target), "--startup-probe", env=offscreen)
+    assert result.returncode == 0, result.stderr
+    shown, ready = (
+        float(line.split("=")[1])
+        for line in result.stdout.splitlines()
+        if line.startswith(("startup_seconds=", "ready_seconds="))
+    )
+    assert 0 < shown <= ready
+    assert target.exists()  # created and migrated behind the shown window
+
+
+def test_the_window_refuses_a_file_that_is_not_a_database(tmp_path):
+    target = tmp_path / "letter.db"
+    target.write_text("Dear Consul General,\n")
+    offscreen = {"QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    result = rabta("--db", str(target), "--startup-probe", env=offscreen)
+    assert result.returncode == 2
+    assert f"rabta: {target} is not a Rabta database (it is not a SQLite file)." in result.stderr
+    assert target.read_text() == "Dear Consul General,\n"

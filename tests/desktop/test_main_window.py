@@ -101,3 +101,38 @@ def test_a_database_with_records_is_not_offered_the_demo(qtbot, demo_path):
     window = _window(qtbot, demo_path)
     window.offer_demo_if_empty()
     assert window.demo_offer is None
+
+
+def test_the_window_shows_first_and_opens_the_database_behind_it(qtbot, demo_path):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.workspace is None and not window.sidebar.isEnabled()
+    assert not any(action.isEnabled() for action in window.toolbar_actions.values())
+    assert window.current_page() is window.opening_label
+    with qtbot.waitSignal(window.ready, timeout=20_000):
+        window.open_in_background(str(demo_path))
+    assert window.workspace is not None and window.sidebar.isEnabled()
+    assert all(action.isEnabled() for action in window.toolbar_actions.values())
+    assert str(demo_path) in window.windowTitle()
+    dashboard = window.current_page()
+    assert isinstance(dashboard, DashboardPage)
+    qtbot.waitUntil(lambda: not dashboard.loading)
+    assert dashboard.rows
+
+
+def test_a_database_that_cannot_be_opened_is_said_plainly_and_left_alone(qtbot, tmp_path):
+    letter = tmp_path / "letter.db"
+    letter.write_text("Dear Consul General,\n")
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.opening_failed, timeout=20_000) as failed:
+        window.open_in_background(str(letter))
+    assert failed.args == [f"{letter} is not a Rabta database (it is not a SQLite file)."]
+    assert window.opening_error.isVisible()
+    assert "is not a Rabta database" in window.opening_label.text()
+    assert window.workspace is None and not window.sidebar.isEnabled()
+    window.opening_error.close()
+    assert letter.read_text() == "Dear Consul General,\n"
