@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, distinct, extract, func, or_
+from sqlalchemy import and_, distinct, func, or_
 from sqlmodel import Session, col, select
 
 from db.labels import label_of
@@ -218,15 +218,20 @@ class _Scope:
         return clauses
 
 
-def key_figures(s: Session, scope: _Scope, quarter: Quarter) -> KeyFigures:
-    """The headline numbers of one quarter in the scope."""
+def key_figures(
+    s: Session, scope: _Scope, quarter: Quarter, organizations_engaged: int | None = None
+) -> KeyFigures:
+    """The headline numbers of one quarter in the scope (`organizations_engaged` when the
+    caller has counted them already)."""
     in_quarter = scope.engagements(quarter.start, quarter.end)
     engagements = s.exec(select(func.count()).select_from(Engagement).where(*in_quarter)).one()
-    organizations = s.exec(
-        select(func.count(distinct(EngagementOrganization.organization_id)))
-        .join(Engagement, Engagement.id == EngagementOrganization.engagement_id)
-        .where(*in_quarter)
-    ).one()
+    organizations = organizations_engaged
+    if organizations is None:
+        organizations = s.exec(
+            select(func.count(distinct(EngagementOrganization.organization_id)))
+            .join(Engagement, Engagement.id == EngagementOrganization.engagement_id)
+            .where(*in_quarter)
+        ).one()
     created = and_(
         col(Organization.created_at) >= _start(quarter.start),
         col(Organization.created_at) < _start(quarter.end + timedelta(days=1)),
@@ -259,21 +264,18 @@ def key_figures(s: Session, scope: _Scope, quarter: Quarter) -> KeyFigures:
 
 
 def _by_month(s: Session, scope: _Scope, quarter: Quarter) -> list[CountRow]:
-    year = extract("year", Engagement.date)
-    month = extract("month", Engagement.date)
-    counts = {
-        (int(y), int(m)): n
-        for y, m, n in s.exec(
-            select(year, month, func.count())
-            .where(*scope.engagements(quarter.start, quarter.end))
-            .group_by(year, month)
-        ).all()
-    }
+    # One range count per month walks the date index; grouping by an expression of the
+    # date would compute it for every engagement of the quarter.
     rows = []
     day = quarter.start
     while day <= quarter.end:
-        rows.append(CountRow(f"{day:%Y-%m}", f"{day:%B %Y}", counts.get((day.year, day.month), 0)))
-        day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+        next_month = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+        last_day = min(next_month - timedelta(days=1), quarter.end)
+        count = s.exec(
+            select(func.count()).select_from(Engagement).where(*scope.engagements(day, last_day))
+        ).one()
+        rows.append(CountRow(f"{day:%Y-%m}", f"{day:%B %Y}", count))
+        day = next_month
     return rows
 
 
@@ -307,19 +309,19 @@ def _by_mission(s: Session, scope: _Scope, quarter: Quarter) -> list[CountRow]:
 def _engaged_organizations(s: Session, scope: _Scope, quarter: Quarter) -> list[tuple]:
     """(organization id, kind, engagements, last date) of every organization engaged, in
     one GROUP BY over the quarter's engagements; the kind and top-ten figures read it."""
-    count = func.count(Engagement.id)
-    return s.exec(
+    # Grouped on the two indexes alone; the kinds are looked up once per organization.
+    grouped = s.exec(
         select(
             EngagementOrganization.organization_id,
-            Organization.kind,
-            count,
+            func.count(),
             func.max(Engagement.date),
         )
         .join(Engagement, Engagement.id == EngagementOrganization.engagement_id)
-        .join(Organization, Organization.id == EngagementOrganization.organization_id)
         .where(*scope.engagements(quarter.start, quarter.end))
-        .group_by(EngagementOrganization.organization_id, Organization.kind)
+        .group_by(EngagementOrganization.organization_id)
     ).all()
+    kinds = dict(s.exec(select(Organization.id, Organization.kind)).all())
+    return [(org, kinds.get(org, ""), n, last) for org, n, last in grouped]
 
 
 def _organizations_by_kind(engaged: list[tuple]) -> list[CountRow]:
@@ -464,15 +466,25 @@ def _dormant_priority(
     s: Session, scope: _Scope, quarter: Quarter
 ) -> tuple[list[DormantOrganization], int]:
     since = quarter.end - timedelta(days=DORMANT_AFTER_DAYS)
-    last = (
-        select(func.max(Engagement.date))
-        .join(EngagementOrganization, EngagementOrganization.engagement_id == Engagement.id)
-        .where(
-            EngagementOrganization.organization_id == Organization.id,
-            col(Engagement.archived_at).is_(None),
-            col(Engagement.date) <= quarter.end,
+
+    def engagements_of_organization(*clauses):
+        return (
+            select(Engagement.date)
+            .join(EngagementOrganization, EngagementOrganization.engagement_id == Engagement.id)
+            .where(
+                EngagementOrganization.organization_id == Organization.id,
+                col(Engagement.archived_at).is_(None),
+                *clauses,
+            )
+            .correlate(Organization)
         )
-        .correlate(Organization)
+
+    # "Nothing since" stops at an organization's first recent engagement; the last date
+    # is looked up only for the organizations listed.
+    recent = engagements_of_organization(col(Engagement.date).between(since, quarter.end))
+    last = (
+        engagements_of_organization(col(Engagement.date) <= quarter.end)
+        .with_only_columns(func.max(Engagement.date))
         .scalar_subquery()
     )
     rows = s.exec(
@@ -482,7 +494,7 @@ def _dormant_priority(
             Organization.priority == Priority.HIGH,
             *scope.organizations(),
             col(Organization.created_at) < _start(quarter.end + timedelta(days=1)),
-            or_(last.is_(None), last < since),
+            ~recent.exists(),
         )
         .order_by(last, Organization.name)
     ).all()
@@ -573,7 +585,7 @@ def quarterly_report_data(
         next_quarter=quarter.next(),
         generated_at=datetime.now(UTC),
         includes_confidential=include_confidential,
-        current=key_figures(s, scope, quarter),
+        current=key_figures(s, scope, quarter, organizations_engaged=len(engaged)),
         previous=key_figures(s, scope, previous),
         engagements_by_month=_by_month(s, scope, quarter),
         engagements_by_kind=_by_column(s, scope, quarter, Engagement.kind, EngagementKind),
