@@ -324,7 +324,7 @@ class Contact(SQLModel, table=True):
     email: str = Field(default="", max_length=254, index=True)
     phone: str = Field(default="", max_length=20)
     preferred_language: str = Field(default="", max_length=35)
-    consent: str = Field(default=Consent.UNKNOWN, max_length=16)
+    consent: str = Field(default=Consent.UNKNOWN, max_length=16, index=True)
     consent_date: dt.date | None = None
     consent_source: str = Field(default="", max_length=200)
     do_not_contact: bool = False
