@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 
 from db.errors import RabtaError
 from desktop.tasks import BackgroundTask, DatabaseTask, start_task
-from desktop.workspace import Workspace, workspace_for
+from desktop.workspace import Workspace, open_registry, workspace_for
 
 if TYPE_CHECKING:
     from desktop.dialogs.about import AboutDialog
@@ -103,8 +103,6 @@ class MainWindow(QMainWindow):
 
     def open_in_background(self, location: str) -> None:
         """Open (and if need be migrate) the database on a worker, then `attach`."""
-        from desktop.workspace import open_registry
-
         self.statusBar().showMessage(f"Opening {location}…")
         self.opening_label.setText(f"Opening {location}…")
         self._opening_task = BackgroundTask(lambda _report: open_registry(location))
