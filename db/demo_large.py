@@ -364,6 +364,16 @@ def load_large_demo(
         program_ids = _programs(cursor, rng, orgs, mission_of, now, today)
         report("Engagements")
         engagements = _engagements(cursor, rng, orgs, members, officers, program_ids, now, today)
+        report("Last engagement dates")
+        # What db/store/last_engagement.py keeps, computed for all in one grouped pass.
+        cursor.execute(
+            "UPDATE organization SET last_engagement_on = latest.day FROM ("
+            "SELECT engagement_organization.organization_id AS id, max(engagement.date) AS day "
+            "FROM engagement_organization JOIN engagement "
+            "ON engagement.id = engagement_organization.engagement_id "
+            "WHERE engagement.archived_at IS NULL GROUP BY 1) AS latest "
+            "WHERE organization.id = latest.id"
+        )
         report("Search index")
         for (table,) in cursor.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%USING fts5%'"

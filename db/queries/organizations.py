@@ -10,8 +10,6 @@ from sqlalchemy import Select, func
 from sqlmodel import Session, col, select
 
 from db.models import (
-    Engagement,
-    EngagementOrganization,
     Mission,
     Organization,
     OrganizationTag,
@@ -48,17 +46,6 @@ class OrganizationRow(NamedTuple):
     archived: bool
 
 
-_last_engagement = (
-    select(func.max(Engagement.date))
-    .join(EngagementOrganization, EngagementOrganization.engagement_id == Engagement.id)
-    .where(
-        EngagementOrganization.organization_id == Organization.id,
-        col(Engagement.archived_at).is_(None),
-    )
-    .correlate(Organization)
-    .scalar_subquery()
-)
-
 SORT_KEYS = {
     "name": func.lower(Organization.name),
     "acronym": func.lower(Organization.acronym),
@@ -68,6 +55,7 @@ SORT_KEYS = {
     "city": func.lower(Organization.city),
     "region_code": Organization.region_code,
     "mission_code": Organization.mission_id,
+    "last_engagement": Organization.last_engagement_on,
 }
 
 
@@ -131,7 +119,7 @@ def organization_page(
         Organization.city,
         Organization.region_code,
         Mission.code,
-        _last_engagement,
+        Organization.last_engagement_on,
         col(Organization.archived_at).is_not(None),
     ).outerjoin(Mission, Mission.id == Organization.mission_id)
     return ordered_page(

@@ -26,6 +26,7 @@ from db.models import (
 )
 from db.store.actor import Actor
 from db.store.audit import record_audit
+from db.store.last_engagement import refresh_last_engagement
 from db.store.records import apply_changes, get_record, set_archived
 from db.store.validation import FieldChecker
 
@@ -139,6 +140,7 @@ def log_engagement(s: Session, actor: Actor, values: Mapping[str, Any]) -> int:
     s.add(engagement)
     s.flush()
     _set_links(s, engagement.id, org_ids, contact_ids)
+    refresh_last_engagement(s, org_ids)
     changes = {k: (None, v) for k, v in clean.items() if v not in (None, "")}
     changes["organization_ids"] = (None, org_ids)
     changes["contact_ids"] = (None, contact_ids)
@@ -172,6 +174,8 @@ def update_engagement(
     if changes:
         s.add(engagement)
         record_audit(s, actor, "update", "engagement", engagement.id, changes, engagement.uid)
+    if "date" in changes or "organization_ids" in changes:
+        refresh_last_engagement(s, [*old_orgs, *new_orgs])
 
 
 def complete_follow_up(
@@ -188,12 +192,19 @@ def reopen_follow_up(s: Session, actor: Actor, engagement_id: int) -> bool:
 
 def archive_engagement(s: Session, actor: Actor, engagement_id: int) -> bool:
     """Hide an engagement logged by mistake; False if archived already."""
-    return set_archived(s, actor, Engagement, "engagement", engagement_id, True)
+    return _set_engagement_archived(s, actor, engagement_id, True)
 
 
 def restore_engagement(s: Session, actor: Actor, engagement_id: int) -> bool:
     """Bring an archived engagement back; False if it was not archived."""
-    return set_archived(s, actor, Engagement, "engagement", engagement_id, False)
+    return _set_engagement_archived(s, actor, engagement_id, False)
+
+
+def _set_engagement_archived(s: Session, actor: Actor, engagement_id: int, archived: bool) -> bool:
+    changed = set_archived(s, actor, Engagement, "engagement", engagement_id, archived)
+    if changed:
+        refresh_last_engagement(s, linked_ids(s, engagement_id)[0])
+    return changed
 
 
 def linked_ids(s: Session, engagement_id: int) -> tuple[list[int], list[int]]:

@@ -40,7 +40,7 @@ class OrganizationsPage(RecordPage):
         Column("City", "city", "city", width=110),
         Column("Region", "region_code", "region_code", width=65),
         Column("Mission", "mission_code", "mission_code", width=65),
-        Column("Last engagement", "last_engagement", None, width=110),
+        Column("Last engagement", "last_engagement", "last_engagement", width=110),
     )
     filter_choices = (
         FilterChoice("kind", "All kinds", lambda s: choices_of(OrganizationKind)),

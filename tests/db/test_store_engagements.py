@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from db import store
 from db.errors import ValidationError
-from db.models import AuditEntry, Engagement
+from db.models import AuditEntry, Engagement, Organization
 from db.queries.engagements import open_follow_ups
 from db.store.actor import SYSTEM_ACTOR, Actor
 from db.store.contacts import create_contact
@@ -203,3 +203,38 @@ def test_open_follow_ups_list_own_first_then_by_due_date_with_true_counts(
         mine_later,
     ]
     assert anyone.mine == 0
+
+
+def test_an_organizations_last_engagement_date_follows_every_write(engine, officer, people):
+    other = people["org"]
+    with store.session(engine) as s:
+        second = create_organization(
+            s, officer, {"name": "Pakistani Doctors of Katy", "kind": "professional"}
+        )
+
+    def last(org_id):
+        with Session(engine) as s:
+            return s.get(Organization, org_id).last_engagement_on
+
+    today = date.today()
+    assert last(other) is None
+    older = _log(engine, officer, organization_ids=[other], date=today - timedelta(days=40))
+    assert last(other) == today - timedelta(days=40)
+    newest = _log(engine, officer, organization_ids=[other], date=today - timedelta(days=3))
+    assert last(other) == today - timedelta(days=3)
+    _log(engine, officer, organization_ids=[other], date=today - timedelta(days=90))
+    assert last(other) == today - timedelta(days=3)  # an older one changes nothing
+
+    with store.session(engine) as s:
+        archive_engagement(s, officer, newest)
+    assert last(other) == today - timedelta(days=40)
+    with store.session(engine) as s:
+        restore_engagement(s, officer, newest)
+    assert last(other) == today - timedelta(days=3)
+
+    with store.session(engine) as s:  # moved to the other organization
+        update_engagement(s, officer, newest, {"organization_ids": [second]})
+    assert (last(other), last(second)) == (today - timedelta(days=40), today - timedelta(days=3))
+    with store.session(engine) as s:  # redated
+        update_engagement(s, officer, older, {"date": today - timedelta(days=1)})
+    assert last(other) == today - timedelta(days=1)

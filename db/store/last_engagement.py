@@ -1,0 +1,42 @@
+"""Each organization's last engagement date, kept on the organization itself.
+
+Lists show and sort organizations by it; reading it from their engagements would cost
+a pass over thousands of engagements for the most active ones. Every write that adds,
+moves, redates, archives or restores an engagement refreshes the organizations it
+touched, in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from db.models import Engagement, EngagementOrganization, Organization
+
+
+def latest_engagement_date():
+    """SQL for an organization's latest live engagement date (correlated to Organization)."""
+    return (
+        select(func.max(Engagement.date))
+        .join(EngagementOrganization, EngagementOrganization.engagement_id == Engagement.id)
+        .where(
+            EngagementOrganization.organization_id == Organization.id,
+            col(Engagement.archived_at).is_(None),
+        )
+        .correlate(Organization)
+        .scalar_subquery()
+    )
+
+
+def refresh_last_engagement(s: Session, organization_ids: Iterable[int] | None = None) -> None:
+    """Recompute the last engagement date of these organizations (None: of all)."""
+    statement = update(Organization).values(last_engagement_on=latest_engagement_date())
+    if organization_ids is not None:
+        ids = sorted(set(organization_ids))
+        if not ids:
+            return
+        statement = statement.where(col(Organization.id).in_(ids))
+    s.flush()
+    s.exec(statement.execution_options(synchronize_session="fetch"))

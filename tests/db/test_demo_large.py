@@ -1,0 +1,60 @@
+"""The large registry's bulk loader, run at a small scale on a real migrated file."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from db import demo_large, store
+from db.demo import DatabaseNotEmpty
+from db.models import Organization
+from db.search import search
+from db.store.actor import SYSTEM_ACTOR
+from db.store.last_engagement import latest_engagement_date
+from db.store.organizations import update_organization
+
+SMALL = {
+    "organizations": 120,
+    "contacts": 600,
+    "affiliations": 900,
+    "engagements": 3000,
+    "programs": 10,
+    "measurements": 2500,
+}
+
+
+@pytest.fixture
+def loaded(engine, monkeypatch):
+    for key, value in SMALL.items():
+        monkeypatch.setitem(demo_large.SCALE, key, value)
+    return demo_large.load_large_demo(engine)
+
+
+def test_the_bulk_load_counts_and_leaves_every_index_and_trigger_working(engine, loaded):
+    assert (loaded.organizations, loaded.contacts, loaded.engagements) == (120, 600, 3000)
+    with Session(engine) as s:
+        triggers = s.exec(
+            text(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_fts_%'"
+            )
+        ).one()[0]
+        assert triggers == 12  # insert, update and delete on four searched tables
+        stale = s.exec(
+            select(Organization.id).where(
+                Organization.last_engagement_on.is_distinct_from(latest_engagement_date())
+            )
+        ).all()
+        assert stale == []
+        assert s.exec(select(Organization).where(Organization.last_engagement_on != None)).first()  # noqa: E711
+        org = s.exec(select(Organization).order_by(Organization.id)).first()
+        assert org.id in [hit.id for hit in search(s, org.name)["organization"]]
+    with store.session(engine) as s:  # the triggers are back: a rename is found at once
+        update_organization(s, SYSTEM_ACTOR, org.id, {"name": "Zarghoona Welfare Circle"})
+    with Session(engine) as s:
+        assert [hit.id for hit in search(s, "Zarghoo")["organization"]] == [org.id]
+
+
+def test_the_bulk_load_refuses_a_database_with_records(engine, loaded):
+    with pytest.raises(DatabaseNotEmpty):
+        demo_large.load_large_demo(engine)
