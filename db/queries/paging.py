@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select
-from sqlmodel import Session
+from sqlalchemy import Select, func
+from sqlmodel import Session, select
 
 
 def ordered_page(
@@ -32,3 +32,9 @@ def ordered_page(
         return []
     found = {row[0]: row for row in s.exec(details.where(id_column.in_(page_ids))).all()}
     return [row_type(*found[i]) for i in page_ids if i in found]
+
+
+def highest_id(s: Session, model: Any) -> int:
+    """A table's highest id: a bound on how many rows it holds, read from the end of its
+    primary key without counting."""
+    return s.exec(select(func.max(model.id))).one() or 0

@@ -47,9 +47,11 @@ class PagedTableModel(QAbstractTableModel):
     """Rows (NamedTuples with `id` and `archived`) from `count(s, filter)` and
     `page(s, filter, sort=, descending=, offset=, limit=)`.
 
-    Given the database `location`, a list of more than BACKGROUND_ABOVE rows re-counts
-    and re-sorts on a worker thread, so the window never waits on a slow filter or sort;
-    the old rows stay on screen until the new ones arrive.
+    Given the database `location`, a list of more than BACKGROUND_ABOVE rows counts and
+    sorts on a worker thread, so the window never waits on a slow filter or sort; the old
+    rows stay on screen until the new ones arrive. How many rows there may be comes from
+    `upper_bound(s)` (cheap, such as the table's highest id) when given, so even the first
+    load of a large table runs on the worker; otherwise from the last count.
     """
 
     PAGE_SIZE = 200
@@ -67,11 +69,13 @@ class PagedTableModel(QAbstractTableModel):
         sort: str,
         descending: bool = False,
         location: str | None = None,
+        upper_bound: Callable[[Session], int] | None = None,
         parent=None,
     ):
         super().__init__(parent)
         self._engine = engine
         self._location = location
+        self._upper_bound = upper_bound
         self._generation = 0
         self._task: DatabaseTask | None = None
         self.loading = False
@@ -105,13 +109,18 @@ class PagedTableModel(QAbstractTableModel):
     def reload(self) -> None:
         """Count the matches again and load the first page (on a worker when large)."""
         self._generation += 1
-        if self._location is not None and self._total > self.BACKGROUND_ABOVE:
-            self._reload_in_background(self._generation)
-            return
         with Session(self._engine) as s:
+            if self._location is not None and self._may_be_large(s):
+                self._reload_in_background(self._generation)
+                return
             total = self._count(s, self._filter)
             rows = self._fetch(s, 0)
         self._replace(total, rows)
+
+    def _may_be_large(self, s: Session) -> bool:
+        if self._upper_bound is not None:
+            return self._upper_bound(s) > self.BACKGROUND_ABOVE
+        return self._total > self.BACKGROUND_ABOVE
 
     def _replace(self, total: int, rows: list) -> None:
         self.beginResetModel()
@@ -180,8 +189,11 @@ class PagedTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns) or self.columns[column].sort_key is None:
             return
-        self._sort = self.columns[column].sort_key
-        self._descending = order == Qt.SortOrder.DescendingOrder
+        sort = self.columns[column].sort_key
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (sort, descending) == (self._sort, self._descending):
+            return  # a view setting up its header asks for the order it already has
+        self._sort, self._descending = sort, descending
         self.reload()
 
     # --- Qt model interface ----------------------------------------------------------------

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QDialog
 from sqlmodel import Session
 
 from db.labels import choices_of, label_of
-from db.models import Consent
+from db.models import Consent, Contact
 from db.queries.contacts import ContactFilter, contact_page, count_contacts
 from db.queries.details import contact_detail
 from db.queries.organization_brief import readable_phone
@@ -23,6 +23,7 @@ from desktop.pages.record_page import FilterChoice, RecordPage
 class ContactsPage(RecordPage):
     title = "Contacts"
     noun = "contact"
+    record_model = Contact
     entity_types = ("contact", "organization", "engagement")
     text_hint = "Filter by name (either script), email, city or profession"
     columns = (

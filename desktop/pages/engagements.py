@@ -11,7 +11,7 @@ from sqlmodel import Session
 from db import store
 from db.errors import RabtaError
 from db.labels import choices_of, label_of
-from db.models import EngagementKind, Mechanism
+from db.models import Engagement, EngagementKind, Mechanism
 from db.queries.details import engagement_detail
 from db.queries.engagements import EngagementFilter, count_engagements, engagement_page
 from db.queries.pickers import mission_options
@@ -30,6 +30,7 @@ from desktop.pages.record_page import FilterChoice, RecordPage
 class EngagementsPage(RecordPage):
     title = "Engagements"
     noun = "engagement"
+    record_model = Engagement
     entity_types = ("engagement", "organization", "contact", "program")
     text_hint = "Filter by subject, summary or organization"
     default_sort = "date"

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDialog
 from sqlmodel import Session
 
 from db.labels import choices_of, label_of
-from db.models import Mechanism, ProgramKind, ProgramStatus
+from db.models import Mechanism, Program, ProgramKind, ProgramStatus
 from db.queries.details import program_detail
 from db.queries.pickers import mission_options
 from db.queries.programs import ProgramFilter, count_programs, program_page
@@ -29,6 +29,7 @@ from desktop.pages.record_page import FilterChoice, RecordPage
 class ProgramsPage(RecordPage):
     title = "Programs"
     noun = "program"
+    record_model = Program
     entity_types = ("program", "organization", "mission")
     text_hint = "Filter by name"
     columns = (

@@ -30,6 +30,7 @@ from sqlmodel import Session
 
 from db import store
 from db.errors import RabtaError
+from db.queries.paging import highest_id
 from desktop.models.paged_table import ID_ROLE, Column, PagedTableModel
 from desktop.workspace import Workspace
 
@@ -51,6 +52,7 @@ class RecordPage(QWidget):
 
     title = ""
     noun = "record"
+    record_model: type = type(None)  # the table listed, e.g. Organization
     entity_types: tuple[str, ...] = ()
     columns: Sequence[Column] = ()
     filter_choices: Sequence[FilterChoice] = ()
@@ -91,6 +93,7 @@ class RecordPage(QWidget):
             sort=self.default_sort,
             descending=self.default_descending,
             location=workspace.location,
+            upper_bound=lambda s: highest_id(s, self.record_model),
             parent=self,
         )
         self.table = QTableView()

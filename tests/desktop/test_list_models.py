@@ -41,6 +41,7 @@ def test_paged_model_agrees_with_a_full_query(window, name):
     page = window.page(name)
     model = page.model
     model.PAGE_SIZE = 37
+    model.reload()
     for column in range(len(model.columns)):
         if model.columns[column].sort_key is None:
             continue
