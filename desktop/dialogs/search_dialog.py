@@ -1,5 +1,6 @@
 """Ctrl+K: one box over the whole registry. Results appear as you type, grouped by
-kind; Down moves into them and Enter opens the chosen record."""
+kind, each search running on a worker so typing never waits; Down moves into the
+results and Enter opens the chosen record (or the first, once it has been found)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 from sqlmodel import Session
 
 from db.search import KINDS, search
+from desktop.tasks import DatabaseTask, start_task
 from desktop.workspace import Workspace
 
 SEARCH_DELAY_MS = 120
@@ -43,10 +45,15 @@ class SearchDialog(QDialog):
     """Emits `chosen(kind, id)` when the user opens a result."""
 
     chosen = Signal(str, int)
+    searched = Signal(int)  # how many records the latest search found
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None):
         super().__init__(parent)
         self.workspace = workspace
+        self.searching = False
+        self._generation = 0
+        self._open_when_found = False
+        self._task: DatabaseTask | None = None
         self.setWindowTitle("Search Rabta")
         self.box = _SearchBox()
         self.box.setPlaceholderText(
@@ -71,16 +78,36 @@ class SearchDialog(QDialog):
         self.box.down_pressed.connect(self._into_results)
         self.results.itemActivated.connect(lambda _item, _column: self.open_current())
 
-    def run_search(self) -> int:
-        """Search for what is typed; return how many records were found."""
+    def run_search(self) -> None:
+        """Search for what is typed, on a worker; `searched` says how many were found."""
         self._timer.stop()
+        self._generation += 1
         typed = self.box.text()
-        self.results.clear()
         if not typed.strip():
+            self.results.clear()
             self.status.setText("Type to search; Enter opens the highlighted record.")
-            return 0
-        with Session(self.workspace.engine) as s:
-            found = search(s, typed)
+            self.searching = False
+            self.searched.emit(0)
+            return
+        generation = self._generation
+
+        def work(engine, _report):
+            with Session(engine) as s:
+                return generation, typed, search(s, typed)
+
+        self._task = DatabaseTask(self.workspace.location, work)
+        self._task.signals.finished.connect(self._show_results)
+        self._task.signals.failed.connect(self._failed)
+        self.searching = True
+        self.status.setText("Searching…")
+        start_task(self._task)
+
+    def _show_results(self, result) -> None:
+        generation, typed, found = result
+        if generation != self._generation:
+            return  # the user typed on; a newer search is on its way
+        self.searching = False
+        self.results.clear()
         total = 0
         first: QTreeWidgetItem | None = None
         for kind in KINDS:
@@ -104,7 +131,15 @@ class SearchDialog(QDialog):
         if first is not None:
             self.results.setCurrentItem(first)
         self.status.setText(f"{total} found" if total else f"Nothing matches {typed!r}.")
-        return total
+        self.searched.emit(total)
+        if self._open_when_found:
+            self._open_when_found = False
+            self.open_current()
+
+    def _failed(self, error: Exception, _details: str) -> None:
+        self.searching = False
+        self.status.setText(f"The search failed: {error}")
+        raise error
 
     def _into_results(self) -> None:
         self.results.setFocus()
@@ -113,6 +148,9 @@ class SearchDialog(QDialog):
         """Open the highlighted result (the first one if none is highlighted)."""
         if self._timer.isActive():
             self.run_search()
+        if self.searching:
+            self._open_when_found = True  # Enter typed before the results came
+            return
         item = self.results.currentItem()
         target = item.data(0, HIT_ROLE) if item is not None else None
         if target is None:

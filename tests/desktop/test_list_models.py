@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from sqlmodel import Session
 
+from db.models import Contact
 from desktop.main_window import MainWindow
 from desktop.models.paged_table import ID_ROLE
 from desktop.workspace import open_workspace
@@ -68,8 +69,9 @@ def test_ctrl_k_finds_and_opens_a_record(qtbot, window):
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     dialog = window.search_dialog
-    qtbot.keyClicks(dialog.box, "appn")
-    assert dialog.run_search() >= 1
+    with qtbot.waitSignal(dialog.searched, timeout=10_000) as searched:
+        qtbot.keyClicks(dialog.box, "appn")
+    assert searched.args[0] >= 1
     assert dialog.results.topLevelItem(0).text(0).startswith("Organizations")
     qtbot.keyClick(dialog.box, Qt.Key.Key_Return)
     assert not dialog.isVisible()
@@ -93,3 +95,16 @@ def test_large_lists_filter_and_sort_on_a_worker(qtbot, window, monkeypatch):
     kinds = {model.row_at(row).kind for row in range(model.rowCount())}
     assert kinds == {"call"} and model.total < before
     assert page.count_label.text() == f"{model.total} engagements"
+
+
+def test_enter_typed_before_the_results_arrive_opens_the_first_found(qtbot, window):
+    dialog = window.open_search()
+    with qtbot.waitSignal(dialog.chosen, timeout=10_000) as chosen:
+        qtbot.keyClicks(dialog.box, "Omar Durr")
+        qtbot.keyClick(dialog.box, Qt.Key.Key_Return)  # at once, before any search ran
+        assert dialog.isVisible() and dialog.searching
+    kind, record_id = chosen.args
+    assert kind == "contact"
+    with Session(window.workspace.engine) as s:
+        assert s.get(Contact, record_id).family_name == "Durrani"
+    assert not dialog.isVisible()
