@@ -318,7 +318,7 @@ class Contact(SQLModel, table=True):
     uid: str = Field(default_factory=new_uid, max_length=36, unique=True)
     given_name: str = Field(max_length=100)
     family_name: str = Field(default="", max_length=100)
-    name_urdu: str = Field(default="", max_length=200)
+    name_urdu: str = Field(default="", max_length=200, index=True)
     honorific: str = Field(default="", max_length=30)
     profession: str = Field(default="", max_length=120)
     generation: str = Field(default=Generation.UNKNOWN, max_length=16)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sqlalchemy import case, func, or_
+from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, col, select
 
 from db.models import Affiliation, Contact, Mission, Organization, Program, Region, Tag
-from db.queries.text_match import starts_with, word_starts_with
+from db.queries.text_match import prefix_range, starts_with, word_starts_with
 
 
 class Choice(NamedTuple):
@@ -45,30 +45,53 @@ def organization_choices(s: Session, typed: str, limit: int = 12) -> list[Choice
 def contact_choices(
     s: Session, typed: str, limit: int = 12, organization_ids: list[int] | None = None
 ) -> list[Choice]:
-    """Live contacts whose given name, family name or Urdu name begins with `typed`;
-    people of `organization_ids` come first."""
-    if not typed.strip():
+    """Live contacts whose family name, given name, "given family" or Urdu name begins
+    with `typed`, offered in that order; people of `organization_ids` come first."""
+    typed = typed.strip()
+    if not typed:
         return []
-    full = Contact.given_name + " " + Contact.family_name
-    members = select(Affiliation.contact_id).where(
-        col(Affiliation.organization_id).in_(organization_ids or [])
-    )
-    rank = case((col(Contact.id).in_(members), 0), else_=1)
-    rows = s.exec(
-        select(Contact.id, full, Contact.do_not_contact)
-        .where(
-            col(Contact.archived_at).is_(None),
-            or_(
-                starts_with(Contact.given_name, typed),
-                starts_with(Contact.family_name, typed),
-                starts_with(full, typed),
-                starts_with(Contact.name_urdu, typed),
-            ),
+    on_sqlite = s.get_bind().dialect.name == "sqlite"
+
+    def begins(column, text: str, *, lowered: bool = True):
+        # On SQLite the range lets the index find the rows; the LIKE says it everywhere.
+        matched = (
+            starts_with(column, text)
+            if lowered
+            else column.startswith(text, autoescape=True)  # Urdu has no case
         )
-        .order_by(rank, func.lower(Contact.family_name), func.lower(Contact.given_name))
-        .limit(limit)
-    ).all()
-    return [Choice(i, name + (" (do not contact)" if dnc else "")) for i, name, dnc in rows]
+        return and_(matched, prefix_range(column, text, lowered=lowered)) if on_sqlite else matched
+
+    family, given = func.lower(Contact.family_name), func.lower(Contact.given_name)
+    head, _space, rest = typed.partition(" ")
+    matchers = [
+        (begins(Contact.family_name, typed), (family, given)),
+        (begins(Contact.given_name, typed), (given, family)),
+        (begins(Contact.name_urdu, typed, lowered=False), (Contact.name_urdu,)),
+    ]
+    if rest.strip():
+        matchers.append((and_(given == head.lower(), begins(Contact.family_name, rest)), (family,)))
+    scopes = [None]
+    if organization_ids:
+        members = select(Affiliation.contact_id).where(
+            col(Affiliation.organization_id).in_(organization_ids)
+        )
+        scopes.insert(0, col(Contact.id).in_(members))
+    found: dict[int, Choice] = {}
+    full = Contact.given_name + " " + Contact.family_name
+    # One small ordered query per way of matching, each read from its index in order.
+    for scope in scopes:
+        for condition, order in matchers:
+            if len(found) >= limit:
+                break
+            statement = select(Contact.id, full, Contact.do_not_contact).where(
+                col(Contact.archived_at).is_(None), condition, col(Contact.id).not_in(found)
+            )
+            if scope is not None:
+                statement = statement.where(scope)
+            rows = s.exec(statement.order_by(*order, Contact.id).limit(limit - len(found)))
+            for i, name, dnc in rows.all():
+                found[i] = Choice(i, name + (" (do not contact)" if dnc else ""))
+    return list(found.values())
 
 
 def mission_choices(s: Session, typed: str = "", limit: int = 50) -> list[Choice]:
