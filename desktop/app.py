@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer
-from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from db.engine import APP_AUTHOR, APP_NAME
@@ -17,6 +17,7 @@ from desktop.main_window import MainWindow
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 STYLESHEET = RESOURCES / "styles" / "rabta.qss"
+URDU_FONTS = ("NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf")
 ICON = RESOURCES / "icons" / "rabta-256.png"
 
 
@@ -54,6 +55,15 @@ def _probe_startup(app: QApplication, window: MainWindow, started_at: float) -> 
 
     QTimer.singleShot(0, shown)
     window.ready.connect(first_page_ready)
+
+
+def add_urdu_fonts() -> None:
+    """Make the bundled Noto Naskh Arabic available to Qt, so Urdu names show every
+    letter (ہ, ے, ڈ, ...) even where the system's fonts lack them."""
+    for name in URDU_FONTS:
+        path = RESOURCES / "fonts" / name
+        if path.exists():
+            QFontDatabase.addApplicationFont(str(path))
 
 
 def apply_style(app: QApplication) -> None:
@@ -94,6 +104,7 @@ def run_window(
     else:
         window.ready.connect(lambda: QTimer.singleShot(0, window.offer_demo_if_empty))
     # The event loop runs first, so the window is drawn before the database work starts.
+    QTimer.singleShot(0, add_urdu_fonts)
     QTimer.singleShot(0, lambda: window.open_in_background(location))
     code = app.exec()
     if failure:

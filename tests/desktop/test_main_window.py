@@ -136,3 +136,14 @@ def test_a_database_that_cannot_be_opened_is_said_plainly_and_left_alone(qtbot, 
     assert window.workspace is None and not window.sidebar.isEnabled()
     window.opening_error.close()
     assert letter.read_text() == "Dear Consul General,\n"
+
+
+def test_the_bundled_urdu_font_covers_the_letters_system_fonts_may_lack(qapp):
+    from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
+
+    from desktop.app import add_urdu_fonts
+
+    add_urdu_fonts()
+    assert "Noto Naskh Arabic" in QFontDatabase.families()
+    metrics = QFontMetrics(QFont("Noto Naskh Arabic"))
+    assert all(metrics.inFontUcs4(ord(letter)) for letter in "نادیہ چوہدری ٹڈڑے")
