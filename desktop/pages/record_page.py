@@ -65,6 +65,7 @@ class RecordPage(QWidget):
         self.workspace = workspace
         self.open_dialog: QDialog | None = None
         self.pending_confirmation: QMessageBox | None = None
+        self.shown_alone: int | None = None  # a record opened from search, not listed
         self._dirty = False
 
         self.filter_edit = QLineEdit()
@@ -282,21 +283,25 @@ class RecordPage(QWidget):
         return True
 
     def show_record(self, record_id: int) -> None:
-        """Select a record if it is listed; otherwise show it in the detail pane alone."""
+        """Select a record if it is listed; otherwise show it in the detail pane alone
+        (selected later if it turns up when a list still loading arrives)."""
+        self.shown_alone = record_id
         if self.select_id(record_id):
             self.table.setFocus()
             return
         self.table.clearSelection()
-        with Session(self.workspace.engine) as s:
-            self.detail.setHtml(self.detail_html(s, record_id))
+        self._show_detail()
 
     def _show_detail(self) -> None:
         record_id = self.selected_id()
-        if record_id is None:
+        if record_id is not None:
+            self.shown_alone = None  # the user chose a row: it replaces a record shown alone
+        shown = record_id if record_id is not None else self.shown_alone
+        if shown is None:
             self.detail.clear()
         else:
             with Session(self.workspace.engine) as s:
-                self.detail.setHtml(self.detail_html(s, record_id))
+                self.detail.setHtml(self.detail_html(s, shown))
         archived = (
             record_id is not None and self.model.row_at(self.table.currentIndex().row()).archived
         )
@@ -316,6 +321,8 @@ class RecordPage(QWidget):
 
     def _after_reload(self) -> None:
         self._show_count()
+        if self.shown_alone is not None and self.select_id(self.shown_alone):
+            return  # the record opened from elsewhere is listed now: selected, detail shown
         self._show_detail()
 
     def reload_keeping_selection(self) -> None:

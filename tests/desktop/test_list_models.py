@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from db.models import Contact
 from desktop.main_window import MainWindow
@@ -108,3 +108,20 @@ def test_enter_typed_before_the_results_arrive_opens_the_first_found(qtbot, wind
     with Session(window.workspace.engine) as s:
         assert s.get(Contact, record_id).family_name == "Durrani"
     assert not dialog.isVisible()
+
+
+def test_a_record_opened_while_its_list_loads_stays_shown_then_selected(qtbot, window, monkeypatch):
+    from desktop.models.paged_table import PagedTableModel
+
+    monkeypatch.setattr(PagedTableModel, "BACKGROUND_ABOVE", 10)  # every list on a worker
+    with Session(window.workspace.engine) as s:
+        durrani = s.exec(
+            select(Contact).where(Contact.given_name == "Omar", Contact.family_name == "Durrani")
+        ).one()
+    window.show_record("contact", durrani.id)
+    page = window.current_page()
+    assert page.model.loading and page.model.rowCount() == 0
+    assert "Omar Durrani" in page.detail.toPlainText()  # shown alone at once
+    qtbot.waitUntil(lambda: not page.model.loading, timeout=10_000)
+    assert page.selected_id() == durrani.id  # listed now, so selected
+    assert "Omar Durrani" in page.detail.toPlainText()
