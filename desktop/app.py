@@ -9,9 +9,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer
 from PySide6.QtGui import QFontDatabase, QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from db.engine import APP_AUTHOR, APP_NAME
+from db.errors import RabtaError
+from db.migrate import open_database
 from desktop.error_hook import install_exception_hook
 from desktop.main_window import MainWindow
 
@@ -75,8 +77,9 @@ def apply_style(app: QApplication) -> None:
 def run_window(
     location: str, *, startup_probe: bool = False, started_at: float | None = None
 ) -> int:
-    """Show the main window, open (migrating first) the database behind it, and run
-    until the window closes. Returns 2 when the database cannot be opened.
+    """Open (migrating first) the database, show the main window, and run until it
+    closes; the models load and the acting user is found on a worker while the window
+    is on screen. Returns 2 when the database cannot be opened.
 
     With `startup_probe`, prints the seconds from process start to the window shown
     (`startup_seconds`) and to the first page's data on screen (`ready_seconds`), then
@@ -86,6 +89,14 @@ def run_window(
     configure_application(app)
     apply_style(app)
     install_exception_hook()
+    try:
+        # Created or migrated (with a backup copy first) before any window exists.
+        opened = open_database(location)
+    except RabtaError as error:
+        print(f"rabta: {error}", file=sys.stderr)
+        if not startup_probe:  # the probe runs unattended: stderr and the exit code say it
+            QMessageBox.critical(None, "Rabta cannot open the database", str(error))
+        return 2
     window = MainWindow()
     window.show()
     failure: list[str] = []
@@ -105,7 +116,7 @@ def run_window(
         window.ready.connect(lambda: QTimer.singleShot(0, window.offer_demo_if_empty))
     # The event loop runs first, so the window is drawn before the database work starts.
     QTimer.singleShot(0, add_urdu_fonts)
-    QTimer.singleShot(0, lambda: window.open_in_background(location))
+    QTimer.singleShot(0, lambda: window.open_in_background(opened))
     code = app.exec()
     if failure:
         code = 2

@@ -3,7 +3,7 @@
 Once PySide6 is loaded, its import hook (the one behind `from __feature__ import ...`)
 reads the source of every module imported after it. SQLAlchemy and SQLModel are large,
 so importing them first spares the window about a tenth of a second at every start.
-Rabta's own models load afterwards, on the worker that opens the database while the
+Rabta's own models load afterwards, on the worker that finds the acting user while the
 window is already on screen. This module must not import Qt.
 """
 

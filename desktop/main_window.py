@@ -23,9 +23,10 @@ from sqlmodel import Session, col, select
 
 from db.errors import RabtaError
 from desktop.tasks import BackgroundTask, DatabaseTask, start_task
-from desktop.workspace import Workspace, open_registry, workspace_for
+from desktop.workspace import Workspace, find_actor, workspace_for
 
 if TYPE_CHECKING:
+    from db.migrate import OpenedDatabase
     from desktop.dialogs.about import AboutDialog
     from desktop.dialogs.engagement_form import EngagementForm
     from desktop.dialogs.search_dialog import SearchDialog
@@ -50,8 +51,8 @@ class MainWindow(QMainWindow):
     """Sidebar of pages on the left, the current page on the right.
 
     Built with a workspace, it is ready at once. Built without one, it shows itself
-    first and `open_in_background` opens the database on a worker thread (a migration
-    of a large registry takes seconds); the sidebar and actions wait until `attach`.
+    first and `open_in_background` finds the acting user (loading the models) on a
+    worker; the sidebar and actions wait until `attach`.
     """
 
     ready = Signal()  # the database is open and the first page is built
@@ -101,13 +102,14 @@ class MainWindow(QMainWindow):
         if workspace is not None:
             self.attach(workspace)
 
-    def open_in_background(self, location: str) -> None:
-        """Open (and if need be migrate) the database on a worker, then `attach`."""
-        self.statusBar().showMessage(f"Opening {location}…")
-        self.opening_label.setText(f"Opening {location}…")
-        self._opening_task = BackgroundTask(lambda _report: open_registry(location))
+    def open_in_background(self, opened: OpenedDatabase) -> None:
+        """Find the acting user of the opened database on a worker (this loads the
+        models), then `attach`."""
+        self.statusBar().showMessage(f"Opening {opened.location}…")
+        self.opening_label.setText(f"Opening {opened.location}…")
+        self._opening_task = BackgroundTask(lambda _report: find_actor(opened.location))
         self._opening_task.signals.finished.connect(
-            lambda registry: self.attach(workspace_for(registry))
+            lambda actor: self.attach(workspace_for(opened, actor))
         )
         self._opening_task.signals.failed.connect(self._opening_failed)
         start_task(self._opening_task)

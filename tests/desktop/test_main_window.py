@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox
 from sqlmodel import Session, select
 
+from db.migrate import open_database
 from db.models import Organization
 from desktop.main_window import PAGE_ORDER, MainWindow
 from desktop.models.paged_table import ID_ROLE
@@ -103,7 +106,8 @@ def test_a_database_with_records_is_not_offered_the_demo(qtbot, demo_path):
     assert window.demo_offer is None
 
 
-def test_the_window_shows_first_and_opens_the_database_behind_it(qtbot, demo_path):
+def test_the_window_shows_first_and_finds_its_user_behind_it(qtbot, demo_path):
+    opened = open_database(str(demo_path))
     window = MainWindow()
     qtbot.addWidget(window)
     window.show()
@@ -112,7 +116,7 @@ def test_the_window_shows_first_and_opens_the_database_behind_it(qtbot, demo_pat
     assert not any(action.isEnabled() for action in window.toolbar_actions.values())
     assert window.current_page() is window.opening_label
     with qtbot.waitSignal(window.ready, timeout=20_000):
-        window.open_in_background(str(demo_path))
+        window.open_in_background(opened)
     assert window.workspace is not None and window.sidebar.isEnabled()
     assert all(action.isEnabled() for action in window.toolbar_actions.values())
     assert str(demo_path) in window.windowTitle()
@@ -122,20 +126,27 @@ def test_the_window_shows_first_and_opens_the_database_behind_it(qtbot, demo_pat
     assert dashboard.rows
 
 
-def test_a_database_that_cannot_be_opened_is_said_plainly_and_left_alone(qtbot, tmp_path):
-    letter = tmp_path / "letter.db"
-    letter.write_text("Dear Consul General,\n")
+def test_a_database_locked_by_another_program_is_said_plainly(qtbot, demo_path, monkeypatch):
+    monkeypatch.setattr("db.engine.BUSY_TIMEOUT_MS", 100)
+    opened = open_database(str(demo_path))
+    other_program = sqlite3.connect(demo_path)
+    other_program.execute("BEGIN EXCLUSIVE")  # the new user cannot be written
     window = MainWindow()
     qtbot.addWidget(window)
     window.show()
-    with qtbot.waitSignal(window.opening_failed, timeout=20_000) as failed:
-        window.open_in_background(str(letter))
-    assert failed.args == [f"{letter} is not a Rabta database (it is not a SQLite file)."]
+    try:
+        with qtbot.waitSignal(window.opening_failed, timeout=20_000) as failed:
+            window.open_in_background(opened)
+    finally:
+        other_program.rollback()
+        other_program.close()
+    assert failed.args == [
+        f"{demo_path} is locked by another program; close the other Rabta window and try again."
+    ]
     assert window.opening_error.isVisible()
-    assert "is not a Rabta database" in window.opening_label.text()
+    assert "is locked by another program" in window.opening_label.text()
     assert window.workspace is None and not window.sidebar.isEnabled()
     window.opening_error.close()
-    assert letter.read_text() == "Dear Consul General,\n"
 
 
 def test_the_bundled_urdu_font_covers_the_letters_system_fonts_may_lack(qapp):

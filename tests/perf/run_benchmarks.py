@@ -394,8 +394,9 @@ def main() -> int:
         "200 programs, 50,000 measurements), each figure beside its floor from the same run. "
         "Start-up is timed from process launch to the first event-loop turn after the window "
         "is shown, with Python's bytecode cache on as in an installation. The window shows "
-        "itself before the database is opened (a migration of a large registry takes "
-        "seconds), so the time until the Dashboard's follow-ups are on screen is given too. "
+        "itself once the database is open, while the models load and the acting user is "
+        "found on a worker, so the time until the Dashboard's follow-ups are on screen is "
+        "given too. "
         "Rabta and its floor take turns in every figure that has one.\n\n"
         f"Machine: {machine()}. Date: {date.today().isoformat()}."
         + (f" Large database built in {built:.0f} s." if built else "")
