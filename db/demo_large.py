@@ -34,6 +34,8 @@ SCALE = {
     "measurements": 50_000,
 }
 INDICATORS_PER_PROGRAM = 5
+# Dormant and closed organizations have engagements, but none in the last year.
+QUIET_FOR_DAYS = 400
 QUARTERS_MEASURED = SCALE["measurements"] // (SCALE["programs"] * INDICATORS_PER_PROGRAM)
 
 GIVEN_PAKISTANI = [
@@ -407,6 +409,7 @@ class _Org:
     region: str
     mission_id: int | None
     weight: float
+    quiet: bool  # dormant or closed: nothing logged with it in the last year
 
 
 def _organizations(
@@ -440,7 +443,8 @@ def _organizations(
         priority = rng.choices(["high", "normal", "low"], [5, 70, 25])[0]
         created = today - timedelta(days=rng.randint(30, 3000))
         weight = (1.0 / number**0.9) if status == "active" else 0.0005
-        orgs.append(_Org(number, name, acronym, region, mission_of.get(region), weight))
+        quiet = status in ("dormant", "closed")
+        orgs.append(_Org(number, name, acronym, region, mission_of.get(region), weight, quiet))
         rows.append(
             (
                 number,
@@ -664,7 +668,10 @@ def _engagements(
 
     def rows() -> Iterator[tuple]:
         for number, org in enumerate(picked, start=1):
-            day = today - timedelta(days=int(rng.triangular(0, 730, 60)))
+            if org.quiet:
+                day = today - timedelta(days=rng.randint(QUIET_FOR_DAYS, 730))
+            else:
+                day = today - timedelta(days=int(rng.triangular(0, 730, 60)))
             follow = day + timedelta(days=rng.randint(7, 45)) if rng.random() < 0.2 else None
             done = (
                 f"{follow} 12:00:00.000000"
@@ -673,9 +680,9 @@ def _engagements(
             )
             mission = org.mission_id or 1
             links_org.append((number, org.id))
-            if rng.random() < 0.1:
-                other = rng.choice(orgs)
-                if other.id != org.id:
+            if rng.random() < 0.1:  # a second organization, as active as the first are
+                other = rng.choices(orgs, cum_weights=weights)[0]
+                if other.id != org.id and not (other.quiet and not org.quiet):
                     links_org.append((number, other.id))
             people = members.get(org.id, [])
             for contact_id in rng.sample(people, min(len(people), rng.choice([0, 1, 1, 2]))):

@@ -58,3 +58,30 @@ def test_the_bulk_load_counts_and_leaves_every_index_and_trigger_working(engine,
 def test_the_bulk_load_refuses_a_database_with_records(engine, loaded):
     with pytest.raises(DatabaseNotEmpty):
         demo_large.load_large_demo(engine)
+
+
+def test_the_registry_is_skewed_like_the_real_thing(engine, loaded):
+    with Session(engine) as s:
+        quiet_recently = s.exec(
+            text(
+                "SELECT count(*) FROM organization WHERE status IN ('dormant', 'closed') "
+                "AND last_engagement_on >= date('now', '-365 days')"
+            )
+        ).one()[0]
+        by_status = dict(
+            s.exec(
+                text(
+                    "SELECT o.status, count(*) FROM engagement_organization eo "
+                    "JOIN organization o ON o.id = eo.organization_id GROUP BY o.status"
+                )
+            ).all()
+        )
+        top_tenth = s.exec(
+            text(
+                "SELECT sum(n) FROM (SELECT count(*) AS n FROM engagement_organization "
+                "GROUP BY organization_id ORDER BY n DESC LIMIT 12)"
+            )
+        ).one()[0]
+    assert quiet_recently == 0  # dormant and closed organizations are quiet this year
+    assert by_status["active"] > 0.8 * sum(by_status.values())
+    assert top_tenth > 0.4 * sum(by_status.values())  # a few hold most engagements
