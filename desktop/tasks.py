@@ -7,7 +7,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from sqlalchemy import Engine
 
 from db.engine import create_database_engine
@@ -56,6 +56,54 @@ class DatabaseTask(BackgroundTask):
             engine.dispose()
 
 
+# Tasks on the pool, held until their outcome is delivered: a task whose owner has moved
+# on (a newer search, a newer filter) must not take its signals with it while it runs.
+_running: set[BackgroundTask] = set()
+
+
 def start_task(task: BackgroundTask) -> None:
     """Queue the task on the application's thread pool."""
+    _running.add(task)
+
+    def release(*_outcome) -> None:
+        # After every other slot of this delivery has run: then the signals may go.
+        QTimer.singleShot(0, lambda: _running.discard(task))
+
+    task.signals.finished.connect(release)
+    task.signals.failed.connect(release)
     QThreadPool.globalInstance().start(task)
+
+
+class LatestOnly:
+    """Database work on a worker where only the newest request counts: the result of a
+    request overtaken by a later `start` (or by `supersede`) is dropped when it arrives.
+    For lists and searches that the user changes faster than the database answers."""
+
+    def __init__(
+        self,
+        location: str,
+        on_result: Callable[[Any], None],
+        on_failure: Callable[[Exception, str], None],
+    ):
+        self.location = location
+        self._on_result = on_result
+        self._on_failure = on_failure
+        self._generation = 0
+        self._task: DatabaseTask | None = None
+
+    def start(self, work: Callable[[Engine, Callable[[str], None]], Any]) -> None:
+        """Run `work(engine, report_progress)` on a worker; earlier requests no longer count."""
+        self._generation += 1
+        generation = self._generation
+        self._task = DatabaseTask(self.location, work)
+        self._task.signals.finished.connect(lambda result: self._deliver(generation, result))
+        self._task.signals.failed.connect(self._on_failure)
+        start_task(self._task)
+
+    def supersede(self) -> None:
+        """Drop the results of requests still running (the caller answered another way)."""
+        self._generation += 1
+
+    def _deliver(self, generation: int, result: Any) -> None:
+        if generation == self._generation:
+            self._on_result(result)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from sqlmodel import Session
 
 from db.search import KINDS, search
-from desktop.tasks import DatabaseTask, start_task
+from desktop.tasks import LatestOnly
 from desktop.workspace import Workspace
 
 SEARCH_DELAY_MS = 120
@@ -51,9 +51,8 @@ class SearchDialog(QDialog):
         super().__init__(parent)
         self.workspace = workspace
         self.searching = False
-        self._generation = 0
         self._open_when_found = False
-        self._task: DatabaseTask | None = None
+        self._latest = LatestOnly(workspace.location, self._show_results, self._failed)
         self.setWindowTitle("Search Rabta")
         self.box = _SearchBox()
         self.box.setPlaceholderText(
@@ -81,31 +80,25 @@ class SearchDialog(QDialog):
     def run_search(self) -> None:
         """Search for what is typed, on a worker; `searched` says how many were found."""
         self._timer.stop()
-        self._generation += 1
         typed = self.box.text()
         if not typed.strip():
+            self._latest.supersede()
             self.results.clear()
             self.status.setText("Type to search; Enter opens the highlighted record.")
             self.searching = False
             self.searched.emit(0)
             return
-        generation = self._generation
 
         def work(engine, _report):
             with Session(engine) as s:
-                return generation, typed, search(s, typed)
+                return typed, search(s, typed)
 
-        self._task = DatabaseTask(self.workspace.location, work)
-        self._task.signals.finished.connect(self._show_results)
-        self._task.signals.failed.connect(self._failed)
         self.searching = True
         self.status.setText("Searching…")
-        start_task(self._task)
+        self._latest.start(work)
 
     def _show_results(self, result) -> None:
-        generation, typed, found = result
-        if generation != self._generation:
-            return  # the user typed on; a newer search is on its way
+        typed, found = result
         self.searching = False
         self.results.clear()
         total = 0

@@ -13,7 +13,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from desktop.tasks import DatabaseTask, start_task
+from desktop.tasks import LatestOnly
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
@@ -76,8 +76,11 @@ class PagedTableModel(QAbstractTableModel):
         self._engine = engine
         self._location = location
         self._upper_bound = upper_bound
-        self._generation = 0
-        self._task: DatabaseTask | None = None
+        self._latest = (
+            LatestOnly(location, self._background_done, self._background_failed)
+            if location is not None
+            else None
+        )
         self.loading = False
         self.columns = list(columns)
         self._count = count
@@ -108,13 +111,15 @@ class PagedTableModel(QAbstractTableModel):
 
     def reload(self) -> None:
         """Count the matches again and load the first page (on a worker when large)."""
-        self._generation += 1
         with Session(self._engine) as s:
-            if self._location is not None and self._may_be_large(s):
-                self._reload_in_background(self._generation)
+            if self._latest is not None and self._may_be_large(s):
+                self._reload_in_background()
                 return
             total = self._count(s, self._filter)
             rows = self._fetch(s, 0)
+        if self._latest is not None:
+            self._latest.supersede()
+            self._set_loading(False)
         self._replace(total, rows)
 
     def _may_be_large(self, s: Session) -> bool:
@@ -128,7 +133,7 @@ class PagedTableModel(QAbstractTableModel):
         self._rows = rows
         self.endResetModel()
 
-    def _reload_in_background(self, generation: int) -> None:
+    def _reload_in_background(self) -> None:
         flt, sort, descending = self._filter, self._sort, self._descending
 
         def work(engine, _report):
@@ -137,20 +142,14 @@ class PagedTableModel(QAbstractTableModel):
                 rows = self._page_query(
                     s, flt, sort=sort, descending=descending, offset=0, limit=self.PAGE_SIZE
                 )
-            return generation, total, rows
+            return total, rows
 
-        self._task = DatabaseTask(self._location, work)
-        self._task.signals.finished.connect(self._background_done)
-        self._task.signals.failed.connect(self._background_failed)
         self._set_loading(True)
-        start_task(self._task)
+        self._latest.start(work)
 
-    def _background_done(self, result) -> None:
-        generation, total, rows = result
-        if generation != self._generation:
-            return  # a newer filter or sort is on its way
+    def _background_done(self, result: tuple[int, list]) -> None:
         self._set_loading(False)
-        self._replace(total, rows)
+        self._replace(*result)
 
     def _background_failed(self, error: Exception, _details: str) -> None:
         self._set_loading(False)

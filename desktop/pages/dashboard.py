@@ -25,7 +25,7 @@ from db import store
 from db.errors import RabtaError
 from db.queries.engagements import FollowUpRow, OpenFollowUps, open_follow_ups
 from db.store.engagements import complete_follow_up
-from desktop.tasks import DatabaseTask, start_task
+from desktop.tasks import LatestOnly
 from desktop.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -47,8 +47,7 @@ class DashboardPage(QWidget):
         self.rows: list[FollowUpRow] = []
         self.open_dialog: EngagementForm | None = None
         self._dirty = False
-        self._generation = 0
-        self._task: DatabaseTask | None = None
+        self._latest = LatestOnly(workspace.location, self._show, self._failed)
         self.loading = False
         heading = QLabel("<h2>Follow-ups</h2>")
         self.summary = QLabel()
@@ -101,27 +100,19 @@ class DashboardPage(QWidget):
 
     def reload(self) -> None:
         """Read the open follow-ups again, on a worker thread; `loaded` says when done."""
-        self._generation += 1
-        generation = self._generation
         today = date.today()
         officer_id = self.workspace.actor.id
 
         def work(engine, _report):
             with Session(engine) as s:
-                return generation, open_follow_ups(s, today=today, officer_id=officer_id)
+                return open_follow_ups(s, today=today, officer_id=officer_id)
 
-        self._task = DatabaseTask(self.workspace.location, work)
-        self._task.signals.finished.connect(self._show)
-        self._task.signals.failed.connect(self._failed)
         self.loading = True
         if not self.rows:
             self.summary.setText("Reading the open follow-ups…")
-        start_task(self._task)
+        self._latest.start(work)
 
-    def _show(self, result: tuple[int, OpenFollowUps]) -> None:
-        generation, found = result
-        if generation != self._generation:
-            return  # a newer reload is on its way
+    def _show(self, found: OpenFollowUps) -> None:
         self.loading = False
         self.rows = found.rows
         self.table.setRowCount(len(self.rows))

@@ -52,7 +52,7 @@ class RecordPage(QWidget):
 
     title = ""
     noun = "record"
-    record_model: type = type(None)  # the table listed, e.g. Organization
+    record_model: type  # the table listed, e.g. Organization (subclasses set it)
     entity_types: tuple[str, ...] = ()
     columns: Sequence[Column] = ()
     filter_choices: Sequence[FilterChoice] = ()
