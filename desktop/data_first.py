@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 
-LIBRARIES = ("sqlalchemy.dialects.sqlite", "sqlalchemy.orm", "sqlmodel", "platformdirs")
+LIBRARIES = ("sqlalchemy.dialects.sqlite", "sqlmodel", "platformdirs")
 
 
 def import_database_libraries() -> None:
