@@ -2,7 +2,11 @@
 
 SQLite connections get WAL, synchronous=FULL (a committed engagement survives
 a power cut), foreign keys, a busy timeout, and real BEGIN statements so that
-transactions and savepoints behave (SQLAlchemy's recipe for pysqlite).
+transactions and savepoints behave (SQLAlchemy's recipe for pysqlite). A unit of
+work that writes begins with BEGIN IMMEDIATE (see `writing`): it waits its turn for
+the write lock under the busy timeout instead of failing when it upgrades from a read.
+
+Statement parameters (names, emails, notes) never appear in logs or error text.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ APP_AUTHOR = "Rabta"
 DATABASE_ENV_VAR = "RABTA_DB"
 DEFAULT_FILE_NAME = "rabta.db"
 BUSY_TIMEOUT_MS = 5000
+WRITE_OPTION = "rabta_writes"
 
 
 def default_database_path() -> Path:
@@ -61,10 +66,11 @@ def create_database_engine(
     """
     url = database_url(location)
     if not is_sqlite(location):
-        return create_engine(url, echo=echo, pool_pre_ping=True)
+        return create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
     engine = create_engine(
         url,
         echo=echo,
+        hide_parameters=True,
         connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": True},
     )
     _configure_sqlite(engine, enforce_foreign_keys)
@@ -87,4 +93,11 @@ def _configure_sqlite(engine: Engine, enforce_foreign_keys: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        writes = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+def writing(engine: Engine) -> Engine:
+    """The same engine, for a unit of work that writes: on SQLite its transaction takes
+    the write lock when it begins (waiting up to the busy timeout for another writer)."""
+    return engine.execution_options(**{WRITE_OPTION: True})

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
+from db.engine import writing
 from db.errors import explain_database_error
 
 
@@ -16,10 +17,12 @@ from db.errors import explain_database_error
 def session(engine: Engine) -> Iterator[Session]:
     """Yield a Session whose work is committed as one transaction when the block ends.
 
-    Any exception rolls everything back; environment failures (locked, read-only,
-    disk full) are re-raised as DatabaseUnavailable with a sentence for the user.
+    The transaction holds the write lock from its start, so it waits for other writers
+    instead of failing when it moves from reading to writing; use a plain Session for
+    reading. Any exception rolls everything back; environment failures (locked,
+    read-only, disk full) are re-raised as DatabaseUnavailable with a sentence for the user.
     """
-    with Session(engine, expire_on_commit=False) as s:
+    with Session(writing(engine), expire_on_commit=False) as s:
         try:
             yield s
             s.commit()
