@@ -64,6 +64,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     search.add_argument("text", nargs="+", help="words to find; each matches as a prefix")
 
+    check = commands.add_parser(
+        "check",
+        parents=[database],
+        help="check a database: integrity, references, search index, newest records",
+    )
+    check.add_argument("path", nargs="?", metavar="DB", help="the database file to check")
+    check.add_argument(
+        "--rebuild-search-index",
+        action="store_true",
+        help="rebuild the full-text search index from the records it indexes",
+    )
+
     report = commands.add_parser("report", help="write a PDF report")
     kinds = report.add_subparsers(dest="report_kind", metavar="REPORT", required=True)
     quarterly = kinds.add_parser(
@@ -92,26 +104,43 @@ def build_parser() -> argparse.ArgumentParser:
 def _location(args: argparse.Namespace) -> str:
     from db.engine import resolve_database_location
 
-    return resolve_database_location(getattr(args, "command_db", None) or args.db)
+    chosen = getattr(args, "path", None) or getattr(args, "command_db", None) or args.db
+    return resolve_database_location(chosen)
 
 
 @contextmanager
-def _database(location: str) -> Iterator[Engine]:
-    """The migrated database's engine for one command, disposed when the command ends."""
+def _database(location: str, *, create_missing: bool = False) -> Iterator[Engine]:
+    """The migrated database's engine for one command, disposed when the command ends.
+
+    Only `demo` creates a database; every other command refuses a path with none.
+    """
     from db.migrate import open_database
 
-    opened = open_database(location)
+    opened = open_database(location, create_missing=create_missing)
     try:
         yield opened.engine
     finally:
         opened.engine.dispose()
 
 
+def _login_actor(engine: Engine):
+    """The acting user for this computer's login, planned without writing anything: the
+    account of a new login is created with the command's first record."""
+    import getpass
+
+    from sqlmodel import Session
+
+    from db.store.users import find_local_actor
+
+    with Session(engine) as s:
+        return find_local_actor(s, getpass.getuser())
+
+
 def _run_demo(args: argparse.Namespace) -> int:
     from db.demo import load_demo
 
     location = _location(args)
-    with _database(location) as engine:
+    with _database(location, create_missing=True) as engine:
         if args.scale == "large":
             from db.demo_large import load_large_demo
 
@@ -134,15 +163,10 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 
 def _run_report(args: argparse.Namespace) -> int:
-    import getpass
-
-    from db import store
-    from db.store.users import local_actor
     from reports.produce import produce_organization_brief, produce_quarterly_report
 
     with _database(_location(args)) as engine:
-        with store.session(engine) as s:
-            actor = local_actor(s, getpass.getuser())
+        actor = _login_actor(engine)
         if args.report_kind == "quarterly":
             produced = produce_quarterly_report(
                 engine,
@@ -170,27 +194,66 @@ def _run_report(args: argparse.Namespace) -> int:
 def _run_search(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
+    from db import store
+    from db.errors import ValidationError
     from db.search import search
+    from db.store.readouts import record_readout
+    from db.store.users import enrol_local_actor
 
-    with _database(_location(args)) as engine, Session(engine) as s:
-        results = search(s, " ".join(args.text))
-    found = 0
-    for kind, hits in results.items():
-        if not hits:
+    typed = " ".join(args.text)
+    if any("\udc80" <= ch <= "\udcff" for ch in typed):
+        raise ValidationError({"text": "The search text holds bytes that are not UTF-8 text."})
+    with _database(_location(args)) as engine:
+        actor = _login_actor(engine)
+        with Session(engine) as s:
+            results = search(s, typed, actor=actor)
+        hits = [hit for found in results.values() for hit in found]
+        if hits:  # names and emails are personal data: printing them is a read-out
+            with store.session(engine) as s:
+                record_readout(
+                    s,
+                    enrol_local_actor(s, actor),
+                    "search",
+                    {"query": typed, "results": len(hits)},
+                )
+    if not hits:
+        print(f"Nothing matches {typed!r}.")
+        return 1
+    for kind, found in results.items():
+        if not found:
             continue
         print(f"{kind.title()}s")
-        for hit in hits:
+        for hit in found:
             print(f"  [{hit.id}] {hit.title}" + (f" · {hit.detail}" if hit.detail else ""))
-            found += 1
-    if not found:
-        print(f"Nothing matches {' '.join(args.text)!r}.")
-        return 1
     return 0
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    from db.health import check_database, rebuild_search_index
+
+    location = _location(args)
+    with _database(location) as engine:
+        if args.rebuild_search_index:
+            rebuild_search_index(engine)
+            print("Rebuilt the search index from the records.")
+        report = check_database(engine)
+    for problem in report.problems:
+        print(f"Problem: {problem}")
+    for fact in report.facts:
+        print(fact)
+    if report.healthy:
+        print(f"{location} is whole: integrity, references and search index check out.")
+        return 0
+    return 1
 
 
 def run(argv: list[str] | None = None) -> int:
     """Parse the command line and run it; return the process exit code."""
-    from db.errors import RabtaError, ValidationError
+    import sqlite3
+
+    from sqlalchemy.exc import DBAPIError
+
+    from db.errors import RabtaError, ValidationError, explain_database_error
 
     args = build_parser().parse_args(argv)
     try:
@@ -204,6 +267,8 @@ def run(argv: list[str] | None = None) -> int:
             return _run_report(args)
         if args.command == "search":
             return _run_search(args)
+        if args.command == "check":
+            return _run_check(args)
         from desktop.data_first import import_database_libraries
 
         import_database_libraries()
@@ -216,6 +281,12 @@ def run(argv: list[str] | None = None) -> int:
         return 2
     except RabtaError as error:
         print(f"rabta: {error}", file=sys.stderr)
+        return 2
+    except (DBAPIError, sqlite3.DatabaseError) as error:
+        explained = explain_database_error(error, _location(args))
+        if explained is None:
+            raise
+        print(f"rabta: {explained}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

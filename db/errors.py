@@ -21,6 +21,11 @@ class DatabaseUnavailable(RabtaError):
     """The database cannot be opened or written for a reason outside Rabta's control."""
 
 
+class EmptyDatabaseFile(DatabaseUnavailable):
+    """The database file exists but holds nothing; only the window, after asking, starts
+    a new database in it."""
+
+
 class ValidationError(RabtaError):
     """Input was refused; `errors` maps each offending field to its message."""
 

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from db.engine import create_database_engine, is_sqlite
-from db.errors import DatabaseUnavailable, explain_database_error
+from db.errors import DatabaseUnavailable, EmptyDatabaseFile, explain_database_error
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -112,17 +112,28 @@ def backup_sqlite_file(path: Path, now: datetime | None = None) -> Path:
     return target
 
 
-def open_database(location: str, *, now: datetime | None = None) -> OpenedDatabase:
+def open_database(
+    location: str,
+    *,
+    now: datetime | None = None,
+    create_missing: bool = True,
+    initialise_empty_file: bool = False,
+) -> OpenedDatabase:
     """Open the database at a path or URL, migrated to head.
 
-    Raises DatabaseUnavailable with a sentence for the user when the file is not a
-    database, cannot be written, is locked, or was made by a newer Rabta.
+    A missing file is created only with `create_missing` (the window and `demo`); an
+    existing empty file only with `initialise_empty_file` (the window, after asking).
+    Raises DatabaseUnavailable with a sentence for the user when the file is missing,
+    empty, not a database, another program's, cannot be written, is locked, or was made
+    by a newer Rabta; such a file is left exactly as it was.
     """
     sqlite = is_sqlite(location)
     path = Path(location) if sqlite else None
     existed = bool(path and path.exists() and path.stat().st_size > 0)
     if path is not None:
-        _check_sqlite_file(path)
+        _check_sqlite_file(
+            path, create_missing=create_missing, initialise_empty_file=initialise_empty_file
+        )
     try:
         engine = create_database_engine(location)
         revision = current_revision(engine)
@@ -146,9 +157,19 @@ def open_database(location: str, *, now: datetime | None = None) -> OpenedDataba
         raise explained from error
 
 
-def _check_sqlite_file(path: Path) -> None:
+def _check_sqlite_file(path: Path, *, create_missing: bool, initialise_empty_file: bool) -> None:
     if path.exists() and not path.is_file():
         raise DatabaseUnavailable(f"{path} is a folder, not a database file.")
+    if not path.exists() and not create_missing:
+        raise DatabaseUnavailable(
+            f"There is no database at {path}; check the path "
+            "(`rabta demo --db PATH` or the window makes a new one)."
+        )
+    if path.exists() and path.stat().st_size == 0 and not initialise_empty_file:
+        raise EmptyDatabaseFile(
+            f"{path} is an empty file, not a Rabta database; "
+            "open it in the window to make it a new database."
+        )
     if path.exists() and path.stat().st_size > 0:
         with path.open("rb") as handle:
             if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
@@ -157,6 +178,7 @@ def _check_sqlite_file(path: Path) -> None:
                 )
         if not os.access(path, os.W_OK):
             raise DatabaseUnavailable(f"{path} cannot be written: the file is read-only for you.")
+        _refuse_foreign_file(path)
     folder = path.parent
     if not folder.exists():
         try:
@@ -169,6 +191,29 @@ def _check_sqlite_file(path: Path) -> None:
         raise DatabaseUnavailable(
             f"{path} cannot be used: its folder {folder} is read-only for you."
         )
+
+
+def _refuse_foreign_file(path: Path) -> None:
+    """Look at an existing SQLite file read-only, before any connection changes it
+    (WAL mode is persistent): another program's database is refused untouched."""
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return  # the engine's own connection will explain what is wrong
+    try:
+        tables = {
+            row[0]
+            for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+    except sqlite3.DatabaseError as error:
+        explained = explain_database_error(error, str(path))
+        if explained is None:
+            raise
+        raise explained from error
+    finally:
+        connection.close()
+    if tables and "alembic_version" not in tables:
+        raise DatabaseUnavailable(f"{path} is a database of another program, not of Rabta.")
 
 
 def _refuse_unknown(engine: Engine, location: str, revision: str | None) -> None:
@@ -194,7 +239,16 @@ def _upgrade(location: str) -> None:
         with engine.connect() as connection:
             config = alembic_config()
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            try:
+                command.upgrade(config, "head")
+            except DBAPIError as error:
+                if explain_database_error(error, location) is not None:
+                    raise
+                raise DatabaseUnavailable(
+                    f"{location} could not be upgraded: its tables do not match the schema "
+                    "version it records (it was changed outside Rabta); the backup copy "
+                    "beside it holds its data as it was before."
+                ) from error
             connection.commit()
             if engine.dialect.name == "sqlite":
                 problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()

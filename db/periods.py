@@ -78,15 +78,29 @@ def _quarter(start: date, code: str, fiscal: bool, fiscal_start_month: int) -> Q
     return Quarter(start, end, code, fiscal, fiscal_start_month)
 
 
+EARLIEST_YEAR = 1990
+LATEST_YEAR = 2100
+
+
+def _check_year(year: int, text: str) -> None:
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise ValueError(
+            f"{text.strip()} is outside the years Rabta reports on ({EARLIEST_YEAR}-{LATEST_YEAR})."
+        )
+
+
 def parse_quarter(text: str, fiscal_start_month: int = 7) -> Quarter:
-    """Read `2026Q3` or `FY2026-27Q1`; raise ValueError with a sentence otherwise."""
+    """Read `2026Q3` or `FY2026-27Q1` (years 1990-2100); raise ValueError with a sentence
+    otherwise."""
     if match := _CALENDAR.match(text):
         year, number = int(match[1]), int(match[2])
+        _check_year(year, text)
         return _quarter(
             date(year, 3 * number - 2, 1), f"{year}Q{number}", False, fiscal_start_month
         )
     if match := _FISCAL.match(text):
         first, second, number = int(match[1]), match[2], int(match[3])
+        _check_year(first, text)
         expected = (first + 1) % (100 if len(second) == 2 else 10_000)
         if int(second) != expected:
             raise ValueError(

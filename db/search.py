@@ -11,14 +11,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import and_, column, or_, text
+from sqlalchemy import and_, case, column, or_, text
 from sqlmodel import Session, col, select
 
 from db.models import Contact, Engagement, Organization, Program
 from db.queries.text_match import contains
+from db.queries.visibility import contact_details_withheld, visible_engagements
+from db.store.actor import Actor
 
 KINDS = ("organization", "contact", "program", "engagement")
 _SPLIT = re.compile(r"[\s\"'()*:^+\-.,;!?@/\\{}\[\]]+")
+_UNSEARCHABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -37,9 +40,15 @@ class SearchHit:
 _NOISE = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "the", "to", "with"}
 
 
+def typed_words(typed: str) -> list[str]:
+    """The words of what a user typed; control characters, lone surrogates (bytes that
+    were not UTF-8) and bidi controls are separators, never part of a word."""
+    return [w for w in _SPLIT.split(_UNSEARCHABLE.sub(" ", typed or "")) if w]
+
+
 def fts_query(typed: str) -> str | None:
     """The FTS5 MATCH expression for what a user typed: every word, as a prefix."""
-    words = [w for w in _SPLIT.split(typed.strip()) if w]
+    words = typed_words(typed)
     if not words:
         return None
     telling = [w for w in words if len(w) > 1 and w.lower() not in _NOISE]
@@ -71,7 +80,7 @@ _SOURCES = {
         "5.0, 5.0, 5.0, 1.0",
         "c.given_name || ' ' || c.family_name || CASE WHEN c.name_urdu <> '' "
         "THEN ' — ' || c.name_urdu ELSE '' END",
-        "c.email",
+        "CASE WHEN c.do_not_contact OR c.consent = 'refused' THEN '' ELSE c.email END",
     ),
     "program": ("program", "10.0, 1.0", "p.name", "p.status"),
     "engagement": ("engagement", "5.0, 1.0", "e.subject", "e.date"),
@@ -92,16 +101,22 @@ _FTS_SQL = {
 
 
 def search(
-    s: Session, typed: str, *, limit_per_kind: int = 8, include_archived: bool = False
+    s: Session,
+    typed: str,
+    *,
+    viewer: Actor,
+    limit_per_kind: int = 8,
+    include_archived: bool = False,
 ) -> dict[str, list[SearchHit]]:
-    """Records matching every word typed (as prefixes), best first, grouped by kind."""
+    """Records matching every word typed (as prefixes) that `viewer` may see, best first,
+    grouped by kind. Contacts who refused consent or contact show no email."""
     if s.get_bind().dialect.name == "sqlite":
-        return _search_fts(s, typed, limit_per_kind, include_archived)
-    return _search_like(s, typed, limit_per_kind, include_archived)
+        return _search_fts(s, typed, viewer, limit_per_kind, include_archived)
+    return _search_like(s, typed, viewer, limit_per_kind, include_archived)
 
 
 def _search_fts(
-    s: Session, typed: str, limit: int, include_archived: bool
+    s: Session, typed: str, viewer: Actor, limit: int, include_archived: bool
 ) -> dict[str, list[SearchHit]]:
     query = fts_query(typed)
     results: dict[str, list[SearchHit]] = {kind: [] for kind in KINDS}
@@ -110,9 +125,14 @@ def _search_fts(
     for kind in KINDS:
         sql = _FTS_SQL[kind]
         archived = "" if include_archived else f"AND {_ALIAS[kind]}.archived_at IS NULL"
+        if kind == "engagement" and not viewer.sees_confidential:
+            archived += " AND (e.sensitivity <> 'confidential' OR e.officer_id IS :viewer)"
         rows = (
             s.connection()
-            .execute(text(sql.format(archived=archived)), {"q": query, "limit": limit})
+            .execute(
+                text(sql.format(archived=archived)),
+                {"q": query, "limit": limit, "viewer": viewer.id if viewer.id else -1},
+            )
             .all()
         )
         results[kind] = [SearchHit(kind, row[0], row[1], str(row[2] or ""), row[3]) for row in rows]
@@ -120,9 +140,9 @@ def _search_fts(
 
 
 def _search_like(
-    s: Session, typed: str, limit: int, include_archived: bool
+    s: Session, typed: str, viewer: Actor, limit: int, include_archived: bool
 ) -> dict[str, list[SearchHit]]:
-    words = [w for w in _SPLIT.split(typed.strip()) if w]
+    words = typed_words(typed)
     results: dict[str, list[SearchHit]] = {kind: [] for kind in KINDS}
     if not words:
         return results
@@ -137,7 +157,7 @@ def _search_like(
             Contact,
             (Contact.given_name, Contact.family_name, Contact.name_urdu, Contact.email),
             Contact.given_name + " " + Contact.family_name,
-            Contact.email,
+            case((contact_details_withheld(), ""), else_=Contact.email),
         ),
         "program": (Program, (Program.name, Program.description), Program.name, Program.status),
         "engagement": (
@@ -153,6 +173,8 @@ def _search_like(
             statement = statement.where(or_(*(contains(column, word) for column in columns)))
         if not include_archived:
             statement = statement.where(col(model.archived_at).is_(None))
+        if model is Engagement:
+            statement = statement.where(visible_engagements(viewer))
         rows = s.exec(statement.limit(limit)).all()
         results[kind] = [SearchHit(kind, i, t, str(d or ""), 0.0) for i, t, d in rows]
     return results
@@ -167,5 +189,5 @@ def text_filter(s: Session, kind: str, id_column, typed: str, like_columns) -> o
     if s.get_bind().dialect.name == "sqlite":
         matching = text(f"SELECT rowid FROM {kind}_fts WHERE {kind}_fts MATCH :fts_query")
         return id_column.in_(matching.bindparams(fts_query=query).columns(column("rowid")))
-    words = [w for w in _SPLIT.split(typed.strip()) if w]
+    words = typed_words(typed)
     return and_(*(or_(*(contains(c, word) for c in like_columns)) for word in words))

@@ -201,9 +201,14 @@ class _Scope:
         clauses = [col(Engagement.archived_at).is_(None), col(Engagement.date).between(start, end)]
         if self.mission_id is not None:
             clauses.append(Engagement.mission_id == self.mission_id)
-        if not self.include_confidential:
-            clauses.append(Engagement.sensitivity != Sensitivity.CONFIDENTIAL)
-        return clauses
+        return [*clauses, *self.sensitivity()]
+
+    def sensitivity(self) -> list:
+        """The visibility rule for a report: confidential engagements left out unless
+        included (which only supervisors and administrators may ask for)."""
+        if self.include_confidential:
+            return []
+        return [Engagement.sensitivity != Sensitivity.CONFIDENTIAL]
 
     def organizations(self) -> list:
         clauses = [col(Organization.archived_at).is_(None)]
@@ -439,8 +444,7 @@ def _follow_ups_due(s: Session, scope: _Scope, quarter: Quarter) -> tuple[list[F
     ]
     if scope.mission_id is not None:
         clauses.append(Engagement.mission_id == scope.mission_id)
-    if not scope.include_confidential:
-        clauses.append(Engagement.sensitivity != Sensitivity.CONFIDENTIAL)
+    clauses.extend(scope.sensitivity())
     rows = s.exec(
         select(
             Engagement.id,
@@ -474,6 +478,7 @@ def _dormant_priority(
             .where(
                 EngagementOrganization.organization_id == Organization.id,
                 col(Engagement.archived_at).is_(None),
+                *scope.sensitivity(),
                 *clauses,
             )
             .correlate(Organization)

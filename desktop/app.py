@@ -12,7 +12,7 @@ from PySide6.QtGui import QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from db.engine import APP_AUTHOR, APP_NAME
-from db.errors import RabtaError
+from db.errors import EmptyDatabaseFile, RabtaError
 from db.migrate import open_database
 from desktop.error_hook import install_exception_hook
 from desktop.main_window import MainWindow
@@ -74,6 +74,26 @@ def apply_style(app: QApplication) -> None:
         app.setStyleSheet(STYLESHEET.read_text(encoding="utf-8"))
 
 
+def _open_or_ask(location: str, *, ask: bool):
+    """Open the database; an empty file becomes a new database only if the user agrees."""
+    try:
+        return open_database(location)
+    except EmptyDatabaseFile as error:
+        if not ask:
+            raise
+        answer = QMessageBox.question(
+            None,
+            "Start a new database?",
+            f"{location} is an empty file.\n\nMake it a new Rabta database? "
+            "Choose No if you meant to open another file.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            raise error
+        return open_database(location, initialise_empty_file=True)
+
+
 def run_window(
     location: str, *, startup_probe: bool = False, started_at: float | None = None
 ) -> int:
@@ -91,7 +111,7 @@ def run_window(
     install_exception_hook()
     try:
         # Created or migrated (with a backup copy first) before any window exists.
-        opened = open_database(location)
+        opened = _open_or_ask(location, ask=not startup_probe)
     except RabtaError as error:
         print(f"rabta: {error}", file=sys.stderr)
         if not startup_probe:  # the probe runs unattended: stderr and the exit code say it

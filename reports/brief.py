@@ -46,12 +46,13 @@ def _contacts(data: OrganizationBriefData, styles: Styles) -> list:
     refusing = []
     for index, c in enumerate(data.contacts):
         role = c.role_title + (" (primary contact)" if c.is_primary else "")
-        reach = (
-            "DO NOT CONTACT"
-            if c.do_not_contact
-            else " · ".join(p for p in (c.email, c.phone) if p) or "—"
-        )
         if c.do_not_contact:
+            reach = "DO NOT CONTACT"
+        elif c.consent_refused:
+            reach = "Consent refused: details withheld"
+        else:
+            reach = " · ".join(p for p in (c.email, c.phone) if p) or "—"
+        if c.do_not_contact or c.consent_refused:
             refusing.append(index)
         rows.append([c.name, urdu(c.name_urdu, styles) if c.name_urdu else "", role, reach])
     story.append(
@@ -66,8 +67,9 @@ def _contacts(data: OrganizationBriefData, styles: Styles) -> list:
     if refusing:
         story.append(
             Paragraph(
-                "People marked DO NOT CONTACT asked not to be approached; their "
-                "email and phone are withheld from this brief.",
+                "People marked DO NOT CONTACT asked not to be approached, and others "
+                "refused consent to their data being kept; their email and phone are "
+                "withheld from this brief.",
                 styles.small,
             )
         )

@@ -6,6 +6,7 @@ wherever it is asked for.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from db import store
 from db.errors import PermissionDenied, ValidationError
@@ -22,6 +24,7 @@ from db.stats import ALL_MISSIONS, quarterly_report_data
 from db.store.actor import Actor
 from db.store.readouts import record_readout
 from db.store.settings import get_setting
+from db.store.users import enrol_local_actor
 from reports.brief import build_organization_brief
 from reports.quarterly import build_quarterly_report
 
@@ -42,38 +45,112 @@ def _no_progress(_message: str) -> None:
     return None
 
 
-def _write(build: Callable[[Path], int], out: Path | str) -> int:
-    """Build into a temporary file beside `out`, then move it into place: a failed build
-    never leaves half a PDF under the requested name."""
-    target = Path(out)
-    partial = target.with_name(f".{target.name}.partial")
+PDF_MAGIC = b"%PDF-"
+
+
+def _database_file(engine: Engine) -> Path | None:
+    if engine.dialect.name != "sqlite" or not engine.url.database:
+        return None
+    return Path(engine.url.database).resolve()
+
+
+def check_output_path(out: Path | str, database: Path | None) -> Path:
+    """The file a report may be written to, or ValidationError saying why not.
+
+    Refused: an empty name, a folder, the database itself, its -wal/-shm/-journal
+    files or a backup beside it, an existing file that is not a PDF, and a folder
+    that does not exist or cannot be written.
+    """
+    if not str(out).strip():
+        raise ValidationError({"out": "Name the PDF file to write, e.g. --out report.pdf."})
+    target = Path(out).expanduser()
     try:
-        pages = build(partial)
-        os.replace(partial, target)
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise ValidationError(
-            {"out": f"Cannot write {target}: {error.strerror or error}."}
-        ) from error
-    return pages
+        resolved = target.resolve()
+    except (OSError, RuntimeError, ValueError) as error:
+        raise ValidationError({"out": f"{out} is not a usable file name."}) from error
+    if database is not None:
+        protected = {database, *(database.with_name(database.name + s) for s in _SIDE_FILES)}
+        is_backup = resolved.parent == database.parent and resolved.name.startswith(
+            f"{database.stem}.backup-"
+        )
+        if resolved in protected or is_backup:
+            raise ValidationError(
+                {"out": f"{target} is the database or one of its files; write the PDF elsewhere."}
+            )
+    if resolved.is_dir():
+        raise ValidationError({"out": f"{target} is a folder; name a PDF file inside it."})
+    if resolved.exists():
+        try:
+            with resolved.open("rb") as handle:
+                is_pdf = handle.read(len(PDF_MAGIC)) == PDF_MAGIC
+        except OSError as error:
+            raise ValidationError(
+                {"out": f"{target} cannot be replaced: {error.strerror or error}."}
+            ) from error
+        if not is_pdf:
+            raise ValidationError(
+                {"out": f"{target} exists and is not a PDF; choose another name."}
+            )
+    folder = resolved.parent
+    if not folder.is_dir():
+        raise ValidationError({"out": f"The folder {folder} does not exist."})
+    if not os.access(folder, os.W_OK):
+        raise ValidationError({"out": f"The folder {folder} cannot be written by you."})
+    return target
+
+
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def _unlink_quietly(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
 
 
 def _write_and_record(
     engine: Engine,
     actor: Actor,
     build: Callable[[Path], int],
-    out: Path | str,
+    target: Path,
     what: str,
     details: dict,
     title: str,
     started: float,
     entity_id: int | None = None,
 ) -> ProducedReport:
-    """Write the PDF, then note the read-out in the audit log (only once it exists)."""
-    pages = _write(build, out)
-    with store.session(engine) as s:
-        record_readout(s, actor, what, {**details, "file": str(out)}, entity_id=entity_id)
-    return ProducedReport(Path(out), pages, time.perf_counter() - started, title)
+    """Build the PDF beside `target`, record the read-out, then move the PDF into place:
+    a report whose read-out cannot be recorded is never left on disk, and a failed build
+    never leaves half a PDF under the requested name."""
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        pages = build(partial)
+    except OSError as error:
+        _unlink_quietly(partial)
+        raise ValidationError(
+            {"out": f"Cannot write {target}: {error.strerror or error}."}
+        ) from error
+    except BaseException:
+        _unlink_quietly(partial)
+        raise
+    placed = False
+    try:
+        with store.session(engine) as s:
+            recorded_by = enrol_local_actor(s, actor) if actor.id is None else actor
+            record_readout(s, recorded_by, what, {**details, "file": str(target)}, entity_id)
+            s.flush()
+            os.replace(partial, target)
+            placed = True
+    except OSError as error:
+        _unlink_quietly(partial)
+        raise ValidationError(
+            {"out": f"Cannot write {target}: {error.strerror or error}."}
+        ) from error
+    except BaseException:
+        _unlink_quietly(partial)
+        if placed:
+            _unlink_quietly(target)
+        raise
+    return ProducedReport(target, pages, time.perf_counter() - started, title)
 
 
 def _check_confidential(actor: Actor, include_confidential: bool) -> None:
@@ -86,7 +163,7 @@ def _check_confidential(actor: Actor, include_confidential: bool) -> None:
 
 def resolve_quarter(engine: Engine, quarter_text: str) -> Quarter:
     """Read a quarter code with the installation's fiscal year start."""
-    with store.session(engine) as s:
+    with Session(engine) as s:
         start_month = int(get_setting(s, "fiscal_year_start_month"))
     try:
         return parse_quarter(quarter_text, start_month)
@@ -106,10 +183,11 @@ def produce_quarterly_report(
 ) -> ProducedReport:
     """Build the quarterly outreach report for a quarter and scope into `out`."""
     started = time.perf_counter()
+    target = check_output_path(out, _database_file(engine))
     _check_confidential(actor, include_confidential)
     quarter = resolve_quarter(engine, quarter_text)
     progress("Computing the figures")
-    with store.session(engine) as s:
+    with Session(engine) as s:
         try:
             data = quarterly_report_data(
                 s, quarter, mission, include_confidential=include_confidential
@@ -121,8 +199,8 @@ def produce_quarterly_report(
     return _write_and_record(
         engine,
         actor,
-        lambda target: build_quarterly_report(data, target),
-        out,
+        lambda path: build_quarterly_report(data, path),
+        target,
         "quarterly_report",
         {**details, "include_confidential": include_confidential},
         f"Quarterly report, {data.scope_label}, {quarter.title}",
@@ -141,17 +219,18 @@ def produce_organization_brief(
 ) -> ProducedReport:
     """Build the brief of the organization named by acronym, name or uid into `out`."""
     started = time.perf_counter()
+    target = check_output_path(out, _database_file(engine))
     _check_confidential(actor, include_confidential)
     progress("Gathering the organization's record")
-    with store.session(engine) as s:
+    with Session(engine) as s:
         org = find_organization(s, organization)
-        data = organization_brief_data(s, org.id, include_confidential=include_confidential)
+        data = organization_brief_data(s, actor, org.id, include_confidential=include_confidential)
     progress("Laying out the pages")
     return _write_and_record(
         engine,
         actor,
-        lambda target: build_organization_brief(data, target),
-        out,
+        lambda path: build_organization_brief(data, path),
+        target,
         "organization_brief",
         {"organization": data.name, "include_confidential": include_confidential},
         f"Organization brief, {data.name}",

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import Select, func
+from sqlalchemy import Select, case, func
 from sqlmodel import Session, col, select
 
 from db.models import Affiliation, Contact, Jurisdiction, Organization
 from db.queries.paging import ordered_page
+from db.queries.visibility import contact_details_withheld
 from db.search import text_filter
 
 PRIMARY_ORGANIZATION_LIMIT = 1
@@ -121,8 +122,8 @@ def contact_page(
         _organization,
         Contact.city,
         Contact.region_code,
-        Contact.email,
-        Contact.phone,
+        case((contact_details_withheld(), ""), else_=Contact.email),
+        case((contact_details_withheld(), ""), else_=Contact.phone),
         Contact.consent,
         Contact.do_not_contact,
         col(Contact.archived_at).is_not(None),

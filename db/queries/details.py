@@ -40,6 +40,12 @@ from db.queries.organization_brief import (
     organization_brief_data,
     readable_phone,
 )
+from db.queries.visibility import (
+    may_see_engagement,
+    visible_engagements,
+    withholds_contact_details,
+)
+from db.store.actor import Actor
 from db.store.engagements import linked_ids
 
 
@@ -97,16 +103,21 @@ class EngagementDetail:
     archived: bool
 
 
-def organization_detail(s: Session, org_id: int) -> OrganizationBriefData:
-    """Profile, contacts, engagement timeline, programs and open follow-ups."""
-    return organization_brief_data(s, org_id, include_confidential=True, engagement_limit=50)
+def organization_detail(s: Session, viewer: Actor, org_id: int) -> OrganizationBriefData:
+    """Profile, contacts, engagement timeline, programs and open follow-ups, as `viewer`
+    may see them."""
+    return organization_brief_data(
+        s, viewer, org_id, include_confidential=True, engagement_limit=50
+    )
 
 
-def contact_detail(s: Session, contact_id: int) -> ContactDetail:
-    """Profile, consent and do-not-contact, affiliations and engagements of one person."""
+def contact_detail(s: Session, viewer: Actor, contact_id: int) -> ContactDetail:
+    """Profile, consent and do-not-contact, affiliations and the engagements `viewer` may
+    see of one person; email and phone withheld when they refused consent or contact."""
     c = s.get(Contact, contact_id)
     if c is None:
         raise NotFound(f"There is no contact with id {contact_id}.")
+    withheld = "withheld (consent refused or do not contact)"
     region = s.get(Region, c.region_code) if c.region_code else None
     roles = s.exec(
         select(ContactPublicRole.role).where(ContactPublicRole.contact_id == contact_id)
@@ -115,8 +126,8 @@ def contact_detail(s: Session, contact_id: int) -> ContactDetail:
         ("Profession", c.profession or "—"),
         ("Generation", label_of(Generation, c.generation)),
         ("Lives in", ", ".join(p for p in (c.city, region.name if region else "") if p) or "—"),
-        ("Email", c.email or "—"),
-        ("Phone", readable_phone(c.phone) or "—"),
+        ("Email", withheld if withholds_contact_details(c) else c.email or "—"),
+        ("Phone", withheld if withholds_contact_details(c) else readable_phone(c.phone) or "—"),
         ("Preferred language", c.preferred_language or "—"),
         ("Public roles", ", ".join(label_of(PublicRole, r) for r in roles) or "—"),
     ]
@@ -148,7 +159,11 @@ def contact_detail(s: Session, contact_id: int) -> ContactDetail:
             Engagement.sensitivity,
         )
         .join(EngagementContact, EngagementContact.engagement_id == Engagement.id)
-        .where(EngagementContact.contact_id == contact_id, col(Engagement.archived_at).is_(None))
+        .where(
+            EngagementContact.contact_id == contact_id,
+            col(Engagement.archived_at).is_(None),
+            visible_engagements(viewer),
+        )
         .order_by(col(Engagement.date).desc())
         .limit(50)
     ).all()
@@ -220,11 +235,14 @@ def program_detail(s: Session, program_id: int, quarters: int = 8) -> ProgramDet
     )
 
 
-def engagement_detail(s: Session, engagement_id: int, today: date) -> EngagementDetail:
-    """Everything recorded about one engagement."""
+def engagement_detail(
+    s: Session, viewer: Actor, engagement_id: int, today: date
+) -> EngagementDetail:
+    """Everything recorded about one engagement `viewer` may see (a confidential one
+    another officer logged is NotFound to them)."""
     e = s.get(Engagement, engagement_id)
-    if e is None:
-        raise NotFound(f"There is no engagement with id {engagement_id}.")
+    if e is None or not may_see_engagement(viewer, e):
+        raise NotFound(f"There is no engagement with id {engagement_id} that you may see.")
     mission = s.get(Mission, e.mission_id) if e.mission_id else None
     officer = s.get(User, e.officer_id) if e.officer_id else None
     program = s.get(Program, e.program_id) if e.program_id else None

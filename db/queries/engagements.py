@@ -20,13 +20,17 @@ from db.models import (
     User,
 )
 from db.queries.paging import ordered_page
+from db.queries.visibility import visible_engagements
 from db.search import text_filter
+from db.store.actor import Actor
 
 
 @dataclass(frozen=True)
 class EngagementFilter:
-    """What the engagement log is narrowed to; empty fields do not narrow."""
+    """What the engagement log is narrowed to, for whom: `viewer` sees only what the
+    visibility rule lets them; empty fields do not narrow."""
 
+    viewer: Actor
     text: str = ""
     kind: str | None = None
     mechanism: str | None = None
@@ -35,7 +39,6 @@ class EngagementFilter:
     contact_id: int | None = None
     program_id: int | None = None
     include_archived: bool = False
-    include_confidential: bool = True
 
 
 class EngagementRow(NamedTuple):
@@ -86,8 +89,7 @@ SORT_KEYS = {
 def _filtered(s: Session, statement: Select, flt: EngagementFilter) -> Select:
     if not flt.include_archived:
         statement = statement.where(col(Engagement.archived_at).is_(None))
-    if not flt.include_confidential:
-        statement = statement.where(Engagement.sensitivity != Sensitivity.CONFIDENTIAL)
+    statement = statement.where(visible_engagements(flt.viewer))
     if flt.text.strip():
         statement = statement.where(
             text_filter(
@@ -192,13 +194,14 @@ class OpenFollowUps:
     mine: int
 
 
-def _open_follow_up_ids(s: Session, officer_filter, limit: int) -> list[int]:
+def _open_follow_up_ids(s: Session, officer_filter, visible, limit: int) -> list[int]:
     # Matches the partial indexes' condition word for word, so SQLite reads only them.
     return list(
         s.exec(
             select(Engagement.id)
             .where(
                 officer_filter,
+                visible,
                 col(Engagement.follow_up_date).is_not(None),
                 col(Engagement.follow_up_done_at).is_(None),
                 col(Engagement.archived_at).is_(None),
@@ -209,18 +212,18 @@ def _open_follow_up_ids(s: Session, officer_filter, limit: int) -> list[int]:
     )
 
 
-def open_follow_ups(
-    s: Session, *, today: date, officer_id: int | None = None, limit: int = 500
-) -> OpenFollowUps:
-    """Follow-ups not yet done: the officer's own first, then the rest, each by due date
-    (so overdue ones come first), with the counts of all open, overdue and own."""
+def open_follow_ups(s: Session, viewer: Actor, *, today: date, limit: int = 500) -> OpenFollowUps:
+    """Follow-ups not yet done that `viewer` may see: their own first, then the rest, each
+    by due date (so overdue ones come first), with the counts of all open, overdue and own."""
+    officer_id = viewer.id
+    visible = visible_engagements(viewer)
     if officer_id is not None:
-        ids = _open_follow_up_ids(s, Engagement.officer_id == officer_id, limit)
+        ids = _open_follow_up_ids(s, Engagement.officer_id == officer_id, visible, limit)
         others = or_(col(Engagement.officer_id).is_(None), Engagement.officer_id != officer_id)
     else:
         ids, others = [], true()
     if len(ids) < limit:
-        ids += _open_follow_up_ids(s, others, limit - len(ids))
+        ids += _open_follow_up_ids(s, others, visible, limit - len(ids))
     total, overdue, mine = s.exec(
         select(
             func.count(),
@@ -232,6 +235,7 @@ def open_follow_ups(
             col(Engagement.follow_up_date).is_not(None),
             col(Engagement.follow_up_done_at).is_(None),
             col(Engagement.archived_at).is_(None),
+            visible,
         )
     ).one()
     if not ids:

@@ -14,6 +14,7 @@ from db.errors import NotFound
 from db.labels import label_of
 from db.models import (
     Affiliation,
+    Consent,
     Contact,
     Engagement,
     EngagementKind,
@@ -34,6 +35,8 @@ from db.models import (
     Sensitivity,
     User,
 )
+from db.queries.visibility import visible_engagements, withholds_contact_details
+from db.store.actor import Actor
 from db.store.organizations import tags_of
 from db.store.settings import all_settings
 
@@ -47,6 +50,7 @@ class BriefContact:
     email: str
     phone: str
     do_not_contact: bool
+    consent_refused: bool = False
 
 
 @dataclass(frozen=True)
@@ -136,19 +140,23 @@ def find_organization(s: Session, wanted: str) -> Organization:
 
 def organization_brief_data(
     s: Session,
+    viewer: Actor,
     org_id: int,
     *,
     include_confidential: bool = False,
     today: date | None = None,
     engagement_limit: int = 10,
 ) -> OrganizationBriefData:
-    """The brief's content for one organization (confidential engagements left out
-    unless asked for)."""
+    """The brief's content for one organization as `viewer` may see it: confidential
+    engagements left out unless asked for (and then only those the viewer may read);
+    the email and phone of people who refused consent or asked not to be contacted
+    withheld."""
     today = today or date.today()
     org = s.get(Organization, org_id)
     if org is None:
         raise NotFound(f"There is no organization with id {org_id}.")
     settings = all_settings(s)
+    visible = visible_engagements(viewer, include_confidential=include_confidential)
     mission = s.get(Mission, org.mission_id) if org.mission_id else None
     region = s.get(Region, org.region_code) if org.region_code else None
     mechanisms = s.exec(
@@ -189,9 +197,9 @@ def organization_brief_data(
         profile=profile,
         description=org.description,
         contacts=_contacts(s, org.id, today),
-        engagements=_engagements(s, org.id, include_confidential, engagement_limit),
+        engagements=_engagements(s, org.id, visible, engagement_limit),
         programs=_programs(s, org.id),
-        follow_ups=_follow_ups(s, org.id, include_confidential, today),
+        follow_ups=_follow_ups(s, org.id, visible, today),
     )
 
 
@@ -212,23 +220,21 @@ def _contacts(s: Session, org_id: int, today: date) -> list[BriefContact]:
             name_urdu=c.name_urdu,
             role_title=role or "",
             is_primary=primary,
-            email="" if c.do_not_contact else c.email,
-            phone="" if c.do_not_contact else readable_phone(c.phone),
+            email="" if withholds_contact_details(c) else c.email,
+            phone="" if withholds_contact_details(c) else readable_phone(c.phone),
             do_not_contact=c.do_not_contact,
+            consent_refused=c.consent == Consent.REFUSED,
         )
         for c, role, primary in rows
     ]
 
 
-def _engagements(
-    s: Session, org_id: int, include_confidential: bool, limit: int
-) -> list[BriefEngagement]:
+def _engagements(s: Session, org_id: int, visible, limit: int) -> list[BriefEngagement]:
     clauses = [
         EngagementOrganization.organization_id == org_id,
         col(Engagement.archived_at).is_(None),
+        visible,
     ]
-    if not include_confidential:
-        clauses.append(Engagement.sensitivity != Sensitivity.CONFIDENTIAL)
     rows = s.exec(
         select(Engagement, User.display_name)
         .join(EngagementOrganization, EngagementOrganization.engagement_id == Engagement.id)
@@ -263,17 +269,14 @@ def _programs(s: Session, org_id: int) -> list[BriefProgram]:
     ]
 
 
-def _follow_ups(
-    s: Session, org_id: int, include_confidential: bool, today: date
-) -> list[BriefFollowUp]:
+def _follow_ups(s: Session, org_id: int, visible, today: date) -> list[BriefFollowUp]:
     clauses = [
         EngagementOrganization.organization_id == org_id,
         col(Engagement.archived_at).is_(None),
         col(Engagement.follow_up_date).is_not(None),
         col(Engagement.follow_up_done_at).is_(None),
+        visible,
     ]
-    if not include_confidential:
-        clauses.append(Engagement.sensitivity != Sensitivity.CONFIDENTIAL)
     rows = s.exec(
         select(Engagement.follow_up_date, Engagement.subject, User.display_name)
         .join(EngagementOrganization, EngagementOrganization.engagement_id == Engagement.id)

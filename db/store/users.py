@@ -82,25 +82,44 @@ def actor_of(user: User) -> Actor:
     )
 
 
-def local_actor(s: Session, login_name: str) -> Actor:
-    """The acting user for this computer's login, created on first use.
-
-    The first account of a database is an administrator; later ones are officers.
-    """
+def _username_for_login(login_name: str) -> str:
     username = re.sub(r"[^a-z0-9._-]", "", login_name.lower()) or "officer"
-    if len(username) < 2:
-        username = f"{username}-user"
+    return username if len(username) >= 2 else f"{username}-user"
+
+
+def find_local_actor(s: Session, login_name: str) -> Actor:
+    """The acting user for this computer's login, without writing anything.
+
+    A login not yet known gives an Actor with id None and the role its account would
+    get (the first account of a database is an administrator; later ones are officers);
+    `enrol_local_actor` creates that account in the transaction that first needs it.
+    """
+    username = _username_for_login(login_name)
     user = s.exec(select(User).where(User.username == username)).first()
+    if user is not None:
+        return actor_of(user)
+    first = s.exec(select(User.id).limit(1)).first() is None
+    return Actor(
+        id=None,
+        username=username,
+        role=UserRole.ADMIN if first else UserRole.OFFICER,
+        display_name=login_name or username,
+    )
+
+
+def enrol_local_actor(s: Session, actor: Actor) -> Actor:
+    """The Actor of an account `find_local_actor` planned, created now if still missing."""
+    user = s.exec(select(User).where(User.username == actor.username)).first()
     if user is None:
-        first = s.exec(select(User.id).limit(1)).first() is None
         user_id = create_user(
             s,
             SYSTEM_ACTOR,
-            {
-                "username": username,
-                "display_name": login_name or username,
-                "role": UserRole.ADMIN if first else UserRole.OFFICER,
-            },
+            {"username": actor.username, "display_name": actor.display_name, "role": actor.role},
         )
         user = s.get(User, user_id)
     return actor_of(user)
+
+
+def local_actor(s: Session, login_name: str) -> Actor:
+    """The acting user for this computer's login, created on first use."""
+    return enrol_local_actor(s, find_local_actor(s, login_name))

@@ -89,9 +89,11 @@ class SearchDialog(QDialog):
             self.searched.emit(0)
             return
 
+        viewer = self.workspace.actor
+
         def work(engine, _report):
             with Session(engine) as s:
-                return typed, search(s, typed)
+                return typed, search(s, typed, viewer=viewer)
 
         self.searching = True
         self.status.setText("Searching…")

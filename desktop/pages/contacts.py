@@ -66,7 +66,7 @@ class ContactsPage(RecordPage):
         )
 
     def detail_html(self, s: Session, record_id: int) -> str:
-        return contact_html(contact_detail(s, record_id))
+        return contact_html(contact_detail(s, self.workspace.actor, record_id))
 
     def form(self, record_id: int | None) -> QDialog:
         return ContactForm(self.workspace, record_id, self)

@@ -101,11 +101,11 @@ class DashboardPage(QWidget):
     def reload(self) -> None:
         """Read the open follow-ups again, on a worker thread; `loaded` says when done."""
         today = date.today()
-        officer_id = self.workspace.actor.id
+        viewer = self.workspace.actor
 
         def work(engine, _report):
             with Session(engine) as s:
-                return open_follow_ups(s, today=today, officer_id=officer_id)
+                return open_follow_ups(s, viewer, today=today)
 
         self.loading = True
         if not self.rows:

@@ -62,6 +62,7 @@ class EngagementsPage(RecordPage):
 
     def make_filter(self) -> EngagementFilter:
         return EngagementFilter(
+            viewer=self.workspace.actor,
             text=self.text_value(),
             kind=self.combo_value("kind"),
             mechanism=self.combo_value("mechanism"),
@@ -70,7 +71,7 @@ class EngagementsPage(RecordPage):
         )
 
     def detail_html(self, s: Session, record_id: int) -> str:
-        return engagement_html(engagement_detail(s, record_id, date.today()))
+        return engagement_html(engagement_detail(s, self.workspace.actor, record_id, date.today()))
 
     def form(self, record_id: int | None) -> QDialog:
         return EngagementForm(self.workspace, record_id, self)

@@ -69,7 +69,7 @@ class OrganizationsPage(RecordPage):
         )
 
     def detail_html(self, s: Session, record_id: int) -> str:
-        return organization_html(organization_detail(s, record_id))
+        return organization_html(organization_detail(s, self.workspace.actor, record_id))
 
     def form(self, record_id: int | None) -> QDialog:
         return OrganizationForm(self.workspace, record_id, self)

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from db import store
 from db.search import _search_like, fts_query, search
+from db.store.actor import SYSTEM_ACTOR
 from db.store.contacts import create_contact, update_contact
 from db.store.engagements import log_engagement
 from db.store.organizations import (
@@ -24,7 +25,7 @@ from db.store.programs import create_program
 
 def _ids(engine, typed, kind, **options):
     with Session(engine) as s:
-        return [hit.id for hit in search(s, typed, **options)[kind]]
+        return [hit.id for hit in search(s, typed, viewer=SYSTEM_ACTOR, **options)[kind]]
 
 
 @pytest.fixture
@@ -89,7 +90,7 @@ def test_prefixes_case_and_grouping(engine, records):
     assert _ids(engine, "ROSHAN dig", "engagement") == [records["engagement"]]
     assert _ids(engine, "lahore", "program") == [records["program"]]
     with Session(engine) as s:
-        grouped = search(s, "lahore")
+        grouped = search(s, "lahore", viewer=SYSTEM_ACTOR)
     assert [h.id for h in grouped["organization"]] == [records["cafe"]]
     assert [h.id for h in grouped["program"]] == [records["program"]]
 
@@ -158,7 +159,7 @@ def test_deleted_rows_leave_the_index(engine, records):
 
 def test_like_fallback_finds_the_same_records(engine, records):
     with Session(engine) as s:
-        found = _search_like(s, "appna", 8, False)
-        people = _search_like(s, "ayesha", 8, False)
+        found = _search_like(s, "appna", SYSTEM_ACTOR, 8, False)
+        people = _search_like(s, "ayesha", SYSTEM_ACTOR, 8, False)
     assert [h.id for h in found["organization"]] == [records["org"]]
     assert [h.id for h in people["contact"]] == [records["person"]]

@@ -183,9 +183,9 @@ def test_open_follow_ups_list_own_first_then_by_due_date_with_true_counts(
         archive_engagement(s, colleague, archived)
 
     with Session(engine) as s:
-        found = open_follow_ups(s, today=today, officer_id=officer.id)
-        capped = open_follow_ups(s, today=today, officer_id=officer.id, limit=3)
-        anyone = open_follow_ups(s, today=today)
+        found = open_follow_ups(s, officer, today=today)
+        capped = open_follow_ups(s, officer, today=today, limit=3)
+        anyone = open_follow_ups(s, SYSTEM_ACTOR, today=today)
     assert [row.engagement_id for row in found.rows] == [
         mine_overdue,
         mine_later,

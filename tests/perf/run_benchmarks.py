@@ -180,6 +180,7 @@ def search_times() -> tuple[list[float], list[float]]:
 
     from db.engine import create_database_engine
     from db.search import _ALIAS, _FTS_SQL, KINDS, fts_query, search
+    from db.store.actor import SYSTEM_ACTOR
 
     queries = _queries(random.Random(7))
     engine = create_database_engine(str(LARGE_DB))
@@ -192,7 +193,7 @@ def search_times() -> tuple[list[float], list[float]]:
 
     def through_rabta(s: Session, query: str) -> float:
         started = time.perf_counter()
-        search(s, query)
+        search(s, query, viewer=SYSTEM_ACTOR)
         return 1000 * (time.perf_counter() - started)
 
     def through_sqlite3(query: str) -> float:
@@ -203,7 +204,7 @@ def search_times() -> tuple[list[float], list[float]]:
         return 1000 * (time.perf_counter() - started)
 
     with Session(engine) as s:
-        search(s, "warm up")
+        search(s, "warm up", viewer=SYSTEM_ACTOR)
         # Whichever runs a query first reads its pages from disk for both: take turns.
         for number, query in enumerate(queries):
             if number % 2:

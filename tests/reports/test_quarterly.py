@@ -138,7 +138,7 @@ def test_bad_requests_are_refused_with_sentences(demo_engine, demo_officer, tmp_
         produce_quarterly_report(
             demo_engine, demo_officer, "2026Q3", tmp_path / "x.pdf", mission="XYZ"
         )
-    with pytest.raises(ValidationError, match="Cannot write"):
+    with pytest.raises(ValidationError, match="does not exist"):
         produce_quarterly_report(
             demo_engine, demo_officer, "2026Q3", tmp_path / "missing" / "x.pdf"
         )
