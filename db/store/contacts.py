@@ -22,7 +22,7 @@ from db.models import (
 )
 from db.store.actor import Actor
 from db.store.audit import record_audit
-from db.store.records import apply_changes, get_record, set_archived
+from db.store.records import apply_changes, get_record, record_id_of, set_archived
 from db.store.settings import get_setting
 from db.store.validation import FieldChecker
 
@@ -74,7 +74,7 @@ def _check(
     check.day("consent_date", earliest=date(1990, 1, 1), latest=date.today())
     check.text("consent_source", max_length=200)
     check.flag("do_not_contact")
-    check.text("notes")
+    check.text("notes", multiline=True)
     check.choices("public_roles", PublicRole)
     check.moment("created_at")
     email = check.clean.get("email")
@@ -88,9 +88,14 @@ def _check(
             check.fail("email", f"Another contact already has the email {email}.")
     if "affiliations" in values:
         if current is not None:
-            raise TypeError("affiliations are changed with add_affiliation/update_affiliation")
+            raise ValidationError(
+                {"affiliations": "Affiliations are changed one by one, not with the contact."}
+            )
+        items = values["affiliations"] or ()
+        if not isinstance(items, list | tuple):
+            raise ValidationError({"affiliations": "Affiliations must be a list."})
         cleaned = []
-        for index, item in enumerate(values["affiliations"] or ()):
+        for index, item in enumerate(items):
             try:
                 cleaned.append(_check_affiliation(s, item, partial=False))
             except ValidationError as error:
@@ -164,8 +169,8 @@ def restore_contact(s: Session, actor: Actor, contact_id: int) -> bool:
 def add_affiliation(s: Session, actor: Actor, contact_id: int, values: Mapping[str, Any]) -> int:
     """Record that a contact belongs to an organization; return the affiliation id."""
     actor.require_write()
-    get_record(s, Contact, contact_id, "contact")
-    return _add_affiliation(s, actor, contact_id, _check_affiliation(s, values, partial=False))
+    contact = get_record(s, Contact, contact_id, "contact")
+    return _add_affiliation(s, actor, contact.id, _check_affiliation(s, values, partial=False))
 
 
 def update_affiliation(
@@ -208,10 +213,9 @@ def remove_affiliation(s: Session, actor: Actor, affiliation_id: int) -> None:
 
 def public_roles_of(s: Session, contact_id: int) -> list[str]:
     """A contact's public roles, sorted."""
+    key = record_id_of(contact_id, "contact")
     return sorted(
-        s.exec(
-            select(ContactPublicRole.role).where(ContactPublicRole.contact_id == contact_id)
-        ).all()
+        s.exec(select(ContactPublicRole.role).where(ContactPublicRole.contact_id == key)).all()
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from db.errors import ValidationError
+from db.errors import PermissionDenied, ValidationError
 from db.models import (
     Contact,
     Engagement,
@@ -24,11 +24,12 @@ from db.models import (
     User,
     utc_now,
 )
+from db.queries.visibility import may_see_engagement
 from db.store.actor import Actor
 from db.store.audit import record_audit
 from db.store.last_engagement import refresh_last_engagement
 from db.store.records import apply_changes, get_record, set_archived
-from db.store.validation import FieldChecker
+from db.store.validation import FieldChecker, record_id
 
 SCALAR_FIELDS = (
     "date",
@@ -59,16 +60,25 @@ def _ids(check: FieldChecker, s: Session, field: str, model: type, what: str) ->
     raw = check.values.get(field)
     if field not in check.values:
         return
+    if raw is not None and not isinstance(raw, list | tuple | set | frozenset):
+        check.fail(field, f"The {what}s must be given as a list of ids.")
+        return
     try:
-        ids = sorted({int(v) for v in raw or ()})
-    except (TypeError, ValueError):
+        ids = sorted({record_id(v, field, what.capitalize()) for v in raw or ()})
+    except ValidationError:
         check.fail(field, f"The {what} list holds something that is not an id.")
         return
     if ids:
-        found = set(s.exec(select(model.id).where(col(model.id).in_(ids))).all())
+        found = dict(
+            s.exec(select(model.id, model.archived_at).where(col(model.id).in_(ids))).all()
+        )
         missing = [i for i in ids if i not in found]
         if missing:
             check.fail(field, f"No {what} has the id {missing[0]}.")
+            return
+        archived = [i for i in ids if found[i] is not None]
+        if archived:
+            check.fail(field, f"The {what} {archived[0]} is archived; restore it first.")
             return
     check.clean[field] = ids
 
@@ -82,10 +92,10 @@ def _check(
     )
     check.choice("kind", EngagementKind, required=True)
     check.text("subject", required=True, max_length=200)
-    check.text("summary")
-    check.text("outcome")
+    check.text("summary", multiline=True)
+    check.text("outcome", multiline=True)
     check.reference(s, "mission_id", Mission, what="Mission")
-    check.reference(s, "officer_id", User, what="Officer")
+    check.reference(s, "officer_id", User, what="Officer", allow_archived=True)
     check.reference(s, "program_id", Program, what="Program")
     check.choice("mechanism", Mechanism)
     check.day(
@@ -104,10 +114,13 @@ def _check(
     if check.clean.get("sensitivity") is None and "sensitivity" in check.clean:
         check.clean["sensitivity"] = Sensitivity.NORMAL
     kind = check.clean.get("kind", current.kind if current else None)
-    if kind in OUTREACH_KINDS and check.clean.get("contact_ids"):
+    contact_ids = check.clean.get("contact_ids")
+    if contact_ids is None and current is not None:
+        contact_ids = linked_ids(s, current.id)[1]
+    if kind in OUTREACH_KINDS and contact_ids:
         refusing = s.exec(
             select(Contact).where(
-                col(Contact.id).in_(check.clean["contact_ids"]),
+                col(Contact.id).in_(contact_ids),
                 col(Contact.do_not_contact).is_(True),
             )
         ).first()
@@ -153,7 +166,7 @@ def update_engagement(
 ) -> None:
     """Change the given fields or links of an engagement."""
     actor.require_write()
-    engagement = get_record(s, Engagement, engagement_id, "engagement")
+    engagement = _changeable(s, actor, engagement_id)
     clean = _check(s, values, partial=True, current=engagement)
     org_ids = clean.pop("organization_ids", None)
     contact_ids = clean.pop("contact_ids", None)
@@ -201,6 +214,8 @@ def restore_engagement(s: Session, actor: Actor, engagement_id: int) -> bool:
 
 
 def _set_engagement_archived(s: Session, actor: Actor, engagement_id: int, archived: bool) -> bool:
+    actor.require_write()
+    _changeable(s, actor, engagement_id)
     changed = set_archived(s, actor, Engagement, "engagement", engagement_id, archived)
     if changed:
         refresh_last_engagement(s, linked_ids(s, engagement_id)[0])
@@ -209,6 +224,7 @@ def _set_engagement_archived(s: Session, actor: Actor, engagement_id: int, archi
 
 def linked_ids(s: Session, engagement_id: int) -> tuple[list[int], list[int]]:
     """The sorted organization ids and contact ids of an engagement."""
+    engagement_id = record_id(engagement_id, "engagement_id", "Engagement")
     orgs = s.exec(
         select(EngagementOrganization.organization_id).where(
             EngagementOrganization.engagement_id == engagement_id
@@ -224,14 +240,16 @@ def _set_follow_up_done(
     s: Session, actor: Actor, engagement_id: int, *, done: bool, done_at: datetime | None = None
 ) -> bool:
     actor.require_write()
-    engagement = get_record(s, Engagement, engagement_id, "engagement")
+    engagement = _changeable(s, actor, engagement_id)
     if engagement.follow_up_date is None:
         raise ValidationError({"follow_up_date": "This engagement has no follow-up to complete."})
     if (engagement.follow_up_done_at is not None) == done:
         return False
     old = engagement.follow_up_done_at
-    if done_at is not None and done_at > utc_now():
-        raise ValidationError({"follow_up_done_at": "A follow-up cannot be done in the future."})
+    if done_at is not None:
+        check = FieldChecker({"follow_up_done_at": done_at}, ["follow_up_done_at"], partial=False)
+        check.moment("follow_up_done_at")
+        done_at = check.done().get("follow_up_done_at")
     engagement.follow_up_done_at = (done_at or utc_now()) if done else None
     engagement.updated_at = utc_now()
     s.add(engagement)
@@ -245,6 +263,18 @@ def _set_follow_up_done(
         engagement.uid,
     )
     return True
+
+
+def _changeable(s: Session, actor: Actor, engagement_id: int) -> Engagement:
+    """The engagement, if `actor` may change it: a confidential one only by its own
+    officer, or by a supervisor or administrator."""
+    engagement = get_record(s, Engagement, engagement_id, "engagement")
+    if not may_see_engagement(actor, engagement):
+        raise PermissionDenied(
+            f"Engagement {engagement_id} is confidential; only its officer, a supervisor or "
+            "an administrator may change it."
+        )
+    return engagement
 
 
 def _first_org_mission(s: Session, org_ids: list[int]) -> int | None:

@@ -13,7 +13,9 @@ from collections.abc import Iterable
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
+from db.errors import ValidationError
 from db.models import Engagement, EngagementOrganization, Organization
+from db.store.validation import record_id
 
 
 def latest_engagement_date():
@@ -34,7 +36,9 @@ def refresh_last_engagement(s: Session, organization_ids: Iterable[int] | None =
     """Recompute the last engagement date of these organizations (None: of all)."""
     statement = update(Organization).values(last_engagement_on=latest_engagement_date())
     if organization_ids is not None:
-        ids = sorted(set(organization_ids))
+        if not isinstance(organization_ids, list | tuple | set | frozenset):
+            raise ValidationError({"organization_ids": "Give the organizations as a list of ids."})
+        ids = sorted({record_id(i, "organization_ids", "Organization") for i in organization_ids})
         if not ids:
             return
         statement = statement.where(col(Organization.id).in_(ids))

@@ -12,7 +12,7 @@ from db.models import Jurisdiction, Mission, MissionKind, Organization, Region
 from db.store.actor import Actor
 from db.store.audit import record_audit
 from db.store.records import apply_changes, get_record
-from db.store.validation import FieldChecker
+from db.store.validation import FieldChecker, plain_text
 
 MISSION_FIELDS = ("code", "name", "kind", "country", "city")
 
@@ -69,18 +69,24 @@ def update_mission(s: Session, actor: Actor, mission_id: int, values: Mapping[st
 def add_region(s: Session, actor: Actor, code: str, name: str, country: str) -> None:
     """Make a region code known (e.g. US-TX, Texas, US)."""
     actor.require_admin()
-    code = code.strip().upper()
+    code = plain_text(code, "code", "The region code", max_length=10).upper()
+    name = plain_text(name, "name", "The region name", max_length=120)
+    country = plain_text(country, "country", "The country", max_length=2).upper()
+    if not name:
+        raise ValidationError({"name": "The region needs a name, e.g. Texas."})
+    if len(country) != 2 or not country.isalpha():
+        raise ValidationError({"country": "The country is a two-letter ISO code, e.g. US."})
     if not code or "-" not in code:
         raise ValidationError({"code": f"{code!r} is not an ISO 3166-2 region code such as US-TX."})
     if s.get(Region, code) is not None:
         raise ValidationError({"code": f"The region {code} already exists."})
-    s.add(Region(code=code, name=name.strip(), country=country.strip().upper()))
+    s.add(Region(code=code, name=name, country=country))
     record_audit(s, actor, "create", "region", None, {"code": (None, code), "name": (None, name)})
 
 
 def mission_for_region(s: Session, region_code: str | None) -> int | None:
     """The mission whose jurisdiction covers the region, if any."""
-    if not region_code:
+    if not region_code or not isinstance(region_code, str):
         return None
     return s.exec(
         select(Jurisdiction.mission_id).where(Jurisdiction.region_code == region_code)
@@ -95,7 +101,12 @@ def set_jurisdiction(s: Session, actor: Actor, mission_id: int, region_codes: It
     """
     actor.require_admin()
     mission = get_record(s, Mission, mission_id, "mission")
-    wanted = {code.strip().upper() for code in region_codes if code.strip()}
+    mission_id = mission.id
+    if not isinstance(region_codes, list | tuple | set | frozenset):
+        raise ValidationError({"regions": "The regions must be given as a list of codes."})
+    wanted = {
+        plain_text(code, "regions", "A region code", max_length=10).upper() for code in region_codes
+    } - {""}
     unknown = sorted(code for code in wanted if s.get(Region, code) is None)
     if unknown:
         raise ValidationError({"regions": f"Unknown region codes: {', '.join(unknown)}."})

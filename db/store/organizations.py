@@ -24,9 +24,9 @@ from db.models import (
 from db.store.actor import Actor
 from db.store.audit import record_audit
 from db.store.missions import mission_for_region
-from db.store.records import apply_changes, get_record, set_archived
+from db.store.records import apply_changes, get_record, record_id_of, set_archived
 from db.store.settings import get_setting
-from db.store.validation import FieldChecker
+from db.store.validation import FieldChecker, text_problem
 
 SCALAR_FIELDS = (
     "name",
@@ -57,13 +57,13 @@ def _check(
     check.text("name", required=True, max_length=200)
     check.text("acronym", max_length=30)
     check.choice("kind", OrganizationKind, required=True)
-    check.text("description")
+    check.text("description", multiline=True)
     check.integer("founded_year", minimum=1800, maximum=date.today().year)
     check.integer("members_estimate", minimum=0, maximum=10_000_000)
     check.text("website", max_length=200)
     check.email("email")
     check.phone("phone", get_setting(s, "host_country"))
-    check.text("address")
+    check.text("address", max_length=500, multiline=True)
     check.text("city", max_length=120)
     check.region(s)
     check.reference(s, "mission_id", Mission, what="Mission")
@@ -74,11 +74,20 @@ def _check(
     check.choices("mechanisms", Mechanism)
     check.moment("created_at")
     if "tags" in values:
-        tags = sorted({str(t).strip() for t in values["tags"] or () if str(t).strip()})
-        too_long = [t for t in tags if len(t) > 60]
-        if too_long:
-            check.fail("tags", f"The tag {too_long[0]!r} is longer than 60 characters.")
-        check.clean["tags"] = tags
+        raw_tags = values["tags"] or ()
+        if not isinstance(raw_tags, list | tuple | set | frozenset) or not all(
+            isinstance(t, str) for t in raw_tags
+        ):
+            check.fail("tags", "Tags must be given as a list of words.")
+        else:
+            tags = sorted({t.strip() for t in raw_tags if t.strip()})
+            too_long = [t for t in tags if len(t) > 60]
+            unreadable = [t for t in tags if text_problem(t)]
+            if too_long:
+                check.fail("tags", f"The tag {too_long[0]!r} is longer than 60 characters.")
+            elif unreadable:
+                check.fail("tags", f"A tag {text_problem(unreadable[0])}")
+            check.clean["tags"] = tags
     name = check.clean.get("name")
     if name:
         same = s.exec(
@@ -167,6 +176,7 @@ def restore_organization(s: Session, actor: Actor, org_id: int) -> bool:
 
 def mechanisms_of(s: Session, org_id: int) -> list[str]:
     """The focus mechanisms of an organization, sorted."""
+    org_id = record_id_of(org_id, "organization")
     return sorted(
         s.exec(
             select(OrganizationMechanism.mechanism).where(
@@ -178,6 +188,7 @@ def mechanisms_of(s: Session, org_id: int) -> list[str]:
 
 def tags_of(s: Session, org_id: int) -> list[str]:
     """The tag names of an organization, sorted."""
+    org_id = record_id_of(org_id, "organization")
     return sorted(
         s.exec(
             select(Tag.name)

@@ -46,6 +46,15 @@ EVENT_FIELDS = ("date", "title", "venue", "city", "attendance")
 INDICATOR_FIELDS = ("name", "unit", "target_per_quarter")
 MEASUREMENT_FIELDS = ("period", "value", "source")
 EARLIEST = date(1990, 1, 1)
+# Indicators measured in these may go below zero (a net change, a growth rate);
+# counts and amounts may not.
+_SIGNED_UNIT_WORDS = ("change", "net", "growth", "%", "percent", "balance", "difference")
+
+
+def unit_may_be_negative(unit: str) -> bool:
+    """True when an indicator's unit describes something that can be below zero."""
+    lowered = (unit or "").lower()
+    return any(word in lowered for word in _SIGNED_UNIT_WORDS)
 
 
 def _check_program(
@@ -55,7 +64,7 @@ def _check_program(
     check.text("name", required=True, max_length=200)
     check.choice("kind", ProgramKind, required=True)
     check.choice("mechanism", Mechanism)
-    check.text("description")
+    check.text("description", multiline=True)
     check.reference(s, "lead_mission_id", Mission, what="Lead mission")
     check.day("start_date", earliest=EARLIEST, latest=date.today() + timedelta(days=5 * 366))
     check.day("end_date", earliest=EARLIEST, latest=date.today() + timedelta(days=10 * 366))
@@ -138,7 +147,7 @@ def add_participant(
 ) -> int:
     """Add an organization to a program in a role; return the participant id."""
     actor.require_write()
-    get_record(s, Program, program_id, "program")
+    program_id = get_record(s, Program, program_id, "program").id
     check = FieldChecker(
         {"organization_id": organization_id, "role": role},
         ("organization_id", "role"),
@@ -206,7 +215,7 @@ def _check_event(values: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
 def add_event(s: Session, actor: Actor, program_id: int, values: Mapping[str, Any]) -> int:
     """Record a program event (date, title, venue, attendance); return its id."""
     actor.require_write()
-    get_record(s, Program, program_id, "program")
+    program_id = get_record(s, Program, program_id, "program").id
     clean = _check_event(values, partial=False)
     event = ProgramEvent(program_id=program_id, **clean)
     s.add(event)
@@ -250,7 +259,7 @@ def _check_indicator(values: Mapping[str, Any], *, partial: bool) -> dict[str, A
 def add_indicator(s: Session, actor: Actor, program_id: int, values: Mapping[str, Any]) -> int:
     """Add a measured indicator (name, unit, target per quarter) to a program."""
     actor.require_write()
-    get_record(s, Program, program_id, "program")
+    program_id = get_record(s, Program, program_id, "program").id
     clean = _check_indicator(values, partial=False)
     indicator = Indicator(program_id=program_id, **clean)
     s.add(indicator)
@@ -287,13 +296,20 @@ def record_measurement(
 ) -> int:
     """Set an indicator's value for a quarter (replacing an earlier value); return its id."""
     actor.require_write()
-    get_record(s, Indicator, indicator_id, "indicator")
+    indicator = get_record(s, Indicator, indicator_id, "indicator")
+    indicator_id = indicator.id
     check = FieldChecker(values, MEASUREMENT_FIELDS, partial=False)
     check.number("value", required=True)
     check.text("source", max_length=200)
-    raw_period = str(values.get("period") or "").strip()
+    value = check.clean.get("value")
+    if value is not None and value < 0 and not unit_may_be_negative(indicator.unit):
+        check.fail("value", f"A count of {indicator.unit or 'this indicator'} cannot be negative.")
+    check.text("period", max_length=20)
+    raw_period = check.clean.pop("period", "")
     quarter = None
-    if not raw_period:
+    if "period" in check.errors:
+        pass
+    elif not raw_period:
         check.fail("period", "Period is required, e.g. 2026Q3.")
     else:
         try:

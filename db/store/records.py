@@ -6,17 +6,29 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session
 
-from db.errors import NotFound
+from db.errors import NotFound, ValidationError
 from db.models import utc_now
 from db.store.actor import Actor
 from db.store.audit import record_audit
+from db.store.validation import record_id as _record_id
+
+
+def record_id_of(raw: Any, what: str) -> int:
+    """The id of a `what` as a caller gave it, or ValidationError."""
+    return _record_id(raw, f"{what.replace(' ', '_')}_id", what.capitalize())
+
 
 Record = TypeVar("Record")
 
 
 def get_record(s: Session, model: type[Record], record_id: int, what: str) -> Record:
-    """The row of `model` with this id, or NotFound naming `what` was missing."""
-    record = s.get(model, record_id)
+    """The row of `model` with this id, or NotFound naming `what` was missing (a value
+    that cannot be an id is missing too)."""
+    try:
+        key = record_id_of(record_id, what)
+    except ValidationError:
+        raise NotFound(f"There is no {what} with that id.") from None
+    record = s.get(model, key)
     if record is None:
         raise NotFound(f"There is no {what} with id {record_id}.")
     return record

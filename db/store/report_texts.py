@@ -17,7 +17,7 @@ from db.store.actor import Actor
 from db.store.audit import record_audit
 from db.store.records import apply_changes
 from db.store.settings import get_setting
-from db.store.validation import FieldChecker
+from db.store.validation import FieldChecker, plain_text
 
 FIELDS = (
     "narrative",
@@ -36,18 +36,19 @@ def save_report_text(
     """Create or change the narrative and signatures of one quarter and scope ("ALL" or a
     mission code); return the row id."""
     actor.require_write()
+    period = plain_text(period, "period", "The quarter", max_length=20)
     try:
         quarter = parse_quarter(period, int(get_setting(s, "fiscal_year_start_month")))
     except ValueError as error:
         raise ValidationError({"period": str(error)}) from error
-    scope = scope.strip().upper()
+    scope = plain_text(scope, "scope", "The scope", max_length=20).upper()
     if (
         scope != "ALL"
         and s.exec(select(Mission.id).where(func.upper(Mission.code) == scope)).first() is None
     ):
         raise ValidationError({"scope": f"There is no mission with the code {scope}."})
     check = FieldChecker(values, FIELDS, partial=True)
-    check.text("narrative")
+    check.text("narrative", max_length=20_000, multiline=True)
     latest = date.today() + timedelta(days=31)
     for role in ("prepared", "reviewed", "approved"):
         check.text(f"{role}_by", max_length=200)

@@ -8,6 +8,7 @@ from db.errors import ValidationError
 from db.models import Setting
 from db.store.actor import Actor
 from db.store.audit import record_audit
+from db.store.validation import plain_text
 
 DEFAULTS: dict[str, str] = {
     "installation_name": "Rabta",
@@ -20,8 +21,8 @@ DEFAULTS: dict[str, str] = {
 
 def get_setting(s: Session, key: str) -> str:
     """The stored value of a setting, or its default."""
-    if key not in DEFAULTS:
-        raise KeyError(key)
+    if not isinstance(key, str) or key not in DEFAULTS:
+        raise ValidationError({"key": "That is not a setting Rabta knows."})
     row = s.get(Setting, key)
     return row.value if row is not None else DEFAULTS[key]
 
@@ -35,9 +36,9 @@ def all_settings(s: Session) -> dict[str, str]:
 def set_setting(s: Session, actor: Actor, key: str, value: str) -> None:
     """Change one setting, refusing unknown keys and values of the wrong shape."""
     actor.require_write()
-    if key not in DEFAULTS:
-        raise ValidationError({key: f"{key} is not a setting Rabta knows."})
-    value = str(value).strip()
+    if not isinstance(key, str) or key not in DEFAULTS:
+        raise ValidationError({"key": "That is not a setting Rabta knows."})
+    value = plain_text(value, key, "The setting", max_length=200)
     _check(key, value)
     row = s.get(Setting, key)
     old = row.value if row is not None else DEFAULTS[key]

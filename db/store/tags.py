@@ -10,6 +10,7 @@ from db.models import OrganizationTag, Tag
 from db.store.actor import Actor
 from db.store.audit import record_audit
 from db.store.records import get_record
+from db.store.validation import plain_text
 
 
 def tag_usage(s: Session) -> list[tuple[int, str, int]]:
@@ -30,7 +31,8 @@ def rename_tag(s: Session, actor: Actor, tag_id: int, new_name: str) -> None:
     """Give a tag a new name; refused when another tag has it (merge instead)."""
     actor.require_write()
     tag = get_record(s, Tag, tag_id, "tag")
-    name = new_name.strip()
+    tag_id = tag.id
+    name = plain_text(new_name, "name", "The tag", max_length=60)
     if not name:
         raise ValidationError({"name": "A tag needs a name."})
     if len(name) > 60:
@@ -50,10 +52,11 @@ def merge_tags(s: Session, actor: Actor, source_id: int, target_id: int) -> int:
     """Move every organization from one tag to another and delete the first; return how
     many organizations were moved."""
     actor.require_write()
-    if source_id == target_id:
-        raise ValidationError({"target": "Choose a different tag to merge into."})
     source = get_record(s, Tag, source_id, "tag")
     target = get_record(s, Tag, target_id, "tag")
+    source_id, target_id = source.id, target.id
+    if source_id == target_id:
+        raise ValidationError({"target": "Choose a different tag to merge into."})
     organizations = set(
         s.exec(
             select(OrganizationTag.organization_id).where(OrganizationTag.tag_id == source_id)

@@ -9,11 +9,12 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from db.errors import ValidationError
 from db.models import Mission, User, UserRole
 from db.store.actor import SYSTEM_ACTOR, Actor
 from db.store.audit import record_audit
 from db.store.records import apply_changes, get_record
-from db.store.validation import FieldChecker
+from db.store.validation import FieldChecker, plain_text
 
 FIELDS = ("username", "display_name", "role", "mission_id", "active")
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -94,6 +95,9 @@ def find_local_actor(s: Session, login_name: str) -> Actor:
     get (the first account of a database is an administrator; later ones are officers);
     `enrol_local_actor` creates that account in the transaction that first needs it.
     """
+    if not isinstance(login_name, str):
+        raise ValidationError({"login_name": "The login name must be text."})
+    login_name = plain_text(login_name, "login_name", "The login name", max_length=64)
     username = _username_for_login(login_name)
     user = s.exec(select(User).where(User.username == username)).first()
     if user is not None:

@@ -7,6 +7,7 @@ all of them at once, so a form can show every problem beside its field.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -19,15 +20,70 @@ from db.labels import label
 from db.models import Region
 
 _MISSING = object()
+LARGEST_ID = 2**63 - 1
+LARGEST_INTEGER = 2**53  # beyond this a number is a typing slip, not a count or an amount
+LONG_TEXT_LENGTH = 10_000  # summaries, outcomes, notes, descriptions, narratives
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2100, 12, 31)
+# Control characters, bytes that were not UTF-8 (lone surrogates), and the bidi controls
+# that can make a name display as something else. Long text may hold line breaks and tabs.
+_BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+_NOT_IN_A_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f\ud800-\udfff{_BIDI_CONTROLS}]")
+_NOT_IN_TEXT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff{_BIDI_CONTROLS}]")
+
+
+def text_problem(value: str, *, multiline: bool = False) -> str | None:
+    """Why a string cannot be stored as typed text, or None when it can."""
+    found = (_NOT_IN_TEXT if multiline else _NOT_IN_A_LINE).search(value)
+    if found is None:
+        return None
+    character = found.group()
+    if "\ud800" <= character <= "\udfff":
+        return "holds bytes that are not valid text (not UTF-8)."
+    if character in "\n\r\t":
+        return "must be on one line."
+    return f"holds the invisible control character U+{ord(character):04X}; retype it."
+
+
+def record_id(raw: Any, field: str, what: str) -> int:
+    """The id of a record as given by a caller, or ValidationError naming the field."""
+    if isinstance(raw, bool) or not isinstance(raw, int | str):
+        raise ValidationError({field: f"{what} must be given by its id (a whole number)."})
+    try:
+        key = int(raw)
+    except ValueError:
+        raise ValidationError(
+            {field: f"{what} must be given by its id (a whole number)."}
+        ) from None
+    if not 1 <= key <= LARGEST_ID:
+        raise ValidationError({field: f"There is no {what.lower()} with the id {raw}."})
+    return key
+
+
+def plain_text(raw: Any, field: str, what: str, *, max_length: int = 200) -> str:
+    """A short one-line string given by a caller, stripped, or ValidationError."""
+    if not isinstance(raw, str):
+        raise ValidationError({field: f"{what} must be text."})
+    value = raw.strip()
+    problem = text_problem(value)
+    if problem:
+        raise ValidationError({field: f"{what} {problem}"})
+    if len(value) > max_length:
+        raise ValidationError({field: f"{what} is longer than {max_length} characters."})
+    return value
 
 
 class FieldChecker:
     """Validates and normalises the fields of one create or update call."""
 
     def __init__(self, values: Mapping[str, Any], allowed: Iterable[str], *, partial: bool):
-        unknown = set(values) - set(allowed)
+        if not isinstance(values, Mapping):
+            raise ValidationError({"values": "The record's fields must be given by name."})
+        unknown = [field for field in values if field not in set(allowed)]
         if unknown:
-            raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
+            raise ValidationError(
+                {"values": f"{', '.join(sorted(map(repr, unknown)))} is not a field here."}
+            )
         self.values = values
         self.partial = partial
         self.errors: dict[str, str] = {}
@@ -55,18 +111,30 @@ class FieldChecker:
         required: bool = False,
         max_length: int | None = None,
         label_text: str | None = None,
+        multiline: bool = False,
     ) -> None:
-        """A string, stripped; required ones may not be blank."""
+        """A string, stripped; required ones may not be blank. One-line text (names,
+        titles) holds no control characters; long text may hold line breaks and tabs.
+        Neither holds bidi overrides or bytes that are not text."""
         raw = self._take(field)
         if raw is _MISSING:
             if required and not self.partial:
                 self.fail(field, f"{label_text or _human(field)} is required.")
             return
-        value = "" if raw is None else str(raw).strip()
+        if raw is not None and not isinstance(raw, str):
+            self.fail(field, f"{label_text or _human(field)} must be text.")
+            return
+        value = "" if raw is None else raw.strip()
         if required and not value:
             self.fail(field, f"{label_text or _human(field)} is required.")
             return
-        if max_length is not None and len(value) > max_length:
+        problem = text_problem(value, multiline=multiline)
+        if problem:
+            self.fail(field, f"{label_text or _human(field)} {problem}")
+            return
+        if max_length is None:
+            max_length = LONG_TEXT_LENGTH
+        if len(value) > max_length:
             self.fail(
                 field, f"{label_text or _human(field)} is longer than {max_length} characters."
             )
@@ -75,10 +143,9 @@ class FieldChecker:
 
     def email(self, field: str) -> None:
         """An email address, checked for syntax only (offline) and normalised."""
-        raw = self._take(field)
-        if raw is _MISSING:
+        value = self._short_string(field)
+        if value is None:
             return
-        value = (raw or "").strip()
         if not value:
             self.clean[field] = ""
             return
@@ -91,10 +158,9 @@ class FieldChecker:
 
     def phone(self, field: str, default_country: str) -> None:
         """A phone number, normalised to E.164 (numbers without +code use the host country)."""
-        raw = self._take(field)
-        if raw is _MISSING:
+        value = self._short_string(field)
+        if value is None:
             return
-        value = (raw or "").strip()
         if not value:
             self.clean[field] = ""
             return
@@ -102,7 +168,7 @@ class FieldChecker:
 
         try:
             number = phonenumbers.parse(value, default_country or None)
-        except phonenumbers.NumberParseException:
+        except (phonenumbers.NumberParseException, UnicodeError):
             number = None
         if number is None or not phonenumbers.is_valid_number(number):
             self.fail(
@@ -112,6 +178,27 @@ class FieldChecker:
             )
             return
         self.clean[field] = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    def _short_string(self, field: str, max_length: int = 320) -> str | None:
+        """The stripped string given for a field, "" for nothing, or None when the field
+        is absent or was refused."""
+        raw = self._take(field)
+        if raw is _MISSING:
+            return None
+        if raw is None:
+            return ""
+        if not isinstance(raw, str):
+            self.fail(field, f"{_human(field)} must be text.")
+            return None
+        value = raw.strip()
+        problem = text_problem(value)
+        if problem:
+            self.fail(field, f"{_human(field)} {problem}")
+            return None
+        if len(value) > max_length:
+            self.fail(field, f"{_human(field)} is longer than {max_length} characters.")
+            return None
+        return value
 
     # --- choices ------------------------------------------------------------
 
@@ -127,10 +214,12 @@ class FieldChecker:
             return
         try:
             self.clean[field] = enum(raw).value
-        except ValueError:
+        except (ValueError, TypeError):
             allowed = ", ".join(label(member) for member in enum)
+            shown = raw if isinstance(raw, str) and not text_problem(raw) else "That"
             self.fail(
-                field, f"{raw!r} is not a known {_human(field).lower()}; choose one of: {allowed}."
+                field,
+                f"{shown[:60]!r} is not a known {_human(field).lower()}; choose one of: {allowed}.",
             )
 
     def choices(self, field: str, enum: type[StrEnum]) -> None:
@@ -138,20 +227,27 @@ class FieldChecker:
         raw = self._take(field)
         if raw is _MISSING:
             return
+        if raw is not None and not isinstance(raw, list | tuple | set | frozenset):
+            self.fail(field, f"{_human(field)} must be a list.")
+            return
         accepted: list[str] = []
         for item in raw or ():
             try:
                 accepted.append(enum(item).value)
-            except ValueError:
-                self.fail(field, f"{item!r} is not a known {_human(field).lower().rstrip('s')}.")
+            except (ValueError, TypeError):
+                self.fail(field, f"{_human(field)} holds a value Rabta does not know.")
                 return
         self.clean[field] = sorted(set(accepted))
 
     def flag(self, field: str) -> None:
-        """A yes/no value."""
+        """A yes/no value (True, False, or nothing for no)."""
         raw = self._take(field)
-        if raw is not _MISSING:
+        if raw is _MISSING:
+            return
+        if raw is None or isinstance(raw, bool) or raw in (0, 1):
             self.clean[field] = bool(raw)
+        else:
+            self.fail(field, f"{_human(field)} is either yes or no.")
 
     # --- numbers and dates --------------------------------------------------
 
@@ -175,11 +271,18 @@ class FieldChecker:
             else:
                 self.clean[field] = None
             return
+        if isinstance(raw, bool) or not isinstance(raw, int | str):
+            self.fail(field, f"{_human(field)} must be a whole number.")
+            return
         try:
             value = int(str(raw).replace(",", "").strip())
         except ValueError:
             self.fail(field, f"{_human(field)} must be a whole number.")
             return
+        if maximum is None:
+            maximum = LARGEST_INTEGER
+        if minimum is None:
+            minimum = -LARGEST_INTEGER
         if minimum is not None and value < minimum:
             self.fail(field, f"{_human(field)} must be at least {minimum}.")
         elif maximum is not None and value > maximum:
@@ -200,13 +303,16 @@ class FieldChecker:
             else:
                 self.clean[field] = None
             return
-        try:
-            value = float(str(raw).replace(",", "").strip())
-        except ValueError:
+        if isinstance(raw, bool) or not isinstance(raw, int | float | str):
             self.fail(field, f"{_human(field)} must be a number.")
             return
-        if value != value or value in (float("inf"), float("-inf")):
+        try:
+            value = float(str(raw).replace(",", "").strip())
+        except (ValueError, OverflowError):
             self.fail(field, f"{_human(field)} must be a number.")
+            return
+        if value != value or abs(value) > LARGEST_INTEGER:
+            self.fail(field, f"{_human(field)} must be a number below {LARGEST_INTEGER:,}.")
         elif minimum is not None and value < minimum:
             self.fail(field, f"{_human(field)} must be at least {minimum:g}.")
         else:
@@ -236,12 +342,18 @@ class FieldChecker:
             value = raw.date()
         elif isinstance(raw, date):
             value = raw
-        else:
+        elif isinstance(raw, str):
             try:
-                value = date.fromisoformat(str(raw).strip())
+                value = date.fromisoformat(raw.strip())
             except ValueError:
-                self.fail(field, f"{raw!r} is not a date; write it as YYYY-MM-DD.")
+                shown = raw[:40] if not text_problem(raw) else "That"
+                self.fail(field, f"{shown!r} is not a date; write it as YYYY-MM-DD.")
                 return
+        else:
+            self.fail(field, f"{_human(field)} must be a date, written as YYYY-MM-DD.")
+            return
+        earliest = earliest or EARLIEST_DAY
+        latest = latest or LATEST_DAY
         if earliest is not None and value < earliest:
             self.fail(field, f"{_human(field)} cannot be before {earliest.isoformat()}.")
         elif latest is not None and value > latest:
@@ -261,13 +373,23 @@ class FieldChecker:
             value = raw if raw.tzinfo else raw.replace(tzinfo=UTC)
         elif isinstance(raw, date):
             value = datetime(raw.year, raw.month, raw.day, tzinfo=UTC)
-        else:
+        elif isinstance(raw, str):
             try:
-                value = datetime.fromisoformat(str(raw).strip())
+                value = datetime.fromisoformat(raw.strip())
             except ValueError:
-                self.fail(field, f"{raw!r} is not a date and time.")
+                self.fail(field, f"{_human(field)} is not a date and time.")
                 return
             value = value if value.tzinfo else value.replace(tzinfo=UTC)
+        else:
+            self.fail(field, f"{_human(field)} is not a date and time.")
+            return
+        try:
+            too_early = value < datetime(EARLIEST_DAY.year, 1, 1, tzinfo=UTC)
+        except OverflowError:
+            too_early = True
+        if too_early:
+            self.fail(field, f"{_human(field)} cannot be before {EARLIEST_DAY.year}.")
+            return
         if value > datetime.now(UTC):
             self.fail(field, f"{_human(field)} cannot be in the future.")
             return
@@ -275,10 +397,10 @@ class FieldChecker:
 
     def region(self, s: Session, field: str = "region_code") -> None:
         """A region code known to the regions table (e.g. US-TX), or nothing."""
-        raw = self._take(field)
-        if raw is _MISSING:
+        value = self._short_string(field, max_length=10)
+        if value is None:
             return
-        value = (raw or "").strip().upper()
+        value = value.upper()
         if not value:
             self.clean[field] = None
             return
@@ -297,8 +419,9 @@ class FieldChecker:
         *,
         required: bool = False,
         what: str | None = None,
+        allow_archived: bool = False,
     ) -> None:
-        """The id of an existing row of `model`."""
+        """The id of an existing row of `model`, not archived unless allowed."""
         raw = self._take(field)
         if raw is _MISSING:
             if required and not self.partial:
@@ -311,12 +434,16 @@ class FieldChecker:
                 self.clean[field] = None
             return
         try:
-            key = int(raw)
-        except (TypeError, ValueError):
-            self.fail(field, f"{what or _human(field)} {raw!r} does not exist.")
+            key = record_id(raw, field, what or _human(field))
+        except ValidationError as error:
+            self.fail(field, error.errors[field])
             return
-        if s.get(model, key) is None:
-            self.fail(field, f"{what or _human(field)} {raw!r} does not exist.")
+        row = s.get(model, key)
+        if row is None:
+            self.fail(field, f"{what or _human(field)} {key} does not exist.")
+            return
+        if not allow_archived and getattr(row, "archived_at", None) is not None:
+            self.fail(field, f"{what or _human(field)} {key} is archived; restore it first.")
             return
         self.clean[field] = key
 
