@@ -206,7 +206,7 @@ def _run_search(args: argparse.Namespace) -> int:
     with _database(_location(args)) as engine:
         actor = _login_actor(engine)
         with Session(engine) as s:
-            results = search(s, typed, actor=actor)
+            results = search(s, typed, viewer=actor)
         hits = [hit for found in results.values() for hit in found]
         if hits:  # names and emails are personal data: printing them is a read-out
             with store.session(engine) as s:

@@ -63,8 +63,12 @@ def explain_database_error(error: BaseException, path: str) -> DatabaseUnavailab
             )
         if "disk is full" in message or "database or disk is full" in message:
             return DatabaseUnavailable(f"The disk holding {path} is full; free some space.")
-        if "malformed" in message or "disk i/o error" in message:
+        if any(
+            sign in message
+            for sign in ("malformed", "disk i/o error", "corrupt", "vtable constructor failed")
+        ):
             return DatabaseUnavailable(
-                f"{path} is damaged; restore it from the latest backup beside it."
+                f"{path} is damaged; `rabta check` tells what is wrong, and the latest "
+                "backup beside it holds an earlier copy."
             )
     return None
