@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         self.status_counts = QLabel()
         self.statusBar().addPermanentWidget(self.status_counts)
         self._restore_geometry()
+        self.health = None  # what the quick check on open found, once it has run
         self._set_usable(False)
         if workspace is not None:
             self.attach(workspace)
@@ -142,6 +143,34 @@ class MainWindow(QMainWindow):
         self.show_page(page if isinstance(page, str) and page in PAGE_ORDER else "Dashboard")
         self.stack.removeWidget(self.opening_label)
         self.ready.emit()
+        self.check_health_in_background()
+
+    def check_health_in_background(self) -> None:
+        """Run the quick part of `rabta check` on a worker; warn only if it finds trouble."""
+        from db.health import check_database
+
+        def work(engine, _report):
+            return check_database(engine, quick=True)
+
+        self._health_task = DatabaseTask(self.workspace.location, work)
+        self._health_task.signals.finished.connect(self._show_health)
+        self._health_task.signals.failed.connect(lambda *_: None)  # opening already said it
+        start_task(self._health_task)
+
+    def _show_health(self, report) -> None:
+        self.health = report
+        if report.healthy:
+            return
+        self.statusBar().showMessage("The database needs attention: see the warning.")
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "The database needs attention",
+            "\n\n".join(report.problems)
+            + "\n\n`rabta check` on the command line gives the full check.",
+        )
+        box.setParent(self, box.windowFlags())
+        self.health_warning = box
+        box.open()
 
     def _set_usable(self, usable: bool) -> None:
         self.sidebar.setEnabled(usable)

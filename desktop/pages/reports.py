@@ -36,15 +36,21 @@ from PySide6.QtWidgets import (
 from sqlmodel import Session, col, select
 
 from db import store
-from db.errors import RabtaError
+from db.errors import RabtaError, ValidationError
 from db.models import Mission, Organization
 from db.periods import Quarter, quarter_containing
 from db.stats import ALL_MISSIONS, report_texts
+from db.store.readouts import record_readout
 from db.store.report_texts import save_report_text
 from db.store.settings import get_setting
 from desktop.tasks import DatabaseTask, start_task
 from desktop.workspace import Workspace
-from reports.produce import ProducedReport, produce_organization_brief, produce_quarterly_report
+from reports.produce import (
+    ProducedReport,
+    check_output_path,
+    produce_organization_brief,
+    produce_quarterly_report,
+)
 
 QUARTERLY = "quarterly"
 BRIEF = "brief"
@@ -63,6 +69,7 @@ class ReportsPage(QWidget):
         self.workspace = workspace
         self.output_dir = Path(tempfile.mkdtemp(prefix="rabta-reports-"))
         self.current_pdf: Path | None = None
+        self.current_title = ""
         self._task: DatabaseTask | None = None
         self._texts_changed = False
 
@@ -358,6 +365,7 @@ class ReportsPage(QWidget):
         self.build_button.setEnabled(True)
         self.progress.hide()
         self.current_pdf = produced.path
+        self.current_title = produced.title
         self.document.load(str(produced.path))
         self.preview_stack.setCurrentWidget(self.preview)
         self.print_button.setEnabled(True)
@@ -390,7 +398,21 @@ class ReportsPage(QWidget):
         self.render_to(printer)
 
     def render_to(self, printer: QPrinter) -> int:
-        """Draw every page of the previewed PDF onto the printer; return pages drawn."""
+        """Draw every page of the previewed PDF onto the printer; return pages drawn.
+
+        Printing is a read-out of personal data: it is recorded first, and nothing is
+        printed when it cannot be."""
+        try:
+            with store.session(self.workspace.engine) as s:
+                record_readout(
+                    s,
+                    self.workspace.actor,
+                    "report_print",
+                    {"report": self.current_title, "printer": printer.printerName() or "file"},
+                )
+        except RabtaError as error:
+            QMessageBox.warning(self, "Not printed", f"The print could not be recorded: {error}")
+            return 0
         painter = QPainter()
         if not painter.begin(printer):
             QMessageBox.warning(self, "Not printed", "The printer could not be started.")
@@ -432,7 +454,22 @@ class ReportsPage(QWidget):
         if target.suffix.lower() != ".pdf":
             target = target.with_suffix(".pdf")
         try:
-            shutil.copyfile(self.current_pdf, target)
+            check_output_path(target, Path(self.workspace.location))
+            with store.session(self.workspace.engine) as s:  # recorded, or not written
+                record_readout(
+                    s,
+                    self.workspace.actor,
+                    "report_copy",
+                    {"report": self.current_title, "file": str(target)},
+                )
+                s.flush()
+                shutil.copyfile(self.current_pdf, target)
+        except ValidationError as error:
+            QMessageBox.warning(self, "Not saved", " ".join(error.errors.values()))
+            return False
+        except RabtaError as error:
+            QMessageBox.warning(self, "Not saved", str(error))
+            return False
         except OSError as error:
             QMessageBox.warning(
                 self, "Not saved", f"The report could not be saved to {target}: {error.strerror}."

@@ -94,7 +94,10 @@ class EntityPicker(QWidget):
         layout.addWidget(self.chosen_label)
         self.setFocusProxy(self.edit)
         self.edit.textEdited.connect(self._offer)
-        completer.activated[str].connect(self._take_label)
+        # Queued: the line edit sets the chosen label as its text when the completion is
+        # activated (its own connection is remade on every focus-in, so it can run after
+        # ours); taking the label once that is done leaves the box empty for the next name.
+        completer.activated[str].connect(self._take_label, Qt.ConnectionType.QueuedConnection)
         self.edit.resolve_requested.connect(self.resolve_typed)
         self.edit.remove_last_requested.connect(self._remove_last)
 

@@ -1,0 +1,132 @@
+"""The window under hostile conditions: the completion popup, an empty or damaged file,
+and read-outs from the Reports page."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+from sqlalchemy import text
+
+from tests.desktop.conftest import active_main_window
+
+
+@pytest.fixture
+def window(qtbot, demo_path):
+    return active_main_window(qtbot, demo_path, login_name="c.officer")
+
+
+def _choose_from_popup(qtbot, picker, typed: str) -> None:
+    """Type into the picker, show its completion popup and press Enter on its first row,
+    as a person on a real screen does."""
+    picker.edit.setFocus()
+    qtbot.keyClicks(picker.edit, typed)
+    completer = picker.edit.completer()
+    completer.complete()
+    popup = completer.popup()
+    qtbot.waitUntil(popup.isVisible)
+    popup.setCurrentIndex(completer.completionModel().index(0, 0))
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+
+
+def test_enter_on_a_completion_row_leaves_the_box_empty_for_the_next_name(qtbot, window):
+    dialog = window.quick_log()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    _choose_from_popup(qtbot, dialog.contacts, "Ayes")
+    qtbot.wait(20)  # anything Qt queues after the activation has run
+    assert len(dialog.contacts.chosen()) == 1
+    assert dialog.contacts.edit.text() == ""
+    _choose_from_popup(qtbot, dialog.contacts, "Kamran")
+    qtbot.wait(20)
+    assert len(dialog.contacts.chosen()) == 2
+    assert dialog.contacts.edit.text() == ""
+    assert dialog.contacts.resolve_typed()  # nothing left over that would refuse a save
+
+
+def test_the_window_warns_when_the_quick_check_finds_damage(qtbot, demo_path):
+    connection = sqlite3.connect(demo_path)
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+    root = connection.execute(
+        "SELECT rootpage FROM sqlite_master WHERE name = 'program_event'"
+    ).fetchone()[0]
+    connection.close()
+    with demo_path.open("r+b") as handle:
+        handle.seek((root - 1) * page_size)
+        handle.write(b"\xff" * 64)  # the page's header: no longer a b-tree page
+    window = active_main_window(qtbot, demo_path)
+    qtbot.waitUntil(lambda: window.health is not None, timeout=10_000)
+    assert not window.health.healthy
+    assert window.health_warning.isVisible()
+    assert "damaged" in window.health_warning.text()
+
+
+def test_a_healthy_database_opens_without_a_warning(qtbot, window):
+    qtbot.waitUntil(lambda: window.health is not None, timeout=10_000)
+    assert window.health.healthy
+    assert not hasattr(window, "health_warning")
+
+
+@pytest.mark.parametrize("answer", ["yes", "no"])
+def test_an_empty_file_becomes_a_database_only_when_the_user_says_so(
+    qapp, tmp_path, monkeypatch, answer
+):
+    from db.errors import EmptyDatabaseFile
+    from desktop.app import _open_or_ask
+
+    target = tmp_path / "empty.db"
+    target.write_bytes(b"")
+    chosen = QMessageBox.StandardButton.Yes if answer == "yes" else QMessageBox.StandardButton.No
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: asked.append(args) or chosen)
+    if answer == "yes":
+        opened = _open_or_ask(str(target), ask=True)
+        opened.engine.dispose()
+        assert target.stat().st_size > 0
+    else:
+        with pytest.raises(EmptyDatabaseFile):
+            _open_or_ask(str(target), ask=True)
+        assert target.stat().st_size == 0
+    assert len(asked) == 1 and "empty file" in asked[0][2]
+
+
+def _read_outs(engine) -> list[tuple[str, str]]:
+    with engine.connect() as connection:
+        return connection.execute(
+            text(
+                "SELECT entity_type, changes FROM audit_entry WHERE action = 'read_out' ORDER BY id"
+            )
+        ).all()
+
+
+def test_printing_and_saving_a_report_are_read_outs(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtPrintSupport import QPrinter
+
+    page = window.page("Reports")
+    window.show_page("Reports")
+    page.build()
+    qtbot.waitUntil(lambda: page.current_pdf is not None, timeout=30_000)
+    built = len(_read_outs(window.workspace.engine))
+    printer = QPrinter()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    assert page.render_to(printer) > 0
+    assert page.save_copy(tmp_path / "saved.pdf")
+    after = _read_outs(window.workspace.engine)
+    assert [kind for kind, _ in after[built:]] == ["report_print", "report_copy"]
+    assert str(tmp_path / "saved.pdf") in after[-1][1]
+
+
+def test_a_report_is_not_saved_over_a_file_that_is_not_a_pdf(qtbot, window, tmp_path, monkeypatch):
+    page = window.page("Reports")
+    page.build()
+    qtbot.waitUntil(lambda: page.current_pdf is not None, timeout=30_000)
+    letter = tmp_path / "letter.pdf"
+    letter.write_text("Dear Consul General,\n")
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warnings.append(args[2]))
+    assert not page.save_copy(letter)
+    assert "is not a PDF" in warnings[0]
+    assert letter.read_text() == "Dear Consul General,\n"
