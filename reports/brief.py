@@ -8,7 +8,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from db.queries.organization_brief import OrganizationBriefData
+from reports.cell_text import fitted_markup
 from reports.document import (
+    CELL_PADDING,
     CONTENT_WIDTH,
     RULE,
     Styles,
@@ -22,11 +24,17 @@ from reports.document import (
 
 
 def _profile(data: OrganizationBriefData, styles: Styles) -> Table:
+    widths = [CONTENT_WIDTH * 0.22, CONTENT_WIDTH * 0.78]
     rows = [
-        [Paragraph(f"<b>{text(label)}</b>", styles.cell), Paragraph(text(value), styles.cell)]
+        [
+            Paragraph(f"<b>{text(label)}</b>", styles.cell),
+            Paragraph(
+                fitted_markup(str(value), widths[1] - 2 * CELL_PADDING, styles.cell), styles.cell
+            ),
+        ]
         for label, value in data.profile
     ]
-    table = Table(rows, colWidths=[CONTENT_WIDTH * 0.22, CONTENT_WIDTH * 0.78])
+    table = Table(rows, colWidths=widths)
     table.setStyle(
         TableStyle(
             [("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE), ("VALIGN", (0, 0), (-1, -1), "TOP")]

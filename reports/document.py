@@ -17,6 +17,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from reports.cell_text import fitted_markup
 from reports.fonts import SANS, SANS_BOLD, SANS_ITALIC, URDU, register_fonts, urdu_markup
 
 PAGE_SIZE = A4
@@ -75,6 +76,7 @@ def make_styles() -> Styles:
             textColor=ACCENT,
             spaceBefore=10,
             spaceAfter=6,
+            keepWithNext=1,
         ),
         subheading=ParagraphStyle(
             "subheading",
@@ -84,6 +86,7 @@ def make_styles() -> Styles:
             leading=14,
             spaceBefore=8,
             spaceAfter=4,
+            keepWithNext=1,
         ),
         body=body,
         small=ParagraphStyle("small", parent=body, fontSize=8, leading=10.5, textColor=MUTED),
@@ -132,7 +135,8 @@ def data_table(
     right_align: Sequence[int] = (),
     highlight_rows: Sequence[int] = (),
 ) -> Table:
-    """A zebra table with a repeated header row; cells wrap; numbers right-aligned."""
+    """A zebra table with a repeated header row; cells wrap, and a cell that would need
+    more than a few lines is shortened with a note; numbers right-aligned."""
 
     room = [width - 2 * CELL_PADDING for width in widths]
 
@@ -141,13 +145,13 @@ def data_table(
             return value
         plain_text = "" if value is None else str(value)
         # Text that fits its column needs no Paragraph (much faster on long tables).
-        if column in right_align or (
+        if (
             "\n" not in plain_text
             and stringWidth(plain_text, SANS, styles.cell.fontSize) <= room[column]
         ):
             return plain_text
-        style = styles.cell
-        markup = text(value)
+        style = styles.cell_right if column in right_align else styles.cell
+        markup = fitted_markup(plain_text, room[column], style)
         return Paragraph(f'<font color="{ALERT_HEX}">{markup}</font>' if alert else markup, style)
 
     body = [[Paragraph(text(h), styles.cell_head) for h in header]]
@@ -174,6 +178,20 @@ def data_table(
             commands.append(("BACKGROUND", (0, index), (-1, index), ZEBRA))
     table.setStyle(TableStyle(commands))
     return table
+
+
+def fitted_line(value: str, font: str, size: float, room: float) -> str:
+    """`value` on one line no wider than `room`, ending in an ellipsis when shortened."""
+    if stringWidth(value, font, size) <= room:
+        return value
+    low, high = 0, len(value)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if stringWidth(value[:middle].rstrip() + "…", font, size) <= room:
+            low = middle
+        else:
+            high = middle - 1
+    return value[:low].rstrip() + "…"
 
 
 def empty_note(message: str, styles: Styles) -> Paragraph:
@@ -211,14 +229,20 @@ def _canvas_class(header_left: str, header_right: str, marking: str) -> type[Can
             self.line(MARGIN, top_rule, width - MARGIN, top_rule)
             self.line(MARGIN, bottom_rule, width - MARGIN, bottom_rule)
             if marking:
+                shown = fitted_line(marking, SANS_BOLD, 8, CONTENT_WIDTH)
                 self.setFont(SANS_BOLD, 8)
                 self.setFillColor(ALERT)
-                self.drawCentredString(width / 2, height - 9 * mm, marking)
-                self.drawCentredString(width / 2, 5 * mm, marking)
+                self.drawCentredString(width / 2, height - 9 * mm, shown)
+                self.drawCentredString(width / 2, 5 * mm, shown)
             self.setFont(SANS, 7.5)
             self.setFillColor(MUTED)
-            self.drawString(MARGIN, top_rule + 2 * mm, header_left)
-            self.drawRightString(width - MARGIN, top_rule + 2 * mm, header_right)
+            gap = 6 * mm
+            right = fitted_line(header_right, SANS, 7.5, CONTENT_WIDTH * 0.4)
+            left_room = CONTENT_WIDTH - stringWidth(right, SANS, 7.5) - gap
+            self.drawString(
+                MARGIN, top_rule + 2 * mm, fitted_line(header_left, SANS, 7.5, left_room)
+            )
+            self.drawRightString(width - MARGIN, top_rule + 2 * mm, right)
             self.drawString(MARGIN, bottom_rule - 4 * mm, "Rabta")
             self.drawRightString(width - MARGIN, bottom_rule - 4 * mm, f"Page {number} of {total}")
             self.restoreState()

@@ -19,6 +19,7 @@ from db.stats import IndicatorResult, KeyFigures, QuarterlyReportData
 from reports.charts import horizontal_bars, vertical_bars
 from reports.document import (
     ACCENT,
+    CELL_PADDING,
     CONTENT_WIDTH,
     RULE,
     Styles,
@@ -379,24 +380,27 @@ def _signatures(data: QuarterlyReportData, styles: Styles) -> list:
     def when(day) -> str:
         return day.strftime("%d %B %Y") if day else "Date: ____________"
 
+    column = CONTENT_WIDTH / 3
+    # A signatory's name is printed whole (the store keeps it under 200 characters).
+    names = [
+        Paragraph(text(name) or "&nbsp;", styles.cell)
+        for name in (t.prepared_by, t.reviewed_by, t.approved_by)
+    ]
+    # Room to write a name by hand when none is typed, and no less than a typed name needs.
+    names_height = max(10 * mm, *(n.wrap(column - 2 * CELL_PADDING, 1e9)[1] + 6 for n in names))
     cells = [
         [
             Paragraph(f"<b>{label}</b>", styles.cell)
             for label in ("Prepared by", "Reviewed by", "Approved by")
         ],
-        [
-            Paragraph(text(name) or "&nbsp;", styles.cell)
-            for name in (t.prepared_by, t.reviewed_by, t.approved_by)
-        ],
+        names,
         [
             Paragraph(text(when(day)), styles.cell)
             for day in (t.prepared_on, t.reviewed_on, t.approved_on)
         ],
         [Paragraph("Signature:", styles.small)] * 3,
     ]
-    table = Table(
-        cells, colWidths=[CONTENT_WIDTH / 3] * 3, rowHeights=[None, 10 * mm, None, 16 * mm]
-    )
+    table = Table(cells, colWidths=[column] * 3, rowHeights=[None, names_height, None, 16 * mm])
     table.setStyle(
         TableStyle(
             [
