@@ -369,8 +369,11 @@ def load_large_demo(
         report("Last engagement dates")
         # What db/store/last_engagement.py keeps, computed for all in one grouped pass.
         cursor.execute(
-            "UPDATE organization SET last_engagement_on = latest.day FROM ("
-            "SELECT engagement_organization.organization_id AS id, max(engagement.date) AS day "
+            "UPDATE organization SET last_engagement_on = latest.day, "
+            "last_normal_engagement_on = latest.normal_day FROM ("
+            "SELECT engagement_organization.organization_id AS id, max(engagement.date) AS day, "
+            "max(CASE WHEN engagement.sensitivity <> 'confidential' THEN engagement.date END) "
+            "AS normal_day "
             "FROM engagement_organization JOIN engagement "
             "ON engagement.id = engagement_organization.engagement_id "
             "WHERE engagement.archived_at IS NULL GROUP BY 1) AS latest "

@@ -273,8 +273,10 @@ class Organization(SQLModel, table=True):
     status: str = Field(default=OrganizationStatus.ACTIVE, max_length=16, index=True)
     priority: str = Field(default=Priority.NORMAL, max_length=8, index=True)
     # The date of its latest live engagement, kept by db/store/last_engagement.py so lists
-    # show and sort by it without reading the organization's engagements.
+    # show and sort by it without reading the organization's engagements; the second
+    # leaves confidential engagements out, for those who may not see them.
     last_engagement_on: dt.date | None = Field(default=None, index=True)
+    last_normal_engagement_on: dt.date | None = Field(default=None, index=True)
     created_at: datetime = Field(default_factory=utc_now, index=True)
     updated_at: datetime = Field(default_factory=utc_now)
     archived_at: datetime | None = Field(default=None, index=True)

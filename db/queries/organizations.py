@@ -17,12 +17,15 @@ from db.models import (
 )
 from db.queries.paging import ordered_page
 from db.search import text_filter
+from db.store.actor import Actor
 
 
 @dataclass(frozen=True)
 class OrganizationFilter:
-    """What a list of organizations is narrowed to; empty fields do not narrow."""
+    """What a list of organizations is narrowed to, for whom: `viewer` sees the last
+    engagement date the visibility rule lets them see; empty fields do not narrow."""
 
+    viewer: Actor
     text: str = ""
     kind: str | None = None
     status: str | None = None
@@ -46,6 +49,15 @@ class OrganizationRow(NamedTuple):
     archived: bool
 
 
+def last_engagement_column(viewer: Actor):
+    """The last engagement date `viewer` may see: those who do not see confidential
+    engagements get the latest one that is not (their own confidential ones are left
+    out too, so the date never depends on who logged what)."""
+    if viewer.sees_confidential:
+        return col(Organization.last_engagement_on)
+    return col(Organization.last_normal_engagement_on)
+
+
 SORT_KEYS = {
     "name": func.lower(Organization.name),
     "acronym": func.lower(Organization.acronym),
@@ -55,7 +67,6 @@ SORT_KEYS = {
     "city": func.lower(Organization.city),
     "region_code": Organization.region_code,
     "mission_code": Organization.mission_id,
-    "last_engagement": Organization.last_engagement_on,
 }
 
 
@@ -119,14 +130,14 @@ def organization_page(
         Organization.city,
         Organization.region_code,
         Mission.code,
-        Organization.last_engagement_on,
+        last_engagement_column(flt.viewer),
         col(Organization.archived_at).is_not(None),
     ).outerjoin(Mission, Mission.id == Organization.mission_id)
     return ordered_page(
         s,
         col(Organization.id),
         ids,
-        SORT_KEYS[sort],
+        last_engagement_column(flt.viewer) if sort == "last_engagement" else SORT_KEYS[sort],
         descending,
         offset,
         limit,

@@ -187,7 +187,7 @@ def update_engagement(
     if changes:
         s.add(engagement)
         record_audit(s, actor, "update", "engagement", engagement.id, changes, engagement.uid)
-    if "date" in changes or "organization_ids" in changes:
+    if changes.keys() & {"date", "organization_ids", "sensitivity"}:
         refresh_last_engagement(s, [*old_orgs, *new_orgs])
 
 

@@ -1,4 +1,5 @@
-"""Each organization's last engagement date, kept on the organization itself.
+"""Each organization's last engagement dates, kept on the organization itself: the
+latest of all its engagements, and the latest that is not confidential.
 
 Lists show and sort organizations by it; reading it from their engagements would cost
 a pass over thousands of engagements for the most active ones. Every write that adds,
@@ -14,27 +15,32 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from db.errors import ValidationError
-from db.models import Engagement, EngagementOrganization, Organization
+from db.models import Engagement, EngagementOrganization, Organization, Sensitivity
 from db.store.validation import record_id
 
 
-def latest_engagement_date():
-    """SQL for an organization's latest live engagement date (correlated to Organization)."""
-    return (
+def latest_engagement_date(*, confidential_too: bool = True):
+    """SQL for an organization's latest live engagement date (correlated to Organization),
+    leaving confidential engagements out unless `confidential_too`."""
+    statement = (
         select(func.max(Engagement.date))
         .join(EngagementOrganization, EngagementOrganization.engagement_id == Engagement.id)
         .where(
             EngagementOrganization.organization_id == Organization.id,
             col(Engagement.archived_at).is_(None),
         )
-        .correlate(Organization)
-        .scalar_subquery()
     )
+    if not confidential_too:
+        statement = statement.where(Engagement.sensitivity != Sensitivity.CONFIDENTIAL)
+    return statement.correlate(Organization).scalar_subquery()
 
 
 def refresh_last_engagement(s: Session, organization_ids: Iterable[int] | None = None) -> None:
-    """Recompute the last engagement date of these organizations (None: of all)."""
-    statement = update(Organization).values(last_engagement_on=latest_engagement_date())
+    """Recompute the last engagement dates of these organizations (None: of all)."""
+    statement = update(Organization).values(
+        last_engagement_on=latest_engagement_date(),
+        last_normal_engagement_on=latest_engagement_date(confidential_too=False),
+    )
     if organization_ids is not None:
         if not isinstance(organization_ids, list | tuple | set | frozenset):
             raise ValidationError({"organization_ids": "Give the organizations as a list of ids."})

@@ -59,6 +59,7 @@ class OrganizationsPage(RecordPage):
 
     def make_filter(self) -> OrganizationFilter:
         return OrganizationFilter(
+            viewer=self.workspace.actor,
             text=self.text_value(),
             kind=self.combo_value("kind"),
             status=self.combo_value("status"),
