@@ -95,9 +95,12 @@ def contact_choices(
 
 
 def mission_choices(s: Session, typed: str = "", limit: int = 50) -> list[Choice]:
-    """Missions by code or name prefix (all of them when nothing is typed)."""
-    statement = select(Mission.id, Mission.code, Mission.name).where(
-        col(Mission.archived_at).is_(None)
+    """Missions by code or name prefix, at most `limit`; all of them when nothing is
+    typed (a country has a few hundred missions at most)."""
+    statement = (
+        select(Mission.id, Mission.code, Mission.name)
+        .where(col(Mission.archived_at).is_(None))
+        .order_by(Mission.name)
     )
     if typed.strip():
         statement = statement.where(
@@ -106,8 +109,8 @@ def mission_choices(s: Session, typed: str = "", limit: int = 50) -> list[Choice
                 starts_with(Mission.name, typed),
                 word_starts_with(Mission.name, typed),
             )
-        )
-    rows = s.exec(statement.order_by(Mission.name).limit(limit)).all()
+        ).limit(limit)
+    rows = s.exec(statement).all()
     return [Choice(i, f"{name} ({code})") for i, code, name in rows]
 
 

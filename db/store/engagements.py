@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from db.errors import PermissionDenied, ValidationError
 from db.models import (
+    Affiliation,
     Contact,
     Engagement,
     EngagementContact,
@@ -28,6 +29,7 @@ from db.queries.visibility import may_see_engagement
 from db.store.actor import Actor
 from db.store.audit import record_audit
 from db.store.last_engagement import refresh_last_engagement
+from db.store.missions import mission_for_region
 from db.store.records import apply_changes, get_record, set_archived
 from db.store.validation import FieldChecker, record_id
 
@@ -136,7 +138,8 @@ def _check(
 def log_engagement(s: Session, actor: Actor, values: Mapping[str, Any]) -> int:
     """Record an engagement; return its id.
 
-    The mission defaults to the actor's, then to the first organization's; the officer
+    The mission defaults to the actor's, then to the first organization's, then to that
+    of the first contact (by their organizations, then where they live); the officer
     defaults to the actor.
     """
     actor.require_write()
@@ -144,9 +147,18 @@ def log_engagement(s: Session, actor: Actor, values: Mapping[str, Any]) -> int:
     org_ids = clean.pop("organization_ids", [])
     contact_ids = clean.pop("contact_ids", [])
     if clean.get("mission_id") is None:
-        clean["mission_id"] = actor.mission_id or _first_org_mission(s, org_ids)
+        clean["mission_id"] = (
+            actor.mission_id
+            or _first_org_mission(s, org_ids)
+            or _first_contact_mission(s, contact_ids)
+        )
     if clean.get("mission_id") is None:
-        raise ValidationError({"mission_id": "Choose the mission this engagement belongs to."})
+        raise ValidationError(
+            {
+                "mission_id": "Choose the mission this engagement belongs to: neither you, "
+                "its organizations nor its contacts belong to one."
+            }
+        )
     if clean.get("officer_id") is None:
         clean["officer_id"] = actor.id
     engagement = Engagement(**clean)
@@ -282,6 +294,22 @@ def _first_org_mission(s: Session, org_ids: list[int]) -> int | None:
         org = s.get(Organization, org_id)
         if org is not None and org.mission_id is not None:
             return org.mission_id
+    return None
+
+
+def _first_contact_mission(s: Session, contact_ids: list[int]) -> int | None:
+    for contact_id in contact_ids:
+        their_orgs = s.exec(
+            select(Affiliation.organization_id)
+            .where(Affiliation.contact_id == contact_id)
+            .order_by(col(Affiliation.is_primary).desc(), Affiliation.id)
+        ).all()
+        mission = _first_org_mission(s, list(their_orgs))
+        if mission is None:
+            contact = s.get(Contact, contact_id)
+            mission = mission_for_region(s, contact.region_code) if contact else None
+        if mission is not None:
+            return mission
     return None
 
 

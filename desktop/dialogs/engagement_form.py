@@ -1,6 +1,6 @@
 """Log or edit an engagement. As quick log (Ctrl+L) it is made for the keyboard:
 focus starts in the organization picker and Tab goes organization, contacts, kind,
-subject, summary, program, mechanism, follow-up date, date; Ctrl+Return saves."""
+subject, summary, program, mechanism, follow-up date, date, mission; Ctrl+Return saves."""
 
 from __future__ import annotations
 
@@ -12,7 +12,13 @@ from PySide6.QtWidgets import QComboBox, QWidget
 from sqlmodel import Session, col, select
 
 from db.models import Contact, Engagement, EngagementKind, Mechanism, Organization, Sensitivity
-from db.queries.pickers import Choice, contact_choices, organization_choices, program_choices
+from db.queries.pickers import (
+    Choice,
+    contact_choices,
+    mission_choices,
+    organization_choices,
+    program_choices,
+)
 from db.store.engagements import linked_ids, log_engagement, update_engagement
 from desktop.dialogs.record_form import RecordForm, focus_first
 from desktop.widgets.entity_picker import EntityPicker
@@ -49,6 +55,7 @@ class EngagementForm(RecordForm):
                 for c in s.exec(select(Contact).where(col(Contact.id).in_(contact_ids)))
             ]
             programs = program_choices(s)
+            missions = mission_choices(s)
         self.organizations = EntityPicker(
             workspace.engine, organization_choices, placeholder="Type a name or acronym, e.g. APP"
         )
@@ -84,6 +91,14 @@ class EngagementForm(RecordForm):
             placeholder="none; YYYY-MM-DD or +7",
         )
         self.date_edit = self.day("date", "Date", e.date)
+        self.mission_combo = QComboBox()
+        if engagement_id is None:
+            self.mission_combo.addItem("From you, the organization or the contact", None)
+        for choice in missions:
+            self.mission_combo.addItem(choice.label, choice.id)
+        mission = e.mission_id if engagement_id else workspace.actor.mission_id
+        self.mission_combo.setCurrentIndex(max(0, self.mission_combo.findData(mission)))
+        self.add_field("mission_id", "Mission", self.mission_combo, self.mission_combo.currentData)
         self.outcome_edit = self.text_area("outcome", "Outcome", e.outcome, height=50)
         self.sensitivity_combo = self.choice(
             "sensitivity", "Sensitivity", Sensitivity, e.sensitivity
@@ -98,6 +113,7 @@ class EngagementForm(RecordForm):
             self.mechanism_combo,
             self.follow_up_edit,
             self.date_edit,
+            self.mission_combo,
             self.outcome_edit,
             self.sensitivity_combo,
         ]

@@ -12,7 +12,7 @@ from db.errors import ValidationError
 from db.models import AuditEntry, Engagement, Organization
 from db.queries.engagements import open_follow_ups
 from db.store.actor import SYSTEM_ACTOR, Actor
-from db.store.contacts import create_contact
+from db.store.contacts import add_affiliation, create_contact
 from db.store.engagements import (
     archive_engagement,
     complete_follow_up,
@@ -64,6 +64,23 @@ def test_log_defaults_mission_and_officer_and_links(engine, officer, people, geo
         assert engagement.officer_id == officer.id
         assert engagement.sensitivity == "normal"
         assert linked_ids(s, engagement_id) == ([people["org"]], [people["willing"]])
+
+
+def test_mission_follows_the_contact_when_the_officer_has_none(engine, officer, people, geography):
+    """An administrator of the commission belongs to no mission; an engagement with a
+    person alone takes the mission of their organization, else of where they live."""
+    with store.session(engine) as s:
+        add_affiliation(s, officer, people["willing"], {"organization_id": people["org"]})
+        new_yorker = create_contact(
+            s, officer, {"given_name": "Nadia", "family_name": "Qureshi", "region_code": "US-NY"}
+        )
+    by_organization = _log(engine, SYSTEM_ACTOR, contact_ids=[people["willing"]])
+    by_residence = _log(engine, SYSTEM_ACTOR, contact_ids=[new_yorker])
+    with Session(engine) as s:
+        assert s.get(Engagement, by_organization).mission_id == geography["HOU"]
+        assert s.get(Engagement, by_residence).mission_id == geography["NYC"]
+    with pytest.raises(ValidationError, match="Choose the mission"):
+        _log(engine, SYSTEM_ACTOR, contact_ids=[people["refusing"]], kind="meeting")
 
 
 def test_refusals_write_nothing(engine, officer, people):

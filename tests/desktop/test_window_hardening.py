@@ -9,7 +9,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import text
+from sqlmodel import Session, select
 
+from db.models import Engagement
+from db.store.engagements import linked_ids
+from desktop.main_window import MainWindow
+from desktop.workspace import open_workspace
 from tests.desktop.conftest import active_main_window
 
 
@@ -43,6 +48,15 @@ def test_enter_on_a_completion_row_leaves_the_box_empty_for_the_next_name(qtbot,
     assert len(dialog.contacts.chosen()) == 2
     assert dialog.contacts.edit.text() == ""
     assert dialog.contacts.resolve_typed()  # nothing left over that would refuse a save
+    # A new user belongs to no mission: the people's own mission is taken.
+    assert dialog.mission_combo.currentData() is None
+    qtbot.keyClicks(dialog.subject_edit, "Welfare desk visit")
+    qtbot.keyClick(dialog, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    with Session(window.workspace.engine) as s:
+        saved = s.exec(select(Engagement).where(Engagement.subject == "Welfare desk visit")).one()
+        assert saved.mission_id is not None
+        assert len(linked_ids(s, saved.id)[1]) == 2
 
 
 def test_the_window_warns_when_the_quick_check_finds_damage(qtbot, demo_path):
@@ -56,7 +70,10 @@ def test_the_window_warns_when_the_quick_check_finds_damage(qtbot, demo_path):
     with demo_path.open("r+b") as handle:
         handle.seek((root - 1) * page_size)
         handle.write(b"\xff" * 64)  # the page's header: no longer a b-tree page
-    window = active_main_window(qtbot, demo_path)
+    # Not waiting for the window to become active: the warning may take activation first.
+    window = MainWindow(open_workspace(str(demo_path), login_name="tester"))
+    qtbot.addWidget(window)
+    window.show()
     qtbot.waitUntil(lambda: window.health is not None, timeout=10_000)
     assert not window.health.healthy
     assert window.health_warning.isVisible()
