@@ -7,6 +7,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from sqlalchemy import Engine
 
@@ -76,16 +77,19 @@ def start_task(task: BackgroundTask) -> None:
 
 class LatestOnly:
     """Database work on a worker where only the newest request counts: the result of a
-    request overtaken by a later `start` (or by `supersede`) is dropped when it arrives.
+    request overtaken by a later `start` (or by `supersede`) is dropped when it arrives,
+    as is any outcome that arrives after the widget that asked (`owner`) was deleted.
     For lists and searches that the user changes faster than the database answers."""
 
     def __init__(
         self,
         location: str,
+        owner: QObject,
         on_result: Callable[[Any], None],
         on_failure: Callable[[Exception, str], None],
     ):
         self.location = location
+        self._owner = owner  # outcomes arriving after it is gone are dropped
         self._on_result = on_result
         self._on_failure = on_failure
         self._generation = 0
@@ -97,7 +101,7 @@ class LatestOnly:
         generation = self._generation
         self._task = DatabaseTask(self.location, work)
         self._task.signals.finished.connect(lambda result: self._deliver(generation, result))
-        self._task.signals.failed.connect(self._on_failure)
+        self._task.signals.failed.connect(self._fail)
         start_task(self._task)
 
     def supersede(self) -> None:
@@ -105,5 +109,9 @@ class LatestOnly:
         self._generation += 1
 
     def _deliver(self, generation: int, result: Any) -> None:
-        if generation == self._generation:
+        if generation == self._generation and shiboken6.isValid(self._owner):
             self._on_result(result)
+
+    def _fail(self, error: Exception, details: str) -> None:
+        if shiboken6.isValid(self._owner):
+            self._on_failure(error, details)

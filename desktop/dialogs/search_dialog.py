@@ -52,7 +52,7 @@ class SearchDialog(QDialog):
         self.workspace = workspace
         self.searching = False
         self._open_when_found = False
-        self._latest = LatestOnly(workspace.location, self._show_results, self._failed)
+        self._latest = LatestOnly(workspace.location, self, self._show_results, self._failed)
         self.setWindowTitle("Search Rabta")
         self.box = _SearchBox()
         self.box.setPlaceholderText(

@@ -77,7 +77,7 @@ class PagedTableModel(QAbstractTableModel):
         self._location = location
         self._upper_bound = upper_bound
         self._latest = (
-            LatestOnly(location, self._background_done, self._background_failed)
+            LatestOnly(location, self, self._background_done, self._background_failed)
             if location is not None
             else None
         )

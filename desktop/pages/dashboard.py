@@ -47,7 +47,7 @@ class DashboardPage(QWidget):
         self.rows: list[FollowUpRow] = []
         self.open_dialog: EngagementForm | None = None
         self._dirty = False
-        self._latest = LatestOnly(workspace.location, self._show, self._failed)
+        self._latest = LatestOnly(workspace.location, self, self._show, self._failed)
         self.loading = False
         heading = QLabel("<h2>Follow-ups</h2>")
         self.summary = QLabel()
