@@ -118,7 +118,11 @@ def enrol_local_actor(s: Session, actor: Actor) -> Actor:
         user_id = create_user(
             s,
             SYSTEM_ACTOR,
-            {"username": actor.username, "display_name": actor.display_name, "role": actor.role},
+            {
+                "username": actor.username,
+                "display_name": actor.display_name or actor.username,
+                "role": actor.role,
+            },
         )
         user = s.get(User, user_id)
     return actor_of(user)
