@@ -107,6 +107,10 @@ def _unlink_quietly(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+def _cannot_write(target: Path, error: OSError) -> ValidationError:
+    return ValidationError({"out": f"Cannot write {target}: {error.strerror or error}."})
+
+
 def _write_and_record(
     engine: Engine,
     actor: Actor,
@@ -126,9 +130,7 @@ def _write_and_record(
         pages = build(partial)
     except OSError as error:
         _unlink_quietly(partial)
-        raise ValidationError(
-            {"out": f"Cannot write {target}: {error.strerror or error}."}
-        ) from error
+        raise _cannot_write(target, error) from error
     except BaseException:
         _unlink_quietly(partial)
         raise
@@ -142,9 +144,7 @@ def _write_and_record(
             placed = True
     except OSError as error:
         _unlink_quietly(partial)
-        raise ValidationError(
-            {"out": f"Cannot write {target}: {error.strerror or error}."}
-        ) from error
+        raise _cannot_write(target, error) from error
     except BaseException:
         _unlink_quietly(partial)
         if placed:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.damaged_files import overwrite_first_page_of
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -35,16 +37,7 @@ def fingerprint(folder: Path) -> dict[str, str]:
 
 def _damage(path: Path) -> None:
     """Overwrite a page in the middle of the file, as a failing disk would."""
-    connection = sqlite3.connect(path)
-    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    page_size = connection.execute("PRAGMA page_size").fetchone()[0]
-    root = connection.execute(
-        "SELECT rootpage FROM sqlite_master WHERE name = 'engagement_fts_data'"
-    ).fetchone()[0]
-    connection.close()
-    with path.open("r+b") as handle:
-        handle.seek((root - 1) * page_size)
-        handle.write(b"\xde\xad" * (page_size // 2))
+    overwrite_first_page_of(path, "engagement_fts_data")
 
 
 def _rewind_revision(path: Path) -> None:

@@ -3,8 +3,6 @@ and read-outs from the Reports page."""
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -15,6 +13,7 @@ from db.models import Engagement
 from db.store.engagements import linked_ids
 from desktop.main_window import MainWindow
 from desktop.workspace import open_workspace
+from tests.damaged_files import overwrite_first_page_of
 from tests.desktop.conftest import active_main_window
 
 
@@ -60,16 +59,8 @@ def test_enter_on_a_completion_row_leaves_the_box_empty_for_the_next_name(qtbot,
 
 
 def test_the_window_warns_when_the_quick_check_finds_damage(qtbot, demo_path):
-    connection = sqlite3.connect(demo_path)
-    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    page_size = connection.execute("PRAGMA page_size").fetchone()[0]
-    root = connection.execute(
-        "SELECT rootpage FROM sqlite_master WHERE name = 'program_event'"
-    ).fetchone()[0]
-    connection.close()
-    with demo_path.open("r+b") as handle:
-        handle.seek((root - 1) * page_size)
-        handle.write(b"\xff" * 64)  # the page's header: no longer a b-tree page
+    # The page's header: no longer a b-tree page.
+    overwrite_first_page_of(demo_path, "program_event", b"\xff" * 64)
     # Not waiting for the window to become active: the warning may take activation first.
     window = MainWindow(open_workspace(str(demo_path), login_name="tester"))
     qtbot.addWidget(window)
