@@ -115,11 +115,14 @@ def _check(
         check.fail("organization_ids", "Name at least one organization or contact.")
     if check.clean.get("sensitivity") is None and "sensitivity" in check.clean:
         check.clean["sensitivity"] = Sensitivity.NORMAL
+    # Checked whenever who was reached or how changes (a meeting turned into a call is
+    # a call), not when an old call's outcome is edited after the person said no.
     kind = check.clean.get("kind", current.kind if current else None)
     contact_ids = check.clean.get("contact_ids")
     if contact_ids is None and current is not None:
         contact_ids = linked_ids(s, current.id)[1]
-    if kind in OUTREACH_KINDS and contact_ids:
+    reach_changes = current is None or "kind" in check.clean or "contact_ids" in check.clean
+    if reach_changes and kind in OUTREACH_KINDS and contact_ids:
         refusing = s.exec(
             select(Contact).where(
                 col(Contact.id).in_(contact_ids),

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import traceback
 
 import pytest
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
+from db import store
 from db.engine import default_database_path, resolve_database_location
 from db.errors import DatabaseUnavailable, explain_database_error
 from db.migrate import open_database
+from db.models import Contact
+from db.store.contacts import create_contact
 
 
 def test_location_prefers_flag_then_environment_then_user_data_dir(tmp_path):
@@ -65,3 +71,23 @@ def test_a_write_refused_by_the_file_system_becomes_a_sentence(db_path):
         read_only.execute("INSERT INTO tag (name) VALUES ('x')")
     explained = explain_database_error(raised.value, str(db_path))
     assert explained is not None and "read-only" in str(explained)
+
+
+def test_a_failed_statement_carries_no_personal_data(engine, officer):
+    """What reaches rabta.log or a traceback names no one: statement parameters are hidden."""
+    with store.session(engine) as s:
+        taken_uid = s.get(Contact, create_contact(s, officer, {"given_name": "Known"})).uid
+    person = {
+        "given_name": "Shahida",
+        "family_name": "Secretkhan",
+        "email": "shahida.secretkhan@example.org",
+        "phone": "+17135550147",
+        "notes": "Asked for help with a visa refusal",
+    }
+    with pytest.raises(IntegrityError) as caught, Session(engine) as s:
+        s.add(Contact(uid=taken_uid, **person))  # a clash the store's checks cannot foresee
+        s.commit()
+    told = "".join(traceback.format_exception(caught.value))
+    assert "hidden" in told
+    for value in person.values():
+        assert value not in told

@@ -12,7 +12,7 @@ from db.errors import ValidationError
 from db.models import AuditEntry, Engagement, Organization
 from db.queries.engagements import open_follow_ups
 from db.store.actor import SYSTEM_ACTOR, Actor
-from db.store.contacts import add_affiliation, create_contact
+from db.store.contacts import add_affiliation, create_contact, update_contact
 from db.store.engagements import (
     archive_engagement,
     complete_follow_up,
@@ -119,6 +119,26 @@ def test_do_not_contact_is_honoured_for_outreach_only(engine, officer, people):
     with pytest.raises(ValidationError, match="asked not to be contacted"):
         _log(engine, officer, kind="call", contact_ids=[people["refusing"]])
     assert _log(engine, officer, kind="event", contact_ids=[people["refusing"]])
+
+
+def test_do_not_contact_holds_when_a_meeting_becomes_a_call(engine, officer, people):
+    meeting = _log(engine, officer, kind="meeting", contact_ids=[people["refusing"]])
+    for change in ({"kind": "call"}, {"kind": "email", "subject": "Follow-up letter"}):
+        refused = pytest.raises(ValidationError, match="asked not to be contacted")
+        with refused, store.session(engine) as s:
+            update_engagement(s, officer, meeting, change)
+    call = _log(engine, officer, kind="call", contact_ids=[people["willing"]])
+    refused = pytest.raises(ValidationError, match="asked not to be contacted")
+    with refused, store.session(engine) as s:
+        update_engagement(s, officer, call, {"contact_ids": [people["refusing"]]})
+    with Session(engine) as s:
+        assert s.get(Engagement, meeting).kind == "meeting"
+        assert linked_ids(s, call)[1] == [people["willing"]]
+    # A call logged before the person said no keeps its history editable.
+    with store.session(engine) as s:
+        update_contact(s, officer, people["willing"], {"do_not_contact": True})
+    with store.session(engine) as s:
+        update_engagement(s, officer, call, {"outcome": "They asked not to be called again."})
 
 
 def test_follow_up_done_and_reopened(engine, officer, people):
