@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table
 
 from db.queries.organization_brief import OrganizationBriefData
-from reports.cell_text import fitted_markup
+from reports.cell_text import CELL_LINES
 from reports.document import (
     CELL_PADDING,
     CONTENT_WIDTH,
@@ -18,9 +18,10 @@ from reports.document import (
     data_table,
     empty_note,
     make_styles,
+    table_style,
     text,
-    urdu,
 )
+from reports.script_text import mixed_paragraph
 
 
 def _profile(data: OrganizationBriefData, styles: Styles) -> Table:
@@ -28,15 +29,15 @@ def _profile(data: OrganizationBriefData, styles: Styles) -> Table:
     rows = [
         [
             Paragraph(f"<b>{text(label)}</b>", styles.cell),
-            Paragraph(
-                fitted_markup(str(value), widths[1] - 2 * CELL_PADDING, styles.cell), styles.cell
+            mixed_paragraph(
+                value, styles.cell, max_lines=CELL_LINES, width=widths[1] - 2 * CELL_PADDING
             ),
         ]
         for label, value in data.profile
     ]
     table = Table(rows, colWidths=widths)
     table.setStyle(
-        TableStyle(
+        table_style(
             [("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE), ("VALIGN", (0, 0), (-1, -1), "TOP")]
         )
     )
@@ -62,7 +63,8 @@ def _contacts(data: OrganizationBriefData, styles: Styles) -> list:
             reach = " · ".join(p for p in (c.email, c.phone) if p) or "—"
         if c.do_not_contact or c.consent_refused:
             refusing.append(index)
-        rows.append([c.name, urdu(c.name_urdu, styles) if c.name_urdu else "", role, reach])
+        name_urdu = mixed_paragraph(c.name_urdu, styles.urdu_cell) if c.name_urdu else ""
+        rows.append([c.name, name_urdu, role, reach])
     story.append(
         data_table(
             ["Name", "Name in Urdu", "Role", "Reach"],
@@ -153,7 +155,7 @@ def build_organization_brief(data: OrganizationBriefData, path: Path | str) -> i
     generated = data.generated_at.astimezone().strftime("%d %B %Y")
     story = [
         Paragraph("Organization brief", styles.small),
-        Paragraph(text(title), styles.heading.clone("brief_title", fontSize=17, leading=22)),
+        mixed_paragraph(title, styles.heading.clone("brief_title", fontSize=17, leading=22)),
         Paragraph(
             f"Prepared {text(generated)} from the Rabta registry."
             + ("" if data.includes_confidential else " Confidential engagements are not shown."),
@@ -163,7 +165,7 @@ def build_organization_brief(data: OrganizationBriefData, path: Path | str) -> i
         _profile(data, styles),
     ]
     if data.description:
-        story += [Spacer(1, 2 * mm), Paragraph(text(data.description), styles.body)]
+        story += [Spacer(1, 2 * mm), mixed_paragraph(data.description, styles.body)]
     story += _contacts(data, styles)
     story += _engagements(data, styles)
     story += _programs_and_follow_ups(data, styles)

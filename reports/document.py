@@ -17,8 +17,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
-from reports.cell_text import fitted_markup
-from reports.fonts import SANS, SANS_BOLD, SANS_ITALIC, URDU, register_fonts, urdu_markup
+from reports.cell_text import CELL_LINES
+from reports.fonts import SANS, SANS_BOLD, SANS_ITALIC, URDU, register_fonts
+from reports.script_text import draw_line, line_width, mixed_paragraph, needs_script_layout
 
 PAGE_SIZE = A4
 MARGIN = 18 * mm
@@ -29,8 +30,7 @@ RULE = colors.HexColor("#c9d3da")
 ZEBRA = colors.HexColor("#f2f5f7")
 MUTED = colors.HexColor("#5b6b77")
 CELL_PADDING = 6  # reportlab's default left and right cell padding
-ALERT_HEX = "#9b2226"
-ALERT = colors.HexColor(ALERT_HEX)
+ALERT = colors.HexColor("#9b2226")
 
 
 @dataclass(frozen=True)
@@ -121,11 +121,6 @@ def text(value: object) -> str:
     return escape("" if value is None else str(value))
 
 
-def urdu(value: str, styles: Styles) -> Paragraph:
-    """A right-to-left, shaped paragraph for a name in Urdu script."""
-    return Paragraph(urdu_markup(value), styles.urdu_cell)
-
-
 def data_table(
     header: Sequence[str],
     rows: Sequence[Sequence[object]],
@@ -148,11 +143,17 @@ def data_table(
         if (
             "\n" not in plain_text
             and stringWidth(plain_text, SANS, styles.cell.fontSize) <= room[column]
+            and not needs_script_layout(plain_text)
         ):
             return plain_text
         style = styles.cell_right if column in right_align else styles.cell
-        markup = fitted_markup(plain_text, room[column], style)
-        return Paragraph(f'<font color="{ALERT_HEX}">{markup}</font>' if alert else markup, style)
+        return mixed_paragraph(
+            plain_text,
+            style,
+            color=ALERT if alert else None,
+            max_lines=CELL_LINES,
+            width=room[column],
+        )
 
     body = [[Paragraph(text(h), styles.cell_head) for h in header]]
     body += [
@@ -176,22 +177,13 @@ def data_table(
     for index in range(1, len(body)):
         if index % 2 == 0:
             commands.append(("BACKGROUND", (0, index), (-1, index), ZEBRA))
-    table.setStyle(TableStyle(commands))
+    table.setStyle(table_style(commands))
     return table
 
 
-def fitted_line(value: str, font: str, size: float, room: float) -> str:
-    """`value` on one line no wider than `room`, ending in an ellipsis when shortened."""
-    if stringWidth(value, font, size) <= room:
-        return value
-    low, high = 0, len(value)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if stringWidth(value[:middle].rstrip() + "…", font, size) <= room:
-            low = middle
-        else:
-            high = middle - 1
-    return value[:low].rstrip() + "…"
+def table_style(commands: list) -> TableStyle:
+    """A table's style in Rabta's font (reportlab's default, Helvetica, is not embedded)."""
+    return TableStyle([("FONT", (0, 0), (-1, -1), SANS, 8), *commands])
 
 
 def empty_note(message: str, styles: Styles) -> Paragraph:
@@ -204,7 +196,8 @@ def _canvas_class(header_left: str, header_right: str, marking: str) -> type[Can
         """Holds every page until the end so the footer can say "Page X of Y"."""
 
         def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
+            # Not Helvetica: a PDF carries only the fonts it embeds.
+            super().__init__(*args, **{**kwargs, "initialFontName": SANS})
             self._pages: list[dict] = []
 
         def showPage(self) -> None:
@@ -229,20 +222,16 @@ def _canvas_class(header_left: str, header_right: str, marking: str) -> type[Can
             self.line(MARGIN, top_rule, width - MARGIN, top_rule)
             self.line(MARGIN, bottom_rule, width - MARGIN, bottom_rule)
             if marking:
-                shown = fitted_line(marking, SANS_BOLD, 8, CONTENT_WIDTH)
-                self.setFont(SANS_BOLD, 8)
                 self.setFillColor(ALERT)
-                self.drawCentredString(width / 2, height - 9 * mm, shown)
-                self.drawCentredString(width / 2, 5 * mm, shown)
-            self.setFont(SANS, 7.5)
+                for y in (height - 9 * mm, 5 * mm):
+                    draw_line(self, width / 2, y, marking, SANS_BOLD, 8, CONTENT_WIDTH, "centre")
             self.setFillColor(MUTED)
-            gap = 6 * mm
-            right = fitted_line(header_right, SANS, 7.5, CONTENT_WIDTH * 0.4)
-            left_room = CONTENT_WIDTH - stringWidth(right, SANS, 7.5) - gap
-            self.drawString(
-                MARGIN, top_rule + 2 * mm, fitted_line(header_left, SANS, 7.5, left_room)
-            )
-            self.drawRightString(width - MARGIN, top_rule + 2 * mm, right)
+            header_y = top_rule + 2 * mm
+            right_room = min(line_width(header_right, SANS, 7.5), CONTENT_WIDTH * 0.4)
+            draw_line(self, width - MARGIN, header_y, header_right, SANS, 7.5, right_room, "right")
+            left_room = CONTENT_WIDTH - right_room - 6 * mm
+            draw_line(self, MARGIN, header_y, header_left, SANS, 7.5, left_room, "left")
+            self.setFont(SANS, 7.5)
             self.drawString(MARGIN, bottom_rule - 4 * mm, "Rabta")
             self.drawRightString(width - MARGIN, bottom_rule - 4 * mm, f"Page {number} of {total}")
             self.restoreState()

@@ -12,7 +12,6 @@ from reportlab.platypus import (
     Paragraph,
     Spacer,
     Table,
-    TableStyle,
 )
 
 from db.stats import IndicatorResult, KeyFigures, QuarterlyReportData
@@ -27,8 +26,10 @@ from reports.document import (
     data_table,
     empty_note,
     make_styles,
+    table_style,
     text,
 )
+from reports.script_text import mixed_paragraph, needs_script_layout
 
 LOG_ROWS_PER_TABLE = 120
 FIGURE_LABELS = (
@@ -114,11 +115,11 @@ def _cover(data: QuarterlyReportData, styles: Styles) -> list:
     )
     return [
         Spacer(1, 30 * mm),
-        Paragraph(text(data.marking), styles.marking),
+        mixed_paragraph(data.marking, styles.marking),
         Spacer(1, 12 * mm),
-        Paragraph(text(data.installation_name), styles.subtitle),
+        mixed_paragraph(data.installation_name, styles.subtitle),
         Paragraph("Quarterly Outreach Report", styles.title),
-        Paragraph(text(data.scope_label), styles.subtitle),
+        mixed_paragraph(data.scope_label, styles.subtitle),
         Paragraph(text(data.quarter.title), styles.subtitle),
         Spacer(1, 70 * mm),
         Paragraph(f"Generated {text(generated)} by Rabta.", styles.small),
@@ -362,7 +363,11 @@ def _narrative(data: QuarterlyReportData, styles: Styles) -> list:
     story = [CondPageBreak(60 * mm), Paragraph("Head of chancery's assessment", styles.heading)]
     if data.texts.narrative.strip():
         for paragraph in data.texts.narrative.strip().split("\n\n"):
-            story.append(Paragraph(text(paragraph).replace("\n", "<br/>"), styles.body))
+            if needs_script_layout(paragraph):
+                lines = [line for line in paragraph.split("\n") if line.strip()]
+                story += [mixed_paragraph(line, styles.body) for line in lines]
+            else:
+                story.append(Paragraph(text(paragraph).replace("\n", "<br/>"), styles.body))
     else:
         story.append(
             empty_note(
@@ -383,7 +388,7 @@ def _signatures(data: QuarterlyReportData, styles: Styles) -> list:
     column = CONTENT_WIDTH / 3
     # A signatory's name is printed whole (the store keeps it under 200 characters).
     names = [
-        Paragraph(text(name) or "&nbsp;", styles.cell)
+        mixed_paragraph(name or "\u00a0", styles.cell)
         for name in (t.prepared_by, t.reviewed_by, t.approved_by)
     ]
     # Room to write a name by hand when none is typed, and no less than a typed name needs.
@@ -402,7 +407,7 @@ def _signatures(data: QuarterlyReportData, styles: Styles) -> list:
     ]
     table = Table(cells, colWidths=[column] * 3, rowHeights=[None, names_height, None, 16 * mm])
     table.setStyle(
-        TableStyle(
+        table_style(
             [
                 ("BOX", (0, 0), (0, -1), 0.5, RULE),
                 ("BOX", (1, 0), (1, -1), 0.5, RULE),
@@ -458,7 +463,7 @@ def build_quarterly_report(data: QuarterlyReportData, path: Path | str) -> int:
     story = _cover(data, styles)
     story.append(Paragraph("Executive summary", styles.heading))
     for sentence in _summary_sentences(data):
-        story.append(Paragraph(text(sentence), styles.body))
+        story.append(mixed_paragraph(sentence, styles.body))
     story.append(Spacer(1, 3 * mm))
     story.append(_key_figures_table(data.current, data.previous, data, styles))
     story += _activity(data, styles)

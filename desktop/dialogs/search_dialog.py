@@ -5,11 +5,9 @@ results and Enter opens the chosen record (or the first, once it has been found)
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
-    QLineEdit,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -19,6 +17,7 @@ from sqlmodel import Session
 
 from db.search import KINDS, search
 from desktop.tasks import LatestOnly
+from desktop.widgets.filter_box import FilterBox
 from desktop.workspace import Workspace
 
 SEARCH_DELAY_MS = 120
@@ -29,16 +28,6 @@ KIND_TITLES = {
     "program": "Programs",
     "engagement": "Engagements",
 }
-
-
-class _SearchBox(QLineEdit):
-    down_pressed = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Down:
-            self.down_pressed.emit()
-            return
-        super().keyPressEvent(event)
 
 
 class SearchDialog(QDialog):
@@ -54,7 +43,7 @@ class SearchDialog(QDialog):
         self._open_when_found = False
         self._latest = LatestOnly(workspace.location, self, self._show_results, self._failed)
         self.setWindowTitle("Search Rabta")
-        self.box = _SearchBox()
+        self.box = FilterBox()
         self.box.setPlaceholderText(
             "Organizations, people (either script), emails, engagements, programs…"
         )

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -32,6 +31,7 @@ from db import store
 from db.errors import RabtaError
 from db.queries.paging import highest_id
 from desktop.models.paged_table import ID_ROLE, Column, PagedTableModel
+from desktop.widgets.filter_box import FilterBox
 from desktop.workspace import Workspace
 
 FILTER_DELAY_MS = 200
@@ -68,7 +68,7 @@ class RecordPage(QWidget):
         self.shown_alone: int | None = None  # a record opened from search, not listed
         self._dirty = False
 
-        self.filter_edit = QLineEdit()
+        self.filter_edit = FilterBox()
         self.filter_edit.setPlaceholderText(f"{self.text_hint}  (Ctrl+F)")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setMinimumWidth(180)
@@ -123,12 +123,12 @@ class RecordPage(QWidget):
             self.table.setColumnWidth(number, column.width)
         self.detail = QTextBrowser()
         self.detail.setOpenLinks(False)
-        self.detail.setPlaceholderText(f"Select a {self.noun} to see it here.")
+        self.detail.setPlaceholderText(f"Select {self.a_noun} to see it here.")
         self.detail.setMinimumWidth(320)
         self.table.setMinimumWidth(420)
 
         self.new_button = QPushButton(f"New {self.noun}")
-        self.new_button.setToolTip(f"Add a {self.noun} (Ctrl+N)")
+        self.new_button.setToolTip(f"Add {self.a_noun} (Ctrl+N)")
         self.edit_button = QPushButton("Edit")
         self.edit_button.setToolTip(f"Change the selected {self.noun} (Enter)")
         self.archive_button = QPushButton("Archive")
@@ -174,6 +174,7 @@ class RecordPage(QWidget):
         self._debounce.timeout.connect(self.apply_filter)
         self.filter_edit.textChanged.connect(self._debounce.start)
         self.filter_edit.returnPressed.connect(self.apply_filter)
+        self.filter_edit.down_pressed.connect(self._enter_list)
         for combo in self.combos.values():
             combo.currentIndexChanged.connect(self.apply_filter)
         self.archived_check.toggled.connect(self.apply_filter)
@@ -268,6 +269,21 @@ class RecordPage(QWidget):
         self.filter_edit.selectAll()
 
     # --- selection and detail -------------------------------------------------------------
+
+    @property
+    def a_noun(self) -> str:
+        """The record kind with its article: "a contact", "an engagement"."""
+        return ("an " if self.noun[:1] in "aeiou" else "a ") + self.noun
+
+    def _enter_list(self) -> None:
+        """Down in the filter box: into the list, on its first row unless one is chosen,
+        so that Enter opens it as it does in search."""
+        if self.model.rowCount() == 0:
+            return
+        if not self.table.currentIndex().isValid():
+            self.table.selectRow(0)
+            self.table.setCurrentIndex(self.model.index(0, 0))
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def selected_id(self) -> int | None:
         index = self.table.currentIndex()

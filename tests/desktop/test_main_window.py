@@ -158,3 +158,21 @@ def test_the_bundled_urdu_font_covers_the_letters_system_fonts_may_lack(qapp):
     assert "Noto Naskh Arabic" in QFontDatabase.families()
     metrics = QFontMetrics(QFont("Noto Naskh Arabic"))
     assert all(metrics.inFontUcs4(ord(letter)) for letter in "نادیہ چوہدری ٹڈڑے")
+
+
+def test_down_in_the_filter_box_enters_the_list_and_enter_opens_the_row(qtbot, demo_path):
+    window = _window(qtbot, demo_path)
+    window.show_page("Engagements")
+    page = window.current_page()
+    assert page.detail.placeholderText() == "Select an engagement to see it here."
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(page.filter_edit, "Roshan")
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0 and not page.model.loading)
+    qtbot.keyClick(page.filter_edit, Qt.Key.Key_Down)
+    assert page.table.hasFocus()
+    first = page.model.index(0, 0).data(ID_ROLE)
+    assert page.selected_id() == first
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.open_dialog is not None and page.open_dialog.isVisible())
+    assert page.open_dialog.engagement_id == first
+    page.open_dialog.reject()
