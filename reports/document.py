@@ -102,7 +102,6 @@ def make_styles() -> Styles:
             fontSize=10,
             leading=14,
             alignment=TA_RIGHT,
-            shaping=1,
         ),
         empty=ParagraphStyle("empty", parent=body, fontName=SANS_ITALIC, textColor=MUTED),
         marking=ParagraphStyle(

@@ -38,6 +38,7 @@ from reports.shaped_text_layer import remember_sources
 
 _ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 REPLACEMENT = "\ufffd"  # drawn, visibly, for a character no bundled font has
+URDU_SCALE = 1.15
 _DIRECTION_CONTROLS = {"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"}
 
 
@@ -95,15 +96,21 @@ def _levels(text: str) -> tuple[int, list[tuple[str, int]]]:
     ]
 
 
+def _size_of(piece: _Piece, size: float) -> float:
+    """Naskh letters sit small beside Latin ones of the same size; Urdu is set larger so
+    both read alike."""
+    return size * URDU_SCALE if piece.font in (URDU, URDU_BOLD) else size
+
+
 def _measure(piece: _Piece, size: float) -> _Piece:
     # HarfBuzz lays a run of Arabic script out right to left; a left-to-right run in the
     # Urdu font (Urdu digits: ۱۴ is fourteen) is drawn glyph by glyph, unshaped.
     if piece.font in (URDU, URDU_BOLD) and piece.level % 2:
-        shaped = shapeStr(piece.text, piece.font, size)
-        piece.width = sum(g.x_advance for g in shaped.__shapeData__) * size / 1000
+        shaped = shapeStr(piece.text, piece.font, _size_of(piece, size))
+        piece.width = sum(g.x_advance for g in shaped.__shapeData__) * _size_of(piece, size) / 1000
         piece.shaped = True
     else:
-        piece.width = stringWidth(piece.text, piece.font, size)
+        piece.width = stringWidth(piece.text, piece.font, _size_of(piece, size))
     return piece
 
 
@@ -355,6 +362,7 @@ class MixedScriptParagraph(Flowable):
 
 def draw_piece(canvas, x: float, y: float, piece: _Piece, size: float) -> None:
     """Draw one piece at (x, y): Arabic script shaped by HarfBuzz, in visual order."""
+    size = _size_of(piece, size)
     canvas.setFont(piece.font, size)
     if piece.shaped:
         shaped = shapeStr(piece.text, piece.font, size)
