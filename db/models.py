@@ -569,10 +569,16 @@ class ReportText(SQLModel, table=True):
     chancery's narrative and the signature block's names and dates."""
 
     __tablename__ = "report_text"
-    __table_args__ = (UniqueConstraint("period", "scope"),)
+    __table_args__ = (
+        UniqueConstraint("period", "scope"),
+        Index("ix_report_text_period_start_scope", "period_start", "scope"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     period: str = Field(max_length=12)  # quarter code, e.g. 2026Q3 or FY2026-27Q1
+    # The months it covers: a report finds its text by these, however it was typed.
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
     scope: str = Field(max_length=10)  # a mission code, or ALL
     narrative: str = ""
     prepared_by: str = Field(default="", max_length=200)

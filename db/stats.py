@@ -30,11 +30,11 @@ from db.models import (
     Priority,
     Program,
     ProgramEvent,
-    ReportText,
     Sensitivity,
     User,
 )
 from db.periods import Quarter
+from db.queries.report_texts import find_report_text
 from db.store.settings import all_settings
 
 ALL_MISSIONS = "ALL"
@@ -544,11 +544,7 @@ def _engagement_log(s: Session, scope: _Scope, quarter: Quarter) -> list[Engagem
 
 def report_texts(s: Session, quarter: Quarter, scope_code: str) -> Signatures:
     """The narrative and signature block kept for a quarter and scope."""
-    row = s.exec(
-        select(ReportText).where(
-            ReportText.period == quarter.code, ReportText.scope == scope_code.upper()
-        )
-    ).first()
+    row = find_report_text(s, quarter, scope_code)
     if row is None:
         return Signatures()
     return Signatures(

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from db.errors import ValidationError
 from db.models import Mission, ReportText, utc_now
 from db.periods import parse_quarter
+from db.queries.report_texts import find_report_text
 from db.store.actor import Actor
 from db.store.audit import record_audit
 from db.store.records import apply_changes
@@ -54,11 +55,15 @@ def save_report_text(
         check.text(f"{role}_by", max_length=200)
         check.day(f"{role}_on", earliest=quarter.start, latest=latest)
     clean = check.done()
-    row = s.exec(
-        select(ReportText).where(ReportText.period == quarter.code, ReportText.scope == scope)
-    ).first()
+    row = find_report_text(s, quarter, scope)
     if row is None:
-        row = ReportText(period=quarter.code, scope=scope, **clean)
+        row = ReportText(
+            period=quarter.code,
+            period_start=quarter.start,
+            period_end=quarter.end,
+            scope=scope,
+            **clean,
+        )
         s.add(row)
         s.flush()
         record_audit(

@@ -105,3 +105,23 @@ def test_the_quick_revision_reader_agrees_with_alembic():
     script = ScriptDirectory.from_config(alembic_config())
     assert head_revision() == script.get_current_head()
     assert known_revisions() == {rev.revision for rev in script.walk_revisions()}
+
+
+def test_saved_report_texts_learn_the_months_they_cover(db_path):
+    """Migration 0009 fills each saved text's months from its quarter code."""
+    _downgrade_one(db_path)
+    with sqlite3.connect(db_path) as raw:
+        raw.executemany(
+            "INSERT INTO report_text (period, scope, narrative, prepared_by, reviewed_by, "
+            "approved_by, updated_at) VALUES (?, 'ALL', ?, '', '', '', '2026-10-01 00:00:00')",
+            [("2026Q3", "calendar"), ("FY2025-26Q3", "fiscal"), ("garbled", "left alone")],
+        )
+    open_database(str(db_path)).engine.dispose()
+    rows = sqlite3.connect(db_path).execute(
+        "SELECT narrative, period_start, period_end FROM report_text ORDER BY id"
+    )
+    assert rows.fetchall() == [
+        ("calendar", "2026-07-01", "2026-09-30"),
+        ("fiscal", "2026-01-01", "2026-03-31"),
+        ("left alone", None, None),
+    ]

@@ -11,8 +11,8 @@ from sqlmodel import Session, select
 
 from db import store
 from db.errors import PermissionDenied, ValidationError
-from db.models import AuditEntry, Engagement, Sensitivity
-from db.periods import quarter_containing
+from db.models import AuditEntry, Engagement, ReportText, Sensitivity
+from db.periods import parse_quarter, quarter_containing
 from db.stats import quarterly_report_data
 from db.store.actor import Actor
 from db.store.report_texts import save_report_text
@@ -143,3 +143,15 @@ def test_bad_requests_are_refused_with_sentences(demo_engine, demo_officer, tmp_
             demo_engine, demo_officer, "2026Q3", tmp_path / "missing" / "x.pdf"
         )
     assert [p for p in tmp_path.rglob("*") if "x.pdf" in p.name] == []
+
+
+def test_the_narrative_is_found_however_the_quarter_is_typed(demo_engine, demo_officer):
+    """Text saved for 2026Q3 belongs to the FY2026-27Q1 report too: the same months."""
+    with store.session(demo_engine) as s:
+        save_report_text(s, demo_officer, "2026Q3", "ALL", {"narrative": "Typed as 2026Q3."})
+        save_report_text(s, demo_officer, "FY2026-27Q1", "ALL", {"prepared_by": "A. Officer"})
+    with Session(demo_engine) as s:
+        for typed in ("2026Q3", "FY2026-27Q1"):
+            texts = quarterly_report_data(s, parse_quarter(typed, 7)).texts
+            assert (texts.narrative, texts.prepared_by) == ("Typed as 2026Q3.", "A. Officer")
+        assert len(s.exec(select(ReportText)).all()) == 1
