@@ -109,6 +109,7 @@ class FollowUpRow:
     organizations: str
     officer: str
     mission_code: str
+    confidential: bool = False
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,8 @@ class QuarterlyReportData:
     dormant_priority: list[DormantOrganization]
     engagement_log: list[EngagementLogRow]
     texts: Signatures = field(default_factory=Signatures)
+    follow_ups_overdue: list[FollowUpRow] = field(default_factory=list)
+    follow_ups_overdue_total: int = 0
     follow_ups_due_total: int = 0
     dormant_priority_total: int = 0
 
@@ -435,16 +438,18 @@ def _organization_names(s: Session, engagement_ids: list[int]) -> dict[int, str]
     return {key: ", ".join(value) for key, value in names.items()}
 
 
-def _follow_ups_due(s: Session, scope: _Scope, quarter: Quarter) -> tuple[list[FollowUpRow], int]:
-    upcoming = quarter.next()
+def _open_follow_ups(
+    s: Session, scope: _Scope, due_clause, *order
+) -> tuple[list[FollowUpRow], int]:
+    """Open follow-ups of live engagements in the scope whose due date meets `due_clause`."""
     clauses = [
         col(Engagement.archived_at).is_(None),
         col(Engagement.follow_up_done_at).is_(None),
-        col(Engagement.follow_up_date).between(upcoming.start, upcoming.end),
+        due_clause,
+        *scope.sensitivity(),
     ]
     if scope.mission_id is not None:
         clauses.append(Engagement.mission_id == scope.mission_id)
-    clauses.extend(scope.sensitivity())
     rows = s.exec(
         select(
             Engagement.id,
@@ -452,18 +457,44 @@ def _follow_ups_due(s: Session, scope: _Scope, quarter: Quarter) -> tuple[list[F
             Engagement.subject,
             User.display_name,
             Mission.code,
+            Engagement.sensitivity,
         )
         .outerjoin(User, User.id == Engagement.officer_id)
         .outerjoin(Mission, Mission.id == Engagement.mission_id)
         .where(*clauses)
-        .order_by(Engagement.follow_up_date, Engagement.id)
+        .order_by(*order, Engagement.follow_up_date, Engagement.id)
     ).all()
     shown = rows[:LIST_LIMIT]
     names = _organization_names(s, [row[0] for row in shown])
     return [
-        FollowUpRow(due, subject, names.get(eid, ""), officer or "", code or "")
-        for eid, due, subject, officer, code in shown
+        FollowUpRow(
+            due,
+            subject,
+            names.get(eid, ""),
+            officer or "",
+            code or "",
+            sensitivity == Sensitivity.CONFIDENTIAL,
+        )
+        for eid, due, subject, officer, code, sensitivity in shown
     ], len(rows)
+
+
+def _follow_ups_due(s: Session, scope: _Scope, quarter: Quarter) -> tuple[list[FollowUpRow], int]:
+    """Open follow-ups falling due in the next quarter, soonest first."""
+    upcoming = quarter.next()
+    return _open_follow_ups(
+        s, scope, col(Engagement.follow_up_date).between(upcoming.start, upcoming.end)
+    )
+
+
+def _follow_ups_overdue(
+    s: Session, scope: _Scope, quarter: Quarter
+) -> tuple[list[FollowUpRow], int]:
+    """Follow-ups due on or before the quarter's end and still open, by mission, oldest
+    first."""
+    return _open_follow_ups(
+        s, scope, col(Engagement.follow_up_date) <= quarter.end, col(Mission.code)
+    )
 
 
 def _dormant_priority(
@@ -573,6 +604,7 @@ def quarterly_report_data(
     scope = _Scope(s, mission_code, include_confidential)
     engaged = _engaged_organizations(s, scope, quarter)
     follow_ups, follow_ups_total = _follow_ups_due(s, scope, quarter)
+    overdue, overdue_total = _follow_ups_overdue(s, scope, quarter)
     dormant, dormant_total = _dormant_priority(s, scope, quarter)
     settings = all_settings(s)
     previous = quarter.previous()
@@ -600,6 +632,8 @@ def quarterly_report_data(
         dormant_priority=dormant,
         engagement_log=_engagement_log(s, scope, quarter),
         texts=report_texts(s, quarter, mission_code),
+        follow_ups_overdue=overdue,
+        follow_ups_overdue_total=overdue_total,
         follow_ups_due_total=follow_ups_total,
         dormant_priority_total=dormant_total,
     )

@@ -14,7 +14,7 @@ from reportlab.platypus import (
     Table,
 )
 
-from db.stats import IndicatorResult, KeyFigures, QuarterlyReportData
+from db.stats import FollowUpRow, IndicatorResult, KeyFigures, QuarterlyReportData
 from reports.charts import horizontal_bars, vertical_bars
 from reports.document import (
     ACCENT,
@@ -95,6 +95,12 @@ def _summary_sentences(data: QuarterlyReportData) -> list[str]:
         sentences.append(
             f"{_count(now.program_events, 'program event')} drew "
             f"{_count(now.attendance, 'person', 'people')}."
+        )
+    if data.follow_ups_overdue_total:
+        overdue = data.follow_ups_overdue_total
+        sentences.append(
+            f"{_count(overdue, 'follow-up')} due by the end of the quarter "
+            f"{'is' if overdue == 1 else 'are'} still open; see Overdue follow-ups."
         )
     if data.dormant_priority:
         dormant = data.dormant_priority_total
@@ -294,32 +300,50 @@ def _more_note(shown: int, total: int, what: str, styles: Styles) -> list:
     ]
 
 
-def _follow_ups(data: QuarterlyReportData, styles: Styles) -> list:
-    upcoming = data.next_quarter.title
-    story = [
-        CondPageBreak(50 * mm),
-        Paragraph(f"Follow-ups due in {text(upcoming)}", styles.heading),
-    ]
-    if not data.follow_ups_due:
-        return [*story, empty_note("No open follow-ups fall due next quarter.", styles)]
+def _follow_up_table(follow_ups: list[FollowUpRow], styles: Styles, *, overdue: bool):
     rows = [
         [
             f.due.strftime("%d %b %Y"),
-            f.subject,
+            f.subject + ("  [confidential]" if f.confidential else ""),
             f.organizations,
             f.officer.split(",")[0],
             f.mission_code,
         ]
-        for f in data.follow_ups_due
+        for f in follow_ups
     ]
-    story.append(
-        data_table(
-            ["Due", "Engagement", "Organizations", "Officer", "Mission"],
-            rows,
-            [CONTENT_WIDTH * w for w in (0.12, 0.4, 0.17, 0.21, 0.1)],
-            styles,
-        )
+    return data_table(
+        ["Due", "Engagement", "Organizations", "Officer", "Mission"],
+        rows,
+        [CONTENT_WIDTH * w for w in (0.13, 0.39, 0.17, 0.21, 0.1)],
+        styles,
+        highlight_rows=range(len(rows)) if overdue else (),
     )
+
+
+def _follow_ups(data: QuarterlyReportData, styles: Styles) -> list:
+    quarter_end = data.quarter.end.strftime("%d %B %Y")
+    story = [CondPageBreak(50 * mm), Paragraph("Overdue follow-ups", styles.heading)]
+    if data.follow_ups_overdue:
+        story.append(
+            Paragraph(
+                f"Due on or before {quarter_end} and still open, by mission, oldest first.",
+                styles.small,
+            )
+        )
+        story.append(_follow_up_table(data.follow_ups_overdue, styles, overdue=True))
+        story += _more_note(
+            len(data.follow_ups_overdue), data.follow_ups_overdue_total, "follow-ups", styles
+        )
+    else:
+        story.append(empty_note(f"Every follow-up due by {quarter_end} has been done.", styles))
+    upcoming = data.next_quarter.title
+    story += [
+        CondPageBreak(40 * mm),
+        Paragraph(f"Follow-ups due in {text(upcoming)}", styles.heading),
+    ]
+    if not data.follow_ups_due:
+        return [*story, empty_note("No open follow-ups fall due next quarter.", styles)]
+    story.append(_follow_up_table(data.follow_ups_due, styles, overdue=False))
     story += _more_note(len(data.follow_ups_due), data.follow_ups_due_total, "follow-ups", styles)
     return story
 

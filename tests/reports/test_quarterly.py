@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from pypdf import PdfReader
@@ -15,6 +15,8 @@ from db.models import AuditEntry, Engagement, ReportText, Sensitivity
 from db.periods import parse_quarter, quarter_containing
 from db.stats import quarterly_report_data
 from db.store.actor import Actor
+from db.store.engagements import log_engagement
+from db.store.organizations import create_organization
 from db.store.report_texts import save_report_text
 from reports.produce import produce_quarterly_report
 from tests.reports.conftest import pdf_pages
@@ -155,3 +157,65 @@ def test_the_narrative_is_found_however_the_quarter_is_typed(demo_engine, demo_o
             texts = quarterly_report_data(s, parse_quarter(typed, 7)).texts
             assert (texts.narrative, texts.prepared_by) == ("Typed as 2026Q3.", "A. Officer")
         assert len(s.exec(select(ReportText)).all()) == 1
+
+
+def test_overdue_follow_ups_are_listed_by_mission_and_counted(demo_engine, demo_officer, tmp_path):
+    quarter = parse_quarter("2026Q3", 7)
+    with Session(demo_engine) as s:
+        expected = s.exec(
+            select(Engagement).where(
+                Engagement.archived_at.is_(None),
+                Engagement.follow_up_done_at.is_(None),
+                Engagement.follow_up_date <= quarter.end,
+                Engagement.sensitivity != Sensitivity.CONFIDENTIAL,
+            )
+        ).all()
+        data = quarterly_report_data(s, quarter)
+    assert expected, "the demo has open follow-ups from before the quarter's end"
+    assert data.follow_ups_overdue_total == len(expected)
+    listed = [(f.mission_code, f.due) for f in data.follow_ups_overdue]
+    assert listed == sorted(listed)
+    out = tmp_path / "q.pdf"
+    produce_quarterly_report(demo_engine, demo_officer, "2026Q3", out)
+    flat = " ".join(" ".join(pdf_pages(out)).split())
+    assert "Overdue follow-ups" in flat
+    assert f"{len(expected)} follow-ups due by the end of the quarter are still open" in flat
+    for engagement in expected:
+        assert engagement.follow_up_date.strftime("%d %b %Y") in flat
+
+
+def test_a_confidential_engagement_neither_shows_nor_ends_dormancy(engine, officer):
+    """The dormant list reads engagements under the report's own rule: left out, a
+    confidential meeting neither prints its date nor makes the organization active."""
+    quarter = parse_quarter("2026Q3", 7)
+    long_ago, recently = date(2025, 10, 6), date(2026, 8, 11)
+    with store.session(engine) as s:
+        org = create_organization(
+            s,
+            officer,
+            {
+                "name": "Quiet Society",
+                "kind": "cultural",
+                "priority": "high",
+                "created_at": datetime(2024, 1, 1, tzinfo=UTC),
+            },
+        )
+        for day, sensitivity in ((long_ago, "normal"), (recently, "confidential")):
+            log_engagement(
+                s,
+                officer,
+                {
+                    "date": day,
+                    "kind": "meeting",
+                    "subject": f"Talk {day}",
+                    "organization_ids": [org],
+                    "sensitivity": sensitivity,
+                },
+            )
+    with Session(engine) as s:
+        left_out = quarterly_report_data(s, quarter)
+        included = quarterly_report_data(s, quarter, include_confidential=True)
+    assert [(d.name, d.last_engagement) for d in left_out.dormant_priority] == [
+        ("Quiet Society", long_ago)
+    ]
+    assert included.dormant_priority == []
