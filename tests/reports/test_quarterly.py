@@ -219,3 +219,45 @@ def test_a_confidential_engagement_neither_shows_nor_ends_dormancy(engine, offic
         ("Quiet Society", long_ago)
     ]
     assert included.dormant_priority == []
+
+
+@pytest.mark.parametrize("mission", ["LAX", "NYC", "LONG"])
+def test_the_running_header_fits_the_page_without_overlap(
+    demo_engine, demo_officer, tmp_path, mission
+):
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from db.store.actor import SYSTEM_ACTOR
+    from db.store.missions import create_mission
+    from reports.document import CONTENT_WIDTH, MARGIN, PAGE_SIZE
+    from reports.fonts import SANS
+
+    if mission == "LONG":
+        with store.session(demo_engine) as s:
+            create_mission(
+                s,
+                SYSTEM_ACTOR,
+                {
+                    "code": "LONG",
+                    "kind": "embassy",
+                    "country": "US",
+                    "name": "Embassy of the Islamic Republic of Pakistan to the United States "
+                    "of America and Permanent Mission to the Organization of American States",
+                },
+            )
+    out = tmp_path / "q.pdf"
+    produce_quarterly_report(demo_engine, demo_officer, "FY2026-27Q1", out, mission=mission)
+    header_y = PAGE_SIZE[1] - MARGIN + 3 * 2.8346  # 1 mm above the rule, 2 mm up
+    for page in PdfReader(str(out)).pages[1:3]:
+        spans = []
+
+        def keep(text, cm, tm, font, size, spans=spans):
+            y = tm[5] * cm[3] + cm[5]
+            if text.strip() and abs(y - header_y) < 2:
+                x = tm[4] * cm[0] + cm[4]
+                spans.append((x, x + stringWidth(text.strip(), SANS, 7.5), text.strip()))
+
+        page.extract_text(visitor_text=keep)
+        (left_start, left_end, left), (right_start, right_end, right) = sorted(spans)
+        assert left_start >= MARGIN - 0.5 and right_end <= MARGIN + CONTENT_WIDTH + 0.5
+        assert left_end + 10 <= right_start, (left, right)
