@@ -185,7 +185,8 @@ def _run_report(args: argparse.Namespace) -> int:
                 include_confidential=args.include_confidential,
             )
     print(
-        f"Wrote {produced.path} ({produced.pages} pages, {produced.seconds:.2f} s): "
+        f"Wrote {produced.path} ({produced.pages} page{'' if produced.pages == 1 else 's'}, "
+        f"{produced.seconds:.2f} s): "
         f"{produced.title}."
     )
     return 0

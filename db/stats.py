@@ -25,6 +25,7 @@ from db.models import (
     Measurement,
     Mechanism,
     Mission,
+    MissionKind,
     Organization,
     OrganizationKind,
     Priority,
@@ -150,6 +151,7 @@ class QuarterlyReportData:
     marking: str
     scope_code: str
     scope_label: str
+    scope_head: str  # "Consul General" for a consulate's report; "" for all missions
     quarter: Quarter
     previous_quarter: Quarter
     next_quarter: Quarter
@@ -173,10 +175,20 @@ class QuarterlyReportData:
     follow_ups_overdue_total: int = 0
     follow_ups_due_total: int = 0
     dormant_priority_total: int = 0
+    generated_by: str = ""  # the officer who produced it, set when it is written
 
 
 def _start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+# Who heads a mission of each kind: the report carries their assessment.
+HEAD_OF_MISSION = {
+    MissionKind.EMBASSY: "Ambassador",
+    MissionKind.HIGH_COMMISSION: "High Commissioner",
+    MissionKind.CONSULATE_GENERAL: "Consul General",
+    MissionKind.COMMISSION: "Commissioner",
+}
 
 
 class _Scope:
@@ -185,6 +197,7 @@ class _Scope:
     def __init__(self, s: Session, mission_code: str, include_confidential: bool):
         self.mission_id: int | None = None
         self.label = "All missions"
+        self.head = ""  # whose assessment the report carries; none for all missions
         if mission_code.upper() != ALL_MISSIONS:
             mission = s.exec(
                 select(Mission).where(func.upper(Mission.code) == mission_code.upper())
@@ -197,6 +210,7 @@ class _Scope:
                 )
             self.mission_id = mission.id
             self.label = mission.name
+            self.head = HEAD_OF_MISSION.get(mission.kind, "Head of mission")
         self.include_confidential = include_confidential
 
     def engagements(self, start: date, end: date) -> list:
@@ -613,6 +627,7 @@ def quarterly_report_data(
         marking=settings["report_marking"],
         scope_code=mission_code.upper(),
         scope_label=scope.label,
+        scope_head=scope.head,
         quarter=quarter,
         previous_quarter=previous,
         next_quarter=quarter.next(),

@@ -190,7 +190,7 @@ def empty_note(message: str, styles: Styles) -> Paragraph:
     return Paragraph(text(message), styles.empty)
 
 
-def _canvas_class(header_left: str, header_right: str, marking: str) -> type[Canvas]:
+def _canvas_class(header_left: str, header_right: str, marking: str, cover: bool) -> type[Canvas]:
     class MarkedCanvas(Canvas):
         """Holds every page until the end so the footer can say "Page X of Y"."""
 
@@ -215,21 +215,25 @@ def _canvas_class(header_left: str, header_right: str, marking: str) -> type[Can
             width, height = PAGE_SIZE
             top_rule = height - MARGIN + 1 * mm
             bottom_rule = MARGIN - 6 * mm
+            on_cover = cover and number == 1  # the cover carries its own title and marking
             self.saveState()
             self.setStrokeColor(RULE)
             self.setLineWidth(0.5)
-            self.line(MARGIN, top_rule, width - MARGIN, top_rule)
             self.line(MARGIN, bottom_rule, width - MARGIN, bottom_rule)
             if marking:
                 self.setFillColor(ALERT)
-                for y in (height - 9 * mm, 5 * mm):
+                for y in (5 * mm,) if on_cover else (height - 9 * mm, 5 * mm):
                     draw_line(self, width / 2, y, marking, SANS_BOLD, 8, CONTENT_WIDTH, "centre")
             self.setFillColor(MUTED)
-            header_y = top_rule + 2 * mm
-            right_room = min(line_width(header_right, SANS, 7.5), CONTENT_WIDTH * 0.4)
-            draw_line(self, width - MARGIN, header_y, header_right, SANS, 7.5, right_room, "right")
-            left_room = CONTENT_WIDTH - right_room - 6 * mm
-            draw_line(self, MARGIN, header_y, header_left, SANS, 7.5, left_room, "left")
+            if not on_cover:
+                self.line(MARGIN, top_rule, width - MARGIN, top_rule)
+                header_y = top_rule + 2 * mm
+                right_room = min(line_width(header_right, SANS, 7.5), CONTENT_WIDTH * 0.55)
+                draw_line(
+                    self, width - MARGIN, header_y, header_right, SANS, 7.5, right_room, "right"
+                )
+                left_room = CONTENT_WIDTH - right_room - 6 * mm
+                draw_line(self, MARGIN, header_y, header_left, SANS, 7.5, left_room, "left")
             self.setFont(SANS, 7.5)
             self.drawString(MARGIN, bottom_rule - 4 * mm, "Rabta")
             self.drawRightString(width - MARGIN, bottom_rule - 4 * mm, f"Page {number} of {total}")
@@ -247,8 +251,11 @@ def build_pdf(
     header_left: str,
     header_right: str,
     marking: str,
+    cover: bool = False,
+    author: str = "Rabta",
 ) -> int:
-    """Write the story as a PDF with Rabta's header and footer; return the page count."""
+    """Write the story as a PDF with Rabta's header and footer (none on a `cover` page
+    one, which shows the marking itself); return the page count."""
     document = SimpleDocTemplate(
         str(path),
         pagesize=PAGE_SIZE,
@@ -257,9 +264,10 @@ def build_pdf(
         topMargin=MARGIN + 4 * mm,
         bottomMargin=MARGIN,
         title=title,
-        author="Rabta",
+        author=author,
+        lang="en",
         subject=subject,
         creator="Rabta",
     )
-    document.build(story, canvasmaker=_canvas_class(header_left, header_right, marking))
+    document.build(story, canvasmaker=_canvas_class(header_left, header_right, marking, cover))
     return document.page

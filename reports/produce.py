@@ -10,7 +10,7 @@ import contextlib
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -195,6 +195,7 @@ def produce_quarterly_report(
         except ValueError as error:
             raise ValidationError({"mission": str(error)}) from error
     progress("Laying out the pages")
+    data = replace(data, generated_by=actor.display_name or actor.username)
     details = {"period": quarter.code, "scope": data.scope_code}
     return _write_and_record(
         engine,

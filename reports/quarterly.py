@@ -113,7 +113,7 @@ def _summary_sentences(data: QuarterlyReportData) -> list[str]:
 
 
 def _cover(data: QuarterlyReportData, styles: Styles) -> list:
-    generated = data.generated_at.astimezone().strftime("%d %B %Y, %H:%M")
+    generated = data.generated_at.astimezone().strftime("%d %B %Y, %H:%M %Z (UTC%z)")
     confidentiality = (
         "This report includes confidential engagements, at a supervisor's request."
         if data.includes_confidential
@@ -128,7 +128,7 @@ def _cover(data: QuarterlyReportData, styles: Styles) -> list:
         mixed_paragraph(data.scope_label, styles.subtitle),
         Paragraph(text(data.quarter.title), styles.subtitle),
         Spacer(1, 70 * mm),
-        Paragraph(f"Generated {text(generated)} by Rabta.", styles.small),
+        mixed_paragraph(f"Generated {generated} by {data.generated_by or 'Rabta'}.", styles.small),
         Paragraph(text(confidentiality), styles.small),
         Paragraph(
             "Figures are computed from the engagement registry at the time of generation; "
@@ -384,22 +384,16 @@ def _dormant(data: QuarterlyReportData, styles: Styles) -> list:
 
 
 def _narrative(data: QuarterlyReportData, styles: Styles) -> list:
-    story = [CondPageBreak(60 * mm), Paragraph("Head of chancery's assessment", styles.heading)]
-    if data.texts.narrative.strip():
-        for paragraph in data.texts.narrative.strip().split("\n\n"):
-            if needs_script_layout(paragraph):
-                lines = [line for line in paragraph.split("\n") if line.strip()]
-                story += [mixed_paragraph(line, styles.body) for line in lines]
-            else:
-                story.append(Paragraph(text(paragraph).replace("\n", "<br/>"), styles.body))
-    else:
-        story.append(
-            empty_note(
-                "No assessment has been written for this quarter and scope. "
-                "It is written on the Reports page of Rabta.",
-                styles,
-            )
-        )
+    if not data.texts.narrative.strip():
+        return []  # nothing to print: no heading over an empty section
+    title = f"{data.scope_head}'s assessment" if data.scope_head else "Assessment"
+    story = [CondPageBreak(60 * mm), Paragraph(text(title), styles.heading)]
+    for paragraph in data.texts.narrative.strip().split("\n\n"):
+        if needs_script_layout(paragraph):
+            lines = [line for line in paragraph.split("\n") if line.strip()]
+            story += [mixed_paragraph(line, styles.body) for line in lines]
+        else:
+            story.append(Paragraph(text(paragraph).replace("\n", "<br/>"), styles.body))
     return story
 
 
@@ -459,7 +453,7 @@ def _appendix(data: QuarterlyReportData, styles: Styles) -> list:
         )
     rows = [
         [
-            e.date.strftime("%d %b"),
+            e.date.strftime("%d %b %Y"),
             e.kind,
             e.subject + ("  [confidential]" if e.confidential else ""),
             e.organizations,
@@ -474,7 +468,7 @@ def _appendix(data: QuarterlyReportData, styles: Styles) -> list:
             data_table(
                 ["Date", "Kind", "Subject", "Organizations", "Mission", "Officer"],
                 rows[start : start + LOG_ROWS_PER_TABLE],
-                [CONTENT_WIDTH * w for w in (0.08, 0.11, 0.39, 0.15, 0.1, 0.17)],
+                [CONTENT_WIDTH * w for w in (0.12, 0.11, 0.36, 0.14, 0.1, 0.17)],
                 styles,
             )
         )
@@ -504,6 +498,8 @@ def build_quarterly_report(data: QuarterlyReportData, path: Path | str) -> int:
         title=f"Quarterly Outreach Report — {data.scope_label} — {data.quarter.title}",
         subject="Quarterly outreach report",
         header_left=f"{data.installation_name} · Quarterly Outreach Report",
-        header_right=f"{data.scope_label} · {data.quarter.title.split(' (')[0]}",
+        header_right=f"{data.quarter.title.split(' (')[0]} · {data.scope_label}",
         marking=data.marking,
+        cover=True,
+        author=data.generated_by or "Rabta",
     )
