@@ -624,7 +624,9 @@ def quarterly_report_data(
     previous = quarter.previous()
     return QuarterlyReportData(
         installation_name=settings["installation_name"],
-        marking=settings["report_marking"],
+        marking=settings[
+            "report_marking_confidential" if include_confidential else "report_marking"
+        ],
         scope_code=mission_code.upper(),
         scope_label=scope.label,
         scope_head=scope.head,

@@ -88,7 +88,15 @@ def _contacts(data: OrganizationBriefData, styles: Styles) -> list:
 
 def _engagements(data: OrganizationBriefData, styles: Styles) -> list:
     story = [Paragraph("Last ten engagements", styles.heading)]
+    hidden = data.hidden_engagements
+    hidden_note = (
+        f"{hidden:,} confidential engagement{' is' if hidden == 1 else 's are'} not shown."
+        if hidden
+        else ""
+    )
     if not data.engagements:
+        if hidden:
+            return [*story, empty_note(f"No other engagement is recorded; {hidden_note}", styles)]
         return [
             *story,
             empty_note("No engagement with this organization has been logged yet.", styles),
@@ -111,6 +119,8 @@ def _engagements(data: OrganizationBriefData, styles: Styles) -> list:
             styles,
         )
     )
+    if hidden_note:
+        story.append(Paragraph(hidden_note, styles.small))
     return story
 
 

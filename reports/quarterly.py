@@ -127,6 +127,11 @@ def _cover(data: QuarterlyReportData, styles: Styles) -> list:
         Paragraph("Quarterly Outreach Report", styles.title),
         mixed_paragraph(data.scope_label, styles.subtitle),
         Paragraph(text(data.quarter.title), styles.subtitle),
+        *(
+            [Spacer(1, 8 * mm), Paragraph("Includes confidential engagements", styles.marking)]
+            if data.includes_confidential
+            else []
+        ),
         Spacer(1, 70 * mm),
         mixed_paragraph(f"Generated {generated} by {data.generated_by or 'Rabta'}.", styles.small),
         Paragraph(text(confidentiality), styles.small),

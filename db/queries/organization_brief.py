@@ -94,6 +94,7 @@ class OrganizationBriefData:
     engagements: list[BriefEngagement]
     programs: list[BriefProgram]
     follow_ups: list[BriefFollowUp]
+    hidden_engagements: int = 0  # confidential ones the brief leaves out
 
 
 def readable_phone(e164: str) -> str:
@@ -189,7 +190,9 @@ def organization_brief_data(
         profile.insert(0, ("Archived", org.archived_at.date().isoformat()))
     return OrganizationBriefData(
         installation_name=settings["installation_name"],
-        marking=settings["report_marking"],
+        marking=settings[
+            "report_marking_confidential" if include_confidential else "report_marking"
+        ],
         generated_at=datetime.now(UTC),
         includes_confidential=include_confidential,
         name=org.name,
@@ -198,6 +201,7 @@ def organization_brief_data(
         description=org.description,
         contacts=_contacts(s, org.id, today),
         engagements=_engagements(s, org.id, visible, engagement_limit),
+        hidden_engagements=_hidden_engagements(s, org.id, visible),
         programs=_programs(s, org.id),
         follow_ups=_follow_ups(s, org.id, visible, today),
     )
@@ -254,6 +258,20 @@ def _engagements(s: Session, org_id: int, visible, limit: int) -> list[BriefEnga
         )
         for e, officer in rows
     ]
+
+
+def _hidden_engagements(s: Session, org_id: int, visible) -> int:
+    """How many of the organization's live engagements the brief leaves out."""
+    return s.exec(
+        select(func.count())
+        .select_from(Engagement)
+        .join(EngagementOrganization, EngagementOrganization.engagement_id == Engagement.id)
+        .where(
+            EngagementOrganization.organization_id == org_id,
+            col(Engagement.archived_at).is_(None),
+            ~visible,
+        )
+    ).one()
 
 
 def _programs(s: Session, org_id: int) -> list[BriefProgram]:

@@ -16,6 +16,8 @@ DEFAULTS: dict[str, str] = {
     "fiscal_year_start_month": "7",
     "period_style": "fiscal",
     "report_marking": "OFFICIAL — SENSITIVE",
+    # The marking of a report or brief that includes confidential engagements.
+    "report_marking_confidential": "CONFIDENTIAL — INCLUDES CONFIDENTIAL ENGAGEMENTS",
 }
 
 

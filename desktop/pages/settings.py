@@ -55,6 +55,11 @@ class SettingsPage(QWidget):
         self.period_style.addItem("Fiscal quarters", "fiscal")
         self.period_style.addItem("Calendar quarters", "calendar")
         self.marking = QLineEdit()
+        self.confidential_marking = QLineEdit()
+        self.confidential_marking.setToolTip(
+            "Printed instead of the report marking on reports and briefs that include "
+            "confidential engagements"
+        )
         self.save_installation_button = QPushButton("Save installation settings")
         installation = QGroupBox("Installation (the same for every officer)")
         form = QFormLayout(installation)
@@ -63,6 +68,7 @@ class SettingsPage(QWidget):
         form.addRow("Fiscal year starts in month", self.fiscal_start)
         form.addRow("Reports offer", self.period_style)
         form.addRow("Report marking", self.marking)
+        form.addRow("Marking with confidential engagements", self.confidential_marking)
         form.addRow(self.save_installation_button)
 
         self.missions = QListWidget()
@@ -145,6 +151,7 @@ class SettingsPage(QWidget):
         self.fiscal_start.setValue(int(values["fiscal_year_start_month"]))
         self.period_style.setCurrentIndex(self.period_style.findData(values["period_style"]))
         self.marking.setText(values["report_marking"])
+        self.confidential_marking.setText(values["report_marking_confidential"])
         current = self.selected_mission_id()
         self.missions.clear()
         for mission in missions:
@@ -179,6 +186,7 @@ class SettingsPage(QWidget):
             "fiscal_year_start_month": str(self.fiscal_start.value()),
             "period_style": self.period_style.currentData(),
             "report_marking": self.marking.text(),
+            "report_marking_confidential": self.confidential_marking.text(),
         }
         try:
             with store.session(self.workspace.engine) as s:

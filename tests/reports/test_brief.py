@@ -42,3 +42,30 @@ def test_unknown_organization_lists_close_matches(demo_engine, demo_officer, tmp
     with pytest.raises(NotFound, match=r"Did you mean: .*\(APPNA\)"):
         produce_organization_brief(demo_engine, demo_officer, "APNA", tmp_path / "x.pdf")
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_confidential_engagements_left_out_are_said_to_be_left_out(engine, officer, tmp_path):
+    from datetime import date
+
+    from db import store
+    from db.store.engagements import log_engagement
+    from db.store.organizations import create_organization
+
+    with store.session(engine) as s:
+        org = create_organization(s, officer, {"name": "Discreet Forum", "kind": "advocacy"})
+        log_engagement(
+            s,
+            officer,
+            {
+                "date": date.today(),
+                "kind": "meeting",
+                "subject": "Private talk",
+                "organization_ids": [org],
+                "sensitivity": "confidential",
+            },
+        )
+    out = tmp_path / "brief.pdf"
+    produce_organization_brief(engine, officer, "Discreet Forum", out)
+    flat = " ".join(" ".join(pdf_pages(out)).split())
+    assert "1 confidential engagement is not shown" in flat
+    assert "has been logged yet" not in flat and "Private talk" not in flat

@@ -261,3 +261,18 @@ def test_the_running_header_fits_the_page_without_overlap(
         (left_start, left_end, left), (right_start, right_end, right) = sorted(spans)
         assert left_start >= MARGIN - 0.5 and right_end <= MARGIN + CONTENT_WIDTH + 0.5
         assert left_end + 10 <= right_start, (left, right)
+
+
+def test_a_report_with_confidential_engagements_says_so_on_every_page(demo_engine, tmp_path):
+    from db.store.settings import get_setting
+
+    supervisor = Actor(id=None, username="sana.supervisor", role="supervisor")
+    quarter = _last_quarter()
+    out = tmp_path / "q.pdf"
+    produce_quarterly_report(demo_engine, supervisor, quarter.code, out, include_confidential=True)
+    with Session(demo_engine) as s:
+        marking = get_setting(s, "report_marking_confidential")
+    pages = pdf_pages(out)
+    assert "Includes confidential engagements" in pages[0]
+    assert all(marking in " ".join(page.split()) for page in pages)
+    assert "[confidential]" in " ".join(pages)
