@@ -15,8 +15,8 @@ from sqlalchemy import and_, distinct, func, or_
 from sqlmodel import Session, col, select
 
 from db.labels import label_of
-from db.models import Contact as ContactModel
 from db.models import (
+    Affiliation,
     Engagement,
     EngagementKind,
     EngagementOrganization,
@@ -34,6 +34,7 @@ from db.models import (
     Sensitivity,
     User,
 )
+from db.models import Contact as ContactModel
 from db.periods import Quarter
 from db.queries.report_texts import find_report_text
 from db.store.settings import all_settings
@@ -56,6 +57,7 @@ class KeyFigures:
     new_contacts: int
     program_events: int
     attendance: int
+    events_with_attendance: int = 0  # events whose attendance was recorded
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,8 @@ class QuarterlyReportData:
     follow_ups_due_total: int = 0
     dormant_priority_total: int = 0
     generated_by: str = ""  # the officer who produced it, set when it is written
+    most_engaged_ties: int = 0  # organizations as engaged as the last one listed, not listed
+    high_priority_total: int = 0  # high-priority organizations in the scope
 
 
 def _start(day: date) -> datetime:
@@ -240,6 +244,28 @@ class _Scope:
         return clauses
 
 
+def contact_mission():
+    """SQL for the mission a contact belongs to: that of their primary (else first)
+    organization, else the one whose jurisdiction covers where they live; so that the
+    missions' new contacts add up to the installation's."""
+    through_organization = (
+        select(Organization.mission_id)
+        .join(Affiliation, Affiliation.organization_id == Organization.id)
+        .where(Affiliation.contact_id == ContactModel.id, col(Organization.mission_id).is_not(None))
+        .order_by(col(Affiliation.is_primary).desc(), Affiliation.id)
+        .limit(1)
+        .correlate(ContactModel)
+        .scalar_subquery()
+    )
+    by_residence = (
+        select(Jurisdiction.mission_id)
+        .where(Jurisdiction.region_code == ContactModel.region_code)
+        .correlate(ContactModel)
+        .scalar_subquery()
+    )
+    return func.coalesce(through_organization, by_residence)
+
+
 def key_figures(
     s: Session, scope: _Scope, quarter: Quarter, organizations_engaged: int | None = None
 ) -> KeyFigures:
@@ -267,21 +293,27 @@ def key_figures(
         col(ContactModel.archived_at).is_(None),
     ]
     if scope.mission_id is not None:
-        contact_created.append(
-            col(ContactModel.region_code).in_(
-                select(Jurisdiction.region_code).where(Jurisdiction.mission_id == scope.mission_id)
-            )
-        )
+        contact_created.append(contact_mission() == scope.mission_id)
     new_contacts = s.exec(
         select(func.count()).select_from(ContactModel).where(*contact_created)
     ).one()
-    events, attendance = s.exec(
-        select(func.count(ProgramEvent.id), func.coalesce(func.sum(ProgramEvent.attendance), 0))
+    events, attendance, counted = s.exec(
+        select(
+            func.count(ProgramEvent.id),
+            func.coalesce(func.sum(ProgramEvent.attendance), 0),
+            func.count(ProgramEvent.attendance),
+        )
         .join(Program, Program.id == ProgramEvent.program_id)
         .where(col(ProgramEvent.date).between(quarter.start, quarter.end), *scope.programs())
     ).one()
     return KeyFigures(
-        engagements, organizations, new_organizations, new_contacts, events, int(attendance)
+        engagements,
+        organizations,
+        new_organizations,
+        new_contacts,
+        events,
+        int(attendance),
+        counted,
     )
 
 
@@ -354,9 +386,12 @@ def _organizations_by_kind(engaged: list[tuple]) -> list[CountRow]:
     ]
 
 
-def _most_engaged(s: Session, engaged: list[tuple], limit: int = 10) -> list[OrganizationActivity]:
+def _most_engaged(
+    s: Session, engaged: list[tuple], limit: int = 10
+) -> tuple[int, list[OrganizationActivity]]:
+    """The `limit` most engaged organizations, and how many more tie with the last."""
     if not engaged:
-        return []
+        return 0, []
     counts = sorted((n for _org, _kind, n, _last in engaged), reverse=True)
     threshold = counts[min(limit, len(counts)) - 1]
     leading = {org: (n, last) for org, _kind, n, last in engaged if n >= threshold}
@@ -372,7 +407,7 @@ def _most_engaged(s: Session, engaged: list[tuple], limit: int = 10) -> list[Org
         .where(col(Organization.id).in_(list(leading)))
     ).all()
     ranked = sorted(rows, key=lambda row: (-leading[row[0]][0], row[1]))[:limit]
-    return [
+    return len(leading) - len(ranked), [
         OrganizationActivity(
             name,
             acronym,
@@ -412,6 +447,7 @@ def _indicators(s: Session, scope: _Scope, quarter: Quarter) -> list[IndicatorRe
         .where(
             *scope.programs(),
             or_(col(Program.start_date).is_(None), col(Program.start_date) <= quarter.end),
+            or_(col(Program.end_date).is_(None), col(Program.end_date) >= quarter.start),
         )
         .order_by(Program.name, Indicator.id)
     ).all()
@@ -619,6 +655,12 @@ def quarterly_report_data(
     engaged = _engaged_organizations(s, scope, quarter)
     follow_ups, follow_ups_total = _follow_ups_due(s, scope, quarter)
     overdue, overdue_total = _follow_ups_overdue(s, scope, quarter)
+    ties, most_engaged = _most_engaged(s, engaged)
+    high_priority = s.exec(
+        select(func.count())
+        .select_from(Organization)
+        .where(Organization.priority == Priority.HIGH, *scope.organizations())
+    ).one()
     dormant, dormant_total = _dormant_priority(s, scope, quarter)
     settings = all_settings(s)
     previous = quarter.previous()
@@ -642,13 +684,15 @@ def quarterly_report_data(
         engagements_by_mechanism=_by_column(s, scope, quarter, Engagement.mechanism, Mechanism),
         engagements_by_mission=_by_mission(s, scope, quarter) if scope.mission_id is None else [],
         organizations_engaged_by_kind=_organizations_by_kind(engaged),
-        most_engaged=_most_engaged(s, engaged),
+        most_engaged=most_engaged,
+        most_engaged_ties=ties,
         indicators=_indicators(s, scope, quarter),
         program_events=_program_events(s, scope, quarter),
         follow_ups_due=follow_ups,
         dormant_priority=dormant,
         engagement_log=_engagement_log(s, scope, quarter),
         texts=report_texts(s, quarter, mission_code),
+        high_priority_total=high_priority,
         follow_ups_overdue=overdue,
         follow_ups_overdue_total=overdue_total,
         follow_ups_due_total=follow_ups_total,

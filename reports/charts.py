@@ -10,6 +10,7 @@ from reportlab.lib import colors
 
 from db.stats import CountRow
 from reports.fonts import SANS, SANS_BOLD
+from reports.script_text import shortened_to_width
 
 BAR = colors.HexColor("#2e7d9a")
 GRID = colors.HexColor("#dde4e9")
@@ -38,6 +39,10 @@ def _title(drawing: Drawing, title: str, width: float, height: float) -> None:
     )
 
 
+def _thousands(value: float) -> str:
+    return f"{value:,.0f}"
+
+
 def vertical_bars(
     rows: Sequence[CountRow], title: str, width: float, height: float = 170
 ) -> Drawing:
@@ -55,11 +60,12 @@ def vertical_bars(
     chart.valueAxis.valueMax = _nice_maximum(max((row.count for row in rows), default=0))
     chart.valueAxis.labels.fontName = SANS
     chart.valueAxis.labels.fontSize = 7.5
+    chart.valueAxis.labelTextFormat = _thousands
     chart.valueAxis.gridStrokeColor = GRID
     chart.valueAxis.visibleGrid = True
     chart.bars[0].fillColor = BAR
     chart.bars[0].strokeColor = None
-    chart.barLabelFormat = "%d"
+    chart.barLabelFormat = _thousands
     chart.barLabels.fontName = SANS
     chart.barLabels.fontSize = 8
     chart.barLabels.nudge = 7
@@ -80,7 +86,10 @@ def horizontal_bars(
     chart.width, chart.height = width - label_width - 30, height - 30
     ordered = list(reversed(rows))  # reportlab draws the first category at the bottom
     chart.data = [[row.count for row in ordered]]
-    chart.categoryAxis.categoryNames = [row.label for row in ordered]
+    # A label longer than its room is shortened, never drawn past the page's edge.
+    chart.categoryAxis.categoryNames = [
+        shortened_to_width(row.label, SANS, 8, label_width - 10) for row in ordered
+    ]
     chart.categoryAxis.labels.fontName = SANS
     chart.categoryAxis.labels.fontSize = 8
     chart.categoryAxis.labels.dx = -4
@@ -90,7 +99,7 @@ def horizontal_bars(
     chart.valueAxis.visible = False
     chart.bars[0].fillColor = BAR
     chart.bars[0].strokeColor = None
-    chart.barLabelFormat = "%d"
+    chart.barLabelFormat = _thousands
     chart.barLabels.fontName = SANS
     chart.barLabels.fontSize = 8
     chart.barLabels.boxAnchor = "w"

@@ -48,10 +48,20 @@ def _number(value: float | None, decimals: int = 0) -> str:
     return f"{value:,.{decimals}f}"
 
 
+CHANGE_CAP = 500  # beyond this a percentage tells less than the two numbers
+
+
 def _change(now: int, before: int) -> str:
+    """How a figure moved: "+12%", "no change", "new", or "from 3 to 4,963"."""
+    if now == before:
+        return "no change"
     if before == 0:
-        return "new" if now else "—"
+        return "new"
     delta = 100.0 * (now - before) / before
+    if abs(delta) > CHANGE_CAP:
+        return f"from {before:,} to {now:,}"
+    if round(delta) == 0:
+        return f"{delta:+.1f}%"
     return f"{delta:+.0f}%"
 
 
@@ -68,14 +78,25 @@ def _share(count: int, total: int) -> str:
 def _summary_sentences(data: QuarterlyReportData) -> list[str]:
     now, before = data.current, data.previous
     previous_name = data.previous_quarter.title.split(" (")[0]
+    sentences = []
+    today = data.generated_at.astimezone().date()
+    if data.quarter.start <= today <= data.quarter.end:
+        days = (data.quarter.end - data.quarter.start).days + 1
+        elapsed = (today - data.quarter.start).days + 1
+        sentences.append(
+            f"The quarter is still running: its figures are to date, {elapsed} of {days} days, "
+            f"against all of {previous_name}."
+        )
     if now.engagements == 0:
-        return [f"No engagements were logged for {data.scope_label} in this quarter."]
-    sentences = [
-        f"Officers logged {now.engagements:,} engagements with {now.organizations_engaged:,} "
-        f"diaspora organizations, against {before.engagements:,} engagements with "
-        f"{before.organizations_engaged:,} organizations in {previous_name} "
-        f"({_change(now.engagements, before.engagements)} engagements)."
-    ]
+        return [*sentences, f"No engagements were logged for {data.scope_label} in this quarter."]
+    change = _change(now.engagements, before.engagements)
+    sentences.append(
+        f"Officers logged {_count(now.engagements, 'engagement')} with "
+        f"{_count(now.organizations_engaged, 'diaspora organization')}, against "
+        f"{_count(before.engagements, 'engagement')} with "
+        f"{_count(before.organizations_engaged, 'organization')} in {previous_name} "
+        f"({change if change in ('no change', 'new') else change + ' engagements'})."
+    )
     classified = [row for row in data.engagements_by_mechanism if row.key]
     if classified:
         top = classified[:2]
@@ -86,16 +107,29 @@ def _summary_sentences(data: QuarterlyReportData) -> list[str]:
         sentences.append(f"Most effort went to {' and '.join(parts)}.")
     if data.engagements_by_mission:
         lead = data.engagements_by_mission[0]
-        sentences.append(f"{lead.label} was the most active mission with {lead.count} engagements.")
+        sentences.append(
+            f"{lead.label} was the most active mission with {_count(lead.count, 'engagement')}."
+        )
     measured = [i for i in data.indicators if i.percent_achieved is not None]
     if measured:
         met = sum(1 for i in measured if i.percent_achieved >= 100)
-        sentences.append(f"{met} of {len(measured)} program indicators met their quarterly target.")
-    if now.program_events:
         sentences.append(
-            f"{_count(now.program_events, 'program event')} drew "
-            f"{_count(now.attendance, 'person', 'people')}."
+            f"{met:,} of {_count(len(measured), 'program indicator')} "
+            f"met {'its' if len(measured) == 1 else 'their'} quarterly target."
         )
+    if now.program_events:
+        events, counted = now.program_events, now.events_with_attendance
+        held = _count(events, "program event")
+        if counted == 0:
+            were = "was" if events == 1 else "were"
+            sentences.append(f"{held} {were} held; attendance was not recorded.")
+        elif counted < events:
+            sentences.append(
+                f"{held} drew at least {_count(now.attendance, 'person', 'people')} "
+                f"(attendance recorded at {counted:,} of them)."
+            )
+        else:
+            sentences.append(f"{held} drew {_count(now.attendance, 'person', 'people')}.")
     if data.follow_ups_overdue_total:
         overdue = data.follow_ups_overdue_total
         sentences.append(
@@ -150,6 +184,10 @@ def _key_figures_table(
     rows = []
     for field, label in FIGURE_LABELS:
         a, b = getattr(now, field), getattr(before, field)
+        unrecorded = not (now.events_with_attendance or before.events_with_attendance)
+        if field == "attendance" and unrecorded:
+            rows.append([label, "not recorded", "not recorded", ""])
+            continue
         rows.append([label, f"{a:,}", f"{b:,}", _change(a, b)])
     this_name = data.quarter.title.split(" (")[0]
     previous_name = data.previous_quarter.title.split(" (")[0]
@@ -229,19 +267,35 @@ def _most_engaged(data: QuarterlyReportData, styles: Styles) -> list:
             right_align=(3,),
         )
     )
+    if data.most_engaged_ties:
+        last = data.most_engaged[-1].engagements
+        story.append(
+            Paragraph(
+                f"{_count(data.most_engaged_ties, 'more organization')} also had "
+                f"{_count(last, 'engagement')}; "
+                f"{'it is' if data.most_engaged_ties == 1 else 'they are'} not listed.",
+                styles.small,
+            )
+        )
     return story
 
 
 def _indicator_row(indicator: IndicatorResult) -> list:
     percent = indicator.percent_achieved
+    if indicator.actual is None:
+        achieved = ""
+    elif not indicator.target:
+        achieved = "no target"
+    else:
+        achieved = f"{percent:.0f}%"
     return [
         indicator.program,
         indicator.indicator,
         indicator.unit,
-        _number(indicator.target),
-        _number(indicator.actual),
-        "—" if percent is None else f"{percent:.0f}%",
-        _number(indicator.previous),
+        "none" if indicator.target is None else _number(indicator.target),
+        "not measured" if indicator.actual is None else _number(indicator.actual),
+        achieved,
+        "not measured" if indicator.previous is None else _number(indicator.previous),
     ]
 
 
@@ -268,8 +322,7 @@ def _programs(data: QuarterlyReportData, styles: Styles) -> list:
         )
         story.append(
             Paragraph(
-                "Target is per quarter. Indicators below 75% of target are shown "
-                "in red; a dash means no measurement was recorded.",
+                "Target is per quarter. Indicators below 75% of target are shown in red.",
                 styles.small,
             )
         )
@@ -359,12 +412,12 @@ def _dormant(data: QuarterlyReportData, styles: Styles) -> list:
         Paragraph("High-priority organizations without recent engagement", styles.heading),
     ]
     if not data.dormant_priority:
-        return [
-            *story,
-            empty_note(
-                "Every high-priority organization was engaged in the last six months.", styles
-            ),
-        ]
+        message = (
+            "Every high-priority organization was engaged in the last six months."
+            if data.high_priority_total
+            else "No organization in this scope is marked high priority."
+        )
+        return [*story, empty_note(message, styles)]
     rows = [
         [
             o.name,

@@ -386,8 +386,9 @@ def line_width(text: str, font: str, size: float) -> float:
     return _one_line(text, font, size, 1e9)[0]
 
 
-def _fitted_plain(text: str, font: str, size: float, room: float) -> str:
-    """Text Noto Sans draws, on one line no wider than `room`, with an ellipsis when cut."""
+def shortened_to_width(text: str, font: str, size: float, room: float) -> str:
+    """Text Noto Sans draws, on one line no wider than `room`, with an ellipsis when cut
+    (for labels drawn by reportlab itself, such as a chart's)."""
     if stringWidth(text, font, size) <= room:
         return text
     low, high = 0, len(text)
@@ -406,7 +407,7 @@ def draw_line(
     """One line of text in any scripts at `y`, shortened with an ellipsis to fit `room`;
     `align` ("left", "centre" or "right") says which edge of the line `x` is."""
     if not needs_script_layout(text):
-        shown = _fitted_plain(text, font, size, room)
+        shown = shortened_to_width(text, font, size, room)
         width = stringWidth(shown, font, size)
         start = {"left": x, "centre": x - width / 2, "right": x - width}[align]
         canvas.setFont(font, size)

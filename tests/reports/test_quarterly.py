@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from db import store
 from db.errors import PermissionDenied, ValidationError
-from db.models import AuditEntry, Engagement, ReportText, Sensitivity
+from db.models import AuditEntry, Engagement, Organization, ReportText, Sensitivity
 from db.periods import parse_quarter, quarter_containing
 from db.stats import quarterly_report_data
 from db.store.actor import Actor
@@ -276,3 +276,73 @@ def test_a_report_with_confidential_engagements_says_so_on_every_page(demo_engin
     assert "Includes confidential engagements" in pages[0]
     assert all(marking in " ".join(page.split()) for page in pages)
     assert "[confidential]" in " ".join(pages)
+
+
+def test_new_contacts_of_the_missions_add_up_to_the_installation(demo_engine):
+    """A mission's new contacts are counted through their organizations' mission, so
+    that every new contact with an organization or a home region belongs to one."""
+    from db.models import Mission
+    from db.store.actor import SYSTEM_ACTOR
+    from db.store.contacts import create_contact
+
+    quarter = _last_quarter()
+    with store.session(demo_engine) as s:
+        org = s.exec(select(Organization.id).where(Organization.mission_id.is_not(None))).first()
+        create_contact(  # no home region: belongs to their organization's mission
+            s,
+            SYSTEM_ACTOR,
+            {
+                "given_name": "Regionless",
+                "affiliations": [{"organization_id": org}],
+                "created_at": datetime.combine(quarter.start, datetime.min.time(), tzinfo=UTC),
+            },
+        )
+    with Session(demo_engine) as s:
+        codes = s.exec(select(Mission.code)).all()
+        total = quarterly_report_data(s, quarter).current.new_contacts
+        per_mission = [
+            quarterly_report_data(s, quarter, code).current.new_contacts for code in codes
+        ]
+    assert total > 0
+    assert sum(per_mission) == total
+
+
+def test_the_summary_counts_in_words_a_reader_would_write(engine, officer, tmp_path):
+    from reports.quarterly import _change, _count
+
+    assert _count(1, "engagement") == "1 engagement"
+    assert _count(1234, "engagement") == "1,234 engagements"
+    assert _change(5, 5) == "no change"
+    assert _change(4963, 3) == "from 3 to 4,963"
+    assert _change(0, 3) == "-100%"
+    assert _change(1001, 1000) == "+0.1%"
+    quarter = parse_quarter("2026Q3", 7)
+    with store.session(engine) as s:
+        org = create_organization(s, officer, {"name": "Solo Society", "kind": "cultural"})
+        log_engagement(
+            s,
+            officer,
+            {
+                "date": date(2026, 8, 3),
+                "kind": "call",
+                "subject": "Hello",
+                "organization_ids": [org],
+            },
+        )
+        from db.store.programs import add_event, create_program
+
+        program = create_program(
+            s,
+            officer,
+            {"name": "Mela", "kind": "cultural_festival", "lead_mission_id": officer.mission_id},
+        )
+        for day in (5, 6):
+            add_event(s, officer, program, {"date": date(2026, 8, day), "title": f"Day {day}"})
+    out = tmp_path / "q.pdf"
+    produce_quarterly_report(engine, officer, quarter.code, out, mission="HOU")
+    flat = " ".join(" ".join(pdf_pages(out)).split())
+    assert (
+        "Officers logged 1 engagement with 1 diaspora organization, against 0 engagements" in flat
+    )
+    assert "2 program events were held; attendance was not recorded." in flat
+    assert "drew 0 people" not in flat
