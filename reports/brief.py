@@ -60,7 +60,8 @@ def _contacts(data: OrganizationBriefData, styles: Styles) -> list:
         elif c.consent_refused:
             reach = "Consent refused: details withheld"
         else:
-            reach = " · ".join(p for p in (c.email, c.phone) if p) or "—"
+            phone = c.phone.replace(" ", "\u00a0")  # a number is never broken across lines
+            reach = " · ".join(p for p in (c.email, phone) if p) or "—"
         if c.do_not_contact or c.consent_refused:
             refusing.append(index)
         name_urdu = mixed_paragraph(c.name_urdu, styles.urdu_cell) if c.name_urdu else ""
@@ -115,7 +116,7 @@ def _engagements(data: OrganizationBriefData, styles: Styles) -> list:
         data_table(
             ["Date", "Kind", "Subject", "Outcome", "Officer"],
             rows,
-            [CONTENT_WIDTH * w for w in (0.13, 0.1, 0.32, 0.3, 0.15)],
+            [CONTENT_WIDTH * w for w in (0.13, 0.12, 0.31, 0.29, 0.15)],
             styles,
         )
     )
@@ -185,6 +186,6 @@ def build_organization_brief(data: OrganizationBriefData, path: Path | str) -> i
         title=f"Organization brief — {title}",
         subject="Organization brief",
         header_left=f"{data.installation_name} · Organization brief",
-        header_right=data.acronym or data.name[:60],
+        header_right=data.acronym or data.name,
         marking=data.marking,
     )

@@ -154,7 +154,13 @@ def data_table(
             width=room[column],
         )
 
-    body = [[Paragraph(text(h), styles.cell_head) for h in header]]
+    head_right = styles.cell_head.clone("cell_head_right", alignment=TA_RIGHT)
+    body = [
+        [
+            Paragraph(text(h), head_right if column in right_align else styles.cell_head)
+            for column, h in enumerate(header)
+        ]
+    ]
     body += [
         [cell(value, column, index in highlight_rows) for column, value in enumerate(row)]
         for index, row in enumerate(rows)

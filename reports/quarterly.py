@@ -31,7 +31,6 @@ from reports.document import (
 )
 from reports.script_text import mixed_paragraph, needs_script_layout
 
-LOG_ROWS_PER_TABLE = 120
 FIGURE_LABELS = (
     ("engagements", "Engagements logged"),
     ("organizations_engaged", "Organizations engaged"),
@@ -520,16 +519,15 @@ def _appendix(data: QuarterlyReportData, styles: Styles) -> list:
         ]
         for e in data.engagement_log
     ]
-    # Tables of a page or so each lay out much faster than one long table.
-    for start in range(0, len(rows), LOG_ROWS_PER_TABLE):
-        story.append(
-            data_table(
-                ["Date", "Kind", "Subject", "Organizations", "Mission", "Officer"],
-                rows[start : start + LOG_ROWS_PER_TABLE],
-                [CONTENT_WIDTH * w for w in (0.12, 0.11, 0.36, 0.14, 0.1, 0.17)],
-                styles,
-            )
+    # One table, so that its header row repeats at the top of each page and nowhere else.
+    story.append(
+        data_table(
+            ["Date", "Kind", "Subject", "Organizations", "Mission", "Officer"],
+            rows,
+            [CONTENT_WIDTH * w for w in (0.12, 0.11, 0.36, 0.14, 0.1, 0.17)],
+            styles,
         )
+    )
     return story
 
 

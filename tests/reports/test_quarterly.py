@@ -346,3 +346,26 @@ def test_the_summary_counts_in_words_a_reader_would_write(engine, officer, tmp_p
     )
     assert "2 program events were held; attendance was not recorded." in flat
     assert "drew 0 people" not in flat
+
+
+def test_the_log_header_repeats_once_per_page_and_labels_stay_on_the_page(
+    demo_engine, demo_officer, tmp_path
+):
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from db.stats import CountRow
+    from reports.charts import horizontal_bars
+    from reports.fonts import SANS
+
+    out = tmp_path / "q.pdf"
+    produce_quarterly_report(demo_engine, demo_officer, _last_quarter().code, out)
+    pages = pdf_pages(out)
+    start = next(n for n, p in enumerate(pages) if "Appendix: engagement log" in p)
+    for page in pages[start:]:
+        assert " ".join(page.split()).count("Date Kind Subject Organizations Mission Officer") == 1
+
+    long_name = "Embassy of the Islamic Republic of Pakistan to the United States of America"
+    drawing = horizontal_bars([CountRow("X", long_name, 12)], "By mission", 480, label_width=210)
+    (chart,) = [node for node in drawing.contents if hasattr(node, "categoryAxis")]
+    (label,) = chart.categoryAxis.categoryNames
+    assert label.endswith("…") and stringWidth(label, SANS, 8) <= 210 - 10
