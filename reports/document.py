@@ -204,6 +204,11 @@ def _canvas_class(header_left: str, header_right: str, marking: str, cover: bool
             # Not Helvetica: a PDF carries only the fonts it embeds.
             super().__init__(*args, **{**kwargs, "initialFontName": SANS})
             self._pages: list[dict] = []
+            self._bookmarks: dict[int, list[str]] = {}  # page index -> keys on it
+
+        def bookmarkPage(self, key, **kwargs):
+            # The page is written only in save(); mark it then, when it has its number.
+            self._bookmarks.setdefault(len(self._pages), []).append(key)
 
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
@@ -214,6 +219,8 @@ def _canvas_class(header_left: str, header_right: str, marking: str, cover: bool
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
                 self._decorate(number, total)
+                for key in self._bookmarks.get(number - 1, ()):
+                    super().bookmarkPage(key)
                 super().showPage()
             super().save()
 
@@ -248,6 +255,20 @@ def _canvas_class(header_left: str, header_right: str, marking: str, cover: bool
     return MarkedCanvas
 
 
+class _OutlinedDocument(SimpleDocTemplate):
+    """A document whose headings become bookmarks in the PDF reader's outline."""
+
+    _levels = {"heading": 0, "subheading": 1}
+
+    def afterFlowable(self, flowable) -> None:
+        level = self._levels.get(getattr(getattr(flowable, "style", None), "name", ""))
+        if level is None or not isinstance(flowable, Paragraph):
+            return
+        key = f"section-{id(flowable)}"
+        self.canv.bookmarkPage(key)
+        self.canv.addOutlineEntry(flowable.getPlainText(), key, level=level, closed=False)
+
+
 def build_pdf(
     story: list,
     path: Path | str,
@@ -262,7 +283,7 @@ def build_pdf(
 ) -> int:
     """Write the story as a PDF with Rabta's header and footer (none on a `cover` page
     one, which shows the marking itself); return the page count."""
-    document = SimpleDocTemplate(
+    document = _OutlinedDocument(
         str(path),
         pagesize=PAGE_SIZE,
         leftMargin=MARGIN,

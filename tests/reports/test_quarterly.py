@@ -369,3 +369,16 @@ def test_the_log_header_repeats_once_per_page_and_labels_stay_on_the_page(
     (chart,) = [node for node in drawing.contents if hasattr(node, "categoryAxis")]
     (label,) = chart.categoryAxis.categoryNames
     assert label.endswith("…") and stringWidth(label, SANS, 8) <= 210 - 10
+
+
+def test_every_section_is_a_bookmark_on_its_own_page(demo_engine, demo_officer, tmp_path):
+    out = tmp_path / "q.pdf"
+    produce_quarterly_report(demo_engine, demo_officer, _last_quarter().code, out)
+    reader = PdfReader(str(out))
+    flat = [entry for entry in reader.outline if not isinstance(entry, list)]
+    titles = [entry.title for entry in flat]
+    assert titles[0] == "Executive summary" and titles[-1] == "Appendix: engagement log"
+    for entry in flat:
+        page = reader.pages[reader.get_destination_page_number(entry)].extract_text()
+        assert entry.title in " ".join(page.split())
+    assert reader.metadata["/Author"] == (demo_officer.display_name or demo_officer.username)
