@@ -28,6 +28,7 @@ from db.models import (
     MissionKind,
     Organization,
     OrganizationKind,
+    OrganizationStatus,
     Priority,
     Program,
     ProgramEvent,
@@ -116,6 +117,36 @@ class FollowUpRow:
 
 
 @dataclass(frozen=True)
+class MissionComparison:
+    """One mission's row in the all-missions report's comparison table."""
+
+    code: str
+    name: str
+    engagements: int
+    organizations_engaged: int
+    active_organizations: int
+    active_engaged: int  # of the active organizations, those engaged
+
+    @property
+    def coverage(self) -> float | None:
+        """Share of the mission's active organizations engaged in the quarter, in %."""
+        if not self.active_organizations:
+            return None
+        return 100.0 * self.active_engaged / self.active_organizations
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """An engagement of the quarter with its recorded outcome."""
+
+    date: date
+    organization: str
+    subject: str
+    outcome: str
+    mission_code: str
+
+
+@dataclass(frozen=True)
 class DormantOrganization:
     name: str
     kind: str
@@ -179,6 +210,9 @@ class QuarterlyReportData:
     dormant_priority_total: int = 0
     generated_by: str = ""  # the officer who produced it, set when it is written
     most_engaged_ties: int = 0  # organizations as engaged as the last one listed, not listed
+    upcoming_program_events: list[ProgramEventRow] = field(default_factory=list)
+    mission_comparison: list[MissionComparison] = field(default_factory=list)
+    highlights: list[Highlight] = field(default_factory=list)
     high_priority_total: int = 0  # high-priority organizations in the scope
 
 
@@ -471,6 +505,83 @@ def _program_events(s: Session, scope: _Scope, quarter: Quarter) -> list[Program
     return [ProgramEventRow(*row) for row in rows]
 
 
+def _mission_comparison(
+    s: Session, scope: _Scope, quarter: Quarter, engaged: list[tuple]
+) -> list[MissionComparison]:
+    """Per mission: engagements, organizations engaged and its active organizations."""
+    by_mission = {row.key: row.count for row in _by_mission(s, scope, quarter)}
+    organizations = {
+        org: (mission, status)
+        for org, mission, status in s.exec(
+            select(Organization.id, Organization.mission_id, Organization.status)
+        ).all()
+    }
+    engaged_per_mission = Counter(organizations.get(org, (None,))[0] for org, *_ in engaged)
+    active_engaged = Counter(
+        organizations[org][0]
+        for org, *_ in engaged
+        if org in organizations and organizations[org][1] == OrganizationStatus.ACTIVE
+    )
+    active = dict(
+        s.exec(
+            select(Organization.mission_id, func.count())
+            .where(
+                col(Organization.archived_at).is_(None),
+                Organization.status == OrganizationStatus.ACTIVE,
+            )
+            .group_by(Organization.mission_id)
+        ).all()
+    )
+    missions = s.exec(
+        select(Mission).where(col(Mission.archived_at).is_(None)).order_by(Mission.name)
+    ).all()
+    rows = [
+        MissionComparison(
+            m.code,
+            m.name,
+            by_mission.get(m.code, 0),
+            engaged_per_mission.get(m.id, 0),
+            active.get(m.id, 0),
+            active_engaged.get(m.id, 0),
+        )
+        for m in missions
+    ]
+    return sorted(rows, key=lambda row: (-row.engagements, row.name))
+
+
+def _highlights(s: Session, scope: _Scope, quarter: Quarter) -> list[Highlight]:
+    """The most recent engagement with a recorded outcome of each high-priority
+    organization in the scope, newest first."""
+    rows = s.exec(
+        select(
+            Organization.id,
+            Organization.name,
+            Organization.acronym,
+            Engagement.date,
+            Engagement.subject,
+            Engagement.outcome,
+            Mission.code,
+        )
+        .join(EngagementOrganization, EngagementOrganization.engagement_id == Engagement.id)
+        .join(Organization, Organization.id == EngagementOrganization.organization_id)
+        .outerjoin(Mission, Mission.id == Engagement.mission_id)
+        .where(
+            *scope.engagements(quarter.start, quarter.end),
+            Organization.priority == Priority.HIGH,
+            Engagement.outcome != "",
+        )
+        .order_by(col(Engagement.date).desc(), col(Engagement.id).desc())
+    ).all()
+    seen: set[int] = set()
+    chosen = []
+    for org, name, acronym, day, subject, outcome, code in rows:
+        if org in seen:
+            continue
+        seen.add(org)
+        chosen.append(Highlight(day, acronym or name, subject, outcome, code or ""))
+    return chosen[:LIST_LIMIT]
+
+
 def _organization_names(s: Session, engagement_ids: list[int]) -> dict[int, str]:
     """Each engagement's organizations as one string, acronyms where they exist."""
     if not engagement_ids:
@@ -688,6 +799,11 @@ def quarterly_report_data(
         most_engaged_ties=ties,
         indicators=_indicators(s, scope, quarter),
         program_events=_program_events(s, scope, quarter),
+        upcoming_program_events=_program_events(s, scope, quarter.next()),
+        mission_comparison=(
+            _mission_comparison(s, scope, quarter, engaged) if scope.mission_id is None else []
+        ),
+        highlights=_highlights(s, scope, quarter),
         follow_ups_due=follow_ups,
         dormant_priority=dormant,
         engagement_log=_engagement_log(s, scope, quarter),

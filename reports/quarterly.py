@@ -14,7 +14,13 @@ from reportlab.platypus import (
     Table,
 )
 
-from db.stats import FollowUpRow, IndicatorResult, KeyFigures, QuarterlyReportData
+from db.stats import (
+    FollowUpRow,
+    IndicatorResult,
+    KeyFigures,
+    ProgramEventRow,
+    QuarterlyReportData,
+)
 from reports.charts import horizontal_bars, vertical_bars
 from reports.document import (
     ACCENT,
@@ -329,20 +335,95 @@ def _programs(data: QuarterlyReportData, styles: Styles) -> list:
     if not data.program_events:
         story.append(empty_note("No program events were held in this quarter.", styles))
     else:
-        rows = [
-            [e.date.strftime("%d %b %Y"), e.program, e.title, e.city, _number(e.attendance)]
-            for e in data.program_events
-        ]
-        story.append(
-            data_table(
-                ["Date", "Program", "Event", "City", "Attendance"],
-                rows,
-                [CONTENT_WIDTH * w for w in (0.13, 0.3, 0.3, 0.15, 0.12)],
-                styles,
-                right_align=(4,),
-            )
-        )
+        story.append(_events_table(data.program_events, styles))
         story += _more_note(len(data.program_events), data.current.program_events, "events", styles)
+    upcoming = data.next_quarter.title
+    story.append(Paragraph(f"Program events planned for {text(upcoming)}", styles.subheading))
+    if not data.upcoming_program_events:
+        story.append(empty_note("No program event is scheduled for next quarter yet.", styles))
+    else:
+        story.append(_events_table(data.upcoming_program_events, styles))
+    return story
+
+
+def _events_table(events: list[ProgramEventRow], styles: Styles):
+    rows = [
+        [
+            e.date.strftime("%d %b %Y"),
+            e.program,
+            e.title,
+            e.city,
+            "not recorded" if e.attendance is None else _number(e.attendance),
+        ]
+        for e in events
+    ]
+    return data_table(
+        ["Date", "Program", "Event", "City", "Attendance"],
+        rows,
+        [CONTENT_WIDTH * w for w in (0.13, 0.28, 0.3, 0.14, 0.15)],
+        styles,
+        right_align=(4,),
+    )
+
+
+def _missions(data: QuarterlyReportData, styles: Styles) -> list:
+    if not data.mission_comparison:
+        return []
+    rows = [
+        [
+            f"{m.name} ({m.code})",
+            f"{m.engagements:,}",
+            f"{m.organizations_engaged:,}",
+            f"{m.active_organizations:,}",
+            "—" if m.coverage is None else f"{m.coverage:.0f}%",
+        ]
+        for m in data.mission_comparison
+    ]
+    return [
+        CondPageBreak(50 * mm),
+        Paragraph("Missions compared", styles.heading),
+        data_table(
+            ["Mission", "Engagements", "Organizations engaged", "Active organizations", "Coverage"],
+            rows,
+            [CONTENT_WIDTH * w for w in (0.4, 0.14, 0.16, 0.16, 0.14)],
+            styles,
+            right_align=(1, 2, 3, 4),
+        ),
+        Paragraph(
+            "Coverage is the share of a mission's active organizations engaged this quarter; "
+            "a dash: the mission has no active organization.",
+            styles.small,
+        ),
+    ]
+
+
+def _highlights(data: QuarterlyReportData, styles: Styles) -> list:
+    story = [CondPageBreak(50 * mm), Paragraph("Highlights", styles.heading)]
+    if not data.highlights:
+        return [
+            *story,
+            empty_note(
+                "No engagement with a high-priority organization recorded an outcome.", styles
+            ),
+        ]
+    story.append(
+        Paragraph(
+            "The latest engagement with a recorded outcome of each high-priority organization.",
+            styles.small,
+        )
+    )
+    rows = [
+        [h.date.strftime("%d %b %Y"), h.organization, h.subject, h.outcome, h.mission_code]
+        for h in data.highlights
+    ]
+    story.append(
+        data_table(
+            ["Date", "Organization", "Engagement", "Outcome", "Mission"],
+            rows,
+            [CONTENT_WIDTH * w for w in (0.13, 0.16, 0.28, 0.33, 0.1)],
+            styles,
+        )
+    )
     return story
 
 
@@ -541,7 +622,9 @@ def build_quarterly_report(data: QuarterlyReportData, path: Path | str) -> int:
     story.append(Spacer(1, 3 * mm))
     story.append(_key_figures_table(data.current, data.previous, data, styles))
     story += _activity(data, styles)
+    story += _missions(data, styles)
     story += _most_engaged(data, styles)
+    story += _highlights(data, styles)
     story += _programs(data, styles)
     story += _follow_ups(data, styles)
     story += _dormant(data, styles)

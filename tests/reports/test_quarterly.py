@@ -382,3 +382,33 @@ def test_every_section_is_a_bookmark_on_its_own_page(demo_engine, demo_officer, 
         page = reader.pages[reader.get_destination_page_number(entry)].extract_text()
         assert entry.title in " ".join(page.split())
     assert reader.metadata["/Author"] == (demo_officer.display_name or demo_officer.username)
+
+
+def test_what_readers_missed_is_in_the_all_missions_report(demo_engine, demo_officer, tmp_path):
+    from db.models import ProgramEvent
+
+    quarter = _last_quarter()
+    upcoming = quarter.next()
+    with Session(demo_engine) as s:
+        data = quarterly_report_data(s, quarter)
+        scheduled = s.exec(
+            select(ProgramEvent.title).where(
+                ProgramEvent.date.between(upcoming.start, upcoming.end)
+            )
+        ).all()
+    assert sum(m.engagements for m in data.mission_comparison) == data.current.engagements
+    assert all(0 <= m.coverage <= 100 for m in data.mission_comparison if m.coverage is not None)
+    assert scheduled, "the demo schedules program events for next quarter"
+    assert sorted(e.title for e in data.upcoming_program_events) == sorted(scheduled)
+    assert data.highlights and all(h.outcome for h in data.highlights)
+    out = tmp_path / "q.pdf"
+    produce_quarterly_report(demo_engine, demo_officer, quarter.code, out)
+    flat = " ".join(" ".join(pdf_pages(out)).split())
+    for heading in (
+        "Missions compared",
+        "Highlights",
+        f"Program events planned for {upcoming.title}",
+    ):
+        assert heading in flat
+    for title in scheduled:
+        assert title in flat
