@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer, Table
+from reportlab.platypus import CondPageBreak, PageBreak, Paragraph, Spacer, Table
 
 from db.queries.organization_brief import OrganizationBriefData
 from reports.cell_text import CELL_LINES
@@ -44,38 +44,71 @@ def _profile(data: OrganizationBriefData, styles: Styles) -> Table:
     return table
 
 
-def _contacts(data: OrganizationBriefData, styles: Styles) -> list:
-    story = [Paragraph("Key contacts", styles.heading)]
-    if not data.contacts:
-        return [
-            *story,
-            empty_note("No current contacts are recorded for this organization.", styles),
-        ]
+CONTACTS_IN_BRIEF = 8  # more continue in the appendix, so a typical brief stays two pages
+
+
+def _relationship(data: OrganizationBriefData, styles: Styles) -> list:
+    r = data.relationship
+    story = [CondPageBreak(35 * mm), Paragraph("Relationship", styles.heading)]
+    if r is None or r.first is None:
+        return [*story, empty_note("No engagement with this organization is recorded.", styles)]
+    years = ", ".join(f"{year}: {count:,}" for year, count in r.per_year)
+    officers = ", ".join(f"{name} ({count:,})" for name, count in r.officers[:5])
+    more = len(r.officers) - 5
+    sentences = [
+        f"First engagement {r.first:%d %b %Y}; latest {r.last:%d %b %Y}.",
+        f"Engagements per year: {years}.",
+    ]
+    if officers:
+        sentences.append(
+            f"Officers who know them: {officers}" + (f" and {more:,} more." if more > 0 else ".")
+        )
+    return [*story, mixed_paragraph(" ".join(sentences), styles.body)]
+
+
+def _contact_table(contacts: list, styles: Styles) -> Table:
     rows = []
     refusing = []
-    for index, c in enumerate(data.contacts):
+    for index, c in enumerate(contacts):
         role = c.role_title + (" (primary contact)" if c.is_primary else "")
         if c.do_not_contact:
             reach = "DO NOT CONTACT"
         elif c.consent_refused:
             reach = "Consent refused: details withheld"
         else:
-            phone = c.phone.replace(" ", "\u00a0")  # a number is never broken across lines
+            phone = c.phone.replace(" ", "-")  # one word, so never broken across lines
             reach = " · ".join(p for p in (c.email, phone) if p) or "—"
         if c.do_not_contact or c.consent_refused:
             refusing.append(index)
         name_urdu = mixed_paragraph(c.name_urdu, styles.urdu_cell) if c.name_urdu else ""
-        rows.append([c.name, name_urdu, role, reach])
-    story.append(
-        data_table(
-            ["Name", "Name in Urdu", "Role", "Reach"],
-            rows,
-            [CONTENT_WIDTH * w for w in (0.25, 0.2, 0.25, 0.3)],
-            styles,
-            highlight_rows=refusing,
-        )
+        consent = " · ".join(p for p in (c.consent, c.preferred_language) if p)
+        rows.append([c.name, name_urdu, role, reach, consent])
+    return data_table(
+        ["Name", "Name in Urdu", "Role", "Reach", "Consent · language"],
+        rows,
+        [CONTENT_WIDTH * w for w in (0.2, 0.16, 0.2, 0.29, 0.15)],
+        styles,
+        highlight_rows=refusing,
     )
-    if refusing:
+
+
+def _contacts(data: OrganizationBriefData, styles: Styles) -> list:
+    story = [CondPageBreak(35 * mm), Paragraph("Key contacts", styles.heading)]
+    if not data.contacts:
+        return [
+            *story,
+            empty_note("No current contacts are recorded for this organization.", styles),
+        ]
+    story.append(_contact_table(data.contacts[:CONTACTS_IN_BRIEF], styles))
+    more = len(data.contacts) - CONTACTS_IN_BRIEF
+    if more > 0:
+        story.append(
+            Paragraph(
+                f"{more:,} more contact{' is' if more == 1 else 's are'} listed in the appendix.",
+                styles.small,
+            )
+        )
+    if any(c.do_not_contact or c.consent_refused for c in data.contacts):
         story.append(
             Paragraph(
                 "People marked DO NOT CONTACT asked not to be approached, and others "
@@ -88,7 +121,7 @@ def _contacts(data: OrganizationBriefData, styles: Styles) -> list:
 
 
 def _engagements(data: OrganizationBriefData, styles: Styles) -> list:
-    story = [Paragraph("Last ten engagements", styles.heading)]
+    story = [CondPageBreak(35 * mm), Paragraph("Last ten engagements", styles.heading)]
     hidden = data.hidden_engagements
     hidden_note = (
         f"{hidden:,} confidential engagement{' is' if hidden == 1 else 's are'} not shown."
@@ -126,7 +159,7 @@ def _engagements(data: OrganizationBriefData, styles: Styles) -> list:
 
 
 def _programs_and_follow_ups(data: OrganizationBriefData, styles: Styles) -> list:
-    story = [Paragraph("Programs", styles.heading)]
+    story = [CondPageBreak(35 * mm), Paragraph("Programs", styles.heading)]
     if data.programs:
         story.append(
             data_table(
@@ -138,7 +171,7 @@ def _programs_and_follow_ups(data: OrganizationBriefData, styles: Styles) -> lis
         )
     else:
         story.append(empty_note("This organization takes part in no program.", styles))
-    story.append(Paragraph("Open follow-ups", styles.heading))
+    story += [CondPageBreak(35 * mm), Paragraph("Open follow-ups", styles.heading)]
     if data.follow_ups:
         overdue = [i for i, f in enumerate(data.follow_ups) if f.overdue]
         rows = [
@@ -177,9 +210,16 @@ def build_organization_brief(data: OrganizationBriefData, path: Path | str) -> i
     ]
     if data.description:
         story += [Spacer(1, 2 * mm), mixed_paragraph(data.description, styles.body)]
+    story += _relationship(data, styles)
     story += _contacts(data, styles)
     story += _engagements(data, styles)
     story += _programs_and_follow_ups(data, styles)
+    if len(data.contacts) > CONTACTS_IN_BRIEF:
+        story += [
+            PageBreak(),
+            Paragraph("Appendix: key contacts, continued", styles.heading),
+            _contact_table(data.contacts[CONTACTS_IN_BRIEF:], styles),
+        ]
     return build_pdf(
         story,
         path,

@@ -76,7 +76,6 @@ def make_styles() -> Styles:
             textColor=ACCENT,
             spaceBefore=10,
             spaceAfter=6,
-            keepWithNext=1,
         ),
         subheading=ParagraphStyle(
             "subheading",
@@ -86,7 +85,6 @@ def make_styles() -> Styles:
             leading=14,
             spaceBefore=8,
             spaceAfter=4,
-            keepWithNext=1,
         ),
         body=body,
         small=ParagraphStyle("small", parent=body, fontSize=8, leading=10.5, textColor=MUTED),

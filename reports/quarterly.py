@@ -206,7 +206,7 @@ def _key_figures_table(
 
 
 def _activity(data: QuarterlyReportData, styles: Styles) -> list:
-    story = [Paragraph("Engagement activity", styles.heading)]
+    story = [CondPageBreak(60 * mm), Paragraph("Engagement activity", styles.heading)]
     if data.current.engagements == 0:
         story.append(
             empty_note(
@@ -331,14 +331,17 @@ def _programs(data: QuarterlyReportData, styles: Styles) -> list:
                 styles.small,
             )
         )
-    story.append(Paragraph("Program events this quarter", styles.subheading))
+    story += [CondPageBreak(30 * mm), Paragraph("Program events this quarter", styles.subheading)]
     if not data.program_events:
         story.append(empty_note("No program events were held in this quarter.", styles))
     else:
         story.append(_events_table(data.program_events, styles))
         story += _more_note(len(data.program_events), data.current.program_events, "events", styles)
     upcoming = data.next_quarter.title
-    story.append(Paragraph(f"Program events planned for {text(upcoming)}", styles.subheading))
+    story += [
+        CondPageBreak(30 * mm),
+        Paragraph(f"Program events planned for {text(upcoming)}", styles.subheading),
+    ]
     if not data.upcoming_program_events:
         story.append(empty_note("No program event is scheduled for next quarter yet.", styles))
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -51,6 +52,8 @@ class BriefContact:
     phone: str
     do_not_contact: bool
     consent_refused: bool = False
+    consent: str = ""  # as the registry records it: Granted, Refused, Unknown
+    preferred_language: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,16 @@ class BriefEngagement:
     outcome: str
     officer: str
     confidential: bool
+
+
+@dataclass(frozen=True)
+class Relationship:
+    """The organization's history with the missions, as the viewer may see it."""
+
+    first: date | None
+    last: date | None
+    per_year: list[tuple[int, int]]  # (year, engagements), oldest first
+    officers: list[tuple[str, int]]  # (officer, engagements), most first
 
 
 @dataclass(frozen=True)
@@ -95,6 +108,7 @@ class OrganizationBriefData:
     programs: list[BriefProgram]
     follow_ups: list[BriefFollowUp]
     hidden_engagements: int = 0  # confidential ones the brief leaves out
+    relationship: Relationship | None = None
 
 
 def readable_phone(e164: str) -> str:
@@ -202,6 +216,7 @@ def organization_brief_data(
         contacts=_contacts(s, org.id, today),
         engagements=_engagements(s, org.id, visible, engagement_limit),
         hidden_engagements=_hidden_engagements(s, org.id, visible),
+        relationship=_relationship(s, org.id, visible),
         programs=_programs(s, org.id),
         follow_ups=_follow_ups(s, org.id, visible, today),
     )
@@ -228,6 +243,8 @@ def _contacts(s: Session, org_id: int, today: date) -> list[BriefContact]:
             phone="" if withholds_contact_details(c) else readable_phone(c.phone),
             do_not_contact=c.do_not_contact,
             consent_refused=c.consent == Consent.REFUSED,
+            consent=label_of(Consent, c.consent),
+            preferred_language=c.preferred_language,
         )
         for c, role, primary in rows
     ]
@@ -258,6 +275,29 @@ def _engagements(s: Session, org_id: int, visible, limit: int) -> list[BriefEnga
         )
         for e, officer in rows
     ]
+
+
+def _relationship(s: Session, org_id: int, visible) -> Relationship:
+    """First and last engagement, engagements per year and the officers who know them."""
+    rows = s.exec(
+        select(Engagement.date, User.display_name)
+        .join(EngagementOrganization, EngagementOrganization.engagement_id == Engagement.id)
+        .outerjoin(User, User.id == Engagement.officer_id)
+        .where(
+            EngagementOrganization.organization_id == org_id,
+            col(Engagement.archived_at).is_(None),
+            visible,
+        )
+    ).all()
+    days = [day for day, _officer in rows]
+    per_year = Counter(day.year for day in days)
+    officers = Counter((officer or "").split(",")[0] for _day, officer in rows if officer)
+    return Relationship(
+        first=min(days, default=None),
+        last=max(days, default=None),
+        per_year=sorted(per_year.items()),
+        officers=sorted(officers.items(), key=lambda item: (-item[1], item[0])),
+    )
 
 
 def _hidden_engagements(s: Session, org_id: int, visible) -> int:

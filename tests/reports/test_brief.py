@@ -69,3 +69,40 @@ def test_confidential_engagements_left_out_are_said_to_be_left_out(engine, offic
     flat = " ".join(" ".join(pdf_pages(out)).split())
     assert "1 confidential engagement is not shown" in flat
     assert "has been logged yet" not in flat and "Private talk" not in flat
+
+
+def test_the_brief_sums_up_the_relationship_and_keeps_to_two_pages(
+    demo_engine, demo_officer, tmp_path
+):
+    from db import store
+    from db.store.actor import SYSTEM_ACTOR
+    from db.store.contacts import create_contact
+
+    out = tmp_path / "brief.pdf"
+    produce_organization_brief(demo_engine, demo_officer, "APPNA", out)
+    pages = pdf_pages(out)
+    flat = " ".join(" ".join(pages).split())
+    assert len(pages) <= 2
+    assert "First engagement" in flat and "Engagements per year" in flat
+    assert "Officers who know them" in flat
+    assert "Granted · Sindhi" in flat, "consent status and preferred language"
+    assert "+1-630-555-0199" in flat, "a phone number on one line"
+
+    with Session(demo_engine) as s:
+        appna = s.exec(select(Organization.id).where(Organization.acronym == "APPNA")).one()
+    with store.session(demo_engine) as s:
+        for n in range(12):
+            create_contact(
+                s,
+                SYSTEM_ACTOR,
+                {
+                    "given_name": f"Member{n:02d}",
+                    "family_name": "Extra",
+                    "affiliations": [{"organization_id": appna, "role_title": "Member"}],
+                },
+            )
+    produce_organization_brief(demo_engine, demo_officer, "APPNA", out)
+    flat = " ".join(" ".join(pdf_pages(out)).split())
+    assert "more contacts are listed in the appendix" in flat
+    assert "Appendix: key contacts, continued" in flat
+    assert all(f"Member{n:02d} Extra" in flat for n in range(12))
