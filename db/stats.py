@@ -32,6 +32,7 @@ from db.models import (
     Priority,
     Program,
     ProgramEvent,
+    ProgramKind,
     Sensitivity,
     User,
 )
@@ -136,6 +137,25 @@ class MissionComparison:
 
 
 @dataclass(frozen=True)
+class HeadlineFigure:
+    """A national program's indicator, fiscal year to date against its annual target."""
+
+    program: str
+    indicator: str
+    unit: str
+    year_to_date: float | None  # None: not measured this year
+    annual_target: float | None
+    reported_by: str  # the lead mission's name
+    national: bool  # True when the report's scope is not the lead mission
+
+    @property
+    def percent_of_target(self) -> float | None:
+        if self.year_to_date is None or not self.annual_target:
+            return None
+        return 100.0 * self.year_to_date / self.annual_target
+
+
+@dataclass(frozen=True)
 class Highlight:
     """An engagement of the quarter with its recorded outcome."""
 
@@ -213,6 +233,8 @@ class QuarterlyReportData:
     upcoming_program_events: list[ProgramEventRow] = field(default_factory=list)
     mission_comparison: list[MissionComparison] = field(default_factory=list)
     highlights: list[Highlight] = field(default_factory=list)
+    headline_figures: list[HeadlineFigure] = field(default_factory=list)
+    year_start: date | None = None  # first day of the (fiscal) year the quarter is in
     high_priority_total: int = 0  # high-priority organizations in the scope
 
 
@@ -549,6 +571,66 @@ def _mission_comparison(
     return sorted(rows, key=lambda row: (-row.engagements, row.name))
 
 
+# Programs whose figures every mission's report carries, whoever leads them.
+HEADLINE_PROGRAM_KINDS = (ProgramKind.FINANCIAL_PRODUCT,)
+
+
+def year_start(quarter: Quarter) -> date:
+    """The first day of the fiscal (or calendar) year the quarter belongs to."""
+    if not quarter.fiscal or quarter.fiscal_start_month == 1:
+        return date(quarter.start.year, 1, 1)
+    month = quarter.fiscal_start_month
+    year = quarter.start.year if quarter.start.month >= month else quarter.start.year - 1
+    return date(year, month, 1)
+
+
+def _headline_figures(s: Session, scope: _Scope, quarter: Quarter) -> list[HeadlineFigure]:
+    """Every running national program's indicators, year to date, in every scope's report
+    with the mission that reports them."""
+    first = year_start(quarter)
+    year_to_date = (
+        select(func.sum(Measurement.value))
+        .where(
+            Measurement.indicator_id == Indicator.id,
+            col(Measurement.period_start).between(first, quarter.start),
+        )
+        .correlate(Indicator)
+        .scalar_subquery()
+    )
+    rows = s.exec(
+        select(
+            Program.name,
+            Indicator.name,
+            Indicator.unit,
+            year_to_date,
+            Indicator.target_per_quarter,
+            Mission.name,
+            Program.lead_mission_id,
+        )
+        .join(Program, Program.id == Indicator.program_id)
+        .outerjoin(Mission, Mission.id == Program.lead_mission_id)
+        .where(
+            col(Program.archived_at).is_(None),
+            col(Program.kind).in_(HEADLINE_PROGRAM_KINDS),
+            or_(col(Program.start_date).is_(None), col(Program.start_date) <= quarter.end),
+            or_(col(Program.end_date).is_(None), col(Program.end_date) >= quarter.start),
+        )
+        .order_by(Program.name, Indicator.id)
+    ).all()
+    return [
+        HeadlineFigure(
+            program,
+            indicator,
+            unit,
+            value,
+            None if target is None else target * 4,
+            lead_name or "no lead mission",
+            scope.mission_id is None or lead_id != scope.mission_id,
+        )
+        for program, indicator, unit, value, target, lead_name, lead_id in rows
+    ]
+
+
 def _highlights(s: Session, scope: _Scope, quarter: Quarter) -> list[Highlight]:
     """The most recent engagement with a recorded outcome of each high-priority
     organization in the scope, newest first."""
@@ -804,6 +886,8 @@ def quarterly_report_data(
             _mission_comparison(s, scope, quarter, engaged) if scope.mission_id is None else []
         ),
         highlights=_highlights(s, scope, quarter),
+        headline_figures=_headline_figures(s, scope, quarter),
+        year_start=year_start(quarter),
         follow_ups_due=follow_ups,
         dormant_priority=dormant,
         engagement_log=_engagement_log(s, scope, quarter),

@@ -369,6 +369,37 @@ def _events_table(events: list[ProgramEventRow], styles: Styles):
     )
 
 
+def _headlines(data: QuarterlyReportData, styles: Styles) -> list:
+    if not data.headline_figures:
+        return []
+    since = data.year_start.strftime("%d %B %Y")
+    rows = []
+    for h in data.headline_figures:
+        percent = h.percent_of_target
+        rows.append(
+            [
+                h.program,
+                f"{h.indicator} ({h.unit})" if h.unit else h.indicator,
+                "not measured" if h.year_to_date is None else _number(h.year_to_date),
+                "none" if h.annual_target is None else _number(h.annual_target),
+                "" if percent is None else f"{percent:.0f}%",
+                f"national figure, reported by {h.reported_by}" if h.national else "this mission",
+            ]
+        )
+    return [
+        CondPageBreak(40 * mm),
+        Paragraph("Program headline figures", styles.subheading),
+        Paragraph(f"Year to date, since {since}, against the annual target.", styles.small),
+        data_table(
+            ["Program", "Indicator", "Year to date", "Annual target", "Of target", "Source"],
+            rows,
+            [CONTENT_WIDTH * w for w in (0.2, 0.22, 0.12, 0.12, 0.09, 0.25)],
+            styles,
+            right_align=(2, 3, 4),
+        ),
+    ]
+
+
 def _missions(data: QuarterlyReportData, styles: Styles) -> list:
     if not data.mission_comparison:
         return []
@@ -624,6 +655,7 @@ def build_quarterly_report(data: QuarterlyReportData, path: Path | str) -> int:
         story.append(mixed_paragraph(sentence, styles.body))
     story.append(Spacer(1, 3 * mm))
     story.append(_key_figures_table(data.current, data.previous, data, styles))
+    story += _headlines(data, styles)
     story += _activity(data, styles)
     story += _missions(data, styles)
     story += _most_engaged(data, styles)

@@ -412,3 +412,28 @@ def test_what_readers_missed_is_in_the_all_missions_report(demo_engine, demo_off
         assert heading in flat
     for title in scheduled:
         assert title in flat
+
+
+def test_roshan_digital_figures_reach_every_mission_with_their_source(demo_engine, demo_officer):
+    from sqlalchemy import func
+
+    from db.models import Indicator, Measurement
+
+    quarter = parse_quarter("FY2026-27Q1", 7)
+    with Session(demo_engine) as s:
+        opened = s.exec(
+            select(func.sum(Measurement.value))
+            .join(Indicator, Indicator.id == Measurement.indicator_id)
+            .where(
+                Indicator.name == "Roshan Digital Accounts opened",
+                Measurement.period_start.between(date(2026, 7, 1), quarter.start),
+            )
+        ).one()
+        for mission, source in (("LAX", "national"), ("HOU", "own"), ("ALL", "national")):
+            data = quarterly_report_data(s, quarter, mission)
+            (figure,) = [
+                h for h in data.headline_figures if h.indicator == "Roshan Digital Accounts opened"
+            ]
+            assert figure.year_to_date == opened
+            assert figure.national == (source == "national")
+            assert figure.reported_by == "Consulate General of Pakistan, Houston"
