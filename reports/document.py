@@ -126,6 +126,7 @@ def data_table(
     *,
     right_align: Sequence[int] = (),
     highlight_rows: Sequence[int] = (),
+    cell_lines: int = CELL_LINES,
 ) -> Table:
     """A zebra table with a repeated header row; cells wrap, and a cell that would need
     more than a few lines is shortened with a note; numbers right-aligned."""
@@ -148,7 +149,7 @@ def data_table(
             plain_text,
             style,
             color=ALERT if alert else None,
-            max_lines=CELL_LINES,
+            max_lines=cell_lines,
             width=room[column],
         )
 

@@ -53,6 +53,8 @@ def _number(value: float | None, decimals: int = 0) -> str:
     return f"{value:,.{decimals}f}"
 
 
+# Lists of many rows (the log, follow-ups) keep each cell to a few lines.
+LIST_CELL_LINES = 4
 CHANGE_CAP = 500  # beyond this a percentage tells less than the two numbers
 
 
@@ -489,6 +491,7 @@ def _follow_up_table(follow_ups: list[FollowUpRow], styles: Styles, *, overdue: 
         [CONTENT_WIDTH * w for w in (0.13, 0.39, 0.17, 0.21, 0.1)],
         styles,
         highlight_rows=range(len(rows)) if overdue else (),
+        cell_lines=LIST_CELL_LINES,
     )
 
 
@@ -641,6 +644,7 @@ def _appendix(data: QuarterlyReportData, styles: Styles) -> list:
             rows,
             [CONTENT_WIDTH * w for w in (0.12, 0.11, 0.36, 0.14, 0.1, 0.17)],
             styles,
+            cell_lines=LIST_CELL_LINES,
         )
     )
     return story
