@@ -458,6 +458,7 @@ def _highlights(data: QuarterlyReportData, styles: Styles) -> list:
             rows,
             [CONTENT_WIDTH * w for w in (0.13, 0.16, 0.28, 0.33, 0.1)],
             styles,
+            cell_lines=LIST_CELL_LINES,
         )
     )
     return story
