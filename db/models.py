@@ -587,4 +587,7 @@ class ReportText(SQLModel, table=True):
     reviewed_on: dt.date | None = None
     approved_by: str = Field(default="", max_length=200)
     approved_on: dt.date | None = None
+    # Engagements chosen to feature, ids comma-separated; "" features the latest outcome
+    # of each high-priority organization.
+    highlights: str = Field(default="", sa_column_kwargs={"server_default": ""})
     updated_at: datetime = Field(default_factory=utc_now)

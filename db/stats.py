@@ -194,6 +194,7 @@ class Signatures:
     reviewed_on: date | None = None
     approved_by: str = ""
     approved_on: date | None = None
+    highlights: tuple[int, ...] = ()  # engagements chosen to feature; () for the default
 
 
 @dataclass(frozen=True)
@@ -631,9 +632,30 @@ def _headline_figures(s: Session, scope: _Scope, quarter: Quarter) -> list[Headl
     ]
 
 
-def _highlights(s: Session, scope: _Scope, quarter: Quarter) -> list[Highlight]:
-    """The most recent engagement with a recorded outcome of each high-priority
-    organization in the scope, newest first."""
+def _highlights(
+    s: Session, scope: _Scope, quarter: Quarter, chosen: tuple[int, ...] = ()
+) -> list[Highlight]:
+    """The engagements chosen on the Reports page that the report may show, else the
+    most recent engagement with a recorded outcome of each high-priority organization in
+    the scope; newest first."""
+    if chosen:
+        rows = s.exec(
+            select(
+                Engagement.id,
+                Engagement.date,
+                Engagement.subject,
+                Engagement.outcome,
+                Mission.code,
+            )
+            .outerjoin(Mission, Mission.id == Engagement.mission_id)
+            .where(*scope.engagements(quarter.start, quarter.end), col(Engagement.id).in_(chosen))
+            .order_by(col(Engagement.date).desc(), col(Engagement.id).desc())
+        ).all()
+        names = _organization_names(s, [row[0] for row in rows])
+        return [
+            Highlight(day, names.get(eid, ""), subject, outcome, code or "")
+            for eid, day, subject, outcome, code in rows
+        ]
     rows = s.exec(
         select(
             Organization.id,
@@ -829,6 +851,7 @@ def report_texts(s: Session, quarter: Quarter, scope_code: str) -> Signatures:
         row.reviewed_on,
         row.approved_by,
         row.approved_on,
+        tuple(int(i) for i in row.highlights.split(",") if i),
     )
 
 
@@ -849,6 +872,7 @@ def quarterly_report_data(
     follow_ups, follow_ups_total = _follow_ups_due(s, scope, quarter)
     overdue, overdue_total = _follow_ups_overdue(s, scope, quarter)
     ties, most_engaged = _most_engaged(s, engaged)
+    texts = report_texts(s, quarter, mission_code)
     high_priority = s.exec(
         select(func.count())
         .select_from(Organization)
@@ -885,13 +909,13 @@ def quarterly_report_data(
         mission_comparison=(
             _mission_comparison(s, scope, quarter, engaged) if scope.mission_id is None else []
         ),
-        highlights=_highlights(s, scope, quarter),
+        highlights=_highlights(s, scope, quarter, texts.highlights),
         headline_figures=_headline_figures(s, scope, quarter),
         year_start=year_start(quarter),
         follow_ups_due=follow_ups,
         dormant_priority=dormant,
         engagement_log=_engagement_log(s, scope, quarter),
-        texts=report_texts(s, quarter, mission_code),
+        texts=texts,
         high_priority_total=high_priority,
         follow_ups_overdue=overdue,
         follow_ups_overdue_total=overdue_total,

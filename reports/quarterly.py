@@ -442,9 +442,13 @@ def _highlights(data: QuarterlyReportData, styles: Styles) -> list:
                 "No engagement with a high-priority organization recorded an outcome.", styles
             ),
         ]
+    chosen = bool(data.texts.highlights)
     story.append(
         Paragraph(
-            "The latest engagement with a recorded outcome of each high-priority organization.",
+            "The engagements chosen for this report."
+            if chosen
+            else "The latest engagement with a recorded outcome of each high-priority "
+            "organization.",
             styles.small,
         )
     )

@@ -8,17 +8,17 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.errors import ValidationError
-from db.models import Mission, ReportText, utc_now
+from db.models import Engagement, Mission, ReportText, utc_now
 from db.periods import parse_quarter
 from db.queries.report_texts import find_report_text
 from db.store.actor import Actor
 from db.store.audit import record_audit
 from db.store.records import apply_changes
 from db.store.settings import get_setting
-from db.store.validation import FieldChecker, plain_text
+from db.store.validation import FieldChecker, plain_text, record_id
 
 FIELDS = (
     "narrative",
@@ -28,6 +28,7 @@ FIELDS = (
     "reviewed_on",
     "approved_by",
     "approved_on",
+    "highlights",
 )
 
 
@@ -54,6 +55,8 @@ def save_report_text(
     for role in ("prepared", "reviewed", "approved"):
         check.text(f"{role}_by", max_length=200)
         check.day(f"{role}_on", earliest=quarter.start, latest=latest)
+    if "highlights" in values:
+        check.clean["highlights"] = _highlight_ids(s, check, values["highlights"])
     clean = check.done()
     row = find_report_text(s, quarter, scope)
     if row is None:
@@ -85,3 +88,31 @@ def save_report_text(
         s.add(row)
         record_audit(s, actor, "update", "report_text", row.id, changes)
     return row.id
+
+
+def _highlight_ids(s: Session, check: FieldChecker, raw: Any) -> str:
+    """The chosen engagements as stored: their ids, comma-separated ("" for none)."""
+    if raw is None:
+        return ""
+    if not isinstance(raw, list | tuple) or len(raw) > 50:
+        check.fail("highlights", "Highlights are a list of at most 50 engagements.")
+        return ""
+    ids = []
+    for item in raw:
+        try:
+            ids.append(record_id(item, "highlights", "Engagement"))
+        except ValidationError as error:
+            check.fail("highlights", error.errors["highlights"])
+            return ""
+    found = set(
+        s.exec(
+            select(Engagement.id).where(
+                col(Engagement.id).in_(ids), col(Engagement.archived_at).is_(None)
+            )
+        ).all()
+    )
+    missing = [i for i in ids if i not in found]
+    if missing:
+        check.fail("highlights", f"There is no engagement with the id {missing[0]}.")
+        return ""
+    return ",".join(str(i) for i in dict.fromkeys(ids))

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QProgressBar,
@@ -39,6 +41,7 @@ from db import store
 from db.errors import RabtaError, ValidationError
 from db.models import Mission, Organization
 from db.periods import Quarter, quarter_containing
+from db.queries.report_texts import highlight_candidates
 from db.stats import ALL_MISSIONS, report_texts
 from db.store.readouts import record_readout
 from db.store.report_texts import save_report_text
@@ -103,10 +106,20 @@ class ReportsPage(QWidget):
         choice.addRow(self.organization_label, self.organization_combo)
         choice.addRow("", self.confidential_check)
 
-        self.texts_box = QGroupBox("Narrative and signatures for this quarter and scope")
+        self.texts_box = QGroupBox(
+            "Narrative, highlights and signatures for this quarter and scope"
+        )
         self.narrative_edit = QPlainTextEdit()
         self.narrative_edit.setPlaceholderText(
-            "The head of chancery's assessment of the quarter, printed in the report."
+            "The head of mission's assessment of the quarter, printed in the report."
+        )
+        self.highlights_list = QListWidget()
+        self.highlights_list.setMinimumHeight(90)
+        self.highlights_list.setWordWrap(True)
+        self.highlights_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.highlights_list.setToolTip(
+            "Tick the engagements the report features as highlights; with none ticked it "
+            "features the latest recorded outcome of each high-priority organization."
         )
         self.signature_names: dict[str, QLineEdit] = {}
         self.signature_dates: dict[str, QDateEdit] = {}
@@ -126,7 +139,14 @@ class ReportsPage(QWidget):
             texts.addRow(f"{role.title()} by", row)
             self.signature_names[role] = name
             self.signature_dates[role] = when
-        self.save_texts_button = QPushButton("Save narrative and signatures")
+        texts.addRow(
+            QLabel(
+                "Highlights to feature (none ticked: the latest outcome of each "
+                "high-priority organization)"
+            )
+        )
+        texts.addRow(self.highlights_list)
+        self.save_texts_button = QPushButton("Save narrative, highlights and signatures")
         self.save_texts_button.setToolTip("Keep these words for this quarter and scope")
         texts.addRow(self.save_texts_button)
 
@@ -189,6 +209,7 @@ class ReportsPage(QWidget):
         QShortcut(QKeySequence("Ctrl+Shift+S"), self, self.save_as)
         workspace.broadcast.changed.connect(self._on_changed)
         self.narrative_edit.textChanged.connect(self._mark_texts_changed)
+        self.highlights_list.itemChanged.connect(self._mark_texts_changed)
         for role in ("prepared", "reviewed", "approved"):
             self.signature_names[role].textChanged.connect(self._mark_texts_changed)
             self.signature_dates[role].dateChanged.connect(self._mark_texts_changed)
@@ -274,9 +295,20 @@ class ReportsPage(QWidget):
         if code is None:
             return
         quarter = next(q for q in self.offered_quarters() if q.code == code)
+        scope = self.scope_combo.currentData() or ALL_MISSIONS
         with Session(self.workspace.engine) as s:
-            texts = report_texts(s, quarter, self.scope_combo.currentData() or ALL_MISSIONS)
+            texts = report_texts(s, quarter, scope)
+            candidates = highlight_candidates(s, self.workspace.actor, quarter, scope)
         self.narrative_edit.setPlainText(texts.narrative)
+        self.highlights_list.clear()
+        for engagement_id, label in candidates:
+            item = QListWidgetItem(label)
+            item.setToolTip(label)
+            item.setData(Qt.ItemDataRole.UserRole, engagement_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            chosen = engagement_id in texts.highlights
+            item.setCheckState(Qt.CheckState.Checked if chosen else Qt.CheckState.Unchecked)
+            self.highlights_list.addItem(item)
         for role in ("prepared", "reviewed", "approved"):
             self.signature_names[role].setText(getattr(texts, f"{role}_by"))
             day = getattr(texts, f"{role}_on")
@@ -285,9 +317,21 @@ class ReportsPage(QWidget):
             )
         self._texts_changed = False
 
+    def chosen_highlights(self) -> list[int]:
+        """The ids of the engagements ticked as highlights."""
+        items = (self.highlights_list.item(row) for row in range(self.highlights_list.count()))
+        return [
+            item.data(Qt.ItemDataRole.UserRole)
+            for item in items
+            if item.checkState() == Qt.CheckState.Checked
+        ]
+
     def save_texts(self) -> bool:
         """Keep the narrative and signatures; show the store's refusal if any."""
-        values: dict[str, object] = {"narrative": self.narrative_edit.toPlainText()}
+        values: dict[str, object] = {
+            "narrative": self.narrative_edit.toPlainText(),
+            "highlights": self.chosen_highlights(),
+        }
         for role in ("prepared", "reviewed", "approved"):
             values[f"{role}_by"] = self.signature_names[role].text()
             chosen = self.signature_dates[role].date()
@@ -305,7 +349,7 @@ class ReportsPage(QWidget):
             QMessageBox.warning(self, "Not saved", str(error))
             return False
         self._texts_changed = False
-        self.status_label.setText("Narrative and signatures saved.")
+        self.status_label.setText("Narrative, highlights and signatures saved.")
         return True
 
     # --- building --------------------------------------------------------------------------

@@ -35,12 +35,12 @@ def test_open_a_database_at_head_changes_nothing(db_path):
     assert len(before) > 0
 
 
-def _downgrade_one(path):
+def _downgrade_one(path, to: str = "-1"):
     engine = create_database_engine(str(path), enforce_foreign_keys=False)
     with engine.connect() as connection:
         config = alembic_config()
         config.attributes["connection"] = connection
-        command.downgrade(config, "-1")
+        command.downgrade(config, to)
         connection.commit()
     engine.dispose()
 
@@ -109,7 +109,7 @@ def test_the_quick_revision_reader_agrees_with_alembic():
 
 def test_saved_report_texts_learn_the_months_they_cover(db_path):
     """Migration 0009 fills each saved text's months from its quarter code."""
-    _downgrade_one(db_path)
+    _downgrade_one(db_path, to="0008")
     with sqlite3.connect(db_path) as raw:
         raw.executemany(
             "INSERT INTO report_text (period, scope, narrative, prepared_by, reviewed_by, "

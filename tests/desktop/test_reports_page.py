@@ -107,3 +107,28 @@ def test_building_keeps_the_narrative_just_typed(qtbot, demo_path, tmp_path):
     page.save_copy(tmp_path / "q.pdf")
     text = " ".join(p.extract_text() for p in PdfReader(str(tmp_path / "q.pdf")).pages)
     assert "A quarter of steady outreach." in text
+
+
+def test_the_officer_chooses_the_highlights_the_report_features(qtbot, demo_path, tmp_path):
+    from PySide6.QtCore import Qt
+
+    page = _page(qtbot, demo_path)
+    page.scope_combo.setCurrentIndex(page.scope_combo.findData("LAX"))
+    offered = page.highlights_list
+    assert offered.count() > 2
+    chosen = offered.item(offered.count() - 1)  # the oldest offered, not a default pick
+    chosen.setCheckState(Qt.CheckState.Checked)
+    chosen_id, label = chosen.data(Qt.ItemDataRole.UserRole), chosen.text()
+    assert page.save_texts()
+    page.scope_combo.setCurrentIndex(page.scope_combo.findData("ALL"))
+    page.scope_combo.setCurrentIndex(page.scope_combo.findData("LAX"))
+    assert page.chosen_highlights() == [chosen_id]
+    _build(qtbot, page)
+    page.save_copy(tmp_path / "q.pdf")
+    text = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(str(tmp_path / "q.pdf")).pages
+    )
+    subject = label.split(" · ", 2)[2]
+    highlights = text[text.index("Highlights") : text.index("Programs and indicators")]
+    assert " ".join(subject.split()[:3]) in highlights
+    assert "The engagements chosen for this report" in highlights
