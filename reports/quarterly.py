@@ -53,6 +53,8 @@ def _number(value: float | None, decimals: int = 0) -> str:
     return f"{value:,.{decimals}f}"
 
 
+# The summary's headline figures stay a short table; the rest are in Rabta.
+HEADLINE_ROWS = 12
 # Lists of many rows (the log, follow-ups) keep each cell to a few lines.
 LIST_CELL_LINES = 4
 CHANGE_CAP = 500  # beyond this a percentage tells less than the two numbers
@@ -294,7 +296,8 @@ def _indicator_row(indicator: IndicatorResult) -> list:
     elif not indicator.target:
         achieved = "no target"
     else:
-        achieved = f"{percent:.0f}%"
+        # The asterisk marks a shortfall on a black-and-white printout too.
+        achieved = f"{percent:.0f}%" + ("*" if percent < 75 else "")
     return [
         indicator.program,
         indicator.indicator,
@@ -329,7 +332,7 @@ def _programs(data: QuarterlyReportData, styles: Styles) -> list:
         )
         story.append(
             Paragraph(
-                "Target is per quarter. Indicators below 75% of target are shown in red.",
+                "Target is per quarter. * Below 75% of target (also shown in red).",
                 styles.small,
             )
         )
@@ -376,7 +379,7 @@ def _headlines(data: QuarterlyReportData, styles: Styles) -> list:
         return []
     since = data.year_start.strftime("%d %B %Y")
     rows = []
-    for h in data.headline_figures:
+    for h in data.headline_figures[:HEADLINE_ROWS]:
         percent = h.percent_of_target
         rows.append(
             [
@@ -398,6 +401,12 @@ def _headlines(data: QuarterlyReportData, styles: Styles) -> list:
             [CONTENT_WIDTH * w for w in (0.2, 0.22, 0.12, 0.12, 0.09, 0.25)],
             styles,
             right_align=(2, 3, 4),
+        ),
+        *_more_note(
+            min(len(data.headline_figures), HEADLINE_ROWS),
+            len(data.headline_figures),
+            "national program figures",
+            styles,
         ),
     ]
 
