@@ -80,7 +80,8 @@ def _check_pdf(state: dict) -> str:
     data = produced.path.read_bytes()
     if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-1024:]:
         raise StepFailed(f"{produced.path.name} is not a complete PDF")
-    counts = [int(n) for n in re.findall(rb"/Count (\d+)", data)]
+    # The page tree's count (an outline of bookmarks has a /Count of its own).
+    counts = [int(n) for n in re.findall(rb"/Count (\d+) /Kids", data)]
     if not counts or max(counts) != produced.pages or produced.pages < 2:
         raise StepFailed(f"the page tree says {counts}, the build said {produced.pages} pages")
     return f"{len(data):,} bytes, {produced.pages} pages in the page tree"

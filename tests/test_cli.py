@@ -80,3 +80,10 @@ def test_the_window_refuses_a_file_that_is_not_a_database(tmp_path):
     assert result.returncode == 2
     assert f"rabta: {target} is not a Rabta database (it is not a SQLite file)." in result.stderr
     assert target.read_text() == "Dear Consul General,\n"
+
+
+def test_the_self_test_passes_from_the_checkout():
+    """What the installer bundle runs after it is built, run here on every test run."""
+    result = rabta("--self-test")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Self-test passed." in result.stdout
