@@ -49,6 +49,13 @@ LIST_LIMIT = 200
 DORMANT_AFTER_DAYS = 180
 
 
+def percent_of(value: float | None, target: float | None) -> float | None:
+    """`value` as a percentage of `target`; None when either is unknown or the target 0."""
+    if value is None or not target:
+        return None
+    return 100.0 * value / target
+
+
 @dataclass(frozen=True)
 class KeyFigures:
     """The headline numbers of one quarter."""
@@ -93,9 +100,7 @@ class IndicatorResult:
     @property
     def percent_achieved(self) -> float | None:
         """Actual as a percentage of target, when both are known."""
-        if self.actual is None or not self.target:
-            return None
-        return 100.0 * self.actual / self.target
+        return percent_of(self.actual, self.target)
 
 
 @dataclass(frozen=True)
@@ -150,9 +155,8 @@ class HeadlineFigure:
 
     @property
     def percent_of_target(self) -> float | None:
-        if self.year_to_date is None or not self.annual_target:
-            return None
-        return 100.0 * self.year_to_date / self.annual_target
+        """Year to date as a percentage of the annual target, when both are known."""
+        return percent_of(self.year_to_date, self.annual_target)
 
 
 @dataclass(frozen=True)
