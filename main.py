@@ -138,6 +138,7 @@ def _login_actor(engine: Engine):
 
 def _run_demo(args: argparse.Namespace) -> int:
     from db.demo import load_demo
+    from db.engine import shown_location
 
     location = _location(args)
     with _database(location, create_missing=True) as engine:
@@ -147,7 +148,8 @@ def _run_demo(args: argparse.Namespace) -> int:
             started = time.perf_counter()
             large = load_large_demo(engine, progress=lambda step: print(f"… {step}"))
             print(
-                f"Built the large registry in {location} in {time.perf_counter() - started:.0f} s:"
+                f"Built the large registry in {shown_location(location)} in "
+                f"{time.perf_counter() - started:.0f} s:"
                 f" {large.organizations:,} organizations, {large.contacts:,} contacts, "
                 f"{large.affiliations:,} affiliations, {large.engagements:,} engagements, "
                 f"{large.programs} programs, {large.measurements:,} measurements."
@@ -155,7 +157,7 @@ def _run_demo(args: argparse.Namespace) -> int:
             return 0
         summary = load_demo(engine)
     print(
-        f"Loaded the demo data into {location}: {summary.missions} missions, "
+        f"Loaded the demo data into {shown_location(location)}: {summary.missions} missions, "
         f"{summary.organizations} organizations, {summary.contacts} contacts, "
         f"{summary.engagements} engagements, {summary.programs} programs."
     )
@@ -230,6 +232,7 @@ def _run_search(args: argparse.Namespace) -> int:
 
 
 def _run_check(args: argparse.Namespace) -> int:
+    from db.engine import shown_location
     from db.health import check_database, rebuild_search_index
 
     location = _location(args)
@@ -243,7 +246,10 @@ def _run_check(args: argparse.Namespace) -> int:
     for fact in report.facts:
         print(fact)
     if report.healthy:
-        print(f"{location} is whole: integrity, references and search index check out.")
+        print(
+            f"{shown_location(location)} is whole: integrity, references and search index "
+            "check out."
+        )
         return 0
     return 1
 

@@ -52,6 +52,16 @@ def database_url(location: str) -> str:
     return f"sqlite+pysqlite:///{Path(location).resolve()}"
 
 
+def shown_location(location: str) -> str:
+    """The database as it may be shown or printed: a server URL without its password."""
+    if "://" not in location:
+        return location
+    try:
+        return make_url(location).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy can read: show nothing of it
+        return "the database server"
+
+
 def is_sqlite(location: str) -> bool:
     """True when the location names a SQLite file rather than a server."""
     return make_url(database_url(location)).get_backend_name() == "sqlite"

@@ -44,8 +44,13 @@ class PermissionDenied(RabtaError):
 
 def explain_database_error(error: BaseException, path: str) -> DatabaseUnavailable | None:
     """Translate a driver error caused by the environment into a user sentence, or None for bugs."""
+    from db.engine import shown_location
+
+    path = shown_location(path)
     original = error.orig if isinstance(error, DBAPIError) else error
     message = str(original).lower()
+    if type(original).__module__.startswith("psycopg"):
+        return _explain_server_error(message, path)
     if isinstance(original, sqlite3.DatabaseError):
         if "file is not a database" in message or "file is encrypted" in message:
             return DatabaseUnavailable(f"{path} is not a Rabta database (it is not a SQLite file).")
@@ -71,4 +76,26 @@ def explain_database_error(error: BaseException, path: str) -> DatabaseUnavailab
                 f"{path} is damaged; `rabta check` tells what is wrong, and the latest "
                 "backup beside it holds an earlier copy."
             )
+    return None
+
+
+def _explain_server_error(message: str, where: str) -> DatabaseUnavailable | None:
+    """A PostgreSQL connection problem in one sentence (never the password)."""
+    if "password authentication failed" in message or "no password supplied" in message:
+        return DatabaseUnavailable(
+            f"The database server at {where} refused the user name or password."
+        )
+    if "does not exist" in message and "database" in message:
+        return DatabaseUnavailable(f"The database named in {where} does not exist on its server.")
+    if (
+        "connection refused" in message
+        or "could not connect" in message
+        or ("connection failed" in message)
+    ):
+        return DatabaseUnavailable(
+            f"The database server at {where} cannot be reached: check that it is running "
+            "and that this computer may connect to it."
+        )
+    if "timeout" in message or "timed out" in message:
+        return DatabaseUnavailable(f"The database server at {where} did not answer in time.")
     return None

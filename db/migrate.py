@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from db.engine import create_database_engine, is_sqlite
+from db.engine import create_database_engine, is_sqlite, shown_location
 from db.errors import DatabaseUnavailable, EmptyDatabaseFile, explain_database_error
 
 if TYPE_CHECKING:
@@ -220,11 +220,13 @@ def _refuse_unknown(engine: Engine, location: str, revision: str | None) -> None
     if revision is None:
         tables = set(inspect(engine).get_table_names())
         if tables:
-            raise DatabaseUnavailable(f"{location} is a database of another program, not of Rabta.")
+            raise DatabaseUnavailable(
+                f"{shown_location(location)} is a database of another program, not of Rabta."
+            )
         return
     if revision not in known_revisions():
         raise DatabaseUnavailable(
-            f"{location} was made by a newer version of Rabta (schema {revision}); "
+            f"{shown_location(location)} was made by a newer version of Rabta (schema {revision}); "
             "install the newer Rabta to open it."
         )
 
@@ -245,8 +247,8 @@ def _upgrade(location: str) -> None:
                 if explain_database_error(error, location) is not None:
                     raise
                 raise DatabaseUnavailable(
-                    f"{location} could not be upgraded: its tables do not match the schema "
-                    "version it records (it was changed outside Rabta); the backup copy "
+                    f"{shown_location(location)} could not be upgraded: its tables do not match "
+                    "the schema version it records (it was changed outside Rabta); the backup copy "
                     "beside it holds its data as it was before."
                 ) from error
             connection.commit()
@@ -255,7 +257,7 @@ def _upgrade(location: str) -> None:
                 connection.commit()
                 if problems:
                     raise DatabaseUnavailable(
-                        f"{location} failed its integrity check after the upgrade; "
+                        f"{shown_location(location)} failed its integrity check after the upgrade; "
                         "the backup beside it holds the data as it was."
                     )
     finally:

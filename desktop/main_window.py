@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from db.engine import shown_location
 from db.errors import RabtaError
 from desktop.tasks import BackgroundTask, DatabaseTask, start_task
 from desktop.workspace import Workspace, find_actor, workspace_for
@@ -106,8 +107,8 @@ class MainWindow(QMainWindow):
     def open_in_background(self, opened: OpenedDatabase) -> None:
         """Find the acting user of the opened database on a worker (this loads the
         models), then `attach`."""
-        self.statusBar().showMessage(f"Opening {opened.location}…")
-        self.opening_label.setText(f"Opening {opened.location}…")
+        self.statusBar().showMessage(f"Opening {shown_location(opened.location)}…")
+        self.opening_label.setText(f"Opening {shown_location(opened.location)}…")
         self._opening_task = BackgroundTask(lambda _report: find_actor(opened.location))
         self._opening_task.signals.finished.connect(
             lambda actor: self.attach(workspace_for(opened, actor))
@@ -129,8 +130,8 @@ class MainWindow(QMainWindow):
     def attach(self, workspace: Workspace) -> None:
         """Use the open database: enable the pages and show the remembered one."""
         self.workspace = workspace
-        self.setWindowTitle(f"Rabta — {workspace.location}")
-        self.statusBar().showMessage(f"Database: {workspace.location}")
+        self.setWindowTitle(f"Rabta — {shown_location(workspace.location)}")
+        self.statusBar().showMessage(f"Database: {shown_location(workspace.location)}")
         if workspace.backup_path is not None:
             self.statusBar().showMessage(
                 f"Database upgraded; the previous version was kept as {workspace.backup_path}"

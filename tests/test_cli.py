@@ -87,3 +87,22 @@ def test_the_self_test_passes_from_the_checkout():
     result = rabta("--self-test")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Self-test passed." in result.stdout
+
+
+def test_a_server_that_cannot_be_reached_is_one_sentence_without_the_password():
+    from db.engine import shown_location
+
+    url = "postgresql+psycopg://rabta:s3cret-pass@127.0.0.1:1/rabta"
+    assert shown_location(url) == "postgresql+psycopg://rabta:***@127.0.0.1:1/rabta"
+    assert shown_location("/home/officer/rabta.db") == "/home/officer/rabta.db"
+    for command in (
+        ["search", "Ayesha"],
+        ["check"],
+        ["report", "brief", "--org", "APPNA", "--out", "/tmp/never.pdf"],
+    ):
+        result = rabta(*command, "--db", url) if command[0] != "check" else rabta("check", url)
+        assert result.returncode != 0
+        assert "s3cret" not in result.stdout + result.stderr
+        assert "Traceback" not in result.stderr
+        assert result.stderr.strip().count("\n") == 0, result.stderr
+        assert "cannot be reached" in result.stderr
