@@ -92,6 +92,11 @@ class EngagementForm(RecordForm):
         )
         self.date_edit = self.day("date", "Date", e.date)
         self.mission_combo = QComboBox()
+        # A long mission name must not widen the form past the window.
+        self.mission_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.mission_combo.setMinimumContentsLength(24)
         if engagement_id is None:
             self.mission_combo.addItem("From you, the organization or the contact", None)
         for choice in missions:

@@ -68,7 +68,7 @@ class SettingsPage(QWidget):
         form.addRow("Fiscal year starts in month", self.fiscal_start)
         form.addRow("Reports offer", self.period_style)
         form.addRow("Report marking", self.marking)
-        form.addRow("Marking with confidential engagements", self.confidential_marking)
+        form.addRow("Confidential marking", self.confidential_marking)
         form.addRow(self.save_installation_button)
 
         self.missions = QListWidget()
