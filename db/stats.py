@@ -15,13 +15,12 @@ from sqlalchemy import and_, distinct, func, or_
 from sqlmodel import Session, col, select
 
 from db.labels import label_of
+from db.models import Contact as ContactModel
 from db.models import (
-    Affiliation,
     Engagement,
     EngagementKind,
     EngagementOrganization,
     Indicator,
-    Jurisdiction,
     Measurement,
     Mechanism,
     Mission,
@@ -36,8 +35,8 @@ from db.models import (
     Sensitivity,
     User,
 )
-from db.models import Contact as ContactModel
 from db.periods import Quarter
+from db.queries.contact_mission import contact_mission
 from db.queries.report_texts import find_report_text
 from db.store.settings import all_settings
 
@@ -305,28 +304,6 @@ class _Scope:
         return clauses
 
 
-def contact_mission():
-    """SQL for the mission a contact belongs to: that of their primary (else first)
-    organization, else the one whose jurisdiction covers where they live; so that the
-    missions' new contacts add up to the installation's."""
-    through_organization = (
-        select(Organization.mission_id)
-        .join(Affiliation, Affiliation.organization_id == Organization.id)
-        .where(Affiliation.contact_id == ContactModel.id, col(Organization.mission_id).is_not(None))
-        .order_by(col(Affiliation.is_primary).desc(), Affiliation.id)
-        .limit(1)
-        .correlate(ContactModel)
-        .scalar_subquery()
-    )
-    by_residence = (
-        select(Jurisdiction.mission_id)
-        .where(Jurisdiction.region_code == ContactModel.region_code)
-        .correlate(ContactModel)
-        .scalar_subquery()
-    )
-    return func.coalesce(through_organization, by_residence)
-
-
 def key_figures(
     s: Session, scope: _Scope, quarter: Quarter, organizations_engaged: int | None = None
 ) -> KeyFigures:
@@ -533,10 +510,10 @@ def _program_events(s: Session, scope: _Scope, quarter: Quarter) -> list[Program
 
 
 def _mission_comparison(
-    s: Session, scope: _Scope, quarter: Quarter, engaged: list[tuple]
+    s: Session, by_mission_rows: list[CountRow], engaged: list[tuple]
 ) -> list[MissionComparison]:
     """Per mission: engagements, organizations engaged and its active organizations."""
-    by_mission = {row.key: row.count for row in _by_mission(s, scope, quarter)}
+    by_mission = {row.key: row.count for row in by_mission_rows}
     organizations = {
         org: (mission, status)
         for org, mission, status in s.exec(
@@ -877,6 +854,7 @@ def quarterly_report_data(
     overdue, overdue_total = _follow_ups_overdue(s, scope, quarter)
     ties, most_engaged = _most_engaged(s, engaged)
     texts = report_texts(s, quarter, mission_code)
+    by_mission = _by_mission(s, scope, quarter) if scope.mission_id is None else []
     high_priority = s.exec(
         select(func.count())
         .select_from(Organization)
@@ -903,7 +881,7 @@ def quarterly_report_data(
         engagements_by_month=_by_month(s, scope, quarter),
         engagements_by_kind=_by_column(s, scope, quarter, Engagement.kind, EngagementKind),
         engagements_by_mechanism=_by_column(s, scope, quarter, Engagement.mechanism, Mechanism),
-        engagements_by_mission=_by_mission(s, scope, quarter) if scope.mission_id is None else [],
+        engagements_by_mission=by_mission,
         organizations_engaged_by_kind=_organizations_by_kind(engaged),
         most_engaged=most_engaged,
         most_engaged_ties=ties,
@@ -911,7 +889,7 @@ def quarterly_report_data(
         program_events=_program_events(s, scope, quarter),
         upcoming_program_events=_program_events(s, scope, quarter.next()),
         mission_comparison=(
-            _mission_comparison(s, scope, quarter, engaged) if scope.mission_id is None else []
+            _mission_comparison(s, by_mission, engaged) if scope.mission_id is None else []
         ),
         highlights=_highlights(s, scope, quarter, texts.highlights),
         headline_figures=_headline_figures(s, scope, quarter),

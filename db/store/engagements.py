@@ -11,7 +11,6 @@ from sqlmodel import Session, col, select
 
 from db.errors import PermissionDenied, ValidationError
 from db.models import (
-    Affiliation,
     Contact,
     Engagement,
     EngagementContact,
@@ -25,11 +24,11 @@ from db.models import (
     User,
     utc_now,
 )
+from db.queries.contact_mission import contact_mission
 from db.queries.visibility import may_see_engagement
 from db.store.actor import Actor
 from db.store.audit import record_audit
 from db.store.last_engagement import refresh_last_engagement
-from db.store.missions import mission_for_region
 from db.store.records import apply_changes, get_record, set_archived
 from db.store.validation import FieldChecker, record_id
 
@@ -302,15 +301,7 @@ def _first_org_mission(s: Session, org_ids: list[int]) -> int | None:
 
 def _first_contact_mission(s: Session, contact_ids: list[int]) -> int | None:
     for contact_id in contact_ids:
-        their_orgs = s.exec(
-            select(Affiliation.organization_id)
-            .where(Affiliation.contact_id == contact_id)
-            .order_by(col(Affiliation.is_primary).desc(), Affiliation.id)
-        ).all()
-        mission = _first_org_mission(s, list(their_orgs))
-        if mission is None:
-            contact = s.get(Contact, contact_id)
-            mission = mission_for_region(s, contact.region_code) if contact else None
+        mission = s.exec(select(contact_mission()).where(Contact.id == contact_id)).first()
         if mission is not None:
             return mission
     return None
