@@ -40,22 +40,40 @@ def fitted_markup(
         return escape(text)
     if _lines(escape(text), width, style) <= max_lines:
         return escape(text)
-    # No more than this many characters can fit, since none is narrower than 0.2 em.
-    ceiling = min(len(text), int(width * max_lines / (0.2 * style.fontSize)))
+    ceiling = min(len(text), most_characters(width, max_lines, style.fontSize))
 
     def markup_cut_at(length: int) -> str:
-        head = text[:length]
-        space = head.rfind(" ")
-        if space > length - 25:
-            head = head[:space]
-        head = head.rstrip()
-        return escape(head) + escape(shortening_note(len(text) - len(head)))
+        return escape(cut_with_note(text, length))
 
-    low, high = 0, ceiling
+    length = longest_fitting(ceiling, lambda n: _lines(markup_cut_at(n), width, style) <= max_lines)
+    return markup_cut_at(length)
+
+
+def most_characters(width: float, lines: int, font_size: float) -> int:
+    """No more characters than this fit in `lines` lines `width` wide, since none is
+    narrower than 0.2 em."""
+    return int(width * lines / (0.2 * font_size))
+
+
+def cut_with_note(text: str, length: int, ending=shortening_note) -> str:
+    """The first `length` characters of `text` (back to a word break within 25
+    characters), then `ending` of how many characters were left out."""
+    head = text[:length]
+    space = head.rfind(" ")
+    if space > length - 25:
+        head = head[:space]
+    head = head.rstrip()
+    return head + ending(len(text) - len(head))
+
+
+def longest_fitting(most: int, fits) -> int:
+    """The largest n in 0..`most` for which `fits(n)` holds (it must hold for all
+    smaller n): a binary search, as measuring text is slow."""
+    low, high = 0, most
     while low < high:
         middle = (low + high + 1) // 2
-        if _lines(markup_cut_at(middle), width, style) <= max_lines:
+        if fits(middle):
             low = middle
         else:
             high = middle - 1
-    return markup_cut_at(low)
+    return low

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 from xml.sax.saxutils import escape
 
 from bidi import algorithm as uba
@@ -32,7 +33,13 @@ from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfbase.ttfonts import shapeStr
 from reportlab.platypus import Flowable, Paragraph
 
-from reports.cell_text import fitted_markup, shortening_note
+from reports.cell_text import (
+    cut_with_note,
+    fitted_markup,
+    longest_fitting,
+    most_characters,
+    shortening_note,
+)
 from reports.fonts import SANS, SANS_BOLD, URDU, URDU_BOLD, register_fonts
 from reports.shaped_text_layer import remember_sources
 
@@ -42,7 +49,9 @@ URDU_SCALE = 1.15
 _DIRECTION_CONTROLS = {"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"}
 
 
+@cache
 def _covered(font_name: str) -> dict[int, int]:
+    """The characters a bundled font has (its character-to-glyph map)."""
     register_fonts()
     return getFont(font_name).face.charToGlyph
 
@@ -62,7 +71,7 @@ class _Piece:
     level: int
     font: str
     width: float = 0.0
-    shaped: bool = False
+    glyphs: str | None = None  # HarfBuzz's shaped form, for Arabic script at an odd level
 
 
 def _font_for(character: str, bold: bool) -> tuple[str, str]:
@@ -106,9 +115,9 @@ def _measure(piece: _Piece, size: float) -> _Piece:
     # HarfBuzz lays a run of Arabic script out right to left; a left-to-right run in the
     # Urdu font (Urdu digits: ۱۴ is fourteen) is drawn glyph by glyph, unshaped.
     if piece.font in (URDU, URDU_BOLD) and piece.level % 2:
-        shaped = shapeStr(piece.text, piece.font, _size_of(piece, size))
-        piece.width = sum(g.x_advance for g in shaped.__shapeData__) * _size_of(piece, size) / 1000
-        piece.shaped = True
+        piece.glyphs = shapeStr(piece.text, piece.font, _size_of(piece, size))
+        advance = sum(g.x_advance for g in piece.glyphs.__shapeData__)
+        piece.width = advance * _size_of(piece, size) / 1000
     else:
         piece.width = stringWidth(piece.text, piece.font, _size_of(piece, size))
     return piece
@@ -166,7 +175,8 @@ def _drawn(line: list[_Piece]) -> list[_Piece]:
         last = joined[-1] if joined else None
         if (
             last is not None
-            and not (last.shaped or piece.shaped)
+            and last.glyphs is None
+            and piece.glyphs is None
             and last.font == piece.font
             and last.level % 2 == 0
             and piece.level % 2 == 0
@@ -270,26 +280,13 @@ class MixedScriptParagraph(Flowable):
         if self.max_lines is None or len(lines) <= self.max_lines:
             return lines
         full = self.text
-        low, high = 0, len(full)
-        while low < high:
-            middle = (low + high + 1) // 2
-            if self._fits(full, middle, room):
-                low = middle
-            else:
-                high = middle - 1
-        self._set_text(self._cut(full, low))
+        ceiling = min(len(full), most_characters(room, self.max_lines, self.style.fontSize))
+        length = longest_fitting(ceiling, lambda n: self._fits(full, n, room))
+        self._set_text(cut_with_note(full, length, self.ending))
         return self._break(room)
 
-    def _cut(self, full: str, length: int) -> str:
-        head = full[:length]
-        space = head.rfind(" ")
-        if space > length - 25:
-            head = head[:space]
-        head = head.rstrip()
-        return head + self.ending(len(full) - len(head))
-
     def _fits(self, full: str, length: int, room: float) -> bool:
-        self._set_text(self._cut(full, length))
+        self._set_text(cut_with_note(full, length, self.ending))
         return len(self._break(room)) <= self.max_lines
 
     def _set_text(self, text: str) -> None:
@@ -364,10 +361,9 @@ def draw_piece(canvas, x: float, y: float, piece: _Piece, size: float) -> None:
     """Draw one piece at (x, y): Arabic script shaped by HarfBuzz, in visual order."""
     size = _size_of(piece, size)
     canvas.setFont(piece.font, size)
-    if piece.shaped:
-        shaped = shapeStr(piece.text, piece.font, size)
-        remember_sources(piece.font, piece.text, shaped)
-        canvas.drawString(x, y, shaped)
+    if piece.glyphs is not None:
+        remember_sources(piece.font, piece.text, piece.glyphs)
+        canvas.drawString(x, y, piece.glyphs)
     else:
         canvas.drawString(x, y, piece.text)
 
@@ -391,14 +387,10 @@ def shortened_to_width(text: str, font: str, size: float, room: float) -> str:
     (for labels drawn by reportlab itself, such as a chart's)."""
     if stringWidth(text, font, size) <= room:
         return text
-    low, high = 0, len(text)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if stringWidth(text[:middle].rstrip() + "…", font, size) <= room:
-            low = middle
-        else:
-            high = middle - 1
-    return text[:low].rstrip() + "…"
+    length = longest_fitting(
+        len(text), lambda n: stringWidth(text[:n].rstrip() + "…", font, size) <= room
+    )
+    return text[:length].rstrip() + "…"
 
 
 def draw_line(
