@@ -385,11 +385,16 @@ def _by_column(s: Session, scope: _Scope, quarter: Quarter, column, enum) -> lis
 
 def _by_mission(s: Session, scope: _Scope, quarter: Quarter) -> list[CountRow]:
     # Grouped on the engagement index alone; the few mission names are looked up after.
+    # On SQLite "+ 0" keeps the planner from walking the mission index (the date range is
+    # narrower); PostgreSQL plans well without it and sends the 0 as a parameter, which
+    # it then cannot match between SELECT and GROUP BY.
+    mission = Engagement.mission_id
+    if s.get_bind().dialect.name == "sqlite":
+        mission = mission + 0
     counts = s.exec(
-        # "+ 0" keeps SQLite from walking the mission index; the date range is narrower.
-        select(Engagement.mission_id + 0, func.count())
+        select(mission, func.count())
         .where(*scope.engagements(quarter.start, quarter.end))
-        .group_by(Engagement.mission_id + 0)
+        .group_by(mission)
     ).all()
     missions = {m.id: m for m in s.exec(select(Mission))}
     rows = [
