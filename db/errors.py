@@ -50,7 +50,7 @@ def explain_database_error(error: BaseException, path: str) -> DatabaseUnavailab
     original = error.orig if isinstance(error, DBAPIError) else error
     message = str(original).lower()
     if type(original).__module__.startswith("psycopg"):
-        return _explain_server_error(message, path)
+        return _explain_server_error(original, message, path)
     if isinstance(original, sqlite3.DatabaseError):
         if "file is not a database" in message or "file is encrypted" in message:
             return DatabaseUnavailable(f"{path} is not a Rabta database (it is not a SQLite file).")
@@ -79,7 +79,9 @@ def explain_database_error(error: BaseException, path: str) -> DatabaseUnavailab
     return None
 
 
-def _explain_server_error(message: str, where: str) -> DatabaseUnavailable | None:
+def _explain_server_error(
+    original: BaseException, message: str, where: str
+) -> DatabaseUnavailable | None:
     """A PostgreSQL connection problem in one sentence (never the password)."""
     if "password authentication failed" in message or "no password supplied" in message:
         return DatabaseUnavailable(
@@ -87,15 +89,24 @@ def _explain_server_error(message: str, where: str) -> DatabaseUnavailable | Non
         )
     if "does not exist" in message and "database" in message:
         return DatabaseUnavailable(f"The database named in {where} does not exist on its server.")
-    if (
-        "connection refused" in message
-        or "could not connect" in message
-        or ("connection failed" in message)
-    ):
+    unreachable = (
+        "connection refused",
+        "could not connect",
+        "connection failed",
+        "failed to resolve host",
+        "could not translate host name",
+        "name or service not known",
+    )
+    if any(sign in message for sign in unreachable):
         return DatabaseUnavailable(
             f"The database server at {where} cannot be reached: check that it is running "
             "and that this computer may connect to it."
         )
     if "timeout" in message or "timed out" in message:
         return DatabaseUnavailable(f"The database server at {where} did not answer in time.")
+    if type(original).__name__ == "OperationalError":  # the server's own words, no password
+        first_line = (str(original).strip().splitlines() or [""])[0]
+        return DatabaseUnavailable(
+            f"The database server at {where} could not be used: {first_line}"
+        )
     return None

@@ -106,3 +106,6 @@ def test_a_server_that_cannot_be_reached_is_one_sentence_without_the_password():
         assert "Traceback" not in result.stderr
         assert result.stderr.strip().count("\n") == 0, result.stderr
         assert "cannot be reached" in result.stderr
+    unknown_host = rabta("search", "x", "--db", "postgresql+psycopg://u:s3cret@[no-such-host/r")
+    assert unknown_host.returncode != 0 and "Traceback" not in unknown_host.stderr
+    assert "s3cret" not in unknown_host.stderr and "cannot be reached" in unknown_host.stderr

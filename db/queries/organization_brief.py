@@ -128,6 +128,8 @@ def find_organization(s: Session, wanted: str) -> Organization:
     Raises NotFound with up to five close matches when nothing fits exactly.
     """
     key = wanted.strip().lower()
+    if not key:
+        raise NotFound("Name the organization by its acronym, name or uid.")
     live = col(Organization.archived_at).is_(None)
     match = s.exec(
         select(Organization).where(

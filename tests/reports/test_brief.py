@@ -106,3 +106,10 @@ def test_the_brief_sums_up_the_relationship_and_keeps_to_two_pages(
     assert "more contacts are listed in the appendix" in flat
     assert "Appendix: key contacts, continued" in flat
     assert all(f"Member{n:02d} Extra" in flat for n in range(12))
+
+
+def test_a_blank_organization_name_is_refused_not_matched(demo_engine, demo_officer, tmp_path):
+    """A blank name once matched every organization without an acronym."""
+    with pytest.raises(NotFound, match="Name the organization"):
+        produce_organization_brief(demo_engine, demo_officer, "   ", tmp_path / "x.pdf")
+    assert not (tmp_path / "x.pdf").exists()
