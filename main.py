@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from db.security.sign_in import SignedIn
 
 STARTED_AT = time.perf_counter()
 __version__ = "0.1.0"
@@ -37,6 +37,15 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="check this installation end to end in a temporary folder",
     )
+    parser.add_argument(
+        "--user", metavar="NAME", dest="window_user", help="the username the window signs in as"
+    )
+    parser.add_argument(
+        "--password-file",
+        metavar="FILE",
+        dest="window_password_file",
+        help=argparse.SUPPRESS,  # unattended start (benchmarks): a file only you may read
+    )
     parser.add_argument("--startup-probe", action="store_true", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -46,6 +55,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         dest="command_db",
         help="database file (overrides the --db before the command)",
+    )
+    database.add_argument(
+        "--user", metavar="NAME", help="your username; the password is asked on the terminal"
+    )
+    database.add_argument(
+        "--password-file",
+        metavar="FILE",
+        help="for unattended use: a file only you may read, holding the password",
     )
 
     demo = commands.add_parser(
@@ -108,32 +125,75 @@ def _location(args: argparse.Namespace) -> str:
     return resolve_database_location(chosen)
 
 
-@contextmanager
-def _database(location: str, *, create_missing: bool = False) -> Iterator[Engine]:
-    """The migrated database's engine for one command, disposed when the command ends.
-
-    Only `demo` creates a database; every other command refuses a path with none.
-    """
-    from db.migrate import open_database
-
-    opened = open_database(location, create_missing=create_missing)
-    try:
-        yield opened.engine
-    finally:
-        opened.engine.dispose()
-
-
-def _login_actor(engine: Engine):
-    """The acting user for this computer's login, planned without writing anything: the
-    account of a new login is created with the command's first record."""
+def _password(args: argparse.Namespace, *, new: bool = False) -> str:
+    """The password from --password-file, else asked on the terminal (twice for a new one)."""
     import getpass
 
-    from sqlmodel import Session
+    from db.security.password_file import read_password_file
 
-    from db.store.users import find_local_actor
+    password_file = getattr(args, "password_file", None) or args.window_password_file
+    if password_file:
+        return read_password_file(password_file)
+    password = getpass.getpass(f"Password for {_username(args)}: ")
+    if new and getpass.getpass("The same password again: ") != password:
+        from db.errors import ValidationError
 
-    with Session(engine) as s:
-        return find_local_actor(s, getpass.getuser())
+        raise ValidationError({"password": "The two passwords differ."})
+    return password
+
+
+def _username(args: argparse.Namespace) -> str:
+    from db.errors import ValidationError
+
+    username = getattr(args, "user", None) or getattr(args, "window_user", None)
+    if not username:
+        raise ValidationError({"user": "Say who you are: add --user YOUR-USERNAME."})
+    return username
+
+
+@contextmanager
+def _signed_in(args: argparse.Namespace, location: str | None = None) -> Iterator[SignedIn]:
+    """Sign in as --user for one command; the engine is disposed when the command ends."""
+    from db.engine import forget_database_key
+    from db.security.sign_in import sign_in
+
+    location = location or _location(args)
+    username = _username(args)
+    signed_in = sign_in(location, username, _password(args))
+    try:
+        yield signed_in
+    finally:
+        signed_in.opened.engine.dispose()
+        forget_database_key(location)
+
+
+@contextmanager
+def _administrator(
+    args: argparse.Namespace, location: str, *, may_create: bool = False
+) -> Iterator[SignedIn]:
+    """Signed in as an administrator; with `may_create`, a new database (or one from an
+    earlier Rabta, where no one had a password) gets --user as its first one."""
+    from db.engine import forget_database_key
+    from db.errors import PermissionDenied
+    from db.security.sign_in import create_first_administrator, needs_first_administrator
+
+    if may_create and needs_first_administrator(location):
+        username = _username(args)
+        signed_in = create_first_administrator(
+            location, username, username, _password(args, new=True)
+        )  # an empty file stays refused: only the window makes one a database, after asking
+        try:
+            yield signed_in
+        finally:
+            signed_in.opened.engine.dispose()
+            forget_database_key(location)
+        return
+    with _signed_in(args, location) as signed_in:
+        if signed_in.actor.role != "admin":
+            raise PermissionDenied(
+                f"Only an administrator can do this; {signed_in.actor.username} is not one."
+            )
+        yield signed_in
 
 
 def _run_demo(args: argparse.Namespace) -> int:
@@ -141,7 +201,8 @@ def _run_demo(args: argparse.Namespace) -> int:
     from db.engine import shown_location
 
     location = _location(args)
-    with _database(location, create_missing=True) as engine:
+    with _administrator(args, location, may_create=True) as signed_in:
+        engine = signed_in.opened.engine
         if args.scale == "large":
             from db.demo_large import load_large_demo
 
@@ -167,8 +228,8 @@ def _run_demo(args: argparse.Namespace) -> int:
 def _run_report(args: argparse.Namespace) -> int:
     from reports.produce import produce_organization_brief, produce_quarterly_report
 
-    with _database(_location(args)) as engine:
-        actor = _login_actor(engine)
+    with _signed_in(args) as signed_in:
+        engine, actor = signed_in.opened.engine, signed_in.actor
         if args.report_kind == "quarterly":
             produced = produce_quarterly_report(
                 engine,
@@ -201,13 +262,12 @@ def _run_search(args: argparse.Namespace) -> int:
     from db.errors import ValidationError
     from db.search import search
     from db.store.readouts import record_readout
-    from db.store.users import enrol_local_actor
 
     typed = " ".join(args.text)
     if any("\udc80" <= ch <= "\udcff" for ch in typed):
         raise ValidationError({"text": "The search text holds bytes that are not UTF-8 text."})
-    with _database(_location(args)) as engine:
-        actor = _login_actor(engine)
+    with _signed_in(args) as signed_in:
+        engine, actor = signed_in.opened.engine, signed_in.actor
         with Session(engine) as s:
             results = search(s, typed, viewer=actor)
         hits = [hit for found in results.values() for hit in found]
@@ -215,7 +275,7 @@ def _run_search(args: argparse.Namespace) -> int:
             with store.session(engine) as s:
                 record_readout(
                     s,
-                    enrol_local_actor(s, actor),
+                    actor,
                     "search",
                     {"query": typed, "results": len(hits)},
                 )
@@ -236,7 +296,8 @@ def _run_check(args: argparse.Namespace) -> int:
     from db.health import check_database, rebuild_search_index
 
     location = _location(args)
-    with _database(location) as engine:
+    with _administrator(args, location) as signed_in:
+        engine = signed_in.opened.engine
         if args.rebuild_search_index:
             rebuild_search_index(engine)
             print("Rebuilt the search index from the records.")
@@ -256,11 +317,9 @@ def _run_check(args: argparse.Namespace) -> int:
 
 def run(argv: list[str] | None = None) -> int:
     """Parse the command line and run it; return the process exit code."""
-    import sqlite3
-
     from sqlalchemy.exc import DBAPIError
 
-    from db.errors import RabtaError, ValidationError, explain_database_error
+    from db.errors import SQLITE_ERRORS, RabtaError, ValidationError, explain_database_error
 
     args = build_parser().parse_args(argv)
     try:
@@ -281,7 +340,16 @@ def run(argv: list[str] | None = None) -> int:
         import_database_libraries()
         from desktop.app import run_window
 
-        return run_window(_location(args), startup_probe=args.startup_probe, started_at=STARTED_AT)
+        unattended = None
+        if args.window_password_file:
+            unattended = (_username(args), _password(args))
+        return run_window(
+            _location(args),
+            username=args.window_user,
+            unattended=unattended,
+            startup_probe=args.startup_probe,
+            started_at=STARTED_AT,
+        )
     except ValidationError as error:
         for message in error.errors.values():
             print(f"rabta: {message}", file=sys.stderr)
@@ -289,7 +357,7 @@ def run(argv: list[str] | None = None) -> int:
     except RabtaError as error:
         print(f"rabta: {error}", file=sys.stderr)
         return 2
-    except (DBAPIError, sqlite3.DatabaseError) as error:
+    except (DBAPIError, *SQLITE_ERRORS) as error:
         explained = explain_database_error(error, _location(args))
         if explained is None:
             raise

@@ -93,6 +93,10 @@ def load_demo(
             missions.set_jurisdiction(s, SYSTEM_ACTOR, mission_ids[row["code"]], regions)
         actors: dict[str, Actor] = {}
         for row in demo_rows("users.csv"):
+            existing = s.exec(select(User).where(User.username == row["username"])).first()
+            if existing is not None:  # the administrator who made the database
+                actors[row["username"]] = users.actor_of(existing)
+                continue
             user_id = users.create_user(
                 s,
                 SYSTEM_ACTOR,

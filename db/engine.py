@@ -6,6 +6,10 @@ transactions and savepoints behave (SQLAlchemy's recipe for pysqlite). A unit of
 work that writes begins with BEGIN IMMEDIATE (see `writing`): it waits its turn for
 the write lock under the busy timeout instead of failing when it upgrades from a read.
 
+Every SQLite connection goes through SQLCipher's driver (sqlcipher3): a database whose
+key was unlocked by a sign-in (`remember_database_key`) is opened with that key as the
+first statement of each connection; a plain file from an earlier Rabta opens as before.
+
 Statement parameters (names, emails, notes) never appear in logs or error text.
 """
 
@@ -16,6 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import platformdirs
+import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
@@ -25,6 +30,51 @@ DATABASE_ENV_VAR = "RABTA_DB"
 DEFAULT_FILE_NAME = "rabta.db"
 BUSY_TIMEOUT_MS = 5000
 WRITE_OPTION = "rabta_writes"
+KEY_BYTES = 32
+
+# Keys of the encrypted databases this process has unlocked, by resolved file path. They
+# live in memory only, for as long as the person who unlocked them stays signed in.
+_unlocked_keys: dict[str, bytes] = {}
+
+
+def _key_slot(location: str) -> str:
+    return str(Path(location).expanduser().resolve())
+
+
+def remember_database_key(location: str, key: bytes) -> None:
+    """Open every later connection to this database file with this key."""
+    if len(key) != KEY_BYTES:
+        raise ValueError("a database key is 32 bytes")
+    _unlocked_keys[_key_slot(location)] = bytes(key)
+
+
+def forget_database_key(location: str) -> None:
+    """Forget the key of a database file (on sign-out, or after a failed unlock)."""
+    _unlocked_keys.pop(_key_slot(location), None)
+
+
+def database_key(location: str) -> bytes | None:
+    """The key this process holds for a database file, or None."""
+    if "://" in location:
+        return None
+    return _unlocked_keys.get(_key_slot(location))
+
+
+def key_pragma(key: bytes) -> str:
+    """The statement that gives SQLCipher a raw 256-bit key (no passphrase derivation)."""
+    return f"PRAGMA key = \"x'{key.hex()}'\""
+
+
+def connect_sqlite_file(path: Path | str, *, read_only: bool = False, key: bytes | None = None):
+    """A DB-API connection to a SQLite file outside the engine (backups, first looks),
+    keyed when the file is encrypted; the caller closes it."""
+    path = Path(path)
+    key = key if key is not None else database_key(str(path))
+    uri = f"{path.resolve().as_uri()}?mode=ro" if read_only else str(path)
+    connection = sqlcipher.connect(uri, uri=read_only, isolation_level=None)
+    if key is not None:
+        connection.execute(key_pragma(key))
+    return connection
 
 
 def default_database_path() -> Path:
@@ -81,19 +131,22 @@ def create_database_engine(
         url,
         echo=echo,
         hide_parameters=True,
+        module=sqlcipher,
         connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": True},
     )
-    _configure_sqlite(engine, enforce_foreign_keys)
+    _configure_sqlite(engine, enforce_foreign_keys, database_key(location))
     return engine
 
 
-def _configure_sqlite(engine: Engine, enforce_foreign_keys: bool) -> None:
+def _configure_sqlite(engine: Engine, enforce_foreign_keys: bool, key: bytes | None) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         # Let SQLAlchemy emit BEGIN itself (pysqlite's own handling breaks savepoints).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         try:
+            if key is not None:  # SQLCipher: the key must be the connection's first statement
+                cursor.execute(key_pragma(key))
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute(f"PRAGMA foreign_keys={'ON' if enforce_foreign_keys else 'OFF'}")

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import sqlite3
 
+import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy.exc import DBAPIError
+
+SQLITE_ERRORS = (sqlite3.DatabaseError, sqlcipher.DatabaseError)
+"""A SQLite driver's errors: Python's own module, and SQLCipher's that Rabta connects with."""
 
 
 class RabtaError(Exception):
@@ -51,7 +55,7 @@ def explain_database_error(error: BaseException, path: str) -> DatabaseUnavailab
     message = str(original).lower()
     if type(original).__module__.startswith("psycopg"):
         return _explain_server_error(original, message, path)
-    if isinstance(original, sqlite3.DatabaseError):
+    if isinstance(original, SQLITE_ERRORS):
         if "file is not a database" in message or "file is encrypted" in message:
             return DatabaseUnavailable(f"{path} is not a Rabta database (it is not a SQLite file).")
         if "readonly" in message or "read-only" in message:

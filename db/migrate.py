@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,8 +16,20 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from db.engine import create_database_engine, is_sqlite, shown_location
-from db.errors import DatabaseUnavailable, EmptyDatabaseFile, explain_database_error
+from db.engine import (
+    connect_sqlite_file,
+    create_database_engine,
+    database_key,
+    is_sqlite,
+    shown_location,
+)
+from db.errors import (
+    SQLITE_ERRORS,
+    DatabaseUnavailable,
+    EmptyDatabaseFile,
+    explain_database_error,
+)
+from db.security.keyring import keyring_path
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -93,16 +104,18 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def backup_sqlite_file(path: Path, now: datetime | None = None) -> Path:
-    """Copy a SQLite database to a timestamped file beside it, consistently, and return its path."""
+    """Copy a SQLite database to a timestamped file beside it, consistently (encrypted
+    with the database's own key when it has one), and return its path."""
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.backup-{stamp}{path.suffix or '.db'}")
     counter = 1
     while target.exists():
         counter += 1
         target = path.with_name(f"{path.stem}.backup-{stamp}-{counter}{path.suffix or '.db'}")
-    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    key = database_key(str(path))
+    source = connect_sqlite_file(path, read_only=True, key=key)
     try:
-        copy = sqlite3.connect(target)
+        copy = connect_sqlite_file(target, key=key)
         try:
             source.backup(copy)
         finally:
@@ -150,7 +163,7 @@ def open_database(
             backup_path=backup,
             upgraded_from=revision if revision != head_revision() else None,
         )
-    except (DBAPIError, sqlite3.DatabaseError) as error:
+    except (DBAPIError, *SQLITE_ERRORS) as error:
         explained = explain_database_error(error, location)
         if explained is None:
             raise
@@ -172,10 +185,11 @@ def _check_sqlite_file(path: Path, *, create_missing: bool, initialise_empty_fil
         )
     if path.exists() and path.stat().st_size > 0:
         with path.open("rb") as handle:
-            if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-                raise DatabaseUnavailable(
-                    f"{path} is not a Rabta database (it is not a SQLite file)."
-                )
+            plain = handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+        if not plain and not keyring_path(path).exists():
+            raise DatabaseUnavailable(f"{path} is not a Rabta database (it is not a SQLite file).")
+        if not plain and database_key(str(path)) is None:
+            raise DatabaseUnavailable(f"{path} is encrypted: sign in to open it.")
         if not os.access(path, os.W_OK):
             raise DatabaseUnavailable(f"{path} cannot be written: the file is read-only for you.")
         _refuse_foreign_file(path)
@@ -197,15 +211,15 @@ def _refuse_foreign_file(path: Path) -> None:
     """Look at an existing SQLite file read-only, before any connection changes it
     (WAL mode is persistent): another program's database is refused untouched."""
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error:
+        connection = connect_sqlite_file(path, read_only=True)
+    except SQLITE_ERRORS:
         return  # the engine's own connection will explain what is wrong
     try:
         tables = {
             row[0]
             for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
         }
-    except sqlite3.DatabaseError as error:
+    except SQLITE_ERRORS as error:
         explained = explain_database_error(error, str(path))
         if explained is None:
             raise

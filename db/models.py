@@ -237,6 +237,9 @@ class User(SQLModel, table=True):
     password_hash: str | None = Field(default=None, max_length=255)
     active: bool = True
     created_at: datetime = Field(default_factory=utc_now)
+    must_change_password: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    failed_sign_ins: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    locked_until: datetime | None = None
 
 
 class Tag(SQLModel, table=True):
@@ -553,6 +556,8 @@ class AuditEntry(SQLModel, table=True):
     entity_id: int | None = None
     entity_uid: str | None = Field(default=None, max_length=36)
     changes: str = "{}"
+    previous_hash: str | None = Field(default=None, max_length=64)
+    entry_hash: str | None = Field(default=None, max_length=64)
 
 
 class Setting(SQLModel, table=True):

@@ -6,14 +6,14 @@ import gc
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer
+from PySide6.QtCore import QCoreApplication, QSettings, QThreadPool, QTimer
 from PySide6.QtGui import QFontDatabase, QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from db.engine import APP_AUTHOR, APP_NAME
 from db.errors import EmptyDatabaseFile, RabtaError
-from db.migrate import open_database
 from desktop.error_hook import install_exception_hook
 from desktop.main_window import MainWindow
 
@@ -21,6 +21,9 @@ RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 STYLESHEET = RESOURCES / "styles" / "rabta.qss"
 URDU_FONTS = ("NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf")
 ICON = RESOURCES / "icons" / "rabta-256.png"
+
+if TYPE_CHECKING:
+    from db.security.sign_in import SignedIn
 
 
 def configure_application(app: QCoreApplication) -> None:
@@ -74,32 +77,84 @@ def apply_style(app: QApplication) -> None:
         app.setStyleSheet(STYLESHEET.read_text(encoding="utf-8"))
 
 
-def _open_or_ask(location: str, *, ask: bool):
-    """Open the database; an empty file becomes a new database only if the user agrees."""
-    try:
-        return open_database(location)
-    except EmptyDatabaseFile as error:
-        if not ask:
-            raise
-        answer = QMessageBox.question(
-            None,
-            "Start a new database?",
-            f"{location} is an empty file.\n\nMake it a new Rabta database? "
-            "Choose No if you meant to open another file.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            raise error
-        return open_database(location, initialise_empty_file=True)
+def _empty_file_may_become_database(location: str) -> bool:
+    """An existing empty file becomes a new database only if the user says so."""
+    answer = QMessageBox.question(
+        None,
+        "Start a new database?",
+        f"{location} is an empty file.\n\nMake it a new Rabta database? "
+        "Choose No if you meant to open another file.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def sign_in_with_dialogs(location: str, username: str | None = None) -> SignedIn | None:
+    """The dialogs before the window: the first administrator on a new database, else
+    the sign-in; then a password an administrator set is replaced. None if cancelled."""
+    from db import store
+    from db.security.sign_in import create_first_administrator, needs_first_administrator
+    from db.store.users import change_own_password
+    from desktop.dialogs.sign_in import (
+        ChangePasswordDialog,
+        FirstAdministratorDialog,
+        SignInDialog,
+    )
+
+    path = Path(location) if "://" not in location else None
+    empty_file = path is not None and path.exists() and path.is_file() and not path.stat().st_size
+    if empty_file and not _empty_file_may_become_database(location):
+        raise EmptyDatabaseFile(f"{location} is an empty file, not a Rabta database.")
+    settings = QSettings()
+    if needs_first_administrator(location):
+        new_file = path is not None and (not path.exists() or empty_file)
+        first = FirstAdministratorDialog(location, new_file=new_file)
+        if empty_file:
+            first.attempt = lambda: setattr(
+                first,
+                "signed_in",
+                create_first_administrator(
+                    location,
+                    first.username.text(),
+                    first.display_name.text(),
+                    first.password.text(),
+                    initialise_empty_file=True,
+                ),
+            )
+        if first.exec() != QDialog.DialogCode.Accepted:
+            return None
+        signed_in = first.signed_in
+    else:
+        remembered = username or settings.value("sign_in/username", "")
+        dialog = SignInDialog(location, remembered if isinstance(remembered, str) else "")
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        signed_in = dialog.signed_in
+    settings.setValue("sign_in/username", signed_in.actor.username)
+    if signed_in.must_change_password:
+
+        def change(current: str, new: str) -> None:
+            with store.session(signed_in.opened.engine) as s:
+                change_own_password(s, signed_in.actor, current, new)
+
+        if ChangePasswordDialog(change, required=True).exec() != QDialog.DialogCode.Accepted:
+            signed_in.opened.engine.dispose()
+            return None
+    return signed_in
 
 
 def run_window(
-    location: str, *, startup_probe: bool = False, started_at: float | None = None
+    location: str,
+    *,
+    username: str | None = None,
+    unattended: tuple[str, str] | None = None,
+    startup_probe: bool = False,
+    started_at: float | None = None,
 ) -> int:
-    """Open (migrating first) the database, show the main window, and run until it
-    closes; the models load and the acting user is found on a worker while the window
-    is on screen. Returns 2 when the database cannot be opened.
+    """Sign in (which opens, migrates and unlocks the database), show the main window,
+    and run until it closes. Returns 2 when the database cannot be opened, 1 when the
+    sign-in is cancelled. `unattended` (username, password) signs in without a dialog.
 
     With `startup_probe`, prints the seconds from process start to the window shown
     (`startup_seconds`) and to the first page's data on screen (`ready_seconds`), then
@@ -111,7 +166,22 @@ def run_window(
     install_exception_hook()
     try:
         # Created or migrated (with a backup copy first) before any window exists.
-        opened = _open_or_ask(location, ask=not startup_probe)
+        if unattended is not None:
+            from db.security.sign_in import (
+                create_first_administrator,
+                needs_first_administrator,
+                sign_in,
+            )
+
+            username, password = unattended
+            if needs_first_administrator(location):
+                signed_in = create_first_administrator(location, username, username, password)
+            else:
+                signed_in = sign_in(location, username, password)
+        else:
+            signed_in = sign_in_with_dialogs(location, username)
+        if signed_in is None:
+            return 1
     except RabtaError as error:
         print(f"rabta: {error}", file=sys.stderr)
         if not startup_probe:  # the probe runs unattended: stderr and the exit code say it
@@ -119,27 +189,14 @@ def run_window(
         return 2
     window = MainWindow()
     window.show()
-    failure: list[str] = []
-
-    def opening_failed(message: str) -> None:
-        print(f"rabta: {message}", file=sys.stderr)
-        failure.append(message)
-        if startup_probe:
-            app.quit()
-        else:
-            window.opening_error.finished.connect(lambda _result: app.quit())
-
-    window.opening_failed.connect(opening_failed)
     if startup_probe:
         _probe_startup(app, window, started_at or 0.0)
     else:
         window.ready.connect(lambda: QTimer.singleShot(0, window.offer_demo_if_empty))
     # The event loop runs first, so the window is drawn before the database work starts.
     QTimer.singleShot(0, add_urdu_fonts)
-    QTimer.singleShot(0, lambda: window.open_in_background(opened))
+    QTimer.singleShot(0, lambda: window.open_signed_in(signed_in.opened, signed_in.actor))
     code = app.exec()
-    if failure:
-        code = 2
     QThreadPool.globalInstance().waitForDone()  # no worker may outlive the window
     # Tear the window down while Qt is still alive: left to interpreter shutdown, the
     # garbage collector can meet Qt objects already gone and abort the process.

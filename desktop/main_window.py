@@ -22,12 +22,12 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from db.engine import shown_location
-from db.errors import RabtaError
-from desktop.tasks import BackgroundTask, DatabaseTask, start_task
-from desktop.workspace import Workspace, find_actor, workspace_for
+from desktop.tasks import DatabaseTask, start_task
+from desktop.workspace import Workspace, workspace_for
 
 if TYPE_CHECKING:
     from db.migrate import OpenedDatabase
+    from db.store.actor import Actor
     from desktop.dialogs.about import AboutDialog
     from desktop.dialogs.engagement_form import EngagementForm
     from desktop.dialogs.search_dialog import SearchDialog
@@ -52,12 +52,10 @@ class MainWindow(QMainWindow):
     """Sidebar of pages on the left, the current page on the right.
 
     Built with a workspace, it is ready at once. Built without one, it shows itself
-    first and `open_in_background` finds the acting user (loading the models) on a
-    worker; the sidebar and actions wait until `attach`.
+    first and the sidebar and actions wait until `open_signed_in` or `attach`.
     """
 
     ready = Signal()  # the database is open and the first page is built
-    opening_failed = Signal(str)  # a sentence for the user; the window stays empty
 
     def __init__(self, workspace: Workspace | None = None):
         super().__init__()
@@ -66,7 +64,6 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.demo_offer: QMessageBox | None = None
         self.demo_progress: QProgressDialog | None = None
-        self.opening_error: QMessageBox | None = None
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
@@ -104,28 +101,9 @@ class MainWindow(QMainWindow):
         if workspace is not None:
             self.attach(workspace)
 
-    def open_in_background(self, opened: OpenedDatabase) -> None:
-        """Find the acting user of the opened database on a worker (this loads the
-        models), then `attach`."""
-        self.statusBar().showMessage(f"Opening {shown_location(opened.location)}…")
-        self.opening_label.setText(f"Opening {shown_location(opened.location)}…")
-        self._opening_task = BackgroundTask(lambda _report: find_actor(opened.location))
-        self._opening_task.signals.finished.connect(
-            lambda actor: self.attach(workspace_for(opened, actor))
-        )
-        self._opening_task.signals.failed.connect(self._opening_failed)
-        start_task(self._opening_task)
-
-    def _opening_failed(self, error: Exception, _details: str) -> None:
-        if not isinstance(error, RabtaError):
-            raise error
-        self.opening_label.setText(f"Rabta cannot open the database.\n\n{error}")
-        self.statusBar().showMessage("The database could not be opened.")
-        box = QMessageBox(QMessageBox.Icon.Critical, "Rabta cannot open the database", str(error))
-        box.setParent(self, box.windowFlags())
-        self.opening_error = box
-        box.open()
-        self.opening_failed.emit(str(error))
+    def open_signed_in(self, opened: OpenedDatabase, actor: Actor) -> None:
+        """Use the database a sign-in opened, as that person."""
+        self.attach(workspace_for(opened, actor))
 
     def attach(self, workspace: Workspace) -> None:
         """Use the open database: enable the pages and show the remembered one."""

@@ -24,7 +24,6 @@ from db.stats import ALL_MISSIONS, quarterly_report_data
 from db.store.actor import Actor
 from db.store.readouts import record_readout
 from db.store.settings import get_setting
-from db.store.users import enrol_local_actor
 from reports.brief import build_organization_brief
 from reports.quarterly import build_quarterly_report
 
@@ -137,8 +136,7 @@ def _write_and_record(
     placed = False
     try:
         with store.session(engine) as s:
-            recorded_by = enrol_local_actor(s, actor) if actor.id is None else actor
-            record_readout(s, recorded_by, what, {**details, "file": str(target)}, entity_id)
+            record_readout(s, actor, what, {**details, "file": str(target)}, entity_id)
             s.flush()
             os.replace(partial, target)
             placed = True

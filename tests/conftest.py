@@ -20,6 +20,52 @@ from db.store.actor import SYSTEM_ACTOR, Actor
 from db.store.missions import add_region, create_mission, set_jurisdiction
 from db.store.users import create_user
 
+TEST_PASSWORD = "correct horse battery"
+
+
+def ensure_user(
+    location: Path | str,
+    username: str,
+    role: str = "officer",
+    mission_code: str | None = None,
+    password: str = TEST_PASSWORD,
+) -> None:
+    """A user who can sign in to the database with `password` (created when missing,
+    with no password change pending)."""
+    from sqlmodel import Session, select
+
+    from db.models import Mission, User
+    from db.security.passwords import hash_password
+
+    opened = open_database(str(location))
+    try:
+        with Session(opened.engine) as s:
+            mission_id = (
+                s.exec(select(Mission.id).where(Mission.code == mission_code)).first()
+                if mission_code
+                else None
+            )
+            exists = s.exec(select(User.id).where(User.username == username)).first()
+        if exists is None:
+            with store.session(opened.engine) as s:
+                create_user(
+                    s,
+                    SYSTEM_ACTOR,
+                    {
+                        "username": username,
+                        "display_name": username.title(),
+                        "role": role,
+                        "mission_id": mission_id,
+                    },
+                )
+        with store.session(opened.engine) as s:
+            user = s.exec(select(User).where(User.username == username)).one()
+            user.password_hash = hash_password(password)
+            user.must_change_password = False
+            s.add(user)
+    finally:
+        opened.engine.dispose()
+
 
 def _copy_database(template: Path, target: Path) -> Path:
     shutil.copyfile(template, target)

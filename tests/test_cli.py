@@ -20,6 +20,14 @@ def rabta(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     )
 
 
+def password_file(folder: Path, password: str = "correct horse battery") -> str:
+    """A password file only its owner may read, as unattended use needs."""
+    path = folder / "password.txt"
+    path.write_text(password + "\n")
+    path.chmod(0o600)
+    return str(path)
+
+
 def test_version_and_help():
     from main import __version__
 
@@ -30,10 +38,11 @@ def test_version_and_help():
 
 def test_demo_command_loads_once_then_refuses(tmp_path):
     target = tmp_path / "demo.db"
-    first = rabta("demo", "--db", str(target))
+    credentials = ("--user", "admin", "--password-file", password_file(tmp_path))
+    first = rabta("demo", "--db", str(target), *credentials)
     assert first.returncode == 0, first.stderr
     assert "600 engagements" in first.stdout
-    again = rabta("demo", "--db", str(target))
+    again = rabta("demo", "--db", str(target), *credentials)
     assert again.returncode == 2
     assert again.stderr.strip().startswith("rabta: This database already has records")
     assert "Traceback" not in again.stderr
@@ -41,7 +50,14 @@ def test_demo_command_loads_once_then_refuses(tmp_path):
 
 def test_demo_uses_rabta_db_when_no_flag(tmp_path):
     target = tmp_path / "from-env.db"
-    result = rabta("demo", env={"RABTA_DB": str(target)})
+    result = rabta(
+        "demo",
+        "--user",
+        "admin",
+        "--password-file",
+        password_file(tmp_path),
+        env={"RABTA_DB": str(target)},
+    )
     assert result.returncode == 0, result.stderr
     assert target.exists()
 
@@ -49,7 +65,7 @@ def test_demo_uses_rabta_db_when_no_flag(tmp_path):
 def test_not_a_database_is_one_sentence_on_stderr(tmp_path):
     target = tmp_path / "letter.db"
     target.write_text("Dear Consul General,\n")
-    result = rabta("demo", "--db", str(target))
+    result = rabta("demo", "--db", str(target), "--user", "admin")
     assert result.returncode == 2
     assert (
         result.stderr.strip()
@@ -61,7 +77,8 @@ def test_not_a_database_is_one_sentence_on_stderr(tmp_path):
 def test_the_window_starts_and_reports_its_start_up_times(tmp_path):
     target = tmp_path / "fresh.db"
     offscreen = {"QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "config")}
-    result = rabta("--db", str(target), "--startup-probe", env=offscreen)
+    credentials = ("--user", "admin", "--password-file", password_file(tmp_path))
+    result = rabta("--db", str(target), *credentials, "--startup-probe", env=offscreen)
     assert result.returncode == 0, result.stderr
     shown, ready = (
         float(line.split("=")[1])
@@ -69,14 +86,15 @@ def test_the_window_starts_and_reports_its_start_up_times(tmp_path):
         if line.startswith(("startup_seconds=", "ready_seconds="))
     )
     assert 0 < shown <= ready
-    assert target.exists()  # created and migrated behind the shown window
+    assert target.exists()  # created, encrypted and migrated before the window showed
+    assert target.read_bytes()[:16] != b"SQLite format 3\x00"
 
 
 def test_the_window_refuses_a_file_that_is_not_a_database(tmp_path):
     target = tmp_path / "letter.db"
     target.write_text("Dear Consul General,\n")
     offscreen = {"QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "config")}
-    result = rabta("--db", str(target), "--startup-probe", env=offscreen)
+    result = rabta("--db", str(target), "--user", "admin", "--startup-probe", env=offscreen)
     assert result.returncode == 2
     assert f"rabta: {target} is not a Rabta database (it is not a SQLite file)." in result.stderr
     assert target.read_text() == "Dear Consul General,\n"
@@ -89,23 +107,30 @@ def test_the_self_test_passes_from_the_checkout():
     assert "Self-test passed." in result.stdout
 
 
-def test_a_server_that_cannot_be_reached_is_one_sentence_without_the_password():
+def test_a_server_that_cannot_be_reached_is_one_sentence_without_the_password(tmp_path):
     from db.engine import shown_location
 
     url = "postgresql+psycopg://rabta:s3cret-pass@127.0.0.1:1/rabta"
     assert shown_location(url) == "postgresql+psycopg://rabta:***@127.0.0.1:1/rabta"
     assert shown_location("/home/officer/rabta.db") == "/home/officer/rabta.db"
+    credentials = ("--user", "admin", "--password-file", password_file(tmp_path))
     for command in (
         ["search", "Ayesha"],
         ["check"],
         ["report", "brief", "--org", "APPNA", "--out", "/tmp/never.pdf"],
     ):
-        result = rabta(*command, "--db", url) if command[0] != "check" else rabta("check", url)
+        result = (
+            rabta(*command, "--db", url, *credentials)
+            if command[0] != "check"
+            else rabta("check", url, *credentials)
+        )
         assert result.returncode != 0
         assert "s3cret" not in result.stdout + result.stderr
         assert "Traceback" not in result.stderr
         assert result.stderr.strip().count("\n") == 0, result.stderr
         assert "cannot be reached" in result.stderr
-    unknown_host = rabta("search", "x", "--db", "postgresql+psycopg://u:s3cret@[no-such-host/r")
+    unknown_host = rabta(
+        "search", "x", "--db", "postgresql+psycopg://u:s3cret@[no-such-host/r", *credentials
+    )
     assert unknown_host.returncode != 0 and "Traceback" not in unknown_host.stderr
     assert "s3cret" not in unknown_host.stderr and "cannot be reached" in unknown_host.stderr

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import TEST_PASSWORD, ensure_user
 from tests.damaged_files import overwrite_first_page_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,11 +28,40 @@ def rabta(*args: str | bytes) -> subprocess.CompletedProcess:
     )
 
 
+def _records_of(path: Path) -> str | None:
+    """Every row of a Rabta database's own tables (not the search index, whose pages a
+    test may have damaged) but the audit entries of sign-ins (a sign-in is audited even
+    when the command then refuses its input); None if it cannot be read."""
+    if path.name != "demo.db":
+        return None
+    digest = hashlib.sha256()
+    try:
+        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            tables = [
+                name
+                for (name,) in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+                )
+                if "_fts" not in name
+            ]
+            for table in tables:
+                where = "WHERE action NOT LIKE 'sign_in%'" if table == "audit_entry" else ""
+                for row in connection.execute(f'SELECT * FROM "{table}" {where} ORDER BY 1'):
+                    digest.update(repr((table, row)).encode())
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError:
+        return None
+    return digest.hexdigest()
+
+
 def fingerprint(folder: Path) -> dict[str, str]:
+    """Each file's digest; the database's by its records, its WAL and index left out."""
     return {
-        path.name: hashlib.sha256(path.read_bytes()).hexdigest()
+        path.name: _records_of(path) or hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(folder.iterdir())
-        if path.is_file()
+        if path.is_file() and path.name not in ("demo.db-wal", "demo.db-shm")
     }
 
 
@@ -248,23 +278,8 @@ CASES = [
 
 @pytest.fixture
 def officer_db(demo_path) -> Path:
-    """The demo database where this OS user is already an officer (not the first user)."""
-    import getpass
-
-    from db import store
-    from db.migrate import open_database
-    from db.store.actor import SYSTEM_ACTOR
-    from db.store.users import create_user
-
-    engine = open_database(str(demo_path)).engine
-    with store.session(engine) as s:
-        name = "".join(c for c in getpass.getuser().lower() if c.isalnum() or c in "._-")
-        create_user(
-            s,
-            SYSTEM_ACTOR,
-            {"username": name.ljust(2, "x"), "display_name": "Officer", "role": "officer"},
-        )
-    engine.dispose()
+    """The demo database with an officer who signs in with a password file."""
+    ensure_user(demo_path, "officer", "officer", "HOU")
     connection = sqlite3.connect(demo_path)
     connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     connection.close()
@@ -277,8 +292,11 @@ def officer_db(demo_path) -> Path:
     ids=[case[0] for case in CASES],
 )
 def test_bad_input_is_one_sentence_and_changes_nothing(
-    tmp_path, officer_db, prepare, arguments, says
+    tmp_path_factory, officer_db, prepare, arguments, says
 ):
+    password = tmp_path_factory.mktemp("secrets") / "password.txt"
+    password.write_text(TEST_PASSWORD + "\n")
+    password.chmod(0o600)
     folder = officer_db.parent
     if prepare == "backup":
         shutil.copyfile(officer_db, folder / "demo.backup-20260101-000000.db")
@@ -295,7 +313,7 @@ def test_bad_input_is_one_sentence_and_changes_nothing(
     before = fingerprint(folder)
     values = {"db": str(officer_db), "dir": str(folder)}
     argv = [a if isinstance(a, bytes) else a.format(**values) for a in arguments]
-    result = rabta(*argv)
+    result = rabta(*argv, "--user", "officer", "--password-file", str(password))
     stderr = result.stderr.decode("utf-8", "replace")
     assert result.returncode != 0, result.stdout
     assert "Traceback" not in stderr, stderr
@@ -306,21 +324,36 @@ def test_bad_input_is_one_sentence_and_changes_nothing(
     if prepare == "rewound":  # the upgrade was tried after a backup copy, as promised
         assert [name for name in after if ".backup-" in name]
         after = {name: digest for name, digest in after.items() if ".backup-" not in name}
-    for side in ("demo.db-wal", "demo.db-shm"):  # a Rabta database may open its WAL
-        if side not in before:
-            after.pop(side, None)
     assert after == before  # another program's file gets no WAL either
     assert not (folder / "typo").exists()
 
 
-def test_a_new_login_whose_report_fails_leaves_no_account(demo_path, tmp_path):
-    """The first report of a login not yet known, refused for a bad quarter: no user row."""
-    before = fingerprint(demo_path.parent)
-    result = rabta(
-        "report", "quarterly", "--quarter", "2026Q9", "--db", str(demo_path),
-        "--out", str(tmp_path / "q.pdf"),
-    )  # fmt: skip
+def test_a_wrong_password_is_one_sentence_and_is_audited(tmp_path, officer_db):
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text("not the password\n")
+    wrong.chmod(0o600)
+    result = rabta("search", "appna", "--db", str(officer_db), "--user", "officer",
+                   "--password-file", str(wrong))  # fmt: skip
     assert result.returncode == 2
-    after = fingerprint(demo_path.parent)
-    after.pop("demo.db-wal", None), after.pop("demo.db-shm", None)
-    assert after == before
+    assert result.stderr.decode() == "rabta: The username or password is wrong.\n"
+    connection = sqlite3.connect(officer_db)
+    actions = [row[0] for row in connection.execute("SELECT action FROM audit_entry")]
+    connection.close()
+    assert actions[-1] == "sign_in_failed"
+
+
+def test_a_password_file_others_may_read_is_refused(tmp_path, officer_db):
+    shared = tmp_path / "shared.txt"
+    shared.write_text(TEST_PASSWORD + "\n")
+    shared.chmod(0o644)
+    result = rabta("search", "appna", "--db", str(officer_db), "--user", "officer",
+                   "--password-file", str(shared))  # fmt: skip
+    assert result.returncode == 2
+    assert "may be read by others" in result.stderr.decode()
+    assert "Traceback" not in result.stderr.decode()
+
+
+def test_a_command_without_a_user_says_how_to_name_one(officer_db):
+    result = rabta("search", "appna", "--db", str(officer_db))
+    assert result.returncode == 2
+    assert result.stderr.decode().strip() == "rabta: Say who you are: add --user YOUR-USERNAME."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine
@@ -11,6 +11,14 @@ from sqlmodel import Session
 
 from db.engine import writing
 from db.errors import explain_database_error
+
+_AFTER_COMMIT = "rabta_after_commit"
+
+
+def after_commit(s: Session, action: Callable[[], None]) -> None:
+    """Run `action` once this unit of work has committed (never if it rolls back): for
+    files beside the database that must follow what the database now says."""
+    s.info.setdefault(_AFTER_COMMIT, []).append(action)
 
 
 @contextmanager
@@ -26,6 +34,8 @@ def session(engine: Engine) -> Iterator[Session]:
         try:
             yield s
             s.commit()
+            for action in s.info.pop(_AFTER_COMMIT, []):
+                action()
         except DBAPIError as error:
             s.rollback()
             explained = explain_database_error(error, str(engine.url.database or engine.url))

@@ -1,29 +1,49 @@
-"""Users: who may sign in, with which role, at which mission."""
+"""Users: who may sign in, with which role, at which mission, and their passwords.
+
+Only administrators manage users. A password set by an administrator (a new account, a
+reset) must be changed by its owner at the next sign-in. On an encrypted database each
+password change also seals the database key for that user in the keyring beside it,
+once the change is committed; a deactivated user's envelope is taken away.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from db.errors import ValidationError
+from db.engine import database_key
+from db.errors import PermissionDenied, ValidationError
 from db.models import Mission, User, UserRole
-from db.store.actor import SYSTEM_ACTOR, Actor
+from db.security.keyring import Keyring, keyring_path
+from db.security.passwords import check_new_password, hash_password, password_matches
+from db.store.actor import Actor
 from db.store.audit import record_audit
 from db.store.records import apply_changes, get_record
-from db.store.validation import FieldChecker, plain_text
+from db.store.unit_of_work import after_commit
+from db.store.validation import FieldChecker
 
 FIELDS = ("username", "display_name", "role", "mission_id", "active")
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
 
+def check_username(username: object) -> str:
+    """The username, lower-cased, if it is one Rabta accepts; else ValidationError."""
+    if not isinstance(username, str) or not _USERNAME.match(username.strip().lower()):
+        raise ValidationError(
+            {"username": "A username is 2–64 letters, digits, dots, dashes or underscores."}
+        )
+    return username.strip().lower()
+
+
 def _check(
     s: Session, values: Mapping[str, Any], *, partial: bool, current: User | None = None
 ) -> dict[str, Any]:
-    check = FieldChecker(values, FIELDS, partial=partial)
+    check = FieldChecker(values, (*FIELDS, "password"), partial=partial)
     check.text("username", required=True, max_length=64)
     check.text("display_name", required=True, max_length=200, label_text="Display name")
     check.choice("role", UserRole, required=True)
@@ -40,14 +60,57 @@ def _check(
         clash = s.exec(select(User.id).where(func.lower(User.username) == username)).first()
         if clash is not None and (current is None or clash != current.id):
             check.fail("username", f"The username {username} is taken.")
-    return check.done()
+    clean = check.done()
+    clean.pop("password", None)
+    return clean
+
+
+def _keyring_of(s: Session) -> tuple[str, bytes] | None:
+    """The database file and its key, when this session's database is encrypted."""
+    bind = s.get_bind()
+    if bind.dialect.name != "sqlite" or not bind.url.database:
+        return None
+    location = bind.url.database
+    key = database_key(location)
+    if key is None or not keyring_path(location).exists():
+        return None
+    return location, key
+
+
+def _update_keyring_after_commit(s: Session, change: Callable[[Keyring, bytes], None]) -> None:
+    found = _keyring_of(s)
+    if found is None:
+        return
+    location, key = found
+
+    def apply() -> None:
+        keyring = Keyring.load(Path(location))
+        change(keyring, key)
+        keyring.save()
+
+    after_commit(s, apply)
+
+
+def _set_password(s: Session, user: User, password: str, *, must_change: bool) -> None:
+    user.password_hash = hash_password(password)
+    user.must_change_password = must_change
+    user.failed_sign_ins = 0
+    user.locked_until = None
+    username = user.username
+    _update_keyring_after_commit(s, lambda ring, key: ring.admit(username, password, key))
 
 
 def create_user(s: Session, actor: Actor, values: Mapping[str, Any]) -> int:
-    """Add a user account; return its id."""
+    """Add a user account; return its id. With a "password", the user may sign in and
+    must change it at the first sign-in."""
     actor.require_admin()
+    password = values.get("password") if isinstance(values, Mapping) else None
     clean = _check(s, values, partial=False)
+    if password is not None:
+        check_new_password(password)
     user = User(**clean)
+    if password is not None:
+        _set_password(s, user, password, must_change=True)
     s.add(user)
     s.flush()
     record_audit(
@@ -63,13 +126,52 @@ def create_user(s: Session, actor: Actor, values: Mapping[str, Any]) -> int:
 
 
 def update_user(s: Session, actor: Actor, user_id: int, values: Mapping[str, Any]) -> None:
-    """Change a user's name, role, mission or active flag."""
+    """Change a user's name, role, mission or active flag. Deactivating takes away their
+    way into an encrypted database; an administrator cannot deactivate or demote
+    themselves (someone must be left to manage users)."""
     actor.require_admin()
     user = get_record(s, User, user_id, "user")
-    changes = apply_changes(user, _check(s, values, partial=True, current=user))
+    clean = _check(s, values, partial=True, current=user)
+    if user.id == actor.id and (
+        clean.get("active") is False or clean.get("role", UserRole.ADMIN) != UserRole.ADMIN
+    ):
+        raise ValidationError(
+            {"role": "You cannot deactivate or demote yourself; ask another administrator."}
+        )
+    changes = apply_changes(user, clean)
     if changes:
         s.add(user)
         record_audit(s, actor, "update", "user", user.id, changes, user.uid)
+        if changes.get("active", (None, True))[1] is False:
+            username = user.username
+            _update_keyring_after_commit(s, lambda ring, _key: ring.remove(username))
+
+
+def reset_password(s: Session, actor: Actor, user_id: int, new_password: str) -> None:
+    """An administrator sets a user's password; the user must change it at next sign-in."""
+    actor.require_admin()
+    user = get_record(s, User, user_id, "user")
+    check_new_password(new_password)
+    if not user.active:
+        raise ValidationError({"password": "Reactivate the account before setting a password."})
+    _set_password(s, user, new_password, must_change=True)
+    s.add(user)
+    record_audit(s, actor, "reset_password", "user", user.id, None, user.uid)
+
+
+def change_own_password(s: Session, actor: Actor, current_password: str, new_password: str) -> None:
+    """The signed-in user replaces their password, proving the current one first."""
+    if actor.id is None:
+        raise PermissionDenied("Sign in to change your password.")
+    user = get_record(s, User, actor.id, "user")
+    if not password_matches(user.password_hash, current_password):
+        raise ValidationError({"current_password": "The current password is wrong."})
+    check_new_password(new_password, "new_password")
+    if new_password == current_password:
+        raise ValidationError({"new_password": "Choose a password different from the current one."})
+    _set_password(s, user, new_password, must_change=False)
+    s.add(user)
+    record_audit(s, actor, "change_password", "user", user.id, None, user.uid)
 
 
 def actor_of(user: User) -> Actor:
@@ -81,53 +183,3 @@ def actor_of(user: User) -> Actor:
         mission_id=user.mission_id,
         display_name=user.display_name,
     )
-
-
-def _username_for_login(login_name: str) -> str:
-    username = re.sub(r"[^a-z0-9._-]", "", login_name.lower()) or "officer"
-    return username if len(username) >= 2 else f"{username}-user"
-
-
-def find_local_actor(s: Session, login_name: str) -> Actor:
-    """The acting user for this computer's login, without writing anything.
-
-    A login not yet known gives an Actor with id None and the role its account would
-    get (the first account of a database is an administrator; later ones are officers);
-    `enrol_local_actor` creates that account in the transaction that first needs it.
-    """
-    if not isinstance(login_name, str):
-        raise ValidationError({"login_name": "The login name must be text."})
-    login_name = plain_text(login_name, "login_name", "The login name", max_length=64)
-    username = _username_for_login(login_name)
-    user = s.exec(select(User).where(User.username == username)).first()
-    if user is not None:
-        return actor_of(user)
-    first = s.exec(select(User.id).limit(1)).first() is None
-    return Actor(
-        id=None,
-        username=username,
-        role=UserRole.ADMIN if first else UserRole.OFFICER,
-        display_name=login_name or username,
-    )
-
-
-def enrol_local_actor(s: Session, actor: Actor) -> Actor:
-    """The Actor of an account `find_local_actor` planned, created now if still missing."""
-    user = s.exec(select(User).where(User.username == actor.username)).first()
-    if user is None:
-        user_id = create_user(
-            s,
-            SYSTEM_ACTOR,
-            {
-                "username": actor.username,
-                "display_name": actor.display_name or actor.username,
-                "role": actor.role,
-            },
-        )
-        user = s.get(User, user_id)
-    return actor_of(user)
-
-
-def local_actor(s: Session, login_name: str) -> Actor:
-    """The acting user for this computer's login, created on first use."""
-    return enrol_local_actor(s, find_local_actor(s, login_name))

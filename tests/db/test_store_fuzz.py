@@ -33,7 +33,7 @@ NOT_FROM_INPUT = {
     "set_archived",
     "get_record",
     "apply_changes",
-    "enrol_local_actor",
+    "after_commit",
     "actor_of",
     "session",
     "latest_engagement_date",

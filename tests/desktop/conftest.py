@@ -21,12 +21,20 @@ def isolated_settings(qapp, tmp_path, monkeypatch):
     yield
 
 
+def open_workspace(path, login_name: str = "tester", role: str = "officer"):
+    """A workspace signed in as `login_name` (made a user with that role if missing)."""
+    from desktop.workspace import signed_in_workspace
+    from tests.conftest import TEST_PASSWORD, ensure_user
+
+    ensure_user(path, login_name, role)
+    return signed_in_workspace(str(path), login_name, TEST_PASSWORD)
+
+
 def active_main_window(qtbot, path, login_name: str = "tester"):
     """The main window on a database, shown and active so shortcuts reach it."""
     from PySide6.QtWidgets import QApplication
 
     from desktop.main_window import MainWindow
-    from desktop.workspace import open_workspace
 
     window = MainWindow(open_workspace(str(path), login_name=login_name))
     qtbot.addWidget(window)

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from db.models import Contact
 from desktop.main_window import MainWindow
 from desktop.models.paged_table import ID_ROLE
-from desktop.workspace import open_workspace
+from tests.desktop.conftest import open_workspace
 
 PAGES = ("Organizations", "Contacts", "Engagements", "Programs")
 

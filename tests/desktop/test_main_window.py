@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
 from sqlmodel import Session, select
 
-from db.migrate import open_database
+from db.engine import connect_sqlite_file
 from db.models import Organization
+from db.security.sign_in import sign_in
+from desktop.dialogs.sign_in import SignInDialog
 from desktop.main_window import PAGE_ORDER, MainWindow
 from desktop.models.paged_table import ID_ROLE
 from desktop.pages.dashboard import DashboardPage
 from desktop.pages.organizations import OrganizationsPage
+from tests.conftest import TEST_PASSWORD, ensure_user
 from tests.desktop.conftest import active_main_window
 
 
@@ -106,8 +107,9 @@ def test_a_database_with_records_is_not_offered_the_demo(qtbot, demo_path):
     assert window.demo_offer is None
 
 
-def test_the_window_shows_first_and_finds_its_user_behind_it(qtbot, demo_path):
-    opened = open_database(str(demo_path))
+def test_the_window_shows_first_and_uses_the_signed_in_database_behind_it(qtbot, demo_path):
+    ensure_user(demo_path, "tester")
+    signed_in = sign_in(str(demo_path), "tester", TEST_PASSWORD)
     window = MainWindow()
     qtbot.addWidget(window)
     window.show()
@@ -116,8 +118,9 @@ def test_the_window_shows_first_and_finds_its_user_behind_it(qtbot, demo_path):
     assert not any(action.isEnabled() for action in window.toolbar_actions.values())
     assert window.current_page() is window.opening_label
     with qtbot.waitSignal(window.ready, timeout=20_000):
-        window.open_in_background(opened)
+        window.open_signed_in(signed_in.opened, signed_in.actor)
     assert window.workspace is not None and window.sidebar.isEnabled()
+    assert window.workspace.actor.username == "tester"
     assert all(action.isEnabled() for action in window.toolbar_actions.values())
     assert str(demo_path) in window.windowTitle()
     dashboard = window.current_page()
@@ -126,27 +129,27 @@ def test_the_window_shows_first_and_finds_its_user_behind_it(qtbot, demo_path):
     assert dashboard.rows
 
 
-def test_a_database_locked_by_another_program_is_said_plainly(qtbot, demo_path, monkeypatch):
+def test_a_database_locked_by_another_program_is_said_plainly_at_sign_in(
+    qtbot, demo_path, monkeypatch
+):
+    ensure_user(demo_path, "tester")
     monkeypatch.setattr("db.engine.BUSY_TIMEOUT_MS", 100)
-    opened = open_database(str(demo_path))
-    other_program = sqlite3.connect(demo_path)
-    other_program.execute("BEGIN EXCLUSIVE")  # the new user cannot be written
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
+    # Another connection through the same SQLite library (two copies of SQLite in one
+    # process do not see each other's POSIX locks; another process would).
+    other_program = connect_sqlite_file(demo_path)
+    other_program.execute("BEGIN EXCLUSIVE")  # the sign-in's audit entry cannot be written
+    dialog = SignInDialog(str(demo_path), "tester")
+    qtbot.addWidget(dialog)
     try:
-        with qtbot.waitSignal(window.opening_failed, timeout=20_000) as failed:
-            window.open_in_background(opened)
+        dialog.password.setText(TEST_PASSWORD)
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     finally:
         other_program.rollback()
         other_program.close()
-    assert failed.args == [
+    assert dialog.error.text() == (
         f"{demo_path} is locked by another program; close the other Rabta window and try again."
-    ]
-    assert window.opening_error.isVisible()
-    assert "is locked by another program" in window.opening_label.text()
-    assert window.workspace is None and not window.sidebar.isEnabled()
-    window.opening_error.close()
+    )
+    assert dialog.signed_in is None and dialog.result() != QDialog.DialogCode.Accepted
 
 
 def test_the_bundled_urdu_font_covers_the_letters_system_fonts_may_lack(qapp):

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from db.models import ReportText
 from desktop.main_window import MainWindow
 from desktop.pages.reports import BRIEF, ReportsPage
-from desktop.workspace import open_workspace
+from tests.desktop.conftest import open_workspace
 
 
 def _page(qtbot, path) -> ReportsPage:

@@ -12,9 +12,8 @@ from sqlmodel import Session, select
 from db.models import Engagement
 from db.store.engagements import linked_ids
 from desktop.main_window import MainWindow
-from desktop.workspace import open_workspace
 from tests.damaged_files import overwrite_first_page_of
-from tests.desktop.conftest import active_main_window
+from tests.desktop.conftest import active_main_window, open_workspace
 
 
 @pytest.fixture
@@ -82,20 +81,32 @@ def test_an_empty_file_becomes_a_database_only_when_the_user_says_so(
     qapp, tmp_path, monkeypatch, answer
 ):
     from db.errors import EmptyDatabaseFile
-    from desktop.app import _open_or_ask
+    from desktop.app import sign_in_with_dialogs
+    from desktop.dialogs.sign_in import FirstAdministratorDialog
 
     target = tmp_path / "empty.db"
     target.write_bytes(b"")
     chosen = QMessageBox.StandardButton.Yes if answer == "yes" else QMessageBox.StandardButton.No
     asked = []
     monkeypatch.setattr(QMessageBox, "question", lambda *args: asked.append(args) or chosen)
+
+    def fill_in(dialog):
+        dialog.username.setText("admin")
+        dialog.display_name.setText("Registry Administrator")
+        dialog.password.setText("correct horse battery")
+        dialog.repeated.setText("correct horse battery")
+        dialog._try()
+        return dialog.result()
+
+    monkeypatch.setattr(FirstAdministratorDialog, "exec", fill_in)
     if answer == "yes":
-        opened = _open_or_ask(str(target), ask=True)
-        opened.engine.dispose()
+        signed_in = sign_in_with_dialogs(str(target))
+        signed_in.opened.engine.dispose()
+        assert signed_in.actor.username == "admin" and signed_in.actor.role == "admin"
         assert target.stat().st_size > 0
     else:
         with pytest.raises(EmptyDatabaseFile):
-            _open_or_ask(str(target), ask=True)
+            sign_in_with_dialogs(str(target))
         assert target.stat().st_size == 0
     assert len(asked) == 1 and "empty file" in asked[0][2]
 

@@ -24,8 +24,7 @@ from db.models import (
 from db.periods import quarter_containing
 from db.store.engagements import linked_ids
 from desktop.main_window import MainWindow
-from desktop.workspace import open_workspace
-from tests.desktop.conftest import active_main_window
+from tests.desktop.conftest import active_main_window, open_workspace
 
 
 @pytest.fixture

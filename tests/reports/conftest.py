@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 from pypdf import PdfReader
+from sqlmodel import select
 
 from db import store
+from db.models import User
 from db.store.actor import Actor
-from db.store.users import local_actor
+from db.store.users import actor_of
+from tests.conftest import ensure_user
 
 
 def pdf_pages(path) -> list[str]:
@@ -17,5 +20,6 @@ def pdf_pages(path) -> list[str]:
 
 @pytest.fixture
 def demo_officer(demo_engine) -> Actor:
+    ensure_user(demo_engine.url.database, "report.officer")
     with store.session(demo_engine) as s:
-        return local_actor(s, "report.officer")
+        return actor_of(s.exec(select(User).where(User.username == "report.officer")).one())

@@ -1,0 +1,204 @@
+"""The keyring beside an encrypted database: the database key sealed for each user.
+
+`rabta.db` is encrypted with a random 256-bit key that no one types. `rabta.db.keys`
+holds, for each user who may sign in, an envelope: an X25519 key pair whose private
+half is encrypted (AES-256-GCM) under a key derived from the user's password
+(argon2id), and the database key sealed to the public half. So
+
+- a sign-in unlocks the database with the user's own password;
+- adding a user or resetting a password seals the key once more (no re-encryption);
+- rotating the key seals the new key to every user's public half, without their
+  passwords, and a removed user's old envelope no longer opens anything.
+
+The keyring also counts failed sign-ins (the database cannot record them: a wrong
+password cannot open it) and keeps them until the next sign-in writes them to the audit.
+It holds no personal data. Without it, or without any user's password, the data cannot
+be read: that is the point.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from db.errors import DatabaseUnavailable
+from db.security.passwords import derive_key
+
+KEYRING_SUFFIX = ".keys"
+FORMAT = "rabta-keyring/1"
+_RAW = serialization.Encoding.Raw
+_SEAL_INFO = b"rabta database key"
+
+
+def keyring_path(database_path: Path | str) -> Path:
+    """Where the keyring of a database file lives: beside it, named after it."""
+    database_path = Path(database_path)
+    return database_path.with_name(database_path.name + KEYRING_SUFFIX)
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def _public_bytes(public: X25519PublicKey) -> bytes:
+    return public.public_bytes(_RAW, serialization.PublicFormat.Raw)
+
+
+def _seal(database_key: bytes, public_raw: bytes) -> str:
+    """The database key readable only with the private key of `public_raw`."""
+    ephemeral = X25519PrivateKey.generate()
+    ephemeral_raw = _public_bytes(ephemeral.public_key())
+    shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(public_raw))
+    wrapping = HKDF(
+        hashes.SHA256(), 32, salt=None, info=_SEAL_INFO + ephemeral_raw + public_raw
+    ).derive(shared)
+    nonce = secrets.token_bytes(12)
+    return _b64(ephemeral_raw + nonce + AESGCM(wrapping).encrypt(nonce, database_key, None))
+
+
+def _unseal(sealed: str, private: X25519PrivateKey) -> bytes:
+    data = _unb64(sealed)
+    ephemeral_raw, nonce, ciphertext = data[:32], data[32:44], data[44:]
+    public_raw = _public_bytes(private.public_key())
+    shared = private.exchange(X25519PublicKey.from_public_bytes(ephemeral_raw))
+    wrapping = HKDF(
+        hashes.SHA256(), 32, salt=None, info=_SEAL_INFO + ephemeral_raw + public_raw
+    ).derive(shared)
+    return AESGCM(wrapping).decrypt(nonce, ciphertext, None)
+
+
+@dataclass
+class Envelope:
+    """One user's way in: their key pair, the private half under their password."""
+
+    salt: str
+    public: str
+    private: str
+    sealed: list[str]
+
+    @classmethod
+    def create(cls, username: str, password: str, database_keys: list[bytes]) -> Envelope:
+        """A new key pair for the user, sealed under their password, holding the keys."""
+        private = X25519PrivateKey.generate()
+        salt = secrets.token_bytes(16)
+        nonce = secrets.token_bytes(12)
+        private_raw = private.private_bytes(
+            _RAW, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+        )
+        locked = AESGCM(derive_key(password, salt)).encrypt(
+            nonce, private_raw, username.encode("utf-8")
+        )
+        public_raw = _public_bytes(private.public_key())
+        return cls(
+            salt=_b64(salt),
+            public=_b64(public_raw),
+            private=_b64(nonce + locked),
+            sealed=[_seal(key, public_raw) for key in database_keys],
+        )
+
+    def open(self, username: str, password: str) -> list[bytes] | None:
+        """The database keys this envelope holds, or None when the password is wrong."""
+        try:
+            data = _unb64(self.private)
+            private_raw = AESGCM(derive_key(password, _unb64(self.salt))).decrypt(
+                data[:12], data[12:], username.encode("utf-8")
+            )
+        except (InvalidTag, ValueError):
+            return None
+        private = X25519PrivateKey.from_private_bytes(private_raw)
+        return [_unseal(sealed, private) for sealed in self.sealed]
+
+    def seal_also(self, database_key: bytes) -> None:
+        """Let this envelope open a new database key too (first in line)."""
+        self.sealed.insert(0, _seal(database_key, _unb64(self.public)))
+
+    def keep_only_newest(self) -> None:
+        """Drop every database key but the newest (after a key rotation finished)."""
+        del self.sealed[1:]
+
+
+@dataclass
+class Keyring:
+    """The envelopes, failed sign-ins and attempts not yet audited of one database."""
+
+    path: Path
+    envelopes: dict[str, Envelope] = field(default_factory=dict)
+    failures: dict[str, dict[str, Any]] = field(default_factory=dict)
+    unaudited: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, database_path: Path | str) -> Keyring:
+        """The keyring beside a database; DatabaseUnavailable when it is unreadable."""
+        path = keyring_path(database_path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT:
+                raise ValueError("not a keyring")
+            return cls(
+                path=path,
+                envelopes={
+                    name: Envelope(**envelope) for name, envelope in data["envelopes"].items()
+                },
+                failures=dict(data.get("failures", {})),
+                unaudited=list(data.get("unaudited", [])),
+            )
+        except FileNotFoundError as error:
+            raise DatabaseUnavailable(
+                f"The keys of {database_path} ({path.name}) are missing: the encrypted "
+                "database cannot be opened without them. Restore the file from a backup."
+            ) from error
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise DatabaseUnavailable(
+                f"The keys of {database_path} ({path.name}) are damaged: the encrypted "
+                "database cannot be opened. Restore the file from a backup."
+            ) from error
+
+    def save(self) -> None:
+        """Write the keyring in one step (a new file moved into place), readable only by
+        its owner."""
+        data = {
+            "format": FORMAT,
+            "envelopes": {name: vars(envelope) for name, envelope in self.envelopes.items()},
+            "failures": self.failures,
+            "unaudited": self.unaudited,
+        }
+        handle, temporary = tempfile.mkstemp(prefix=self.path.name, dir=self.path.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(data, out, indent=1, sort_keys=True)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(temporary, 0o600)
+            os.replace(temporary, self.path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+    def open_keys(self, username: str, password: str) -> list[bytes] | None:
+        """The database keys a user's password unlocks, or None (no such user, wrong password)."""
+        envelope = self.envelopes.get(username)
+        return envelope.open(username, password) if envelope is not None else None
+
+    def admit(self, username: str, password: str, database_key: bytes) -> None:
+        """Give a user (new, or with a new password) an envelope holding the database key."""
+        self.envelopes[username] = Envelope.create(username, password, [database_key])
+
+    def remove(self, username: str) -> None:
+        """Take a user's envelope away (deactivated: they can no longer unlock anything)."""
+        self.envelopes.pop(username, None)
