@@ -93,6 +93,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="rebuild the full-text search index from the records it indexes",
     )
 
+    audit = commands.add_parser("audit", help="the audit log")
+    audit_actions = audit.add_subparsers(dest="audit_action", metavar="ACTION", required=True)
+    audit_actions.add_parser(
+        "verify",
+        parents=[database],
+        help="prove the audit chain intact, or name the first entry that was edited",
+    )
+
     report = commands.add_parser("report", help="write a PDF report")
     kinds = report.add_subparsers(dest="report_kind", metavar="REPORT", required=True)
     quarterly = kinds.add_parser(
@@ -315,6 +323,26 @@ def _run_check(args: argparse.Namespace) -> int:
     return 1
 
 
+def _run_audit(args: argparse.Namespace) -> int:
+    from sqlmodel import Session
+
+    from db.queries.audit import verify_audit_chain
+
+    with _signed_in(args) as signed_in:
+        if not signed_in.actor.sees_confidential:
+            from db.errors import PermissionDenied
+
+            raise PermissionDenied("Only supervisors and administrators may verify the audit log.")
+        with Session(signed_in.opened.engine) as s:
+            chain = verify_audit_chain(s)
+    if chain.intact:
+        print(f"The audit chain is intact: {chain.entries:,} entries; the head is {chain.head}.")
+        return 0
+    print(f"The audit chain is broken: {chain.problem}.")
+    print(f"Entries up to {chain.head} verify.")
+    return 1
+
+
 def run(argv: list[str] | None = None) -> int:
     """Parse the command line and run it; return the process exit code."""
     from sqlalchemy.exc import DBAPIError
@@ -335,6 +363,8 @@ def run(argv: list[str] | None = None) -> int:
             return _run_search(args)
         if args.command == "check":
             return _run_check(args)
+        if args.command == "audit":
+            return _run_audit(args)
         from desktop.data_first import import_database_libraries
 
         import_database_libraries()

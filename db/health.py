@@ -32,9 +32,9 @@ class HealthReport:
 
 
 def check_database(engine: Engine, *, quick: bool = False) -> HealthReport:
-    """Check the database; `quick` runs only SQLite's quick check and the newest times
-    (what the window does on open), otherwise the full integrity, foreign-key and
-    search-index checks too."""
+    """Check the database; `quick` runs only SQLite's quick check, the audit chain and
+    the newest times (what the window does on open), otherwise the full integrity,
+    foreign-key and search-index checks too."""
     report = HealthReport()
     if engine.dialect.name == "sqlite":
         _check_pages(engine, report, quick=quick)
@@ -42,8 +42,26 @@ def check_database(engine: Engine, *, quick: bool = False) -> HealthReport:
             _check_references(engine, report)
             _check_search_index(engine, report)
     if report.healthy:
+        _check_audit_chain(engine, report)
+    if report.healthy:
         _describe_newest(engine, report)
     return report
+
+
+def _check_audit_chain(engine: Engine, report: HealthReport) -> None:
+    from sqlmodel import Session
+
+    from db.queries.audit import verify_audit_chain
+
+    with Session(engine) as s:
+        chain = verify_audit_chain(s)
+    if not chain.intact:
+        report.problems.append(
+            f"The audit log was edited outside Rabta: {chain.problem}. "
+            "`rabta audit verify` names the entry; the backups hold earlier copies."
+        )
+    else:
+        report.facts.append(f"The audit chain is intact: {chain.entries:,} entries, {chain.head}.")
 
 
 def rebuild_search_index(engine: Engine) -> None:

@@ -36,6 +36,7 @@ from db.models import (
     User,
 )
 from db.periods import Quarter
+from db.queries.audit import audit_chain_head
 from db.queries.contact_mission import contact_mission
 from db.queries.report_texts import find_report_text
 from db.store.settings import all_settings
@@ -232,6 +233,7 @@ class QuarterlyReportData:
     follow_ups_overdue_total: int = 0
     follow_ups_due_total: int = 0
     dormant_priority_total: int = 0
+    audit_chain_head: str = ""  # "entry 1327 · 55a2a92d94a6": anchors the audit log on paper
     generated_by: str = ""  # the officer who produced it, set when it is written
     most_engaged_ties: int = 0  # organizations as engaged as the last one listed, not listed
     upcoming_program_events: list[ProgramEventRow] = field(default_factory=list)
@@ -908,4 +910,5 @@ def quarterly_report_data(
         follow_ups_overdue_total=overdue_total,
         follow_ups_due_total=follow_ups_total,
         dormant_priority_total=dormant_total,
+        audit_chain_head=audit_chain_head(s),
     )

@@ -195,7 +195,9 @@ def empty_note(message: str, styles: Styles) -> Paragraph:
     return Paragraph(text(message), styles.empty)
 
 
-def _canvas_class(header_left: str, header_right: str, marking: str, cover: bool) -> type[Canvas]:
+def _canvas_class(
+    header_left: str, header_right: str, marking: str, cover: bool, footer_note: str
+) -> type[Canvas]:
     class MarkedCanvas(Canvas):
         """Holds every page until the end so the footer can say "Page X of Y"."""
 
@@ -247,7 +249,8 @@ def _canvas_class(header_left: str, header_right: str, marking: str, cover: bool
                 left_room = CONTENT_WIDTH - right_room - 6 * mm
                 draw_line(self, MARGIN, header_y, header_left, SANS, 7.5, left_room, "left")
             self.setFont(SANS, 7.5)
-            self.drawString(MARGIN, bottom_rule - 4 * mm, "Rabta")
+            footer_left = f"Rabta · {footer_note}" if footer_note else "Rabta"
+            self.drawString(MARGIN, bottom_rule - 4 * mm, footer_left)
             self.drawRightString(width - MARGIN, bottom_rule - 4 * mm, f"Page {number} of {total}")
             self.restoreState()
 
@@ -279,9 +282,11 @@ def build_pdf(
     marking: str,
     cover: bool = False,
     author: str = "Rabta",
+    footer_note: str = "",
 ) -> int:
     """Write the story as a PDF with Rabta's header and footer (none on a `cover` page
-    one, which shows the marking itself); return the page count."""
+    one, which shows the marking itself); return the page count. `footer_note` follows
+    "Rabta" at the foot of every page."""
     document = _OutlinedDocument(
         str(path),
         pagesize=PAGE_SIZE,
@@ -295,5 +300,8 @@ def build_pdf(
         subject=subject,
         creator="Rabta",
     )
-    document.build(story, canvasmaker=_canvas_class(header_left, header_right, marking, cover))
+    document.build(
+        story,
+        canvasmaker=_canvas_class(header_left, header_right, marking, cover, footer_note),
+    )
     return document.page

@@ -694,4 +694,5 @@ def build_quarterly_report(data: QuarterlyReportData, path: Path | str) -> int:
         marking=data.marking,
         cover=True,
         author=data.generated_by or "Rabta",
+        footer_note=f"audit log head: {data.audit_chain_head}" if data.audit_chain_head else "",
     )

@@ -1,0 +1,232 @@
+"""Reading the audit log: proving its chain intact, its head for printed reports, the
+history of one record, and the filtered list supervisors read."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from db.audit_chain import GENESIS, ChainedFields, entry_hash, is_redacted
+from db.errors import PermissionDenied
+from db.models import AuditEntry, Engagement
+from db.queries.visibility import may_see_engagement
+from db.store.actor import Actor
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    """What verifying the audit chain found."""
+
+    entries: int
+    head_id: int | None
+    head_hash: str | None
+    broken_at: int | None = None
+    problem: str | None = None
+
+    @property
+    def intact(self) -> bool:
+        """True when every entry follows the one before and matches its own hash."""
+        return self.broken_at is None
+
+    @property
+    def head(self) -> str:
+        """The chain head as printed on reports: entry number and a short hash."""
+        if self.head_id is None:
+            return "no entries"
+        return f"entry {self.head_id} · {self.head_hash[:12]}"
+
+
+def verify_audit_chain(s: Session, progress=None) -> ChainCheck:
+    """Walk the whole audit log in order; name the first entry that was changed, removed
+    or slipped in, and what differs."""
+    previous_hash, previous_id, count = GENESIS, None, 0
+    rows = s.exec(select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=5000))
+    for entry in rows:
+        count += 1
+        if progress is not None and count % 20000 == 0:
+            progress(count)
+        fields = ChainedFields(
+            id=entry.id,
+            at=entry.at,
+            user_id=entry.user_id,
+            username=entry.username,
+            action=entry.action,
+            entity_type=entry.entity_type,
+            entity_id=entry.entity_id,
+            entity_uid=entry.entity_uid,
+            changes=entry.changes,
+        )
+        if entry.previous_hash != previous_hash:
+            after = f"entry {previous_id}" if previous_id is not None else "the start"
+            return ChainCheck(
+                count,
+                previous_id,
+                previous_hash,
+                entry.id,
+                f"entry {entry.id} does not follow {after}: an entry between them was removed "
+                "or inserted, or its link was rewritten",
+            )
+        try:
+            recomputed = entry_hash(fields, previous_hash)
+        except (ValueError, TypeError):
+            recomputed = None
+        if recomputed != entry.entry_hash:
+            return ChainCheck(
+                count,
+                previous_id,
+                previous_hash,
+                entry.id,
+                f"entry {entry.id} ({entry.action} {entry.entity_type} #{entry.entity_id} by "
+                f"{entry.username} at {entry.at:%Y-%m-%d %H:%M}) does not match its hash: "
+                "who, when, what or a changed value was edited after it was written",
+            )
+        previous_hash, previous_id = entry.entry_hash, entry.id
+    return ChainCheck(count, previous_id, previous_hash if previous_id else None)
+
+
+def audit_chain_head(s: Session) -> str:
+    """The newest entry's number and short hash (printed in report footers)."""
+    last = s.exec(
+        select(AuditEntry.id, AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
+    ).first()
+    if last is None or not last[1]:
+        return "no entries"
+    return f"entry {last[0]} · {last[1][:12]}"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of one audit entry: from what to what."""
+
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One audited change to a record, as the History tab shows it."""
+
+    id: int
+    at: datetime
+    username: str
+    action: str
+    changes: list[FieldChange]
+
+
+def _field_changes(raw: str) -> list[FieldChange]:
+    try:
+        parsed = json.loads(raw or "{}")
+    except ValueError:
+        return []
+    found = []
+    for field, values in sorted(parsed.items()):
+        old, new = values if isinstance(values, list) and len(values) == 2 else (None, values)
+        found.append(
+            FieldChange(
+                field,
+                "(erased)" if is_redacted(old) else old,
+                "(erased)" if is_redacted(new) else new,
+            )
+        )
+    return found
+
+
+def record_history(
+    s: Session, viewer: Actor, entity_type: str, entity_id: int, limit: int = 500
+) -> list[HistoryEntry]:
+    """Who changed which field of one record from what to what, newest first. Everyone
+    who may read the record may read its history."""
+    if not isinstance(entity_type, str) or not isinstance(entity_id, int):
+        return []
+    if entity_type == "engagement":
+        engagement = s.get(Engagement, entity_id)
+        if engagement is None or not may_see_engagement(viewer, engagement):
+            return []
+    rows = s.exec(
+        select(AuditEntry)
+        .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == entity_id)
+        .where(col(AuditEntry.action) != "read_out")
+        .order_by(AuditEntry.id.desc())
+        .limit(limit)
+    )
+    return [
+        HistoryEntry(row.id, row.at, row.username, row.action, _field_changes(row.changes))
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What the Audit page narrows the log to; empty fields do not narrow."""
+
+    username: str = ""
+    entity_type: str = ""
+    entity_id: int | None = None
+    action: str = ""
+    since: date | None = None
+    until: date | None = None
+
+
+def _require_supervisor(viewer: Actor) -> None:
+    if not viewer.sees_confidential:
+        raise PermissionDenied("Only supervisors and administrators may read the audit log.")
+
+
+def _filtered(query, chosen: AuditFilter):
+    if chosen.username:
+        query = query.where(AuditEntry.username == chosen.username.strip().lower())
+    if chosen.entity_type:
+        query = query.where(AuditEntry.entity_type == chosen.entity_type)
+    if chosen.entity_id is not None:
+        query = query.where(AuditEntry.entity_id == chosen.entity_id)
+    if chosen.action:
+        query = query.where(AuditEntry.action == chosen.action)
+    if chosen.since is not None:
+        query = query.where(AuditEntry.at >= datetime.combine(chosen.since, time()))
+    if chosen.until is not None:
+        query = query.where(
+            AuditEntry.at < datetime.combine(chosen.until + timedelta(days=1), time())
+        )
+    return query
+
+
+def count_audit_entries(s: Session, viewer: Actor, chosen: AuditFilter) -> int:
+    """How many audit entries match the filter (supervisors and administrators)."""
+    _require_supervisor(viewer)
+    return s.exec(_filtered(select(func.count()).select_from(AuditEntry), chosen)).one()
+
+
+def list_audit_entries(
+    s: Session, viewer: Actor, chosen: AuditFilter, *, offset: int = 0, limit: int = 200
+) -> list[HistoryEntry]:
+    """One page of matching audit entries, newest first (supervisors and administrators)."""
+    _require_supervisor(viewer)
+    rows = s.exec(
+        _filtered(select(AuditEntry), chosen)
+        .order_by(AuditEntry.id.desc())
+        .offset(max(0, offset))
+        .limit(max(1, min(limit, 1000)))
+    )
+    return [
+        HistoryEntry(row.id, row.at, row.username, row.action, _field_changes(row.changes))
+        for row in rows
+    ]
+
+
+def audit_filter_choices(s: Session, viewer: Actor) -> dict[str, list[str]]:
+    """The usernames, record kinds and actions the log holds, for the filter boxes."""
+    _require_supervisor(viewer)
+    return {
+        name: sorted(v for v in s.exec(select(column).distinct()) if v)
+        for name, column in (
+            ("username", AuditEntry.username),
+            ("entity_type", AuditEntry.entity_type),
+            ("action", AuditEntry.action),
+        )
+    }
