@@ -101,6 +101,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="prove the audit chain intact, or name the first entry that was edited",
     )
 
+    commands.add_parser("backup", parents=[database], help="take a backup now (administrators)")
+    restore = commands.add_parser(
+        "restore",
+        parents=[database],
+        help="replace the database by a backup, keeping the replaced file (administrators)",
+    )
+    restore.add_argument("backup_file", metavar="FILE", help="the backup to restore")
+    commands.add_parser(
+        "rekey",
+        parents=[database],
+        help="give the encrypted database a new key, sealed for every user (administrators)",
+    )
+    commands.add_parser(
+        "encrypt",
+        parents=[database],
+        help="encrypt a database from an earlier Rabta; the plain file is kept until the "
+        "encrypted copy verifies (administrators)",
+    )
+
     report = commands.add_parser("report", help="write a PDF report")
     kinds = report.add_subparsers(dest="report_kind", metavar="REPORT", required=True)
     quarterly = kinds.add_parser(
@@ -139,14 +158,18 @@ def _password(args: argparse.Namespace, *, new: bool = False) -> str:
 
     from db.security.password_file import read_password_file
 
+    if getattr(args, "typed_password", None):  # asked once per command
+        return args.typed_password
     password_file = getattr(args, "password_file", None) or args.window_password_file
     if password_file:
-        return read_password_file(password_file)
-    password = getpass.getpass(f"Password for {_username(args)}: ")
-    if new and getpass.getpass("The same password again: ") != password:
-        from db.errors import ValidationError
+        password = read_password_file(password_file)
+    else:
+        password = getpass.getpass(f"Password for {_username(args)}: ")
+        if new and getpass.getpass("The same password again: ") != password:
+            from db.errors import ValidationError
 
-        raise ValidationError({"password": "The two passwords differ."})
+            raise ValidationError({"password": "The two passwords differ."})
+    args.typed_password = password
     return password
 
 
@@ -343,6 +366,74 @@ def _run_audit(args: argparse.Namespace) -> int:
     return 1
 
 
+def _run_backup(args: argparse.Namespace) -> int:
+    from sqlmodel import Session
+
+    from db.backups import backup_folder, prune_backups, take_backup
+    from db.store.settings import get_setting
+
+    location = _location(args)
+    with _administrator(args, location) as signed_in:
+        with Session(signed_in.opened.engine) as s:
+            folder = backup_folder(location, get_setting(s, "backup_folder"))
+        path = take_backup(location, folder, kind="manual")
+        prune_backups(location, folder)
+    print(f"Backed up to {path} ({path.stat().st_size:,} bytes).")
+    return 0
+
+
+def _run_restore(args: argparse.Namespace) -> int:
+    from db.backups import restore_backup
+    from db.health import check_database
+    from db.security.sign_in import sign_in
+
+    location = _location(args)
+    with _administrator(args, location) as signed_in:
+        username = signed_in.actor.username
+    kept = restore_backup(location, args.backup_file)
+    print(f"Restored {args.backup_file}; the replaced database was kept as {kept}.")
+    restored = sign_in(location, username, _password(args))
+    try:
+        report = check_database(restored.opened.engine)
+    finally:
+        restored.opened.engine.dispose()
+    for line in report.problems + report.facts:
+        print(line)
+    if report.healthy:
+        print(f"The restored {location} is whole: it opens and passes the check.")
+    return 0 if report.healthy else 1
+
+
+def _run_rekey(args: argparse.Namespace) -> int:
+    from db.security.encryption import rotate_key
+
+    location = _location(args)
+    with _administrator(args, location) as signed_in:
+        users = rotate_key(location, signed_in.opened.engine)
+    print(f"The database has a new key, sealed for {users} user{'s' if users != 1 else ''}.")
+    return 0
+
+
+def _run_encrypt(args: argparse.Namespace) -> int:
+    from db.security.encryption import encrypt_plain_database
+
+    location = _location(args)
+    with _administrator(args, location) as signed_in:
+        username = signed_in.actor.username
+        signed_in.opened.engine.dispose()
+        converted = encrypt_plain_database(location, username, _password(args))
+    print(
+        f"{location} is encrypted now; {converted.backups} backup(s) were encrypted too. "
+        + (
+            f"{len(converted.need_password)} user(s) need a password reset by an "
+            f"administrator before they can sign in: {', '.join(converted.need_password)}."
+            if converted.need_password
+            else ""
+        )
+    )
+    return 0
+
+
 def run(argv: list[str] | None = None) -> int:
     """Parse the command line and run it; return the process exit code."""
     from sqlalchemy.exc import DBAPIError
@@ -365,6 +456,8 @@ def run(argv: list[str] | None = None) -> int:
             return _run_check(args)
         if args.command == "audit":
             return _run_audit(args)
+        if args.command in ("backup", "restore", "rekey", "encrypt"):
+            return globals()[f"_run_{args.command}"](args)
         from desktop.data_first import import_database_libraries
 
         import_database_libraries()

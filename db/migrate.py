@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
+from db.backups import take_backup
 from db.engine import (
     connect_sqlite_file,
     create_database_engine,
@@ -103,28 +104,6 @@ def current_revision(engine: Engine) -> str | None:
         return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def backup_sqlite_file(path: Path, now: datetime | None = None) -> Path:
-    """Copy a SQLite database to a timestamped file beside it, consistently (encrypted
-    with the database's own key when it has one), and return its path."""
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.stem}.backup-{stamp}{path.suffix or '.db'}")
-    counter = 1
-    while target.exists():
-        counter += 1
-        target = path.with_name(f"{path.stem}.backup-{stamp}-{counter}{path.suffix or '.db'}")
-    key = database_key(str(path))
-    source = connect_sqlite_file(path, read_only=True, key=key)
-    try:
-        copy = connect_sqlite_file(target, key=key)
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
-    finally:
-        source.close()
-    return target
-
-
 def open_database(
     location: str,
     *,
@@ -154,7 +133,7 @@ def open_database(
         backup = None
         if revision != head_revision():
             if path is not None and existed and revision is not None:
-                backup = backup_sqlite_file(path, now)
+                backup = take_backup(str(path), kind="upgrade", now=now)
             _upgrade(location)
         return OpenedDatabase(
             engine=engine,

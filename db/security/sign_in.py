@@ -269,7 +269,13 @@ def _sign_in_plain(location: str, username: str, password: str, now: datetime) -
     try:
         with session(opened.engine) as s:
             user = s.exec(select(User).where(User.username == username)).first()
-            if user is None or not user.password_hash:
+            anyone = s.exec(select(User.id).where(User.password_hash.is_not(None))).first()
+            if anyone is None:
+                refusal = (
+                    f"No one can sign in to {shown_location(location)} yet: open it in the "
+                    "window to create its administrator."
+                )
+            elif user is None or not user.password_hash:
                 record_audit(
                     s, Actor(id=None, username=username), "sign_in_failed", "user", None, None
                 )

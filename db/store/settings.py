@@ -18,6 +18,12 @@ DEFAULTS: dict[str, str] = {
     "report_marking": "OFFICIAL — SENSITIVE",
     # The marking of a report or brief that includes confidential engagements.
     "report_marking_confidential": "CONFIDENTIAL — INCLUDES CONFIDENTIAL ENGAGEMENTS",
+    # Minutes without input after which the window locks and asks for the password.
+    "idle_lock_minutes": "10",
+    # Where the daily backups go ("" = beside the database): a USB stick or network share.
+    "backup_folder": "",
+    # Contacts with no engagement for this many years are listed for review (erasure).
+    "review_after_years": "5",
 }
 
 
@@ -36,8 +42,9 @@ def all_settings(s: Session) -> dict[str, str]:
 
 
 def set_setting(s: Session, actor: Actor, key: str, value: str) -> None:
-    """Change one setting, refusing unknown keys and values of the wrong shape."""
-    actor.require_write()
+    """Change one setting (administrators), refusing unknown keys and values of the
+    wrong shape."""
+    actor.require_admin()
     if not isinstance(key, str) or key not in DEFAULTS:
         raise ValidationError({"key": "That is not a setting Rabta knows."})
     value = plain_text(value, key, "The setting", max_length=200)
@@ -60,5 +67,12 @@ def _check(key: str, value: str) -> None:
         raise ValidationError({key: "Quarters are either fiscal or calendar."})
     if key == "host_country" and not (len(value) == 2 and value.isalpha()):
         raise ValidationError({key: "The host country is a two-letter ISO code, e.g. US."})
+    if key == "idle_lock_minutes" and value not in {str(n) for n in range(1, 241)}:
+        raise ValidationError({key: "The window locks after 1 to 240 idle minutes."})
+    if key == "review_after_years" and value not in {str(n) for n in range(1, 51)}:
+        raise ValidationError({key: "Contacts are reviewed after 1 to 50 years without contact."})
+    windows_drive = len(value) > 2 and value[1] == ":"  # C:\Backups
+    if key == "backup_folder" and value and not (value.startswith(("/", "~")) or windows_drive):
+        raise ValidationError({key: "The backup folder is a full path, e.g. /media/usb."})
     if key == "installation_name" and not value:
         raise ValidationError({key: "The installation needs a name."})

@@ -307,7 +307,8 @@ def test_tags_are_renamed_merged_and_unused_ones_deleted(qtbot, window, monkeypa
     assert "Unused tags deleted." in page.message.text()
 
 
-def test_settings_refuse_a_bad_month_and_keep_the_old_value(qtbot, window):
+def test_settings_refuse_a_bad_month_and_keep_the_old_value(qtbot, demo_path):
+    window = active_main_window(qtbot, demo_path, login_name="commission.admin")
     window.show_page("Settings")
     page = window.current_page()
     page.host_country.setText("U1")

@@ -1,0 +1,220 @@
+"""Backups of a SQLite database: online copies through SQLite's backup API, encrypted
+with the database's own key (its keyring copied beside each), taken at the first start
+of each day, before every upgrade and on request, kept as 7 daily and 4 weekly copies,
+and restored with the replaced file kept.
+
+A backup is named after its database: `rabta.backup-20261124-093000-daily.db` with
+`rabta.backup-20261124-093000-daily.db.keys` beside it when the database is encrypted.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from db.engine import connect_sqlite_file, database_key, is_sqlite
+from db.errors import SQLITE_ERRORS, DatabaseUnavailable
+from db.security.keyring import keyring_path
+
+KINDS = ("daily", "manual", "upgrade", "replaced")
+KEEP_DAILY = 7
+KEEP_WEEKLY = 4
+_NAME = re.compile(
+    r"^(?P<stem>.+)\.backup-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?"
+    r"(?:-(?P<kind>daily|manual|upgrade|replaced))?\.db$"
+)
+_COUNTED = ("organization", "contact", "engagement")
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    """One backup copy on disk."""
+
+    path: Path
+    taken_at: datetime
+    kind: str
+    size: int
+
+    @property
+    def encrypted(self) -> bool:
+        """True when the copy has its keyring beside it (it opens with a password)."""
+        return keyring_path(self.path).exists()
+
+
+def _require_file(location: str) -> Path:
+    if not is_sqlite(location):
+        raise DatabaseUnavailable(
+            "Rabta backs up SQLite files; back up a PostgreSQL registry with pg_dump on its server."
+        )
+    return Path(location)
+
+
+def backup_folder(location: str, configured: str = "") -> Path:
+    """Where backups of a database go: the folder set in Settings, else beside it."""
+    return Path(configured).expanduser() if configured.strip() else _require_file(location).parent
+
+
+def take_backup(
+    location: str, folder: Path | None = None, *, kind: str = "manual", now: datetime | None = None
+) -> Path:
+    """Copy the database consistently while it is in use (readers and writers carry on)
+    into the folder; return the copy's path. The copy is encrypted with the database's
+    key, and the keyring as it is now goes beside it, so the copy opens with the
+    passwords of today."""
+    path = _require_file(location)
+    if kind not in KINDS:
+        raise ValueError(f"unknown backup kind {kind!r}")
+    folder = folder or path.parent
+    if not folder.is_dir():
+        raise DatabaseUnavailable(
+            f"The backup folder {folder} does not exist or is not reachable (a USB stick "
+            "or network share that is not connected?)."
+        )
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    target = folder / f"{path.stem}.backup-{stamp}-{kind}.db"
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = folder / f"{path.stem}.backup-{stamp}-{counter}-{kind}.db"
+    key = database_key(str(path))
+    partial = target.with_name(target.name + ".partial")
+    try:
+        source = connect_sqlite_file(path, read_only=True, key=key)
+        try:
+            copy = connect_sqlite_file(partial, key=key)
+            try:
+                source.backup(copy)
+            finally:
+                copy.close()
+        finally:
+            source.close()
+        if keyring_path(path).exists():
+            shutil.copyfile(keyring_path(path), keyring_path(target))
+            keyring_path(target).chmod(0o600)
+        partial.replace(target)
+    except (OSError, *SQLITE_ERRORS) as error:
+        partial.unlink(missing_ok=True)
+        keyring_path(target).unlink(missing_ok=True)
+        raise DatabaseUnavailable(
+            f"The backup to {folder} could not be written ({error}); the database is unchanged."
+        ) from error
+    return target
+
+
+def list_backups(location: str, folder: Path | None = None) -> list[BackupFile]:
+    """The backups of this database in the folder (and beside it), newest first."""
+    path = _require_file(location)
+    folders = {folder or path.parent, path.parent}
+    found: list[BackupFile] = []
+    for place in folders:
+        if not place.is_dir():
+            continue
+        for candidate in place.glob(f"{path.stem}.backup-*.db"):
+            match = _NAME.match(candidate.name)
+            if not match or match["stem"] != path.stem:
+                continue
+            found.append(
+                BackupFile(
+                    candidate,
+                    datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S"),
+                    match["kind"] or "upgrade",
+                    candidate.stat().st_size,
+                )
+            )
+    return sorted(found, key=lambda backup: (backup.taken_at, backup.path.name), reverse=True)
+
+
+def record_counts(backup: Path, key: bytes | None) -> dict[str, int] | None:
+    """How many organizations, contacts and engagements a backup holds; None if it does
+    not open (damaged, or sealed with a key this session does not hold)."""
+    try:
+        connection = connect_sqlite_file(backup, read_only=True, key=key)
+        try:
+            return {
+                table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                for table in _COUNTED
+            }
+        finally:
+            connection.close()
+    except SQLITE_ERRORS:
+        return None
+
+
+def daily_backup_due(location: str, folder: Path | None = None, today: date | None = None) -> bool:
+    """True when no daily backup of this database was taken today."""
+    today = today or date.today()
+    return not any(
+        backup.kind == "daily" and backup.taken_at.date() == today
+        for backup in list_backups(location, folder)
+    )
+
+
+def prune_backups(location: str, folder: Path | None = None) -> list[Path]:
+    """Delete daily backups beyond the newest of each of the last 7 days and the newest of
+    each of the 4 weeks before; manual, upgrade and replaced copies are kept. Returns
+    what was deleted."""
+    daily = [b for b in list_backups(location, folder) if b.kind == "daily"]
+    keep: set[Path] = set()
+    days: list[date] = []
+    weeks: list[tuple[int, int]] = []
+    for backup in daily:  # newest first
+        day = backup.taken_at.date()
+        week = day.isocalendar()[:2]
+        if day not in days and len(days) < KEEP_DAILY:
+            days.append(day)
+            keep.add(backup.path)
+        elif day not in days and week not in weeks and len(weeks) < KEEP_WEEKLY:
+            if any(d.isocalendar()[:2] == week for d in days):
+                continue
+            weeks.append(week)
+            keep.add(backup.path)
+    removed = []
+    for backup in daily:
+        if backup.path not in keep:
+            backup.path.unlink(missing_ok=True)
+            keyring_path(backup.path).unlink(missing_ok=True)
+            removed.append(backup.path)
+    return removed
+
+
+def restore_backup(location: str, backup: Path, *, now: datetime | None = None) -> Path:
+    """Replace the database by a backup; the replaced file (and its keyring) is kept as a
+    "replaced" backup, whose path is returned. Every connection to the database must be
+    closed first; `rabta check` on the restored database proves it whole."""
+    path = _require_file(location)
+    backup = Path(backup)
+    if not backup.is_file():
+        raise DatabaseUnavailable(f"There is no backup at {backup}.")
+    backup_keys = keyring_path(backup)
+    encrypted_backup = backup_keys.exists()
+    if not encrypted_backup:
+        with backup.open("rb") as handle:
+            if handle.read(16) != b"SQLite format 3\x00":
+                raise DatabaseUnavailable(f"{backup} is not a Rabta backup.")
+    kept = path.parent / f"{path.stem}.backup-{(now or datetime.now()):%Y%m%d-%H%M%S}-replaced.db"
+    staged = path.with_name(path.name + ".restoring")
+    shutil.copyfile(backup, staged)
+    try:
+        if path.exists():
+            connection = connect_sqlite_file(path)
+            try:
+                connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except SQLITE_ERRORS:
+                pass  # the file is damaged: it is kept as it is
+            finally:
+                connection.close()
+            path.replace(kept)
+            if keyring_path(path).exists():
+                keyring_path(path).replace(keyring_path(kept))
+        for side in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+            side.unlink(missing_ok=True)
+        staged.replace(path)
+        if encrypted_backup:
+            shutil.copyfile(backup_keys, keyring_path(path))
+            keyring_path(path).chmod(0o600)
+    finally:
+        staged.unlink(missing_ok=True)
+    return kept
