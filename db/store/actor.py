@@ -1,4 +1,11 @@
-"""The acting user that every store function takes, and what each role may do."""
+"""The acting user that every store function takes, and what each role may do.
+
+viewer: reads. officer: writes records of their own mission (and records no mission
+owns), reads everyone's. supervisor: an officer who also sees confidential engagements
+and writes the report narratives of their mission. admin: everything, including users,
+missions, settings and whole-database operations. Someone with no mission (the
+commission's staff) works across missions.
+"""
 
 from __future__ import annotations
 
@@ -33,6 +40,36 @@ class Actor:
         if not self.can_write:
             raise PermissionDenied(
                 f"{self.username} has read-only access and cannot change records."
+            )
+
+    def may_write_for(self, mission_id: int | None) -> bool:
+        """True when this actor may change a record that belongs to `mission_id`."""
+        if self.role == UserRole.ADMIN:
+            return True
+        if not self.can_write:
+            return False
+        return mission_id is None or self.mission_id is None or mission_id == self.mission_id
+
+    def require_mission(self, mission_id: int | None, what: str = "record") -> None:
+        """Raise PermissionDenied unless this actor may change a `what` of that mission."""
+        self.require_write()
+        if not self.may_write_for(mission_id):
+            raise PermissionDenied(
+                f"{self.username} may change records of their own mission only; "
+                f"this {what} belongs to another mission."
+            )
+
+    def require_supervisor_of(self, mission_id: int | None) -> None:
+        """Raise PermissionDenied unless this actor is an administrator, or a supervisor
+        of that mission (None: all missions, for the commission's supervisors)."""
+        if self.role == UserRole.ADMIN:
+            return
+        if self.role != UserRole.SUPERVISOR or (
+            self.mission_id is not None and mission_id != self.mission_id
+        ):
+            raise PermissionDenied(
+                f"Only a supervisor of that mission or an administrator can do this; "
+                f"{self.username} is not one."
             )
 
     def require_admin(self) -> None:

@@ -22,7 +22,7 @@ from db.models import (
 )
 from db.store.actor import Actor
 from db.store.audit import record_audit
-from db.store.records import apply_changes, get_record, record_id_of, set_archived
+from db.store.records import apply_changes, get_record, mission_of, record_id_of, set_archived
 from db.store.settings import get_setting
 from db.store.validation import FieldChecker
 
@@ -136,6 +136,7 @@ def create_contact(s: Session, actor: Actor, values: Mapping[str, Any]) -> int:
     record_audit(s, actor, "create", "contact", contact.id, changes, contact.uid)
     for item in affiliations:
         _add_affiliation(s, actor, contact.id, item)
+    actor.require_mission(mission_of(s, contact), "contact")
     return contact.id
 
 
@@ -143,6 +144,7 @@ def update_contact(s: Session, actor: Actor, contact_id: int, values: Mapping[st
     """Change the given fields of a contact (affiliations have their own functions)."""
     actor.require_write()
     contact = get_record(s, Contact, contact_id, "contact")
+    actor.require_mission(mission_of(s, contact), "contact")
     clean = _check(s, values, partial=True, current=contact)
     roles = clean.pop("public_roles", None)
     changes = apply_changes(contact, clean)
@@ -170,6 +172,7 @@ def add_affiliation(s: Session, actor: Actor, contact_id: int, values: Mapping[s
     """Record that a contact belongs to an organization; return the affiliation id."""
     actor.require_write()
     contact = get_record(s, Contact, contact_id, "contact")
+    actor.require_mission(mission_of(s, contact), "contact")
     return _add_affiliation(s, actor, contact.id, _check_affiliation(s, values, partial=False))
 
 
@@ -179,6 +182,7 @@ def update_affiliation(
     """Change an affiliation's role, primary flag or dates."""
     actor.require_write()
     affiliation = get_record(s, Affiliation, affiliation_id, "affiliation")
+    actor.require_mission(mission_of(s, s.get(Contact, affiliation.contact_id)), "contact")
     clean = _check_affiliation(s, values, partial=True)
     start = clean.get("start_date", affiliation.start_date)
     end = clean.get("end_date", affiliation.end_date)
@@ -196,6 +200,7 @@ def remove_affiliation(s: Session, actor: Actor, affiliation_id: int) -> None:
     """Delete an affiliation entered by mistake (to record that one ended, set end_date)."""
     actor.require_write()
     affiliation = get_record(s, Affiliation, affiliation_id, "affiliation")
+    actor.require_mission(mission_of(s, s.get(Contact, affiliation.contact_id)), "contact")
     record_audit(
         s,
         actor,

@@ -161,6 +161,7 @@ def log_engagement(s: Session, actor: Actor, values: Mapping[str, Any]) -> int:
                 "its organizations nor its contacts belong to one."
             }
         )
+    actor.require_mission(clean["mission_id"], "engagement")
     if clean.get("officer_id") is None:
         clean["officer_id"] = actor.id
     engagement = Engagement(**clean)
@@ -191,6 +192,7 @@ def update_engagement(
         raise ValidationError({"organization_ids": "Name at least one organization or contact."})
     if "mission_id" in clean and clean["mission_id"] is None:
         raise ValidationError({"mission_id": "Choose the mission this engagement belongs to."})
+    actor.require_mission(clean.get("mission_id", engagement.mission_id), "engagement")
     changes = apply_changes(engagement, clean)
     if (new_orgs, new_contacts) != (old_orgs, old_contacts):
         _set_links(s, engagement.id, new_orgs, new_contacts)
@@ -288,6 +290,7 @@ def _changeable(s: Session, actor: Actor, engagement_id: int) -> Engagement:
             f"Engagement {engagement_id} is confidential; only its officer, a supervisor or "
             "an administrator may change it."
         )
+    actor.require_mission(engagement.mission_id, "engagement")
     return engagement
 
 

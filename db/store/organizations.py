@@ -118,6 +118,7 @@ def create_organization(s: Session, actor: Actor, values: Mapping[str, Any]) -> 
     by_hand = clean.get("mission_id") is not None
     if not by_hand:
         clean["mission_id"] = mission_for_region(s, clean.get("region_code"))
+    actor.require_mission(clean["mission_id"], "organization")
     org = Organization(**clean, mission_set_by_hand=by_hand)
     s.add(org)
     s.flush()
@@ -141,6 +142,7 @@ def update_organization(s: Session, actor: Actor, org_id: int, values: Mapping[s
     """
     actor.require_write()
     org = get_record(s, Organization, org_id, "organization")
+    actor.require_mission(org.mission_id, "organization")
     clean = _check(s, values, partial=True, current=org)
     mechanisms = clean.pop("mechanisms", None)
     tags = clean.pop("tags", None)
@@ -148,6 +150,7 @@ def update_organization(s: Session, actor: Actor, org_id: int, values: Mapping[s
         org.mission_set_by_hand = clean["mission_id"] is not None
     if not org.mission_set_by_hand:
         clean["mission_id"] = mission_for_region(s, clean.get("region_code", org.region_code))
+    actor.require_mission(clean.get("mission_id", org.mission_id), "organization")
     changes = apply_changes(org, clean)
     if mechanisms is not None:
         old = mechanisms_of(s, org.id)

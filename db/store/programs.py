@@ -96,10 +96,18 @@ def _check_program(
     return check.done()
 
 
+def _writable_program(s: Session, actor: Actor, program_id: int) -> Program:
+    """The program, if `actor` may change it and what belongs to it."""
+    program = get_record(s, Program, program_id, "program")
+    actor.require_mission(program.lead_mission_id, "program")
+    return program
+
+
 def create_program(s: Session, actor: Actor, values: Mapping[str, Any]) -> int:
     """Add a program; return its id."""
     actor.require_write()
     clean = _check_program(s, values, partial=False)
+    actor.require_mission(clean.get("lead_mission_id"), "program")
     program = Program(**clean)
     s.add(program)
     s.flush()
@@ -118,8 +126,10 @@ def create_program(s: Session, actor: Actor, values: Mapping[str, Any]) -> int:
 def update_program(s: Session, actor: Actor, program_id: int, values: Mapping[str, Any]) -> None:
     """Change the given fields of a program."""
     actor.require_write()
-    program = get_record(s, Program, program_id, "program")
-    changes = apply_changes(program, _check_program(s, values, partial=True, current=program))
+    program = _writable_program(s, actor, program_id)
+    clean = _check_program(s, values, partial=True, current=program)
+    actor.require_mission(clean.get("lead_mission_id", program.lead_mission_id), "program")
+    changes = apply_changes(program, clean)
     if changes:
         s.add(program)
         record_audit(s, actor, "update", "program", program.id, changes, program.uid)
@@ -147,7 +157,7 @@ def add_participant(
 ) -> int:
     """Add an organization to a program in a role; return the participant id."""
     actor.require_write()
-    program_id = get_record(s, Program, program_id, "program").id
+    program_id = _writable_program(s, actor, program_id).id
     check = FieldChecker(
         {"organization_id": organization_id, "role": role},
         ("organization_id", "role"),
@@ -182,6 +192,7 @@ def remove_participant(s: Session, actor: Actor, participant_id: int) -> None:
     """Take an organization out of a program."""
     actor.require_write()
     participant = get_record(s, ProgramParticipant, participant_id, "participant")
+    _writable_program(s, actor, participant.program_id)
     record_audit(
         s,
         actor,
@@ -215,7 +226,7 @@ def _check_event(values: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
 def add_event(s: Session, actor: Actor, program_id: int, values: Mapping[str, Any]) -> int:
     """Record a program event (date, title, venue, attendance); return its id."""
     actor.require_write()
-    program_id = get_record(s, Program, program_id, "program").id
+    program_id = _writable_program(s, actor, program_id).id
     clean = _check_event(values, partial=False)
     event = ProgramEvent(program_id=program_id, **clean)
     s.add(event)
@@ -239,6 +250,7 @@ def update_event(s: Session, actor: Actor, event_id: int, values: Mapping[str, A
     """Change a program event, e.g. its attendance once counted."""
     actor.require_write()
     event = get_record(s, ProgramEvent, event_id, "program event")
+    _writable_program(s, actor, event.program_id)
     changes = apply_changes(event, _check_event(values, partial=True))
     if changes:
         s.add(event)
@@ -259,7 +271,7 @@ def _check_indicator(values: Mapping[str, Any], *, partial: bool) -> dict[str, A
 def add_indicator(s: Session, actor: Actor, program_id: int, values: Mapping[str, Any]) -> int:
     """Add a measured indicator (name, unit, target per quarter) to a program."""
     actor.require_write()
-    program_id = get_record(s, Program, program_id, "program").id
+    program_id = _writable_program(s, actor, program_id).id
     clean = _check_indicator(values, partial=False)
     indicator = Indicator(program_id=program_id, **clean)
     s.add(indicator)
@@ -285,6 +297,7 @@ def update_indicator(
     """Change an indicator's name, unit or target."""
     actor.require_write()
     indicator = get_record(s, Indicator, indicator_id, "indicator")
+    _writable_program(s, actor, indicator.program_id)
     changes = apply_changes(indicator, _check_indicator(values, partial=True))
     if changes:
         s.add(indicator)
@@ -297,6 +310,7 @@ def record_measurement(
     """Set an indicator's value for a quarter (replacing an earlier value); return its id."""
     actor.require_write()
     indicator = get_record(s, Indicator, indicator_id, "indicator")
+    _writable_program(s, actor, indicator.program_id)
     indicator_id = indicator.id
     check = FieldChecker(values, MEASUREMENT_FIELDS, partial=False)
     check.number("value", required=True)

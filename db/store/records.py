@@ -47,12 +47,31 @@ def apply_changes(record: Any, clean: dict[str, Any]) -> dict[str, tuple[Any, An
     return changes
 
 
+def mission_of(s: Session, record: Any) -> int | None:
+    """The mission a record belongs to, for the rule that officers change their own
+    mission's records: an organization's or engagement's own, a program's lead mission,
+    a contact's by their organizations or residence."""
+    from sqlmodel import select
+
+    from db.models import Contact
+    from db.queries.contact_mission import contact_mission
+
+    if isinstance(record, Contact):
+        if record.id is None:
+            return None
+        return s.exec(select(contact_mission()).where(Contact.id == record.id)).first()
+    if hasattr(record, "lead_mission_id"):
+        return record.lead_mission_id
+    return getattr(record, "mission_id", None)
+
+
 def set_archived(
     s: Session, actor: Actor, model: type, entity_type: str, record_id: int, archived: bool
 ) -> bool:
     """Archive or restore one record; return False when it already was in that state."""
     actor.require_write()
     record = get_record(s, model, record_id, entity_type)
+    actor.require_mission(mission_of(s, record), entity_type)
     if (record.archived_at is not None) == archived:
         return False
     old = record.archived_at

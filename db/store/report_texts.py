@@ -58,6 +58,11 @@ def save_report_text(
     if "highlights" in values:
         check.clean["highlights"] = _highlight_ids(s, check, values["highlights"])
     clean = check.done()
+    actor.require_supervisor_of(
+        None
+        if scope == "ALL"
+        else s.exec(select(Mission.id).where(func.upper(Mission.code) == scope)).first()
+    )
     row = find_report_text(s, quarter, scope)
     if row is None:
         row = ReportText(

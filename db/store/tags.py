@@ -29,7 +29,7 @@ def tag_usage(s: Session) -> list[tuple[int, str, int]]:
 
 def rename_tag(s: Session, actor: Actor, tag_id: int, new_name: str) -> None:
     """Give a tag a new name; refused when another tag has it (merge instead)."""
-    actor.require_write()
+    actor.require_admin()
     tag = get_record(s, Tag, tag_id, "tag")
     tag_id = tag.id
     name = plain_text(new_name, "name", "The tag", max_length=60)
@@ -51,7 +51,7 @@ def rename_tag(s: Session, actor: Actor, tag_id: int, new_name: str) -> None:
 def merge_tags(s: Session, actor: Actor, source_id: int, target_id: int) -> int:
     """Move every organization from one tag to another and delete the first; return how
     many organizations were moved."""
-    actor.require_write()
+    actor.require_admin()
     source = get_record(s, Tag, source_id, "tag")
     target = get_record(s, Tag, target_id, "tag")
     source_id, target_id = source.id, target.id
@@ -84,7 +84,7 @@ def merge_tags(s: Session, actor: Actor, source_id: int, target_id: int) -> int:
 
 def delete_unused_tags(s: Session, actor: Actor) -> int:
     """Delete every tag no organization uses; return how many went."""
-    actor.require_write()
+    actor.require_admin()
     unused = s.exec(
         select(Tag).where(col(Tag.id).not_in(select(OrganizationTag.tag_id).distinct()))
     ).all()

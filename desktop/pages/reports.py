@@ -148,6 +148,13 @@ class ReportsPage(QWidget):
         texts.addRow(self.highlights_list)
         self.save_texts_button = QPushButton("Save narrative, highlights and signatures")
         self.save_texts_button.setToolTip("Keep these words for this quarter and scope")
+        if not workspace.actor.sees_confidential:  # the store refuses them too
+            self.save_texts_button.setEnabled(False)
+            self.narrative_edit.setReadOnly(True)
+            self.save_texts_button.setToolTip(
+                "Supervisors of the mission and administrators write the narrative, "
+                "highlights and signatures."
+            )
         texts.addRow(self.save_texts_button)
 
         self.build_button = QPushButton("Build report")
@@ -287,7 +294,7 @@ class ReportsPage(QWidget):
     # --- narrative and signatures --------------------------------------------------------
 
     def _mark_texts_changed(self) -> None:
-        self._texts_changed = True
+        self._texts_changed = self.save_texts_button.isEnabled()
 
     def load_texts(self) -> None:
         """Show the narrative and signatures saved for the chosen quarter and scope."""

@@ -72,7 +72,9 @@ def test_mission_follows_the_contact_when_the_officer_has_none(engine, officer, 
     with store.session(engine) as s:
         add_affiliation(s, officer, people["willing"], {"organization_id": people["org"]})
         new_yorker = create_contact(
-            s, officer, {"given_name": "Nadia", "family_name": "Qureshi", "region_code": "US-NY"}
+            s,
+            SYSTEM_ACTOR,
+            {"given_name": "Nadia", "family_name": "Qureshi", "region_code": "US-NY"},
         )
     by_organization = _log(engine, SYSTEM_ACTOR, contact_ids=[people["willing"]])
     by_residence = _log(engine, SYSTEM_ACTOR, contact_ids=[new_yorker])

@@ -103,23 +103,26 @@ def test_duplicate_names_and_hometown_without_district_are_refused(engine, offic
     assert set(refused.value.errors) == {"hometown_district", "hometown_province"}
 
 
-def test_mission_set_by_hand_is_kept_when_the_region_changes(engine, officer, geography):
-    org_id = _create(engine, officer, region_code="US-TX", mission_id=geography["NYC"])
+def test_mission_set_by_hand_is_kept_when_the_region_changes(engine, geography):
+    org_id = _create(engine, SYSTEM_ACTOR, region_code="US-TX", mission_id=geography["NYC"])
     assert _get(engine, org_id).mission_set_by_hand
     with store.session(engine) as s:
-        update_organization(s, officer, org_id, {"region_code": "US-OK"})
+        update_organization(s, SYSTEM_ACTOR, org_id, {"region_code": "US-OK"})
     assert _get(engine, org_id).mission_id == geography["NYC"]
     with store.session(engine) as s:
-        update_organization(s, officer, org_id, {"mission_id": None})
+        update_organization(s, SYSTEM_ACTOR, org_id, {"mission_id": None})
     org = _get(engine, org_id)
     assert org.mission_id == geography["HOU"] and not org.mission_set_by_hand
 
 
 def test_update_records_old_and_new_values(engine, officer, geography):
     org_id = _create(engine, officer, region_code="US-TX")
-    with store.session(engine) as s:
+    with store.session(engine) as s:  # moving it to New York is beyond a Houston officer
         update_organization(
-            s, officer, org_id, {"region_code": "US-NY", "status": "dormant", "tags": ["new-york"]}
+            s,
+            SYSTEM_ACTOR,
+            org_id,
+            {"region_code": "US-NY", "status": "dormant", "tags": ["new-york"]},
         )
     org = _get(engine, org_id)
     assert (org.region_code, org.mission_id, org.status) == ("US-NY", geography["NYC"], "dormant")
@@ -166,3 +169,22 @@ def test_changing_a_jurisdiction_moves_organizations_not_set_by_hand(engine, off
     assert moved == 1
     assert _get(engine, follows).mission_id == geography["NYC"]
     assert _get(engine, pinned).mission_id == geography["HOU"]
+
+
+def test_an_officer_changes_records_of_their_own_mission_only(engine, officer, geography):
+    houston = _create(engine, officer, region_code="US-TX")
+    new_york = _create(engine, SYSTEM_ACTOR, name="New York Doctors", region_code="US-NY")
+    with store.session(engine) as s:
+        update_organization(s, officer, houston, {"status": "dormant"})
+    for attempt in (
+        lambda s: update_organization(s, officer, new_york, {"status": "dormant"}),
+        lambda s: update_organization(s, officer, houston, {"region_code": "US-NY"}),
+        lambda s: create_organization(
+            s, officer, {"name": "Another", "kind": "other", "region_code": "US-NY"}
+        ),
+        lambda s: archive_organization(s, officer, new_york),
+    ):
+        with pytest.raises(PermissionDenied, match="own mission only"), store.session(engine) as s:
+            attempt(s)
+    assert _get(engine, new_york).status != "dormant"
+    assert _get(engine, houston).region_code == "US-TX"

@@ -15,8 +15,8 @@ from desktop.pages.reports import BRIEF, ReportsPage
 from tests.desktop.conftest import open_workspace
 
 
-def _page(qtbot, path) -> ReportsPage:
-    window = MainWindow(open_workspace(str(path), login_name="tester"))
+def _page(qtbot, path, login_name: str = "tester") -> ReportsPage:
+    window = MainWindow(open_workspace(str(path), login_name=login_name))
     qtbot.addWidget(window)
     window.show()
     window.show_page("Reports")
@@ -71,8 +71,14 @@ def test_unknown_organization_says_so(qtbot, demo_path):
     assert page.current_pdf is None
 
 
-def test_narrative_and_signatures_are_kept_per_quarter_and_scope(qtbot, demo_path, monkeypatch):
+def test_an_officer_cannot_save_the_narrative(qtbot, demo_path):
     page = _page(qtbot, demo_path)
+    assert not page.save_texts_button.isEnabled()
+    assert "Supervisors" in page.save_texts_button.toolTip()
+
+
+def test_narrative_and_signatures_are_kept_per_quarter_and_scope(qtbot, demo_path, monkeypatch):
+    page = _page(qtbot, demo_path, login_name="r.sheikh")  # Head of Chancery, Houston
     page.scope_combo.setCurrentIndex(page.scope_combo.findData("HOU"))
     qtbot.keyClicks(page.narrative_edit, "Outreach in Texas went well.")
     page.signature_names["prepared"].setText("Nadia Jamil")
@@ -101,7 +107,7 @@ def test_narrative_and_signatures_are_kept_per_quarter_and_scope(qtbot, demo_pat
 
 
 def test_building_keeps_the_narrative_just_typed(qtbot, demo_path, tmp_path):
-    page = _page(qtbot, demo_path)
+    page = _page(qtbot, demo_path, login_name="commission.admin")
     page.narrative_edit.setPlainText("A quarter of steady outreach.")
     _build(qtbot, page)
     page.save_copy(tmp_path / "q.pdf")
@@ -112,7 +118,7 @@ def test_building_keeps_the_narrative_just_typed(qtbot, demo_path, tmp_path):
 def test_the_officer_chooses_the_highlights_the_report_features(qtbot, demo_path, tmp_path):
     from PySide6.QtCore import Qt
 
-    page = _page(qtbot, demo_path)
+    page = _page(qtbot, demo_path, login_name="commission.admin")
     page.scope_combo.setCurrentIndex(page.scope_combo.findData("LAX"))
     offered = page.highlights_list
     assert offered.count() > 2

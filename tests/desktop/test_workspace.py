@@ -272,7 +272,8 @@ def test_changing_a_jurisdiction_says_how_many_organizations_moved(qtbot, demo_p
     assert "US-XX" in page.message.text()
 
 
-def test_tags_are_renamed_merged_and_unused_ones_deleted(qtbot, window, monkeypatch):
+def test_tags_are_renamed_merged_and_unused_ones_deleted(qtbot, demo_path, monkeypatch):
+    window = active_main_window(qtbot, demo_path, login_name="commission.admin")
     window.show_page("Settings")
     page = window.current_page()
 

@@ -22,6 +22,14 @@ from reports.produce import produce_quarterly_report
 from tests.reports.conftest import pdf_pages
 
 
+def _demo_actor(engine, username: str) -> Actor:
+    from db.models import User
+    from db.store.users import actor_of
+
+    with Session(engine) as s:
+        return actor_of(s.exec(select(User).where(User.username == username)).one())
+
+
 def _last_quarter():
     return quarter_containing(date.today(), fiscal=True).previous()
 
@@ -108,10 +116,12 @@ def test_a_quarter_without_data_still_gives_an_honest_pdf(demo_engine, demo_offi
 
 def test_mission_scope_narrative_and_signatures(demo_engine, demo_officer, tmp_path):
     quarter = _last_quarter()
+    with pytest.raises(PermissionDenied, match="supervisor"), store.session(demo_engine) as s:
+        save_report_text(s, demo_officer, quarter.code, "hou", {"narrative": "Not mine."})
     with store.session(demo_engine) as s:
         save_report_text(
             s,
-            demo_officer,
+            _demo_actor(demo_engine, "r.sheikh"),  # the Head of Chancery, Houston
             quarter.code,
             "hou",
             {
@@ -150,8 +160,9 @@ def test_bad_requests_are_refused_with_sentences(demo_engine, demo_officer, tmp_
 def test_the_narrative_is_found_however_the_quarter_is_typed(demo_engine, demo_officer):
     """Text saved for 2026Q3 belongs to the FY2026-27Q1 report too: the same months."""
     with store.session(demo_engine) as s:
-        save_report_text(s, demo_officer, "2026Q3", "ALL", {"narrative": "Typed as 2026Q3."})
-        save_report_text(s, demo_officer, "FY2026-27Q1", "ALL", {"prepared_by": "A. Officer"})
+        admin = _demo_actor(demo_engine, "commission.admin")
+        save_report_text(s, admin, "2026Q3", "ALL", {"narrative": "Typed as 2026Q3."})
+        save_report_text(s, admin, "FY2026-27Q1", "ALL", {"prepared_by": "A. Officer"})
     with Session(demo_engine) as s:
         for typed in ("2026Q3", "FY2026-27Q1"):
             texts = quarterly_report_data(s, parse_quarter(typed, 7)).texts
