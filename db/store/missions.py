@@ -12,7 +12,7 @@ from db.models import Jurisdiction, Mission, MissionKind, Organization, Region
 from db.store.actor import Actor
 from db.store.audit import record_audit
 from db.store.records import apply_changes, get_record
-from db.store.validation import FieldChecker, plain_text
+from db.store.validation import FieldChecker, plain_text, record_id
 
 MISSION_FIELDS = ("code", "name", "kind", "country", "city")
 
@@ -56,8 +56,9 @@ def create_mission(s: Session, actor: Actor, values: Mapping[str, Any]) -> int:
 
 
 def update_mission(s: Session, actor: Actor, mission_id: int, values: Mapping[str, Any]) -> None:
-    """Change a mission's code, name, kind, country or city."""
-    actor.require_admin()
+    """Change a mission's code, name, kind, country or city (an administrator, or a
+    supervisor of that mission)."""
+    actor.require_supervisor_of(record_id(mission_id, "mission_id", "Mission"))
     mission = get_record(s, Mission, mission_id, "mission")
     clean = _check_mission(s, values, partial=True, mission_id=mission_id)
     changes = apply_changes(mission, clean)
@@ -145,6 +146,7 @@ def rederive_owning_missions(s: Session, actor: Actor) -> int:
 
     Returns the number of organizations whose mission changed.
     """
+    actor.require_admin()
     owner = dict(s.exec(select(Jurisdiction.region_code, Jurisdiction.mission_id)).all())
     moved = 0
     organizations = s.exec(

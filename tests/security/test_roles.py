@@ -1,0 +1,610 @@
+"""Every role against every store function and every query, found by introspection.
+
+Viewers read; officers change records of their own mission (commission officers, with no
+mission, any record) and read others'; supervisors also see confidential engagements,
+write their mission's report narratives and its own settings; administrators manage
+users, missions, installation settings and tags. The rules live in db/store and
+db/queries, so each store function is called here directly, as every role, on a record of
+the Houston mission, and must either succeed or raise PermissionDenied, as the rule says.
+A new store function fails this test until its rule is written down in RULES.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+import db.queries
+import db.store
+from db import store
+from db.errors import NotFound, PermissionDenied
+from db.models import Affiliation, ProgramParticipant, Tag
+from db.periods import quarter_containing
+from db.store.actor import SYSTEM_ACTOR, Actor
+from db.store.contacts import archive_contact, create_contact
+from db.store.engagements import archive_engagement, complete_follow_up, log_engagement
+from db.store.organizations import archive_organization, create_organization
+from db.store.programs import (
+    add_event,
+    add_indicator,
+    add_participant,
+    archive_program,
+    create_program,
+)
+from tests.conftest import TEST_PASSWORD
+from tests.db.test_store_fuzz import NOT_FROM_INPUT
+
+TODAY = date.today()
+SECRET = "Quorvex"  # only the confidential engagement's subject holds this word
+
+# Who is acting: (role, mission code or None for the commission).
+ROLES = {
+    "viewer": ("viewer", "HOU"),
+    "officer.hou": ("officer", "HOU"),
+    "officer.nyc": ("officer", "NYC"),
+    "officer.commission": ("officer", None),
+    "supervisor.hou": ("supervisor", "HOU"),
+    "supervisor.nyc": ("supervisor", "NYC"),
+    "admin": ("admin", None),
+}
+
+
+def writes_houston(role: str, mission: str | None) -> bool:
+    return role == "admin" or (role != "viewer" and mission in ("HOU", None))
+
+
+def supervises_houston(role: str, mission: str | None) -> bool:
+    return role == "admin" or (role == "supervisor" and mission in ("HOU", None))
+
+
+def administers(role: str, _mission: str | None) -> bool:
+    return role == "admin"
+
+
+def anyone(_role: str, _mission: str | None) -> bool:
+    return True
+
+
+@dataclass
+class Houston:
+    """Records of the Houston mission that every call works on."""
+
+    engine: object
+    missions: dict[str, int]
+    users: dict[str, Actor]
+    organization: int
+    archived_organization: int
+    spare_organization: int
+    contact: int
+    archived_contact: int
+    affiliation: int
+    engagement: int
+    archived_engagement: int
+    done_follow_up: int
+    program: int
+    archived_program: int
+    participant: int
+    event: int
+    indicator: int
+    tag: int
+    other_tag: int
+
+
+# What each store function takes on those records, and who may call it.
+RULES = {
+    "contacts.create_contact": (
+        writes_houston,
+        lambda h: {
+            "values": {
+                "given_name": "Nadia",
+                "family_name": "Qureshi",
+                "affiliations": [{"organization_id": h.organization}],
+            }
+        },
+    ),
+    "contacts.update_contact": (
+        writes_houston,
+        lambda h: {"contact_id": h.contact, "values": {"given_name": "Renamed"}},
+    ),
+    "contacts.archive_contact": (writes_houston, lambda h: {"contact_id": h.contact}),
+    "contacts.restore_contact": (writes_houston, lambda h: {"contact_id": h.archived_contact}),
+    "contacts.add_affiliation": (
+        writes_houston,
+        lambda h: {"contact_id": h.contact, "values": {"organization_id": h.spare_organization}},
+    ),
+    "contacts.update_affiliation": (
+        writes_houston,
+        lambda h: {"affiliation_id": h.affiliation, "values": {"role_title": "Treasurer"}},
+    ),
+    "contacts.remove_affiliation": (writes_houston, lambda h: {"affiliation_id": h.affiliation}),
+    "engagements.log_engagement": (
+        writes_houston,
+        lambda h: {
+            "values": {
+                "date": TODAY,
+                "kind": "call",
+                "subject": "A call",
+                "organization_ids": [h.organization],
+                "mission_id": h.missions["HOU"],
+            }
+        },
+    ),
+    "engagements.update_engagement": (
+        writes_houston,
+        lambda h: {"engagement_id": h.engagement, "values": {"subject": "Renamed"}},
+    ),
+    "engagements.complete_follow_up": (writes_houston, lambda h: {"engagement_id": h.engagement}),
+    "engagements.reopen_follow_up": (
+        writes_houston,
+        lambda h: {"engagement_id": h.done_follow_up},
+    ),
+    "engagements.archive_engagement": (writes_houston, lambda h: {"engagement_id": h.engagement}),
+    "engagements.restore_engagement": (
+        writes_houston,
+        lambda h: {"engagement_id": h.archived_engagement},
+    ),
+    "missions.create_mission": (
+        administers,
+        lambda h: {
+            "values": {
+                "code": "CHI",
+                "name": "Chicago",
+                "kind": "consulate_general",
+                "country": "US",
+            }
+        },
+    ),
+    "missions.update_mission": (
+        supervises_houston,
+        lambda h: {"mission_id": h.missions["HOU"], "values": {"city": "Houston, TX"}},
+    ),
+    "missions.add_region": (
+        administers,
+        lambda h: {"code": "US-IL", "name": "Illinois", "country": "US"},
+    ),
+    "missions.set_jurisdiction": (
+        administers,
+        lambda h: {"mission_id": h.missions["HOU"], "region_codes": ["US-TX"]},
+    ),
+    "missions.rederive_owning_missions": (administers, lambda h: {}),
+    "organizations.create_organization": (
+        writes_houston,
+        lambda h: {
+            "values": {"name": "Fresh Society", "kind": "philanthropy", "region_code": "US-TX"}
+        },
+    ),
+    "organizations.update_organization": (
+        writes_houston,
+        lambda h: {"org_id": h.organization, "values": {"city": "Sugar Land"}},
+    ),
+    "organizations.archive_organization": (writes_houston, lambda h: {"org_id": h.organization}),
+    "organizations.restore_organization": (
+        writes_houston,
+        lambda h: {"org_id": h.archived_organization},
+    ),
+    "programs.create_program": (
+        writes_houston,
+        lambda h: {
+            "values": {
+                "name": "Youth Forum",
+                "kind": "community_event",
+                "lead_mission_id": h.missions["HOU"],
+            }
+        },
+    ),
+    "programs.update_program": (
+        writes_houston,
+        lambda h: {"program_id": h.program, "values": {"name": "Renamed program"}},
+    ),
+    "programs.archive_program": (writes_houston, lambda h: {"program_id": h.program}),
+    "programs.restore_program": (writes_houston, lambda h: {"program_id": h.archived_program}),
+    "programs.add_participant": (
+        writes_houston,
+        lambda h: {"program_id": h.program, "organization_id": h.spare_organization},
+    ),
+    "programs.remove_participant": (writes_houston, lambda h: {"participant_id": h.participant}),
+    "programs.add_event": (
+        writes_houston,
+        lambda h: {"program_id": h.program, "values": {"date": TODAY, "title": "Mela"}},
+    ),
+    "programs.update_event": (
+        writes_houston,
+        lambda h: {"event_id": h.event, "values": {"attendance": 120}},
+    ),
+    "programs.add_indicator": (
+        writes_houston,
+        lambda h: {"program_id": h.program, "values": {"name": "Visitors", "unit": "people"}},
+    ),
+    "programs.update_indicator": (
+        writes_houston,
+        lambda h: {"indicator_id": h.indicator, "values": {"target_per_quarter": 50}},
+    ),
+    "programs.record_measurement": (
+        writes_houston,
+        lambda h: {
+            "indicator_id": h.indicator,
+            "values": {"period": quarter_containing(TODAY, fiscal=True).code, "value": 7},
+        },
+    ),
+    "report_texts.save_report_text": (
+        supervises_houston,
+        lambda h: {
+            "period": quarter_containing(TODAY, fiscal=True).code,
+            "scope": "HOU",
+            "values": {"narrative": "A steady quarter."},
+        },
+    ),
+    "settings.set_setting": (
+        administers,
+        lambda h: {"key": "installation_name", "value": "Embassy"},
+    ),
+    "tags.rename_tag": (administers, lambda h: {"tag_id": h.tag, "new_name": "heritage"}),
+    "tags.merge_tags": (
+        administers,
+        lambda h: {"source_id": h.tag, "target_id": h.other_tag},
+    ),
+    "tags.delete_unused_tags": (administers, lambda h: {}),
+    "users.create_user": (
+        administers,
+        lambda h: {
+            "values": {
+                "username": "new.officer",
+                "display_name": "New Officer",
+                "role": "officer",
+                "mission_id": h.missions["HOU"],
+                "password": "a fresh long password",
+            }
+        },
+    ),
+    "users.update_user": (
+        administers,
+        lambda h: {"user_id": h.users["officer.hou"].id, "values": {"display_name": "Renamed"}},
+    ),
+    "users.reset_password": (
+        administers,
+        lambda h: {"user_id": h.users["officer.hou"].id, "new_password": "another long password"},
+    ),
+    "users.change_own_password": (
+        anyone,
+        lambda h: {"current_password": TEST_PASSWORD, "new_password": "my own new password"},
+    ),
+}
+
+
+def store_functions_taking_an_actor() -> dict[str, object]:
+    """Every public db.store function whose second parameter is the actor."""
+    found = {}
+    for module_info in pkgutil.iter_modules(db.store.__path__):
+        module = importlib.import_module(f"db.store.{module_info.name}")
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ != module.__name__ or name.startswith("_"):
+                continue
+            if name in NOT_FROM_INPUT:
+                continue
+            if list(inspect.signature(function).parameters)[:2] == ["s", "actor"]:
+                found[f"{module_info.name}.{name}"] = function
+    return found
+
+
+STORE_FUNCTIONS = store_functions_taking_an_actor()
+
+
+def test_every_store_function_has_a_written_rule():
+    assert set(STORE_FUNCTIONS) == set(RULES)
+
+
+@pytest.fixture(scope="module")
+def houston(tmp_path_factory, migrated_template) -> Houston:
+    import shutil
+
+    from db.migrate import open_database
+    from db.models import User
+    from db.security.passwords import hash_password
+    from db.store.missions import add_region, create_mission, set_jurisdiction
+    from db.store.users import actor_of, create_user
+
+    path = tmp_path_factory.mktemp("roles") / "roles.db"
+    shutil.copyfile(migrated_template, path)
+    engine = open_database(str(path)).engine
+    admin = SYSTEM_ACTOR
+    with store.session(engine) as s:
+        for code, name in (("US-TX", "Texas"), ("US-NY", "New York")):
+            add_region(s, admin, code, name, "US")
+        missions = {
+            code: create_mission(
+                s, admin, {"code": code, "name": name, "kind": "consulate_general", "country": "US"}
+            )
+            for code, name in (("HOU", "Houston"), ("NYC", "New York"))
+        }
+        set_jurisdiction(s, admin, missions["HOU"], ["US-TX"])
+        set_jurisdiction(s, admin, missions["NYC"], ["US-NY"])
+        password_hash = hash_password(TEST_PASSWORD)
+        users = {}
+        for username, (role, code) in ROLES.items():
+            user_id = create_user(
+                s,
+                admin,
+                {
+                    "username": username,
+                    "display_name": username.title(),
+                    "role": role,
+                    "mission_id": missions[code] if code else None,
+                },
+            )
+            user = s.get(User, user_id)
+            user.password_hash = password_hash
+            s.add(user)
+            users[username] = actor_of(user)
+
+        def organization(name: str, tags: list[str]) -> int:
+            return create_organization(
+                s,
+                admin,
+                {"name": name, "kind": "philanthropy", "region_code": "US-TX", "tags": tags},
+            )
+
+        org = organization("Gulf Coast Welfare Society", ["culture", "music"])
+        archived_org = organization("Bayou Literary Circle", ["music"])
+        spare_org = organization("Houston Poets Society", [])
+        person = create_contact(
+            s,
+            admin,
+            {
+                "given_name": "Farah",
+                "family_name": "Siddiqui",
+                "affiliations": [{"organization_id": org}],
+            },
+        )
+        affiliation = s.exec(select(Affiliation.id).where(Affiliation.contact_id == person)).one()
+        archived_person = create_contact(
+            s,
+            admin,
+            {
+                "given_name": "Omar",
+                "family_name": "Baig",
+                "affiliations": [{"organization_id": archived_org}],
+            },
+        )
+        archive_contact(s, admin, archived_person)
+        archive_organization(s, admin, archived_org)
+
+        def engagement(subject: str, by: str = "officer.hou", **more) -> int:
+            return log_engagement(
+                s,
+                users[by],
+                {
+                    "date": TODAY - timedelta(days=2),
+                    "kind": "meeting",
+                    "subject": subject,
+                    "organization_ids": [org],
+                    "contact_ids": [person],
+                    "mission_id": missions["HOU"],
+                    **more,
+                },
+            )
+
+        meeting = engagement("Welfare visit", follow_up_date=TODAY + timedelta(days=5))
+        archived_meeting = engagement("Old visit")
+        archive_engagement(s, admin, archived_meeting)
+        done = engagement("Visit with a done follow-up", follow_up_date=TODAY)
+        complete_follow_up(s, admin, done)
+        engagement(
+            f"{SECRET} briefing on a sensitive case",
+            by="admin",
+            sensitivity="confidential",
+            follow_up_date=TODAY + timedelta(days=3),
+        )
+        program_values = {"kind": "community_event", "lead_mission_id": missions["HOU"]}
+        program = create_program(s, admin, {"name": "Independence Day Mela", **program_values})
+        archived_program = create_program(s, admin, {"name": "Old Mela", **program_values})
+        archive_program(s, admin, archived_program)
+        participant = add_participant(s, admin, program, org)
+        event = add_event(s, admin, program, {"date": TODAY, "title": "Opening"})
+        indicator = add_indicator(s, admin, program, {"name": "Visitors", "unit": "people"})
+        tag = s.exec(select(Tag.id).where(Tag.name == "music")).one()
+        other_tag = s.exec(select(Tag.id).where(Tag.name == "culture")).one()
+        assert s.exec(select(ProgramParticipant.id)).all() == [participant]
+    yield Houston(
+        engine=engine,
+        missions=missions,
+        users=users,
+        organization=org,
+        archived_organization=archived_org,
+        spare_organization=spare_org,
+        contact=person,
+        archived_contact=archived_person,
+        affiliation=affiliation,
+        engagement=meeting,
+        archived_engagement=archived_meeting,
+        done_follow_up=done,
+        program=program,
+        archived_program=archived_program,
+        participant=participant,
+        event=event,
+        indicator=indicator,
+        tag=tag,
+        other_tag=other_tag,
+    )
+    engine.dispose()
+
+
+@pytest.mark.parametrize("who", ROLES)
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_each_role_may_do_what_its_rule_says_and_nothing_more(houston, name, who):
+    rule, arguments = RULES[name]
+    allowed = rule(*ROLES[who])
+    function = STORE_FUNCTIONS[name]
+    actor = houston.users[who]
+    with Session(houston.engine) as s:  # every call is rolled back: the records stay
+        try:
+            if allowed:
+                function(s, actor, **arguments(houston))
+            else:
+                with pytest.raises(PermissionDenied) as refused:
+                    function(s, actor, **arguments(houston))
+                assert who in str(refused.value) or "Sign in" in str(refused.value)
+        finally:
+            s.rollback()
+
+
+# --- reading: a confidential engagement reaches only those who may see it -----------------
+
+SEES_CONFIDENTIAL = {"supervisor.hou", "supervisor.nyc", "admin"}
+
+# Building blocks that take no reader and return no records of their own (clauses, the
+# paging helper, formatting), or that are read for a reader by a function listed below.
+NOT_READS = {
+    "contact_mission.contact_mission",
+    "paging.ordered_page",
+    "paging.highest_id",
+    "text_match.contains",
+    "text_match.starts_with",
+    "text_match.word_starts_with",
+    "text_match.prefix_range",
+    "visibility.visible_engagements",
+    "visibility.may_see_engagement",
+    "visibility.withholds_contact_details",
+    "visibility.contact_details_withheld",
+    "organizations.last_engagement_column",
+    "organization_brief.readable_phone",
+}
+
+
+def _reads() -> dict[str, object]:
+    from db.queries.audit import AuditFilter
+    from db.queries.contacts import ContactFilter
+    from db.queries.engagements import EngagementFilter
+    from db.queries.organizations import OrganizationFilter
+    from db.queries.programs import ProgramFilter
+
+    quarter = quarter_containing(TODAY, fiscal=True)
+    return {
+        "audit.audit_chain_head": lambda s, v, h: _module("audit").audit_chain_head(s),
+        "audit.verify_audit_chain": lambda s, v, h: _module("audit").verify_audit_chain(s),
+        "audit.audit_filter_choices": lambda s, v, h: _module("audit").audit_filter_choices(s, v),
+        "audit.count_audit_entries": lambda s, v, h: _module("audit").count_audit_entries(
+            s, v, AuditFilter()
+        ),
+        "audit.list_audit_entries": lambda s, v, h: _module("audit").list_audit_entries(
+            s, v, AuditFilter()
+        ),
+        "audit.record_history": lambda s, v, h: [
+            _module("audit").record_history(s, v, "engagement", engagement_id)
+            for engagement_id in range(1, 6)
+        ],
+        "contacts.contact_page": lambda s, v, h: _module("contacts").contact_page(
+            s, ContactFilter()
+        ),
+        "contacts.count_contacts": lambda s, v, h: _module("contacts").count_contacts(
+            s, ContactFilter()
+        ),
+        "details.contact_detail": lambda s, v, h: _module("details").contact_detail(
+            s, v, h.contact
+        ),
+        "details.organization_detail": lambda s, v, h: _module("details").organization_detail(
+            s, v, h.organization
+        ),
+        "details.engagement_detail": lambda s, v, h: [
+            _visible_or_none(_module("details").engagement_detail, s, v, engagement_id)
+            for engagement_id in range(1, 6)
+        ],
+        "details.program_detail": lambda s, v, h: _module("details").program_detail(s, h.program),
+        "engagements.contacts_of_engagement": lambda s, v, h: [
+            _module("engagements").contacts_of_engagement(s, engagement_id)
+            for engagement_id in range(1, 6)
+        ],
+        "engagements.count_engagements": lambda s, v, h: _module("engagements").count_engagements(
+            s, EngagementFilter(viewer=v)
+        ),
+        "engagements.engagement_page": lambda s, v, h: _module("engagements").engagement_page(
+            s, EngagementFilter(viewer=v)
+        ),
+        "engagements.open_follow_ups": lambda s, v, h: _module("engagements").open_follow_ups(
+            s, v, today=TODAY
+        ),
+        "organization_brief.find_organization": lambda s, v, h: _module(
+            "organization_brief"
+        ).find_organization(s, "Gulf Coast Welfare Society"),
+        "organization_brief.organization_brief_data": lambda s, v, h: _module(
+            "organization_brief"
+        ).organization_brief_data(s, v, h.organization),
+        "organizations.count_organizations": lambda s, v, h: _module(
+            "organizations"
+        ).count_organizations(s, OrganizationFilter(viewer=v)),
+        "organizations.organization_page": lambda s, v, h: _module(
+            "organizations"
+        ).organization_page(s, OrganizationFilter(viewer=v)),
+        "pickers.contact_choices": lambda s, v, h: _module("pickers").contact_choices(s, ""),
+        "pickers.organization_choices": lambda s, v, h: _module("pickers").organization_choices(
+            s, "G"
+        ),
+        "pickers.mission_choices": lambda s, v, h: _module("pickers").mission_choices(s),
+        "pickers.program_choices": lambda s, v, h: _module("pickers").program_choices(s),
+        "pickers.mission_options": lambda s, v, h: _module("pickers").mission_options(s),
+        "pickers.region_options": lambda s, v, h: _module("pickers").region_options(s),
+        "pickers.tag_options": lambda s, v, h: _module("pickers").tag_options(s),
+        "programs.program_page": lambda s, v, h: _module("programs").program_page(
+            s, ProgramFilter()
+        ),
+        "programs.count_programs": lambda s, v, h: _module("programs").count_programs(
+            s, ProgramFilter()
+        ),
+        "report_texts.find_report_text": lambda s, v, h: _module("report_texts").find_report_text(
+            s, quarter, "HOU"
+        ),
+        "report_texts.highlight_candidates": lambda s, v, h: _module(
+            "report_texts"
+        ).highlight_candidates(s, v, quarter, "HOU"),
+    }
+
+
+def _module(name: str):
+    return importlib.import_module(f"db.queries.{name}")
+
+
+def _visible_or_none(read, s, viewer, engagement_id):
+    try:
+        return read(s, viewer, engagement_id, TODAY)
+    except NotFound:
+        return None
+
+
+def query_functions() -> set[str]:
+    """Every public function of every db.queries module."""
+    found = set()
+    for module_info in pkgutil.iter_modules(db.queries.__path__):
+        module = _module(module_info.name)
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ == module.__name__ and not name.startswith("_"):
+                found.add(f"{module_info.name}.{name}")
+    return found
+
+
+def test_every_query_is_read_as_every_role_below():
+    assert query_functions() == set(_reads()) | NOT_READS
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_queries_show_a_confidential_engagement_only_to_those_who_may_see_it(houston, who):
+    from db.search import search
+
+    viewer = houston.users[who]
+    seen = []
+    with Session(houston.engine) as s:
+        for name, read in sorted(_reads().items()):
+            try:
+                seen.append((name, repr(read(s, viewer, houston))))
+            except PermissionDenied:
+                assert viewer.role not in ("supervisor", "admin"), name
+        seen.append(("search", repr(search(s, SECRET, viewer=viewer))))
+    leaked = [name for name, shown in seen if SECRET in shown]
+    if who in SEES_CONFIDENTIAL:
+        assert "engagements.engagement_page" in leaked and "search" in leaked
+    else:
+        assert leaked == []
