@@ -120,6 +120,28 @@ def build_parser() -> argparse.ArgumentParser:
         "encrypted copy verifies (administrators)",
     )
 
+    contact = commands.add_parser("contact", help="people's rights over their data")
+    contact_actions = contact.add_subparsers(dest="contact_action", metavar="ACTION", required=True)
+    export = contact_actions.add_parser(
+        "export",
+        parents=[database],
+        help="everything held about a person, as a PDF and JSON (administrators)",
+    )
+    export.add_argument("contact_id", type=int, metavar="ID", help="the contact's number")
+    export.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write")
+    erase = contact_actions.add_parser(
+        "erase",
+        parents=[database],
+        help="erase a person's data at their request, keeping an anonymous row (administrators)",
+    )
+    erase.add_argument("contact_id", type=int, metavar="ID", help="the contact's number")
+    erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    contact_actions.add_parser(
+        "review",
+        parents=[database],
+        help="people held longer than the review period without an engagement (supervisors)",
+    )
+
     report = commands.add_parser("report", help="write a PDF report")
     kinds = report.add_subparsers(dest="report_kind", metavar="REPORT", required=True)
     quarterly = kinds.add_parser(
@@ -434,6 +456,50 @@ def _run_encrypt(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_contact(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from sqlmodel import Session
+
+    from db import store
+    from db.queries.subject_access import contacts_due_for_review
+    from db.store.erasure import erase_contact
+    from db.store.settings import get_setting
+    from reports.produce import produce_subject_access
+
+    with _signed_in(args) as signed_in:
+        engine, actor = signed_in.opened.engine, signed_in.actor
+        if args.contact_action == "export":
+            produced = produce_subject_access(engine, actor, args.contact_id, args.out)
+            print(f"Wrote {produced.path} ({produced.pages} pages) and its JSON beside it.")
+            return 0
+        if args.contact_action == "review":
+            with Session(engine) as s:
+                years = int(get_setting(s, "review_after_years"))
+                total, due = contacts_due_for_review(s, actor, today=date.today(), years=years)
+            print(f"{total:,} contact(s) held with no engagement in the last {years} years.")
+            for row in due:
+                last = row.last_engagement.isoformat() if row.last_engagement else "never"
+                print(f"  [{row.contact_id}] {row.name} · last engagement {last}")
+            return 0
+        if not args.yes:
+            typed = input(
+                f"Erase contact {args.contact_id}? This cannot be undone. "
+                "Type the contact's number to confirm: "
+            )
+            if typed.strip() != str(args.contact_id):
+                print("Nothing was erased.")
+                return 1
+        with store.session(engine) as s:
+            erased = erase_contact(s, actor, args.contact_id)
+    print(
+        f"Erased contact {erased.contact_id}: {erased.engagements_scrubbed} engagement(s) no "
+        f"longer name them, {erased.audit_entries_redacted} audit entr(y/ies) redacted. "
+        "Backups taken before today still hold them until they age out."
+    )
+    return 0
+
+
 def run(argv: list[str] | None = None) -> int:
     """Parse the command line and run it; return the process exit code."""
     from sqlalchemy.exc import DBAPIError
@@ -456,6 +522,8 @@ def run(argv: list[str] | None = None) -> int:
             return _run_check(args)
         if args.command == "audit":
             return _run_audit(args)
+        if args.command == "contact":
+            return _run_contact(args)
         if args.command in ("backup", "restore", "rekey", "encrypt"):
             return globals()[f"_run_{args.command}"](args)
         from desktop.data_first import import_database_libraries

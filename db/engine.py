@@ -151,6 +151,7 @@ def _configure_sqlite(engine: Engine, enforce_foreign_keys: bool, key: bytes | N
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute(f"PRAGMA foreign_keys={'ON' if enforce_foreign_keys else 'OFF'}")
             cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA secure_delete=ON")  # freed pages keep no erased bytes
         finally:
             cursor.close()
 

@@ -340,6 +340,7 @@ class Contact(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utc_now, index=True)
     updated_at: datetime = Field(default_factory=utc_now)
     archived_at: datetime | None = Field(default=None, index=True)
+    erased_at: datetime | None = None  # personal fields removed at the person's request
 
 
 class ContactPublicRole(SQLModel, table=True):

@@ -20,12 +20,14 @@ from db import store
 from db.errors import PermissionDenied, ValidationError
 from db.periods import Quarter, parse_quarter
 from db.queries.organization_brief import find_organization, organization_brief_data
+from db.queries.subject_access import subject_access
 from db.stats import ALL_MISSIONS, quarterly_report_data
 from db.store.actor import Actor
 from db.store.readouts import record_readout
 from db.store.settings import get_setting
 from reports.brief import build_organization_brief
 from reports.quarterly import build_quarterly_report
+from reports.subject_access import build_subject_access
 
 Progress = Callable[[str], None]
 
@@ -235,4 +237,42 @@ def produce_organization_brief(
         f"Organization brief, {data.name}",
         started,
         entity_id=org.id,
+    )
+
+
+def produce_subject_access(
+    engine: Engine,
+    actor: Actor,
+    contact_id: int,
+    out: Path | str,
+    *,
+    progress: Progress = _no_progress,
+) -> ProducedReport:
+    """Write everything held about a contact to `out` (a PDF) and the same as JSON beside
+    it (`out` with .json); administrators only."""
+    started = time.perf_counter()
+    target = check_output_path(out, _database_file(engine))
+    progress("Gathering what is held about the person")
+    with Session(engine) as s:
+        data = subject_access(s, actor, contact_id)
+    json_target = target.with_suffix(".json")
+    progress("Laying out the pages")
+
+    def build(path: Path) -> int:
+        pages = build_subject_access(data, path)
+        partial_json = json_target.with_name(f".{json_target.name}.partial")
+        partial_json.write_text(data.as_json(), encoding="utf-8")
+        os.replace(partial_json, json_target)
+        return pages
+
+    return _write_and_record(
+        engine,
+        actor,
+        build,
+        target,
+        "subject_access",
+        {"json": str(json_target)},
+        f"Subject access export, contact #{data.contact_id}",
+        started,
+        entity_id=data.contact_id,
     )

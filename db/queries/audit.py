@@ -119,7 +119,8 @@ class HistoryEntry:
     changes: list[FieldChange]
 
 
-def _field_changes(raw: str) -> list[FieldChange]:
+def field_changes(raw: str) -> list[FieldChange]:
+    """The changed fields of an audit entry's JSON, erased values shown as "(erased)"."""
     try:
         parsed = json.loads(raw or "{}")
     except ValueError:
@@ -156,7 +157,7 @@ def record_history(
         .limit(limit)
     )
     return [
-        HistoryEntry(row.id, row.at, row.username, row.action, _field_changes(row.changes))
+        HistoryEntry(row.id, row.at, row.username, row.action, field_changes(row.changes))
         for row in rows
     ]
 
@@ -214,7 +215,7 @@ def list_audit_entries(
         .limit(max(1, min(limit, 1000)))
     )
     return [
-        HistoryEntry(row.id, row.at, row.username, row.action, _field_changes(row.changes))
+        HistoryEntry(row.id, row.at, row.username, row.action, field_changes(row.changes))
         for row in rows
     ]
 

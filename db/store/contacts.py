@@ -145,6 +145,7 @@ def update_contact(s: Session, actor: Actor, contact_id: int, values: Mapping[st
     actor.require_write()
     contact = get_record(s, Contact, contact_id, "contact")
     actor.require_mission(mission_of(s, contact), "contact")
+    _refuse_erased(contact)
     clean = _check(s, values, partial=True, current=contact)
     roles = clean.pop("public_roles", None)
     changes = apply_changes(contact, clean)
@@ -156,6 +157,13 @@ def update_contact(s: Session, actor: Actor, contact_id: int, values: Mapping[st
     if changes:
         s.add(contact)
         record_audit(s, actor, "update", "contact", contact.id, changes, contact.uid)
+
+
+def _refuse_erased(contact: Contact) -> None:
+    if contact.erased_at is not None:
+        raise ValidationError(
+            {"contact_id": f"Contact {contact.id} was erased at their request; add them anew."}
+        )
 
 
 def archive_contact(s: Session, actor: Actor, contact_id: int) -> bool:
@@ -173,6 +181,7 @@ def add_affiliation(s: Session, actor: Actor, contact_id: int, values: Mapping[s
     actor.require_write()
     contact = get_record(s, Contact, contact_id, "contact")
     actor.require_mission(mission_of(s, contact), "contact")
+    _refuse_erased(contact)
     return _add_affiliation(s, actor, contact.id, _check_affiliation(s, values, partial=False))
 
 
