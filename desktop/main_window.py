@@ -22,7 +22,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from db.engine import shown_location
-from desktop.tasks import DatabaseTask, start_task
+from desktop.idle_lock import IdleLock
+from desktop.tasks import BackgroundTask, DatabaseTask, start_task
 from desktop.workspace import Workspace, workspace_for
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ PAGES = (
     ("Engagements", "desktop.pages.engagements", "EngagementsPage"),
     ("Programs", "desktop.pages.programs", "ProgramsPage"),
     ("Reports", "desktop.pages.reports", "ReportsPage"),
+    ("Audit", "desktop.pages.audit", "AuditPage"),
     ("Settings", "desktop.pages.settings", "SettingsPage"),
 )
 PAGE_ORDER = tuple(name for name, _module, _class in PAGES)
@@ -95,6 +97,10 @@ class MainWindow(QMainWindow):
         self.quick_log_dialog: EngagementForm | None = None
         self.status_counts = QLabel()
         self.statusBar().addPermanentWidget(self.status_counts)
+        self.signed_in_label = QLabel()
+        self.statusBar().addPermanentWidget(self.signed_in_label)
+        self.idle_lock: IdleLock | None = None
+        self.last_daily_backup = None
         self._restore_geometry()
         self.health = None  # what the quick check on open found, once it has run
         self._set_usable(False)
@@ -115,7 +121,13 @@ class MainWindow(QMainWindow):
                 f"Database upgraded; the previous version was kept as {workspace.backup_path}"
             )
         workspace.broadcast.changed.connect(lambda *_: self.refresh_counts())
+        workspace.broadcast.changed.connect(self._settings_changed)
         self.refresh_counts()
+        actor = workspace.actor
+        self.signed_in_label.setText(f"{actor.display_name or actor.username} · {actor.role}")
+        self.idle_lock = IdleLock(
+            self, actor.username, workspace.location, self._idle_minutes(), self._sign_in_again
+        )
         self._set_usable(True)
         self.sidebar.currentRowChanged.connect(self._switch_to)
         page = QSettings().value("main_window/page")
@@ -123,6 +135,89 @@ class MainWindow(QMainWindow):
         self.stack.removeWidget(self.opening_label)
         self.ready.emit()
         self.check_health_in_background()
+        self.back_up_daily_in_background()
+
+    # --- the person signed in ------------------------------------------------------
+
+    def _idle_minutes(self) -> int:
+        from db.store.settings import get_setting
+
+        with Session(self.workspace.engine) as s:
+            return int(get_setting(s, "idle_lock_minutes"))
+
+    def _settings_changed(self, entity_type: str, _ids: list) -> None:
+        if entity_type in ("setting", "all") and self.idle_lock is not None:
+            self.idle_lock.set_minutes(self._idle_minutes())
+
+    def _sign_in_again(self, username: str, password: str) -> object:
+        """The lock screen's check: a full sign-in (audited, counted toward the lockout)
+        whose fresh connection is closed at once."""
+        from db.security.sign_in import sign_in
+
+        signed_in = sign_in(self.workspace.location, username, password)
+        signed_in.opened.engine.dispose()
+        return signed_in
+
+    def lock_now(self) -> None:
+        """Ctrl+Shift+L: cover the windows until the password is typed again."""
+        if self.idle_lock is not None:
+            self.idle_lock.lock()
+
+    def change_password(self):
+        """The signed-in person replaces their password."""
+        from db import store
+        from db.store.users import change_own_password
+        from desktop.dialogs.sign_in import ChangePasswordDialog
+
+        def change(current: str, new: str) -> None:
+            with store.session(self.workspace.engine) as s:
+                change_own_password(s, self.workspace.actor, current, new)
+
+        dialog = ChangePasswordDialog(change, self)
+        dialog.accepted.connect(
+            lambda: self.statusBar().showMessage("Your password was changed.", 8000)
+        )
+        self.change_password_dialog = dialog
+        dialog.open()
+        return dialog
+
+    # --- daily backup -------------------------------------------------------------
+
+    def back_up_daily_in_background(self) -> None:
+        """At the first start of a day, copy the database (encrypted like it) into the
+        backup folder on a worker and prune old copies; say so in the status bar."""
+        from db.backups import backup_folder, daily_backup_due, prune_backups, take_backup
+        from db.engine import is_sqlite
+        from db.store.settings import get_setting
+
+        location = self.workspace.location
+        if not is_sqlite(location):
+            return
+        with Session(self.workspace.engine) as s:
+            configured = get_setting(s, "backup_folder")
+
+        def work(_report):
+            folder = backup_folder(location, configured)
+            if not daily_backup_due(location, folder):
+                return None
+            taken = take_backup(location, folder, kind="daily")
+            prune_backups(location, folder)
+            return taken
+
+        task = BackgroundTask(work)
+        task.signals.finished.connect(self._backed_up)
+        task.signals.failed.connect(
+            lambda error, _details: self.statusBar().showMessage(
+                f"Today's backup was not taken: {error}", 30_000
+            )
+        )
+        self._backup_task = task
+        start_task(task)
+
+    def _backed_up(self, taken) -> None:
+        self.last_daily_backup = taken
+        if taken is not None:
+            self.statusBar().showMessage(f"Today's backup: {taken}", 10_000)
 
     def check_health_in_background(self) -> None:
         """Run the quick part of `rabta check` on a worker; warn only if it finds trouble."""
@@ -209,6 +304,18 @@ class MainWindow(QMainWindow):
                 QKeySequence.StandardKey.Refresh,
                 "Read the database again (F5)",
                 lambda: self.workspace.announce("all"),
+            ),
+            (
+                "Lock",
+                "Ctrl+Shift+L",
+                "Lock Rabta until your password is typed (Ctrl+Shift+L)",
+                self.lock_now,
+            ),
+            (
+                "Change password",
+                "",
+                "Replace your password",
+                self.change_password,
             ),
         )
         self.toolbar_actions: dict[str, QAction] = {}

@@ -117,6 +117,8 @@ class HistoryEntry:
     username: str
     action: str
     changes: list[FieldChange]
+    entity_type: str = ""
+    entity_id: int | None = None
 
 
 def field_changes(raw: str) -> list[FieldChange]:
@@ -215,7 +217,15 @@ def list_audit_entries(
         .limit(max(1, min(limit, 1000)))
     )
     return [
-        HistoryEntry(row.id, row.at, row.username, row.action, field_changes(row.changes))
+        HistoryEntry(
+            row.id,
+            row.at,
+            row.username,
+            row.action,
+            field_changes(row.changes),
+            row.entity_type,
+            row.entity_id,
+        )
         for row in rows
     ]
 

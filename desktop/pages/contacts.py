@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 from sqlmodel import Session
 
+from db import store
+from db.errors import RabtaError
 from db.labels import choices_of, label_of
 from db.models import Consent, Contact
 from db.queries.contacts import ContactFilter, contact_page, count_contacts
@@ -74,3 +76,90 @@ class ContactsPage(RecordPage):
     def set_archived(self, s: Session, record_id: int, archived: bool) -> bool:
         change = archive_contact if archived else restore_contact
         return change(s, self.workspace.actor, record_id)
+
+    def extra_actions(self):
+        return [
+            (
+                "Export held data…",
+                "Everything held about the selected person, as PDF and JSON, for a subject "
+                "access request (administrators)",
+                self.export_held_data,
+            ),
+            (
+                "Erase…",
+                "Erase the selected person's data at their request (administrators)",
+                self.erase_selected,
+            ),
+        ]
+
+    def export_held_data(self) -> None:
+        """Ask where to write the subject access export of the selected person."""
+        record_id = self.shown_id()
+        if record_id is None:
+            return
+        path, _filter = QFileDialog.getSaveFileName(
+            self, "Export held data", f"contact-{record_id}-held-data.pdf", "PDF (*.pdf)"
+        )
+        if path:
+            self.export_held_data_to(record_id, path)
+
+    def export_held_data_to(self, record_id: int, path: str) -> bool:
+        """Write the export of one person to `path` (and its JSON beside it)."""
+        from reports.produce import produce_subject_access
+
+        try:
+            produced = produce_subject_access(
+                self.workspace.engine, self.workspace.actor, record_id, path
+            )
+        except RabtaError as error:
+            QMessageBox.warning(self, "Nothing was exported", str(error))
+            return False
+        self.window().statusBar().showMessage(
+            f"Wrote {produced.path} and {produced.path.with_suffix('.json').name} beside it.",
+            10_000,
+        )
+        return True
+
+    def erase_selected(self) -> QMessageBox | None:
+        """Ask before erasing the selected person; nothing happens until confirmed."""
+        record_id = self.shown_id()
+        if record_id is None:
+            return None
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Erase this person's data?")
+        box.setText(f"Erase contact #{record_id} at their request?")
+        box.setInformativeText(
+            "Their name, email, phone, Urdu name and every other personal field are removed; "
+            f'the row stays as "Erased contact #{record_id}" so counts and engagements stay '
+            "right, and earlier audit entries keep only digests. This cannot be undone. "
+            "Backups taken before today still hold the person until they age out."
+        )
+        erase = box.addButton("Erase", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.finished.connect(
+            lambda _result: self.erase(record_id) if box.clickedButton() is erase else None
+        )
+        self.erase_question = box
+        box.open()
+        return box
+
+    def erase(self, record_id: int) -> bool:
+        """Erase one person now; say what happened."""
+        from db.store.erasure import erase_contact
+
+        try:
+            with store.session(self.workspace.engine) as s:
+                erased = erase_contact(s, self.workspace.actor, record_id)
+        except RabtaError as error:
+            QMessageBox.warning(self, "Nothing was erased", str(error))
+            return False
+        self.workspace.announce("contact", [record_id])
+        self.workspace.announce("engagement")
+        self.window().statusBar().showMessage(
+            f"Erased contact #{record_id}: {erased.engagements_scrubbed} engagement(s) no "
+            f"longer name them; {erased.audit_entries_redacted} audit entries redacted.",
+            15_000,
+        )
+        return True

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -29,9 +30,11 @@ from sqlmodel import Session
 
 from db import store
 from db.errors import RabtaError
+from db.queries.audit import record_history
 from db.queries.paging import highest_id
 from desktop.models.paged_table import ID_ROLE, Column, PagedTableModel
 from desktop.widgets.filter_box import FilterBox
+from desktop.widgets.history_table import HistoryTable
 from desktop.workspace import Workspace
 
 FILTER_DELAY_MS = 200
@@ -125,6 +128,11 @@ class RecordPage(QWidget):
         self.detail.setOpenLinks(False)
         self.detail.setPlaceholderText(f"Select {self.a_noun} to see it here.")
         self.detail.setMinimumWidth(320)
+        self.history = HistoryTable()
+        self.detail_tabs = QTabWidget()
+        self.detail_tabs.addTab(self.detail, "Details")
+        self.detail_tabs.addTab(self.history, "History")
+        self.detail_tabs.currentChanged.connect(lambda _index: self._show_history())
         self.table.setMinimumWidth(420)
 
         self.new_button = QPushButton(f"New {self.noun}")
@@ -160,7 +168,7 @@ class RecordPage(QWidget):
         left_layout.addWidget(self.count_label)
         self.splitter = QSplitter()
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self.detail)
+        self.splitter.addWidget(self.detail_tabs)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([760, 460])
@@ -318,12 +326,30 @@ class RecordPage(QWidget):
         else:
             with Session(self.workspace.engine) as s:
                 self.detail.setHtml(self.detail_html(s, shown))
+        self._show_history()
         archived = (
             record_id is not None and self.model.row_at(self.table.currentIndex().row()).archived
         )
         self.edit_button.setEnabled(record_id is not None)
         self.archive_button.setEnabled(record_id is not None and not archived)
         self.restore_button.setEnabled(record_id is not None and archived)
+
+    def shown_id(self) -> int | None:
+        """The record in the detail pane: the selected one, or one opened from elsewhere."""
+        selected = self.selected_id()
+        return selected if selected is not None else self.shown_alone
+
+    def _show_history(self) -> None:
+        """Fill the History tab for the record shown, when that tab is on screen."""
+        if self.detail_tabs.currentWidget() is not self.history:
+            return
+        shown = self.shown_id()
+        if shown is None:
+            self.history.setRowCount(0)
+            return
+        with Session(self.workspace.engine) as s:
+            entries = record_history(s, self.workspace.actor, self.noun, shown)
+        self.history.show_entries(entries)
 
     def _show_count(self) -> None:
         total = self.model.total

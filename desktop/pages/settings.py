@@ -1,4 +1,5 @@
-"""The Settings page: the installation, missions and the regions each covers, and tags."""
+"""The Settings page: the installation, missions and the regions each covers, and tags;
+users, backups and the privacy review each on their own tab."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +30,9 @@ from db.store.missions import set_jurisdiction
 from db.store.settings import all_settings, set_setting
 from db.store.tags import delete_unused_tags, merge_tags, rename_tag, tag_usage
 from desktop.dialogs.mission_form import MissionForm
+from desktop.pages.backups_panel import BackupsPanel
+from desktop.pages.review_panel import ReviewPanel
+from desktop.pages.users_panel import UsersPanel
 from desktop.workspace import Workspace
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -60,6 +65,16 @@ class SettingsPage(QWidget):
             "Printed instead of the report marking on reports and briefs that include "
             "confidential engagements"
         )
+        self.idle_minutes = QSpinBox()
+        self.idle_minutes.setRange(1, 240)
+        self.idle_minutes.setSuffix(" minutes")
+        self.idle_minutes.setToolTip("Rabta locks itself after this long without input")
+        self.review_years = QSpinBox()
+        self.review_years.setRange(1, 50)
+        self.review_years.setSuffix(" years")
+        self.review_years.setToolTip(
+            "Contacts with no engagement for this long are listed under Privacy review"
+        )
         self.save_installation_button = QPushButton("Save installation settings")
         installation = QGroupBox("Installation (the same for every officer)")
         form = QFormLayout(installation)
@@ -69,6 +84,8 @@ class SettingsPage(QWidget):
         form.addRow("Reports offer", self.period_style)
         form.addRow("Report marking", self.marking)
         form.addRow("Confidential marking", self.confidential_marking)
+        form.addRow("Lock the window after", self.idle_minutes)
+        form.addRow("Review contacts after", self.review_years)
         form.addRow(self.save_installation_button)
 
         self.missions = QListWidget()
@@ -116,10 +133,22 @@ class SettingsPage(QWidget):
         left.addWidget(tags_box, 1)
         columns.addLayout(left, 1)
         columns.addWidget(missions_box, 1)
+        general = QWidget()
+        general_layout = QVBoxLayout(general)
+        general_layout.addWidget(self.message)
+        general_layout.addLayout(columns, 1)
+        self.users = UsersPanel(workspace)
+        self.backups = BackupsPanel(workspace)
+        self.review = ReviewPanel(workspace)
+        self.review.open_contact.connect(self._open_contact)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(general, "Installation")
+        self.tabs.addTab(self.users, "Users")
+        self.tabs.addTab(self.backups, "Backups")
+        self.tabs.addTab(self.review, "Privacy review")
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Settings</h2>"))
-        layout.addWidget(self.message)
-        layout.addLayout(columns, 1)
+        layout.addWidget(self.tabs, 1)
 
         self.save_installation_button.clicked.connect(self.save_installation)
         self.missions.currentRowChanged.connect(self._show_regions)
@@ -130,9 +159,19 @@ class SettingsPage(QWidget):
         self.merge_button.clicked.connect(self.merge_selected_tag)
         self.delete_unused_button.clicked.connect(self.delete_unused)
         admin = workspace.actor.role == "admin"
-        for widget in (self.new_mission_button, self.edit_mission_button, self.save_regions_button):
+        for widget in (
+            self.new_mission_button,
+            self.edit_mission_button,
+            self.save_regions_button,
+            self.save_installation_button,
+            self.rename_button,
+            self.merge_button,
+            self.delete_unused_button,
+        ):
             widget.setEnabled(admin)
             widget.setToolTip(widget.toolTip() or "Administrators only")
+        if not admin:
+            self._say("Only administrators change these settings; they are shown for reading.")
         workspace.broadcast.changed.connect(self._on_changed)
         self.reload()
 
@@ -152,6 +191,8 @@ class SettingsPage(QWidget):
         self.period_style.setCurrentIndex(self.period_style.findData(values["period_style"]))
         self.marking.setText(values["report_marking"])
         self.confidential_marking.setText(values["report_marking_confidential"])
+        self.idle_minutes.setValue(int(values["idle_lock_minutes"]))
+        self.review_years.setValue(int(values["review_after_years"]))
         current = self.selected_mission_id()
         self.missions.clear()
         for mission in missions:
@@ -187,6 +228,8 @@ class SettingsPage(QWidget):
             "period_style": self.period_style.currentData(),
             "report_marking": self.marking.text(),
             "report_marking_confidential": self.confidential_marking.text(),
+            "idle_lock_minutes": str(self.idle_minutes.value()),
+            "review_after_years": str(self.review_years.value()),
         }
         try:
             with store.session(self.workspace.engine) as s:
@@ -198,6 +241,11 @@ class SettingsPage(QWidget):
         self._say("Installation settings saved.")
         self.workspace.announce("setting")
         return True
+
+    def _open_contact(self, contact_id: int) -> None:
+        window = self.window()
+        if hasattr(window, "show_record"):
+            window.show_record("contact", contact_id)
 
     # --- missions and regions ---------------------------------------------------------------------
 

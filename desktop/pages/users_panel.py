@@ -1,0 +1,281 @@
+"""Settings > Users: administrators add people, set their role and mission, deactivate
+them and reset passwords; db/store/users.py refuses everyone else."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlmodel import Session, select
+
+from db import store
+from db.errors import RabtaError, ValidationError
+from db.labels import label_of
+from db.models import Mission, User, UserRole, utc_now
+from db.queries.pickers import mission_options
+from db.store.users import create_user, reset_password, update_user
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+HEADERS = ("Username", "Name", "Role", "Mission", "State")
+ROLE_HINTS = {
+    UserRole.VIEWER: "reads everything but confidential engagements",
+    UserRole.OFFICER: "writes records of their own mission, reads others'",
+    UserRole.SUPERVISOR: "also sees confidential engagements and writes report narratives",
+    UserRole.ADMIN: "manages users, missions, settings, backups and erasure",
+}
+
+
+def _password_field(placeholder: str) -> QLineEdit:
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    field.setPlaceholderText(placeholder)
+    field.setMaxLength(256)
+    return field
+
+
+class UsersPanel(QWidget):
+    """The users in a table; the form below edits the selected one or adds a new one."""
+
+    def __init__(self, workspace, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.workspace = workspace
+        admin = workspace.actor.role == UserRole.ADMIN
+        self.table = QTableWidget(0, len(HEADERS))
+        self.table.setHorizontalHeaderLabels(HEADERS)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+
+        self.username = QLineEdit()
+        self.username.setMaxLength(64)
+        self.display_name = QLineEdit()
+        self.display_name.setMaxLength(200)
+        self.role = QComboBox()
+        for role in UserRole:
+            self.role.addItem(f"{label_of(UserRole, role)} — {ROLE_HINTS[role]}", role.value)
+        self.mission = QComboBox()
+        self.active = QCheckBox("May sign in")
+        self.password = _password_field("at least 10 characters; they change it at sign-in")
+        self.repeated = _password_field("the same again")
+        form = QFormLayout()
+        form.addRow("&Username", self.username)
+        form.addRow("Full &name", self.display_name)
+        form.addRow("&Role", self.role)
+        form.addRow("&Mission", self.mission)
+        form.addRow("", self.active)
+        form.addRow("&Password", self.password)
+        form.addRow("&Again", self.repeated)
+
+        self.new_button = QPushButton("New user")
+        self.save_button = QPushButton("Save user")
+        self.reset_button = QPushButton("Reset password")
+        self.reset_button.setToolTip(
+            "Set the password typed above; the user must change it at the next sign-in"
+        )
+        buttons = QHBoxLayout()
+        for button in (self.new_button, self.save_button, self.reset_button):
+            buttons.addWidget(button)
+            button.setEnabled(admin)
+        buttons.addStretch(1)
+        self.message = QLabel(
+            "" if admin else "Only administrators manage users; this list is for reading."
+        )
+        self.message.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+
+        self.table.currentCellChanged.connect(lambda *_: self._show_selected())
+        self.new_button.clicked.connect(self.start_new)
+        self.save_button.clicked.connect(self.save)
+        self.reset_button.clicked.connect(self.reset_selected_password)
+        self.editing: int | None = None
+        self.reload()
+        self.start_new()
+
+    def _refused(self, error: RabtaError) -> None:
+        self._say(
+            " ".join(error.errors.values()) if isinstance(error, ValidationError) else str(error),
+            error=True,
+        )
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.message.setStyleSheet("color: #9b2226;" if error else "color: #1f5f7a;")
+        self.message.setText(text)
+
+    def reload(self) -> None:
+        """Show every user, active ones first."""
+        with Session(self.workspace.engine) as s:
+            missions = dict(s.exec(select(Mission.id, Mission.code)).all())
+            users = s.exec(
+                select(User).order_by(User.active.desc(), User.username)  # type: ignore[union-attr]
+            ).all()
+            options = mission_options(s)
+        now = utc_now()
+        self.table.setRowCount(0)
+        for user in users:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            locked = (
+                user.locked_until is not None
+                and (
+                    user.locked_until
+                    if user.locked_until.tzinfo
+                    else user.locked_until.replace(tzinfo=now.tzinfo)
+                )
+                > now
+            )
+            state = (
+                "deactivated"
+                if not user.active
+                else "locked out"
+                if locked
+                else "no password yet"
+                if not user.password_hash
+                else "must change password"
+                if user.must_change_password
+                else "active"
+            )
+            cells = (
+                user.username,
+                user.display_name,
+                label_of(UserRole, user.role),
+                missions.get(user.mission_id, "all missions"),
+                state,
+            )
+            for column, value in enumerate(cells):
+                item = QTableWidgetItem(value)
+                item.setData(ID_ROLE, user.id)
+                self.table.setItem(row, column, item)
+        current = self.mission.currentData()
+        self.mission.clear()
+        self.mission.addItem("All missions (the commission)", None)
+        for mission_id, label in options:
+            self.mission.addItem(label, mission_id)
+        self.mission.setCurrentIndex(max(0, self.mission.findData(current)))
+
+    def selected_user_id(self) -> int | None:
+        item = self.table.item(self.table.currentRow(), 0)
+        return item.data(ID_ROLE) if item is not None else None
+
+    def select_username(self, username: str) -> bool:
+        """Select a user's row by username."""
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, 0).text() == username:
+                self.table.setCurrentCell(row, 0)
+                return True
+        return False
+
+    def _show_selected(self) -> None:
+        user_id = self.selected_user_id()
+        if user_id is None:
+            return
+        with Session(self.workspace.engine) as s:
+            user = s.get(User, user_id)
+        self.editing = user.id
+        self.username.setText(user.username)
+        self.username.setReadOnly(True)
+        self.display_name.setText(user.display_name)
+        self.role.setCurrentIndex(self.role.findData(user.role))
+        self.mission.setCurrentIndex(max(0, self.mission.findData(user.mission_id)))
+        self.active.setChecked(user.active)
+        self.password.clear()
+        self.repeated.clear()
+
+    def start_new(self) -> None:
+        """Empty the form for a new user."""
+        self.editing = None
+        self.table.clearSelection()
+        self.username.clear()
+        self.username.setReadOnly(False)
+        self.display_name.clear()
+        self.role.setCurrentIndex(self.role.findData(UserRole.OFFICER))
+        self.mission.setCurrentIndex(0)
+        self.active.setChecked(True)
+        self.password.clear()
+        self.repeated.clear()
+
+    def _typed_password(self) -> str | None:
+        if self.password.text() != self.repeated.text():
+            raise ValidationError({"password": "The two passwords differ."})
+        return self.password.text() or None
+
+    def save(self) -> bool:
+        """Add the new user, or save the selected one's name, role, mission and state."""
+        values = {
+            "display_name": self.display_name.text(),
+            "role": self.role.currentData(),
+            "mission_id": self.mission.currentData(),
+            "active": self.active.isChecked(),
+        }
+        try:
+            with store.session(self.workspace.engine) as s:
+                if self.editing is None:
+                    password = self._typed_password()
+                    if password is None:
+                        raise ValidationError(
+                            {
+                                "password": "Give the new user a first password "
+                                "(10 characters or more)."
+                            }
+                        )
+                    create_user(
+                        s,
+                        self.workspace.actor,
+                        {**values, "username": self.username.text(), "password": password},
+                    )
+                    done = (
+                        f"Added {self.username.text().strip().lower()}; they choose their "
+                        "own password at the first sign-in."
+                    )
+                else:
+                    update_user(s, self.workspace.actor, self.editing, values)
+                    done = f"Saved {self.username.text()}."
+        except RabtaError as error:
+            self._refused(error)
+            return False
+        username = self.username.text().strip().lower()
+        self.reload()
+        self.select_username(username)  # the form now edits the saved user
+        self._say(done)
+        self.workspace.announce("user")
+        return True
+
+    def reset_selected_password(self) -> bool:
+        """Give the selected user the password typed in the form."""
+        if self.editing is None:
+            self._say("Choose the user whose password to reset.", error=True)
+            return False
+        try:
+            password = self._typed_password()
+            if password is None:
+                raise ValidationError({"password": "Type the new password twice."})
+            with store.session(self.workspace.engine) as s:
+                reset_password(s, self.workspace.actor, self.editing, password)
+        except RabtaError as error:
+            self._refused(error)
+            return False
+        username = self.username.text()
+        self.reload()
+        self.select_username(username)
+        self._say(f"{username} has a new password and must change it at the next sign-in.")
+        return True

@@ -1,0 +1,219 @@
+"""The window's side of trust, driven as a user would: the idle lock that keeps what was
+typed, the Users tab, changing one's password, backups taken, listed and restored, the
+History tab, the Audit page, and erasing a person from the Contacts page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+from sqlmodel import Session, select
+
+from db import store
+from db.backups import list_backups
+from db.models import Contact, Organization, User
+from db.security.sign_in import sign_in
+from db.store.organizations import update_organization
+from desktop.dialogs.contact_form import ContactForm
+from desktop.idle_lock import LockCover
+from desktop.pages.audit import AuditPage
+from desktop.pages.contacts import ContactsPage
+from desktop.pages.organizations import OrganizationsPage
+from desktop.pages.settings import SettingsPage
+from tests.conftest import TEST_PASSWORD
+from tests.desktop.conftest import active_main_window
+
+
+def _settings(window) -> SettingsPage:
+    window.show_page("Settings")
+    page = window.current_page()
+    assert isinstance(page, SettingsPage)
+    return page
+
+
+def test_the_idle_lock_covers_every_window_and_keeps_what_was_typed(qtbot, demo_path):
+    window = active_main_window(qtbot, demo_path, login_name="n.jamil")
+    form = ContactForm(window.workspace, None, window)
+    qtbot.addWidget(form)
+    form.show()
+    form.given_edit.setText("Half-typed name")
+    lock = window.idle_lock
+    assert lock.minutes == 10 and lock.timer.isActive()
+    lock.timer.setInterval(50)  # ten minutes without input, shortened
+    lock.timer.start()
+    qtbot.waitUntil(lambda: lock.is_locked, timeout=5000)
+    covered = {cover.parentWidget() for cover in lock.covers}
+    assert {window, form} <= covered
+    assert all(cover.isVisible() for cover in lock.covers)
+    dialog = lock.dialog
+    assert dialog.username.text() == "n.jamil" and dialog.username.isReadOnly()
+
+    dialog.password.setText("not the password")
+    dialog.buttons.accepted.emit()
+    assert lock.is_locked and "wrong" in dialog.error.text().lower()
+
+    dialog.password.setText(TEST_PASSWORD)
+    dialog.buttons.accepted.emit()
+    assert not lock.is_locked
+    qtbot.waitUntil(lambda: not any(isinstance(w, LockCover) for w in form.children()))
+    assert form.isVisible() and form.given_edit.text() == "Half-typed name"
+    assert lock.timer.isActive()  # counting again
+
+
+def test_ctrl_shift_l_locks_at_once(qtbot, demo_path):
+    window = active_main_window(qtbot, demo_path)
+    window.toolbar_actions["Lock"].trigger()
+    assert window.idle_lock.is_locked
+    window.idle_lock.dialog.password.setText(TEST_PASSWORD)
+    window.idle_lock.dialog.buttons.accepted.emit()
+    assert not window.idle_lock.is_locked
+
+
+def test_an_administrator_adds_a_user_who_must_change_the_first_password(qtbot, demo_path):
+    window = active_main_window(qtbot, demo_path, login_name="commission.admin")
+    users = _settings(window).users
+    users.start_new()
+    users.username.setText("Z.Qureshi")
+    users.display_name.setText("Zara Qureshi, Vice Consul")
+    users.role.setCurrentIndex(users.role.findData("officer"))
+    users.mission.setCurrentIndex(users.mission.findText("HOU", flags=_contains()))
+    users.password.setText("first password 2026")
+    users.repeated.setText("first password 2026 ")
+    assert not users.save()
+    assert "differ" in users.message.text()
+    users.repeated.setText("first password 2026")
+    assert users.save(), users.message.text()
+    row = [users.table.item(r, 0).text() for r in range(users.table.rowCount())].index("z.qureshi")
+    assert users.table.item(row, 4).text() == "must change password"
+    assert users.table.item(row, 3).text() == "HOU"
+    signed_in = sign_in(str(demo_path), "z.qureshi", "first password 2026")
+    assert signed_in.must_change_password and signed_in.actor.role == "officer"
+    signed_in.opened.engine.dispose()
+
+    users.active.setChecked(False)
+    assert users.save()
+    assert users.table.item(users.table.currentRow(), 4).text() == "deactivated"
+
+
+def _contains():
+    from PySide6.QtCore import Qt
+
+    return Qt.MatchFlag.MatchContains
+
+
+def test_an_officer_reads_the_users_but_cannot_change_them(qtbot, demo_path):
+    window = active_main_window(qtbot, demo_path, login_name="n.jamil")
+    users = _settings(window).users
+    assert users.table.rowCount() >= 8
+    assert not users.save_button.isEnabled() and not users.reset_button.isEnabled()
+    assert "Only administrators" in users.message.text()
+    users.select_username("u.tarar")
+    users.display_name.setText("Renamed by an officer")
+    assert not users.save()  # the store refuses, whatever the buttons say
+    with Session(window.workspace.engine) as s:
+        assert s.exec(select(User).where(User.username == "u.tarar")).one().display_name != (
+            "Renamed by an officer"
+        )
+
+
+def test_the_signed_in_person_changes_their_password(qtbot, demo_path):
+    window = active_main_window(qtbot, demo_path, login_name="n.jamil")
+    dialog = window.change_password()
+    dialog.current.setText(TEST_PASSWORD)
+    dialog.new.setText("a brand new passphrase")
+    dialog.repeated.setText("a brand new passphrase")
+    dialog.buttons.accepted.emit()
+    assert not dialog.isVisible()
+    assert "changed" in window.statusBar().currentMessage()
+    signed_in = sign_in(str(demo_path), "n.jamil", "a brand new passphrase")
+    signed_in.opened.engine.dispose()
+
+
+def test_backups_are_taken_daily_listed_and_restored(qtbot, demo_path):
+    window = active_main_window(qtbot, demo_path, login_name="commission.admin")
+    qtbot.waitUntil(lambda: window.last_daily_backup is not None, timeout=20_000)
+    assert window.last_daily_backup.name.endswith("-daily.db")
+    backups = _settings(window).backups
+    qtbot.waitUntil(lambda: backups.table.rowCount() == 1, timeout=20_000)
+    assert backups.table.item(0, 1).text() == "daily"
+    with Session(window.workspace.engine) as s:
+        organizations = len(s.exec(select(Organization.id)).all())
+    assert backups.table.item(0, 3).text() == f"{organizations:,}"
+
+    backups.back_up_now()
+    qtbot.waitUntil(lambda: backups.table.rowCount() == 2, timeout=20_000)
+    daily_row = [backups.table.item(r, 1).text() for r in range(2)].index("daily")
+    backups.table.selectRow(daily_row)
+    with store.session(window.workspace.engine) as s:
+        org = s.exec(select(Organization)).first()
+        update_organization(s, window.workspace.actor, org.id, {"city": "After the backup"})
+    kept = backups.restore(backups.selected_backup())
+    assert kept is not None and kept.exists() and "-replaced" in kept.name
+    backups.restored_note.done(0)
+    qtbot.waitUntil(lambda: not window.isVisible())
+    signed_in = sign_in(str(demo_path), "commission.admin", TEST_PASSWORD)
+    with Session(signed_in.opened.engine) as s:
+        assert s.get(Organization, org.id).city != "After the backup"
+    signed_in.opened.engine.dispose()
+    assert any(b.kind == "replaced" for b in list_backups(str(demo_path)))
+
+
+def test_the_history_tab_shows_who_changed_which_field(qtbot, demo_path):
+    window = active_main_window(qtbot, demo_path, login_name="n.jamil")
+    window.show_page("Organizations")
+    page = window.current_page()
+    assert isinstance(page, OrganizationsPage)
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0)
+    with Session(window.workspace.engine) as s:
+        houston = window.workspace.actor.mission_id
+        org = s.exec(select(Organization).where(Organization.mission_id == houston)).first()
+    with store.session(window.workspace.engine) as s:
+        update_organization(s, window.workspace.actor, org.id, {"city": "Sugar Land"})
+    page.show_record(org.id)
+    page.detail_tabs.setCurrentWidget(page.history)
+    history = page.history
+    assert history.rowCount() >= 2  # created by the demo, changed just now
+    assert history.item(0, 1).text() == "n.jamil"
+    assert "city:" in history.item(0, 3).text() and "Sugar Land" in history.item(0, 3).text()
+
+
+def test_supervisors_read_the_audit_page_and_verify_the_chain(qtbot, demo_path):
+    window = active_main_window(qtbot, demo_path, login_name="r.sheikh")
+    window.show_page("Audit")
+    page = window.current_page()
+    assert isinstance(page, AuditPage)
+    assert page.table.rowCount() == min(200, page.total) and page.total > 200
+    page.user_box.setCurrentIndex(page.user_box.findData("r.sheikh"))
+    assert page.table.rowCount() >= 1
+    assert {page.table.item(r, 1).text() for r in range(page.table.rowCount())} == {"r.sheikh"}
+    page.verify_chain()
+    qtbot.waitUntil(lambda: page.verify_button.isEnabled(), timeout=20_000)
+    assert "intact" in page.chain_label.text()
+
+
+def test_an_officer_is_told_the_audit_page_is_not_for_them(qtbot, demo_path):
+    window = active_main_window(qtbot, demo_path, login_name="n.jamil")
+    window.show_page("Audit")
+    page = window.current_page()
+    assert page.table is None
+
+
+def test_an_administrator_erases_a_person_from_the_contacts_page(qtbot, demo_path, tmp_path):
+    window = active_main_window(qtbot, demo_path, login_name="commission.admin")
+    window.show_page("Contacts")
+    page = window.current_page()
+    assert isinstance(page, ContactsPage)
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0)
+    with Session(window.workspace.engine) as s:
+        person = s.exec(select(Contact).where(Contact.email != "")).first()
+    page.show_record(person.id)
+    assert page.export_held_data_to(person.id, str(tmp_path / "held.pdf"))
+    assert Path(tmp_path / "held.json").exists()
+    question = page.erase_selected()
+    question.reject()  # Cancel: nothing happens
+    with Session(window.workspace.engine) as s:
+        assert s.get(Contact, person.id).erased_at is None
+    assert page.erase(person.id)
+    assert f"Erased contact #{person.id}" in page.detail.toPlainText()
+    assert person.email not in page.detail.toPlainText()
+    QApplication.processEvents()
