@@ -87,6 +87,8 @@ def take_backup(
             copy = connect_sqlite_file(partial, key=key)
             try:
                 source.backup(copy)
+                # A copy in rollback-journal mode: reading it leaves no -wal or -shm beside it.
+                copy.execute("PRAGMA journal_mode=DELETE").fetchone()
             finally:
                 copy.close()
         finally:
@@ -174,7 +176,8 @@ def prune_backups(location: str, folder: Path | None = None) -> list[Path]:
     removed = []
     for backup in daily:
         if backup.path not in keep:
-            backup.path.unlink(missing_ok=True)
+            for side in (backup.path, Path(f"{backup.path}-wal"), Path(f"{backup.path}-shm")):
+                side.unlink(missing_ok=True)
             keyring_path(backup.path).unlink(missing_ok=True)
             removed.append(backup.path)
     return removed

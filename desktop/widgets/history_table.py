@@ -28,20 +28,27 @@ def change_lines(entry: HistoryEntry) -> str:
 
 
 class HistoryTable(QTableWidget):
-    """Audit entries, newest first; `with_record` adds the record column."""
+    """Audit entries, newest first. In a detail pane (narrow) each entry is two cells:
+    when, who and what, then the changes; `with_record` (the Audit page) gives each its
+    own column and adds the record."""
 
     def __init__(self, *, with_record: bool = False, parent=None):
         self.with_record = with_record
-        headers = ["When", "Who", "Action", *(["Record"] if with_record else []), "Changes"]
+        headers = (
+            ["When", "Who", "Action", "Record", "Changes"]
+            if with_record
+            else ["When, who, what", "Changes"]
+        )
         super().__init__(0, len(headers), parent)
         self.setHorizontalHeaderLabels(headers)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setWordWrap(True)
+        self.setAlternatingRowColors(True)
         self.verticalHeader().hide()
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
 
     def show_entries(self, entries: list[HistoryEntry], *, append: bool = False) -> None:
         """Fill the table (or add to it) with these entries."""
@@ -50,16 +57,13 @@ class HistoryTable(QTableWidget):
         for entry in entries:
             row = self.rowCount()
             self.insertRow(row)
-            cells = [
-                entry.at.astimezone().strftime("%d %b %Y %H:%M")
-                if entry.at.tzinfo
-                else entry.at.strftime("%d %b %Y %H:%M"),
-                entry.username,
-                entry.action.replace("_", " "),
-            ]
+            at = (entry.at.astimezone() if entry.at.tzinfo else entry.at).strftime("%d %b %Y %H:%M")
+            action = entry.action.replace("_", " ")
             if self.with_record:
-                cells.append(f"{entry.entity_type} {entry.entity_id or ''}".strip())
-            cells.append(change_lines(entry))
+                record = f"{entry.entity_type} {entry.entity_id or ''}".strip()
+                cells = [at, entry.username, action, record, change_lines(entry)]
+            else:
+                cells = [f"{at}\n{entry.username}\n{action}", change_lines(entry)]
             for column, value in enumerate(cells):
                 self.setItem(row, column, QTableWidgetItem(value))
         self.resizeRowsToContents()
