@@ -1,8 +1,10 @@
 """`rabta --self-test`: prove an installation works end to end, one line per step.
 
-Creates a temporary database, migrates it, loads the demo data, builds the quarterly
-report for the last quarter and checks the file. Used by the installer build and by
-support on an officer's machine; touches nothing outside a temporary folder.
+Creates an encrypted temporary database with its first administrator, signs into it
+again, loads the demo data, proves the file holds none of it in the clear, builds the
+quarterly report for the last quarter, checks the file, and runs `rabta check` on the
+database. Used by the installer build and by support on an officer's machine; touches
+nothing outside a temporary folder.
 """
 
 from __future__ import annotations
@@ -16,10 +18,16 @@ from pathlib import Path
 from typing import TextIO
 
 from db.demo import load_demo
-from db.migrate import head_revision, open_database
+from db.engine import forget_database_key
+from db.health import check_database
+from db.migrate import head_revision
 from db.periods import quarter_containing
-from db.store.actor import Actor
+from db.security.sign_in import create_first_administrator, is_encrypted, sign_in
 from reports.produce import produce_quarterly_report
+
+# Only for the throw-away database in the temporary folder.
+SELF_TEST_USER = "self.test"
+SELF_TEST_PASSWORD = "self-test password, thrown away"
 
 
 class StepFailed(Exception):
@@ -31,10 +39,13 @@ def run_self_test(out: TextIO) -> int:
     with tempfile.TemporaryDirectory(prefix="rabta-self-test-") as folder:
         state: dict = {"path": Path(folder) / "self-test.db"}
         steps: list[tuple[str, Callable[[dict], str]]] = [
-            ("create and migrate a database", _migrate),
+            ("create an encrypted database and its administrator", _create),
+            ("sign in again", _sign_in),
             ("load the demo data", _demo),
+            ("find no personal data in the clear", _no_plaintext),
             ("build the quarterly report", _report),
             ("check the report file", _check_pdf),
+            ("check the database", _check_database),
         ]
         try:
             for name, step in steps:
@@ -48,14 +59,43 @@ def run_self_test(out: TextIO) -> int:
         finally:
             if "engine" in state:
                 state["engine"].dispose()
+            forget_database_key(str(state["path"]))
     print("Self-test passed.", file=out)
     return 0
 
 
-def _migrate(state: dict) -> str:
-    opened = open_database(str(state["path"]))
-    state["engine"] = opened.engine
-    return f"schema {head_revision()}"
+def _create(state: dict) -> str:
+    location = str(state["path"])
+    first = create_first_administrator(location, SELF_TEST_USER, "Self-test", SELF_TEST_PASSWORD)
+    first.opened.engine.dispose()
+    forget_database_key(location)
+    if not is_encrypted(location):
+        raise StepFailed("the new database is not encrypted")
+    if state["path"].read_bytes()[:16] == b"SQLite format 3\x00":
+        raise StepFailed("the new database starts with a plain SQLite header")
+    return f"schema {head_revision()}, SQLCipher"
+
+
+def _sign_in(state: dict) -> str:
+    signed_in = sign_in(str(state["path"]), SELF_TEST_USER, SELF_TEST_PASSWORD)
+    state["engine"], state["actor"] = signed_in.opened.engine, signed_in.actor
+    return f"as {signed_in.actor.username} ({signed_in.actor.role})"
+
+
+def _no_plaintext(state: dict) -> str:
+    from sqlmodel import Session, select
+
+    from db.models import Contact
+
+    with Session(state["engine"]) as s:
+        contact = s.exec(select(Contact).where(Contact.email != "")).first()
+    with state["engine"].connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = state["path"].read_bytes()
+    for value in (contact.family_name, contact.email):
+        if value.encode() in data:
+            raise StepFailed(f"{value!r} is readable in the database file")
+    return f"neither {contact.family_name}'s name nor email is in the file"
 
 
 def _demo(state: dict) -> str:
@@ -67,9 +107,8 @@ def _demo(state: dict) -> str:
 
 def _report(state: dict) -> str:
     quarter = quarter_containing(date.today(), fiscal=True).previous()
-    supervisor = Actor(id=None, username="self-test", role="supervisor")
     produced = produce_quarterly_report(
-        state["engine"], supervisor, quarter.code, state["path"].with_suffix(".pdf")
+        state["engine"], state["actor"], quarter.code, state["path"].with_suffix(".pdf")
     )
     state["report"] = produced
     return f"{produced.pages} pages for {quarter.title}"
@@ -85,3 +124,10 @@ def _check_pdf(state: dict) -> str:
     if not counts or max(counts) != produced.pages or produced.pages < 2:
         raise StepFailed(f"the page tree says {counts}, the build said {produced.pages} pages")
     return f"{len(data):,} bytes, {produced.pages} pages in the page tree"
+
+
+def _check_database(state: dict) -> str:
+    report = check_database(state["engine"])
+    if not report.healthy:
+        raise StepFailed("; ".join(report.problems))
+    return "integrity, foreign keys, search index and audit chain are sound"

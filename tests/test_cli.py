@@ -105,6 +105,7 @@ def test_the_self_test_passes_from_the_checkout():
     result = rabta("--self-test")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Self-test passed." in result.stdout
+    assert "SQLCipher" in result.stdout and "audit chain" in result.stdout
 
 
 def test_a_server_that_cannot_be_reached_is_one_sentence_without_the_password(tmp_path):
