@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from db.security.keyring import keyring_path
 KINDS = ("daily", "manual", "upgrade", "replaced")
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
+STALE_PARTIAL_SECONDS = 3600
 _NAME = re.compile(
     r"^(?P<stem>.+)\.backup-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?"
     r"(?:-(?P<kind>daily|manual|upgrade|replaced))?\.db$"
@@ -156,8 +158,8 @@ def daily_backup_due(location: str, folder: Path | None = None, today: date | No
 
 def prune_backups(location: str, folder: Path | None = None) -> list[Path]:
     """Delete daily backups beyond the newest of each of the last 7 days and the newest of
-    each of the 4 weeks before; manual, upgrade and replaced copies are kept. Returns
-    what was deleted."""
+    each of the 4 weeks before, and copies left unfinished over an hour ago; manual,
+    upgrade and replaced copies are kept. Returns what was deleted."""
     daily = [b for b in list_backups(location, folder) if b.kind == "daily"]
     keep: set[Path] = set()
     days: list[date] = []
@@ -174,6 +176,12 @@ def prune_backups(location: str, folder: Path | None = None) -> list[Path]:
             weeks.append(week)
             keep.add(backup.path)
     removed = []
+    database = _require_file(location)
+    for leftover in (folder or database.parent).glob(f"{database.stem}.backup-*.db.partial*"):
+        # A copy cut short when Rabta was killed mid-backup; an hour old, no one writes it.
+        if time.time() - leftover.stat().st_mtime > STALE_PARTIAL_SECONDS:
+            leftover.unlink(missing_ok=True)
+            removed.append(leftover)
     for backup in daily:
         if backup.path not in keep:
             for side in (backup.path, Path(f"{backup.path}-wal"), Path(f"{backup.path}-shm")):

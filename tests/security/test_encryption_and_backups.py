@@ -4,12 +4,15 @@ is encrypted on request."""
 
 from __future__ import annotations
 
+import os
+import time
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
 from db import store
 from db.backups import (
+    STALE_PARTIAL_SECONDS,
     daily_backup_due,
     list_backups,
     prune_backups,
@@ -153,3 +156,15 @@ def test_a_plain_database_is_encrypted_on_request(tmp_path, demo_path):
     finally:
         signed_in.opened.engine.dispose()
         forget_database_key(str(demo_path))
+
+
+def test_a_copy_cut_short_is_removed_once_an_hour_old(db_path):
+    stale = db_path.with_name(f"{db_path.stem}.backup-20260901-090000-daily.db.partial")
+    fresh = db_path.with_name(f"{db_path.stem}.backup-20260902-090000-daily.db.partial")
+    for partial in (stale, fresh):
+        partial.write_bytes(b"half a copy")
+    an_hour_and_a_bit_ago = time.time() - STALE_PARTIAL_SECONDS - 60
+    os.utime(stale, (an_hour_and_a_bit_ago, an_hour_and_a_bit_ago))
+    removed = prune_backups(str(db_path))
+    assert removed == [stale]
+    assert not stale.exists() and fresh.exists()  # a backup may still be writing it
