@@ -373,12 +373,24 @@ def _by_month(s: Session, scope: _Scope, quarter: Quarter) -> list[CountRow]:
     return rows
 
 
+def _grouped_over_dates(s: Session, column):
+    """`column` to GROUP BY over a range of engagement dates. SQLite would walk the
+    column's own index through every engagement ever logged to save a sort (2.6 s on the
+    large registry, against 0.3 s over the quarter's dates on the covering index); an
+    expression of the column has no index. PostgreSQL plans well with the column as is,
+    and a parameter in the expression would stop it matching SELECT with GROUP BY."""
+    if s.get_bind().dialect.name != "sqlite":
+        return column
+    return column + 0 if column.type.python_type is int else column.concat("")
+
+
 def _by_column(s: Session, scope: _Scope, quarter: Quarter, column, enum) -> list[CountRow]:
+    grouped = _grouped_over_dates(s, column)
     rows = s.exec(
-        select(column, func.count())
+        select(grouped, func.count())
         .where(*scope.engagements(quarter.start, quarter.end))
-        .group_by(column)
-        .order_by(func.count().desc(), column)
+        .group_by(grouped)
+        .order_by(func.count().desc(), grouped)
     ).all()
     return [
         CountRow(key or "", label_of(enum, key) if key else "Not classified", n) for key, n in rows
@@ -387,12 +399,7 @@ def _by_column(s: Session, scope: _Scope, quarter: Quarter, column, enum) -> lis
 
 def _by_mission(s: Session, scope: _Scope, quarter: Quarter) -> list[CountRow]:
     # Grouped on the engagement index alone; the few mission names are looked up after.
-    # On SQLite "+ 0" keeps the planner from walking the mission index (the date range is
-    # narrower); PostgreSQL plans well without it and sends the 0 as a parameter, which
-    # it then cannot match between SELECT and GROUP BY.
-    mission = Engagement.mission_id
-    if s.get_bind().dialect.name == "sqlite":
-        mission = mission + 0
+    mission = _grouped_over_dates(s, Engagement.mission_id)
     counts = s.exec(
         select(mission, func.count())
         .where(*scope.engagements(quarter.start, quarter.end))
