@@ -142,6 +142,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="people held longer than the review period without an engagement (supervisors)",
     )
 
+    export_list = commands.add_parser(
+        "export",
+        parents=[database],
+        help="write a list to CSV, Excel (.xlsx), vCard (.vcf) or iCalendar (.ics)",
+    )
+    export_list.add_argument(
+        "kind",
+        choices=("organizations", "contacts", "affiliations", "engagements", "programs"),
+        help="the list; engagements and programs as .ics hold open follow-ups and events",
+    )
+    export_list.add_argument("--out", required=True, metavar="FILE", help="where to write")
+    export_list.add_argument(
+        "--filter", default="", metavar="WORDS", help="only what these words find, as in a list"
+    )
+    export_list.add_argument(
+        "--include-withheld",
+        action="store_true",
+        help="include people who asked not to be contacted or refused consent in a list of "
+        "people (their email and phone stay withheld)",
+    )
+
     report = commands.add_parser("report", help="write a PDF report")
     kinds = report.add_subparsers(dest="report_kind", metavar="REPORT", required=True)
     quarterly = kinds.add_parser(
@@ -186,11 +207,19 @@ def _password(args: argparse.Namespace, *, new: bool = False) -> str:
     if password_file:
         password = read_password_file(password_file)
     else:
-        password = getpass.getpass(f"Password for {_username(args)}: ")
-        if new and getpass.getpass("The same password again: ") != password:
-            from db.errors import ValidationError
+        from db.errors import ValidationError
 
-            raise ValidationError({"password": "The two passwords differ."})
+        try:
+            password = getpass.getpass(f"Password for {_username(args)}: ")
+            if new and getpass.getpass("The same password again: ") != password:
+                raise ValidationError({"password": "The two passwords differ."})
+        except EOFError:
+            raise ValidationError(
+                {
+                    "password": "No password was typed (the input ended); for unattended "
+                    "use, give --password-file."
+                }
+            ) from None
     args.typed_password = password
     return password
 
@@ -305,6 +334,31 @@ def _run_report(args: argparse.Namespace) -> int:
         f"{produced.seconds:.2f} s): "
         f"{produced.title}."
     )
+    return 0
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    from db.exchange.exports import default_filter, export_list
+
+    with _signed_in(args) as signed_in:
+        engine, actor = signed_in.opened.engine, signed_in.actor
+        exported = export_list(
+            engine,
+            actor,
+            args.kind,
+            args.out,
+            default_filter(args.kind, actor, args.filter),
+            include_withheld=args.include_withheld,
+        )
+    print(
+        f"Wrote {exported.rows:,} {'entries' if exported.format == 'icalendar' else 'rows'} "
+        f"of {args.kind} to {exported.path}."
+    )
+    if exported.left_out:
+        print(
+            f"Left out {exported.left_out:,} people who asked not to be contacted or refused "
+            "consent; --include-withheld includes them."
+        )
     return 0
 
 
@@ -524,7 +578,7 @@ def run(argv: list[str] | None = None) -> int:
             return _run_audit(args)
         if args.command == "contact":
             return _run_contact(args)
-        if args.command in ("backup", "restore", "rekey", "encrypt"):
+        if args.command in ("backup", "restore", "rekey", "encrypt", "export"):
             return globals()[f"_run_{args.command}"](args)
         from desktop.data_first import import_database_libraries
 

@@ -9,7 +9,7 @@ from sqlalchemy import Select, case, func
 from sqlmodel import Session, col, select
 
 from db.models import Affiliation, Contact, Jurisdiction, Organization
-from db.queries.paging import ordered_page
+from db.queries.paging import ordered_ids, ordered_page
 from db.queries.visibility import contact_details_withheld
 from db.search import text_filter
 
@@ -139,3 +139,11 @@ def contact_page(
         details,
         ContactRow,
     )
+
+
+def matching_contact_ids(
+    s: Session, flt: ContactFilter, *, sort: str = "name", descending: bool = False
+) -> list[int]:
+    """The ids of every contact the filter matches, in the list's order."""
+    ids = _filtered(s, select(Contact.id), flt)
+    return ordered_ids(s, col(Contact.id), ids, SORT_KEYS[sort], descending)

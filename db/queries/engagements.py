@@ -19,7 +19,7 @@ from db.models import (
     Sensitivity,
     User,
 )
-from db.queries.paging import ordered_page
+from db.queries.paging import ordered_ids, ordered_page
 from db.queries.visibility import visible_engagements
 from db.search import text_filter
 from db.store.actor import Actor
@@ -268,3 +268,12 @@ def contacts_of_engagement(s: Session, engagement_id: int) -> list[tuple[int, st
             .order_by(Contact.family_name)
         ).all()
     ]
+
+
+def matching_engagement_ids(
+    s: Session, flt: EngagementFilter, *, sort: str = "date", descending: bool = True
+) -> list[int]:
+    """The ids of every engagement the filter matches (and its viewer may see), in the
+    list's order."""
+    ids = _filtered(s, select(Engagement.id), flt)
+    return ordered_ids(s, col(Engagement.id), ids, SORT_KEYS[sort], descending)

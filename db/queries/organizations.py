@@ -15,7 +15,7 @@ from db.models import (
     OrganizationTag,
     Tag,
 )
-from db.queries.paging import ordered_page
+from db.queries.paging import ordered_ids, ordered_page
 from db.search import text_filter
 from db.store.actor import Actor
 
@@ -117,9 +117,7 @@ def organization_page(
     limit: int = 200,
 ) -> list[OrganizationRow]:
     """One page of matching organizations, sorted in SQL (ties broken by id)."""
-    ids = _filtered(
-        s, select(Organization.id).outerjoin(Mission, Mission.id == Organization.mission_id), flt
-    )
+    ids = _matching(s, flt)
     details = select(
         Organization.id,
         Organization.name,
@@ -137,10 +135,26 @@ def organization_page(
         s,
         col(Organization.id),
         ids,
-        last_engagement_column(flt.viewer) if sort == "last_engagement" else SORT_KEYS[sort],
+        _sort_key(flt, sort),
         descending,
         offset,
         limit,
         details,
         OrganizationRow,
     )
+
+
+def _matching(s: Session, flt: OrganizationFilter) -> Select:
+    joined = select(Organization.id).outerjoin(Mission, Mission.id == Organization.mission_id)
+    return _filtered(s, joined, flt)
+
+
+def _sort_key(flt: OrganizationFilter, sort: str):
+    return last_engagement_column(flt.viewer) if sort == "last_engagement" else SORT_KEYS[sort]
+
+
+def matching_organization_ids(
+    s: Session, flt: OrganizationFilter, *, sort: str = "name", descending: bool = False
+) -> list[int]:
+    """The ids of every organization the filter matches, in the list's order."""
+    return ordered_ids(s, col(Organization.id), _matching(s, flt), _sort_key(flt, sort), descending)

@@ -10,6 +10,18 @@ from sqlalchemy import Select, func
 from sqlmodel import Session, select
 
 
+def _order(id_column: Any, key: Any, descending: bool) -> list:
+    return [
+        key.desc() if descending else key.asc(),
+        id_column.desc() if descending else id_column.asc(),
+    ]
+
+
+def ordered_ids(s: Session, id_column: Any, ids: Select, key: Any, descending: bool) -> list[int]:
+    """Every id `ids` selects, in the list's order (ties by id): what an export writes."""
+    return list(s.exec(ids.order_by(*_order(id_column, key, descending))).all())
+
+
 def ordered_page(
     s: Session,
     id_column: Any,
@@ -23,11 +35,9 @@ def ordered_page(
 ) -> list:
     """Rows of `row_type` for one page: `ids` sorted by `key` (ties by id), then `details`
     (whose first column is the id) fetched for those ids, in the same order."""
-    order = [
-        key.desc() if descending else key.asc(),
-        id_column.desc() if descending else id_column.asc(),
-    ]
-    page_ids = s.exec(ids.order_by(*order).offset(offset).limit(limit)).all()
+    page_ids = s.exec(
+        ids.order_by(*_order(id_column, key, descending)).offset(offset).limit(limit)
+    ).all()
     if not page_ids:
         return []
     found = {row[0]: row for row in s.exec(details.where(id_column.in_(page_ids))).all()}

@@ -10,7 +10,7 @@ from sqlalchemy import Select, func
 from sqlmodel import Session, col, select
 
 from db.models import Mission, Program, ProgramParticipant
-from db.queries.paging import ordered_page
+from db.queries.paging import ordered_ids, ordered_page
 from db.search import text_filter
 
 
@@ -88,9 +88,7 @@ def program_page(
     limit: int = 200,
 ) -> list[ProgramRow]:
     """One page of matching programs, sorted in SQL."""
-    ids = _filtered(
-        s, select(Program.id).outerjoin(Mission, Mission.id == Program.lead_mission_id), flt
-    )
+    ids = _matching(s, flt)
     details = select(
         Program.id,
         Program.name,
@@ -106,3 +104,15 @@ def program_page(
     return ordered_page(
         s, col(Program.id), ids, SORT_KEYS[sort], descending, offset, limit, details, ProgramRow
     )
+
+
+def _matching(s: Session, flt: ProgramFilter) -> Select:
+    joined = select(Program.id).outerjoin(Mission, Mission.id == Program.lead_mission_id)
+    return _filtered(s, joined, flt)
+
+
+def matching_program_ids(
+    s: Session, flt: ProgramFilter, *, sort: str = "name", descending: bool = False
+) -> list[int]:
+    """The ids of every program the filter matches, in the list's order."""
+    return ordered_ids(s, col(Program.id), _matching(s, flt), SORT_KEYS[sort], descending)
