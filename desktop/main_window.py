@@ -294,6 +294,13 @@ class MainWindow(QMainWindow):
                 self.focus_filter,
             ),
             (
+                "Export",
+                "Ctrl+Shift+E",
+                "Write every row the current list shows to CSV, Excel, vCard or a calendar "
+                "(Ctrl+Shift+E)",
+                self.export_current_list,
+            ),
+            (
                 "About",
                 QKeySequence.StandardKey.HelpContents,
                 "Version, data folder and licenses (F1)",
@@ -377,6 +384,11 @@ class MainWindow(QMainWindow):
         """Ctrl+N: a new record of the current page's kind."""
         page = self.current_page()
         return page.new_record() if hasattr(page, "new_record") else None
+
+    def export_current_list(self):
+        """Ctrl+Shift+E: export what the current list page shows."""
+        page = self.current_page()
+        return page.export_list() if hasattr(page, "export_list") else None
 
     def show_page(self, name: str) -> None:
         """Switch to the named sidebar page."""

@@ -23,6 +23,10 @@ BUNDLED = (
     ("phonenumbers", "Apache License 2.0"),
     ("email-validator", "The Unlicense (public domain)"),
     ("platformdirs", "MIT License"),
+    ("openpyxl", "MIT License"),
+    ("RapidFuzz", "MIT License"),
+    ("vobject", "Apache License 2.0"),
+    ("icalendar", "BSD License"),
     ("Python", "Python Software Foundation License"),
 )
 

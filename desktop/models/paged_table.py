@@ -103,6 +103,11 @@ class PagedTableModel(QAbstractTableModel):
     def current_filter(self) -> Any:
         return self._filter
 
+    @property
+    def current_sort(self) -> tuple[str, bool]:
+        """The SQL sort key and whether it descends."""
+        return self._sort, self._descending
+
     def set_filter(self, flt: Any) -> None:
         """Show the rows matching `flt`."""
         if flt != self._filter:

@@ -25,6 +25,7 @@ from desktop.pages.record_page import FilterChoice, RecordPage
 class ContactsPage(RecordPage):
     title = "Contacts"
     noun = "contact"
+    export_kind = "contacts"
     record_model = Contact
     entity_types = ("contact", "organization", "engagement")
     text_hint = "Filter by name (either script), email, city or profession"

@@ -30,6 +30,7 @@ from desktop.pages.record_page import FilterChoice, RecordPage
 class EngagementsPage(RecordPage):
     title = "Engagements"
     noun = "engagement"
+    export_kind = "engagements"
     record_model = Engagement
     entity_types = ("engagement", "organization", "contact", "program")
     text_hint = "Filter by subject, summary or organization"

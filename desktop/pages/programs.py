@@ -29,6 +29,7 @@ from desktop.pages.record_page import FilterChoice, RecordPage
 class ProgramsPage(RecordPage):
     title = "Programs"
     noun = "program"
+    export_kind = "programs"
     record_model = Program
     entity_types = ("program", "organization", "mission")
     text_hint = "Filter by name"

@@ -62,6 +62,7 @@ class RecordPage(QWidget):
     default_sort = "name"
     default_descending = False
     text_hint = "Filter"
+    export_kind: str | None = None  # the list db/exchange/exports.py writes for this page
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None):
         super().__init__(parent)
@@ -148,12 +149,19 @@ class RecordPage(QWidget):
         self.actions_bar = QHBoxLayout()
         for button in (self.new_button, self.edit_button, self.archive_button, self.restore_button):
             self.actions_bar.addWidget(button)
+        self.export_button = QPushButton("Export…")
+        self.export_button.setToolTip(
+            "Write every row this filter shows to CSV, Excel or another format (Ctrl+Shift+E)"
+        )
+        self.export_button.clicked.connect(self.export_list)
+        self.export_button.setVisible(self.export_kind is not None)
         for label, tooltip, handler in self.extra_actions():
             button = QPushButton(label)
             button.setToolTip(tooltip)
             button.clicked.connect(handler)
             self.actions_bar.addWidget(button)
         self.actions_bar.addStretch(1)
+        self.actions_bar.addWidget(self.export_button)
 
         bar = QHBoxLayout()
         bar.addWidget(self.filter_edit, 3)
@@ -401,6 +409,26 @@ class RecordPage(QWidget):
         saved = getattr(dialog, "saved_id", None)
         if saved is not None and getattr(dialog, "entity_type", None) == self.entity_types[0]:
             self.select_id(saved)
+
+    def export_list(self) -> QDialog | None:
+        """Open the export dialog for what the list shows now."""
+        if self.export_kind is None:
+            return None
+        from desktop.dialogs.export_dialog import ExportDialog
+
+        sort, descending = self.model.current_sort
+        dialog = ExportDialog(
+            self.workspace,
+            self.export_kind,
+            self.model.current_filter,
+            sort,
+            descending,
+            self.model.total,
+            self,
+        )
+        self.export_dialog = dialog
+        dialog.open()
+        return dialog
 
     def new_record(self) -> QDialog:
         """Open the form for a new record (Ctrl+N)."""
