@@ -163,6 +163,41 @@ def build_parser() -> argparse.ArgumentParser:
         "people (their email and phone stay withheld)",
     )
 
+    import_file = commands.add_parser(
+        "import",
+        parents=[database],
+        help="bring a CSV or Excel list into the registry, all rows or none",
+    )
+    import_file.add_argument("file", metavar="FILE", help="a .csv, .txt or .xlsx file")
+    import_file.add_argument(
+        "--as",
+        dest="kind",
+        required=True,
+        choices=("organizations", "contacts", "engagements", "affiliations"),
+        help="what the rows are",
+    )
+    import_file.add_argument(
+        "--mapping", metavar="M.json", help="a saved mapping of columns to fields"
+    )
+    import_file.add_argument(
+        "--save-mapping", metavar="M.json", help="keep the mapping used, to reuse"
+    )
+    import_file.add_argument(
+        "--dry-run", action="store_true", help="check every row and write nothing"
+    )
+    import_file.add_argument(
+        "--on-match",
+        choices=("skip", "update", "add"),
+        default="skip",
+        help="rows that look like a record already there: skip them (default), update "
+        "that record, or add them as new",
+    )
+    import_file.add_argument(
+        "--day-first",
+        action="store_true",
+        help="dates like 03/04/2026 are 3 April (default: March 4, as US offices write)",
+    )
+
     report = commands.add_parser("report", help="write a PDF report")
     kinds = report.add_subparsers(dest="report_kind", metavar="REPORT", required=True)
     quarterly = kinds.add_parser(
@@ -359,6 +394,66 @@ def _run_export(args: argparse.Namespace) -> int:
             f"Left out {exported.left_out:,} people who asked not to be contacted or refused "
             "consent; --include-withheld includes them."
         )
+    return 0
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from db.exchange.imports import run_import, write_problem_file
+    from db.exchange.mapping import load_mapping, suggest_mapping
+    from db.exchange.sources import open_source
+
+    source = open_source(args.file)
+    if args.mapping:
+        mapping = load_mapping(args.mapping, args.kind)
+        mapping.day_first = mapping.day_first or args.day_first
+    else:
+        mapping = suggest_mapping(args.kind, source.headers, day_first=args.day_first)
+    for header in source.headers:
+        target = mapping.columns.get(header)
+        print(f"  {header} → {target or '(left out)'}")
+    if args.save_mapping:
+        mapping.save(args.save_mapping)
+        print(f"Kept the mapping in {args.save_mapping}.")
+    with _signed_in(args) as signed_in:
+        outcome = run_import(
+            signed_in.opened.engine,
+            signed_in.actor,
+            source,
+            mapping,
+            commit=not args.dry_run,
+            on_match=args.on_match,
+            progress=lambda n: print(f"… {n:,} rows", flush=True),
+        )
+    for match in outcome.matches[:20]:
+        print(
+            f"Row {match.row} looks like {match.record!r} (#{match.record_id}, {match.why}): "
+            f"{match.decision}."
+        )
+    if len(outcome.matches) > 20:
+        print(f"… and {len(outcome.matches) - 20:,} more rows like records already there.")
+    for warning in outcome.warnings[:20]:
+        print(f"Row {warning.row}: {warning.reason}")
+    if outcome.problems:
+        for problem in outcome.problems[:20]:
+            column = f", {problem.column}" if problem.column else ""
+            print(f"Row {problem.row}{column}: {problem.reason}")
+        problems_file = Path(args.file).with_name(Path(args.file).stem + ".problems.csv")
+        written = write_problem_file(source, outcome, problems_file)
+        print(
+            f"Nothing was imported: {outcome.rows_with_problems:,} of {outcome.rows:,} rows "
+            f"have problems. The {written:,} rows and what is wrong with each are in "
+            f"{problems_file}; fix them there and import that file."
+        )
+        return 1
+    verb = "Would add" if args.dry_run else "Added"
+    print(
+        f"{verb} {outcome.created:,} and {'would update' if args.dry_run else 'updated'} "
+        f"{outcome.updated:,} {args.kind} from {outcome.rows:,} rows; "
+        f"{outcome.skipped:,} skipped as already there."
+        + (" Nothing was written (dry run)." if args.dry_run else "")
+    )
     return 0
 
 
@@ -578,7 +673,7 @@ def run(argv: list[str] | None = None) -> int:
             return _run_audit(args)
         if args.command == "contact":
             return _run_contact(args)
-        if args.command in ("backup", "restore", "rekey", "encrypt", "export"):
+        if args.command in ("backup", "restore", "rekey", "encrypt", "export", "import"):
             return globals()[f"_run_{args.command}"](args)
         from desktop.data_first import import_database_libraries
 
