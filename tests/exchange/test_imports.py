@@ -115,7 +115,7 @@ def test_excel_unicode_text_is_utf16_with_tabs(demo_engine, tmp_path):
 
 
 def test_urdu_headers_are_understood(demo_engine, tmp_path):
-    source, mapping, outcome = _import(
+    _source, mapping, outcome = _import(
         demo_engine, office_files.urdu_headers_csv(tmp_path), "contacts", commit=True
     )
     assert list(mapping.columns.values()) == [
