@@ -263,10 +263,26 @@ class MainWindow(QMainWindow):
             action.setToolTip(f"Go to {name}")
             action.triggered.connect(lambda _checked=False, n=name: self.show_page(n))
             self.addAction(action)
-        quit_action = QAction("Quit", self)
+        file_menu = self.menuBar().addMenu("&File")
+        self.import_action = QAction("&Import…", self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+Shift+I"))
+        self.import_action.setStatusTip("Bring a CSV or Excel list into the registry")
+        self.import_action.triggered.connect(self.import_file)
+        self.export_action = QAction("&Export…", self)
+        self.export_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        self.export_action.setStatusTip(
+            "Write every row the current list shows to CSV, Excel, vCard or a calendar"
+        )
+        self.export_action.triggered.connect(self.export_current_list)
+        quit_action = QAction("&Quit", self)
         quit_action.setObjectName("quit")
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
+        for action in (self.import_action, self.export_action):
+            file_menu.addAction(action)
+            self.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
         self.addAction(quit_action)
 
     def _make_toolbar(self) -> None:
@@ -292,13 +308,6 @@ class MainWindow(QMainWindow):
                 QKeySequence.StandardKey.Find,
                 "Filter the current page (Ctrl+F)",
                 self.focus_filter,
-            ),
-            (
-                "Export",
-                "Ctrl+Shift+E",
-                "Write every row the current list shows to CSV, Excel, vCard or a calendar "
-                "(Ctrl+Shift+E)",
-                self.export_current_list,
             ),
             (
                 "About",
@@ -384,6 +393,17 @@ class MainWindow(QMainWindow):
         """Ctrl+N: a new record of the current page's kind."""
         page = self.current_page()
         return page.new_record() if hasattr(page, "new_record") else None
+
+    def import_file(self, kind: str | None = None):
+        """Ctrl+Shift+I: the Import wizard, for the current list's kind of record."""
+        from desktop.dialogs.import_wizard import ImportWizard
+
+        if kind is None:
+            kind = getattr(self.current_page(), "import_kind", None)
+        wizard = ImportWizard(self.workspace, kind, self)
+        self.import_wizard = wizard
+        wizard.open()
+        return wizard
 
     def export_current_list(self):
         """Ctrl+Shift+E: export what the current list page shows."""

@@ -68,6 +68,7 @@ class RowMatch:
     record: str  # how the existing record is named
     why: str
     decision: str
+    incoming: str = ""  # how the row names it
 
 
 @dataclass
@@ -386,7 +387,9 @@ class _Importer:
         if match is not None:
             decision = decision_for(number)
             record_id, shown, why = match
-            outcome.matches.append(RowMatch(number, record_id, shown, why, decision))
+            outcome.matches.append(
+                RowMatch(number, record_id, shown, why, decision, _incoming(values))
+            )
             if decision == SKIP:
                 outcome.skipped += 1
                 return
@@ -404,6 +407,20 @@ class _Importer:
                 outcome.problems.append(RowProblem(number, header, reason))
         except RabtaError as error:
             outcome.problems.append(RowProblem(number, "", str(error)))
+
+
+def _incoming(values: dict[str, Any]) -> str:
+    """How a row names its record, to show beside the record it looks like."""
+    if "given_name" in values or "family_name" in values:
+        name = f"{values.get('given_name') or ''} {values.get('family_name') or ''}".strip()
+        details = [str(values[k]) for k in ("email", "phone", "city") if values.get(k)]
+        return name + (f" ({', '.join(details)})" if details else "")
+    if "subject" in values:
+        return f"{values.get('date')} {values['subject']}"
+    if "name" in values:
+        acronym = values.get("acronym")
+        return f"{values['name']}" + (f" ({acronym})" if acronym else "")
+    return ""
 
 
 def _origin_of(field_name: str, origin: dict[str, str]) -> str:

@@ -26,6 +26,7 @@ class ContactsPage(RecordPage):
     title = "Contacts"
     noun = "contact"
     export_kind = "contacts"
+    import_kind = "contacts"
     record_model = Contact
     entity_types = ("contact", "organization", "engagement")
     text_hint = "Filter by name (either script), email, city or profession"

@@ -31,6 +31,7 @@ class EngagementsPage(RecordPage):
     title = "Engagements"
     noun = "engagement"
     export_kind = "engagements"
+    import_kind = "engagements"
     record_model = Engagement
     entity_types = ("engagement", "organization", "contact", "program")
     text_hint = "Filter by subject, summary or organization"

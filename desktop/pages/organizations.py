@@ -30,6 +30,7 @@ class OrganizationsPage(RecordPage):
     title = "Organizations"
     noun = "organization"
     export_kind = "organizations"
+    import_kind = "organizations"
     record_model = Organization
     entity_types = ("organization", "contact", "engagement", "program", "mission")
     text_hint = "Filter by name, acronym or city"

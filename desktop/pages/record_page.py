@@ -63,6 +63,7 @@ class RecordPage(QWidget):
     default_descending = False
     text_hint = "Filter"
     export_kind: str | None = None  # the list db/exchange/exports.py writes for this page
+    import_kind: str | None = None  # what the Import wizard reads in from this page
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None):
         super().__init__(parent)
@@ -155,12 +156,19 @@ class RecordPage(QWidget):
         )
         self.export_button.clicked.connect(self.export_list)
         self.export_button.setVisible(self.export_kind is not None)
+        self.import_button = QPushButton("Import…")
+        self.import_button.setToolTip(
+            f"Bring {self.noun}s in from a CSV or Excel file (Ctrl+Shift+I)"
+        )
+        self.import_button.clicked.connect(lambda: self.window().import_file(self.import_kind))
+        self.import_button.setVisible(self.import_kind is not None)
         for label, tooltip, handler in self.extra_actions():
             button = QPushButton(label)
             button.setToolTip(tooltip)
             button.clicked.connect(handler)
             self.actions_bar.addWidget(button)
         self.actions_bar.addStretch(1)
+        self.actions_bar.addWidget(self.import_button)
         self.actions_bar.addWidget(self.export_button)
 
         bar = QHBoxLayout()
