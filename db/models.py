@@ -283,6 +283,7 @@ class Organization(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utc_now, index=True)
     updated_at: datetime = Field(default_factory=utc_now)
     archived_at: datetime | None = Field(default=None, index=True)
+    merged_into_id: int | None = None  # archived by a merge into this organization
 
 
 class OrganizationMechanism(SQLModel, table=True):
@@ -341,6 +342,7 @@ class Contact(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utc_now)
     archived_at: datetime | None = Field(default=None, index=True)
     erased_at: datetime | None = None  # personal fields removed at the person's request
+    merged_into_id: int | None = None  # archived by a merge into this contact
 
 
 class ContactPublicRole(SQLModel, table=True):
@@ -559,6 +561,37 @@ class AuditEntry(SQLModel, table=True):
     changes: str = "{}"
     previous_hash: str | None = Field(default=None, max_length=64)
     entry_hash: str | None = Field(default=None, max_length=64)
+
+
+class DuplicateDismissal(SQLModel, table=True):
+    """Two records someone said are not the same, so the duplicate scan leaves them out."""
+
+    __tablename__ = "duplicate_dismissal"
+    __table_args__ = (UniqueConstraint("entity_type", "first_id", "second_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity_type: str = Field(max_length=32)
+    first_id: int  # the lower id of the two
+    second_id: int
+    dismissed_by: str = Field(max_length=64)
+    dismissed_at: datetime = Field(default_factory=utc_now)
+
+
+class MergeRecord(SQLModel, table=True):
+    """One merge of two records, with the journal that undoes it exactly."""
+
+    __tablename__ = "merge_record"
+    __table_args__ = (Index("ix_merge_record_entity_type_merged_id", "entity_type", "merged_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity_type: str = Field(max_length=32)
+    survivor_id: int = Field(index=True)
+    merged_id: int
+    merged_by: str = Field(max_length=64)
+    merged_at: datetime = Field(default_factory=utc_now)
+    journal: str = "{}"  # JSON: field values before, links moved and rows removed
+    undone_by: str | None = Field(default=None, max_length=64)
+    undone_at: datetime | None = None
 
 
 class Setting(SQLModel, table=True):

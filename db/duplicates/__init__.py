@@ -1,0 +1,1 @@
+"""Finding records that are the same organization or person, and merging them."""
