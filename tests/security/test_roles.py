@@ -29,6 +29,7 @@ from db.periods import quarter_containing
 from db.store.actor import SYSTEM_ACTOR, Actor
 from db.store.contacts import archive_contact, create_contact
 from db.store.engagements import archive_engagement, complete_follow_up, log_engagement
+from db.store.merges import merge_contacts
 from db.store.organizations import archive_organization, create_organization
 from db.store.programs import (
     add_event,
@@ -82,7 +83,9 @@ class Houston:
     archived_organization: int
     spare_organization: int
     contact: int
+    spare_contact: int
     archived_contact: int
+    merge: int
     affiliation: int
     engagement: int
     archived_engagement: int
@@ -150,6 +153,23 @@ RULES = {
         lambda h: {"engagement_id": h.archived_engagement},
     ),
     "erasure.erase_contact": (administers, lambda h: {"contact_id": h.contact}),
+    "dismissals.dismiss_duplicate": (
+        writes_houston,
+        lambda h: {"entity_type": "contact", "first_id": h.contact, "second_id": h.spare_contact},
+    ),
+    "merges.merge_contacts": (
+        writes_houston,
+        lambda h: {
+            "survivor_id": h.contact,
+            "merged_id": h.spare_contact,
+            "chosen": {"family_name": "Siddiqui"},
+        },
+    ),
+    "merges.merge_organizations": (
+        writes_houston,
+        lambda h: {"survivor_id": h.organization, "merged_id": h.spare_organization},
+    ),
+    "merges.undo_merge": (writes_houston, lambda h: {"merge_id": h.merge}),
     "missions.create_mission": (
         administers,
         lambda h: {
@@ -363,6 +383,22 @@ def houston(tmp_path_factory, migrated_template) -> Houston:
             },
         )
         affiliation = s.exec(select(Affiliation.id).where(Affiliation.contact_id == person)).one()
+
+        def houston_person(given: str, family: str) -> int:
+            return create_contact(
+                s,
+                admin,
+                {
+                    "given_name": given,
+                    "family_name": family,
+                    "affiliations": [{"organization_id": org}],
+                },
+            )
+
+        spare_person = houston_person("Farah", "Siddiqi")
+        merge = merge_contacts(
+            s, admin, houston_person("Sana", "Mir"), houston_person("Sana", "Mirr")
+        ).merge_id
         archived_person = create_contact(
             s,
             admin,
@@ -419,7 +455,9 @@ def houston(tmp_path_factory, migrated_template) -> Houston:
         archived_organization=archived_org,
         spare_organization=spare_org,
         contact=person,
+        spare_contact=spare_person,
         archived_contact=archived_person,
+        merge=merge,
         affiliation=affiliation,
         engagement=meeting,
         archived_engagement=archived_meeting,
@@ -464,6 +502,7 @@ NOT_READS = {
     "contact_mission.contact_mission",
     "audit.field_changes",
     "paging.ordered_page",
+    "paging.ordered_ids",
     "paging.highest_id",
     "text_match.contains",
     "text_match.starts_with",
@@ -505,6 +544,18 @@ def _reads() -> dict[str, object]:
         ),
         "contacts.count_contacts": lambda s, v, h: _module("contacts").count_contacts(
             s, ContactFilter()
+        ),
+        "contacts.matching_contact_ids": lambda s, v, h: _module("contacts").matching_contact_ids(
+            s, ContactFilter()
+        ),
+        "engagements.matching_engagement_ids": lambda s, v, h: _module(
+            "engagements"
+        ).matching_engagement_ids(s, EngagementFilter(viewer=v)),
+        "organizations.matching_organization_ids": lambda s, v, h: _module(
+            "organizations"
+        ).matching_organization_ids(s, OrganizationFilter(viewer=v)),
+        "programs.matching_program_ids": lambda s, v, h: _module("programs").matching_program_ids(
+            s, ProgramFilter()
         ),
         "details.contact_detail": lambda s, v, h: _module("details").contact_detail(
             s, v, h.contact

@@ -1,0 +1,46 @@
+"""Pairs someone looked at and said are two different records, so the duplicate scan
+does not show them again."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from db.errors import ValidationError
+from db.models import Contact, DuplicateDismissal, Organization
+from db.store.actor import Actor
+from db.store.audit import record_audit
+from db.store.records import get_record, mission_of
+
+KINDS = {"contact": Contact, "organization": Organization}
+
+
+def dismiss_duplicate(
+    s: Session, actor: Actor, entity_type: str, first_id: int, second_id: int
+) -> bool:
+    """Remember that the two records are not one; False if it was remembered already.
+    Like any change to them, only those who may change both records may say so."""
+    actor.require_write()
+    if entity_type not in KINDS:
+        raise ValidationError({"entity_type": "Only contacts and organizations have duplicates."})
+    if first_id == second_id:
+        raise ValidationError({"second_id": "A record is always the same as itself."})
+    for record_id in (first_id, second_id):
+        record = get_record(s, KINDS[entity_type], record_id, entity_type)
+        actor.require_mission(mission_of(s, record), entity_type)
+    low, high = sorted((first_id, second_id))
+    known = s.exec(
+        select(DuplicateDismissal.id).where(
+            DuplicateDismissal.entity_type == entity_type,
+            DuplicateDismissal.first_id == low,
+            DuplicateDismissal.second_id == high,
+        )
+    ).first()
+    if known is not None:
+        return False
+    s.add(
+        DuplicateDismissal(
+            entity_type=entity_type, first_id=low, second_id=high, dismissed_by=actor.username
+        )
+    )
+    record_audit(s, actor, "not_a_duplicate", entity_type, low, {"other_id": (None, high)})
+    return True
