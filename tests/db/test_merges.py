@@ -64,14 +64,14 @@ def test_a_contact_merge_moves_every_link_and_is_one_audit_entry(demo_engine):
     with Session(demo_engine) as s:
         merged = s.get(Contact, merged_id)
         merged_email = merged.email
-        links = {
-            "affiliations": len(s.exec(select(Affiliation).where(Affiliation.contact_id == merged_id)).all()),
-            "engagements": len(s.exec(select(EngagementContact).where(EngagementContact.contact_id == merged_id)).all()),
-        }  # fmt: skip
+        links = sum(
+            len(s.exec(select(model).where(model.contact_id == merged_id)).all())
+            for model in (Affiliation, EngagementContact)
+        )
         audited = len(s.exec(select(AuditEntry.id)).all())
     with store.session(demo_engine) as s:
         done = merge_contacts(s, ADMIN, survivor_id, merged_id, {"email": merged_email})
-    assert done.links_moved + done.links_removed >= links["affiliations"] + links["engagements"]
+    assert done.links_moved + done.links_removed >= links > 0
     with Session(demo_engine) as s:
         survivor, merged = s.get(Contact, survivor_id), s.get(Contact, merged_id)
         assert survivor.email == merged_email
