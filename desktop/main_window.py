@@ -43,6 +43,7 @@ PAGES = (
     ("Contacts", "desktop.pages.contacts", "ContactsPage"),
     ("Engagements", "desktop.pages.engagements", "EngagementsPage"),
     ("Programs", "desktop.pages.programs", "ProgramsPage"),
+    ("Duplicates", "desktop.pages.duplicates", "DuplicatesPage"),
     ("Reports", "desktop.pages.reports", "ReportsPage"),
     ("Audit", "desktop.pages.audit", "AuditPage"),
     ("Settings", "desktop.pages.settings", "SettingsPage"),

@@ -31,6 +31,7 @@ from sqlmodel import Session
 from db import store
 from db.errors import RabtaError
 from db.queries.audit import record_history
+from db.queries.duplicates import merges_of
 from db.queries.paging import highest_id
 from desktop.models.paged_table import ID_ROLE, Column, PagedTableModel
 from desktop.widgets.filter_box import FilterBox
@@ -38,6 +39,7 @@ from desktop.widgets.history_table import HistoryTable
 from desktop.workspace import Workspace
 
 FILTER_DELAY_MS = 200
+MERGEABLE = ("contact", "organization")
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,26 @@ class RecordPage(QWidget):
         self.history = HistoryTable()
         self.detail_tabs = QTabWidget()
         self.detail_tabs.addTab(self.detail, "Details")
-        self.detail_tabs.addTab(self.history, "History")
+        self.merge_note = QLabel()
+        self.merge_note.setWordWrap(True)
+        self.undo_merge_button = QPushButton("Undo merge")
+        self.undo_merge_button.setToolTip(
+            "Put both records and everything linked to them back as before the merge"
+        )
+        self.undo_merge_button.clicked.connect(self.undo_shown_merge)
+        self.merge_bar = QWidget()
+        merge_row = QHBoxLayout(self.merge_bar)
+        merge_row.setContentsMargins(0, 0, 0, 0)
+        merge_row.addWidget(self.merge_note, 1)
+        merge_row.addWidget(self.undo_merge_button)
+        self.merge_bar.setVisible(False)
+        self.shown_merge: int | None = None
+        self.history_panel = QWidget()
+        history_layout = QVBoxLayout(self.history_panel)
+        history_layout.setContentsMargins(0, 0, 0, 0)
+        history_layout.addWidget(self.merge_bar)
+        history_layout.addWidget(self.history, 1)
+        self.detail_tabs.addTab(self.history_panel, "History")
         self.detail_tabs.currentChanged.connect(lambda _index: self._show_history())
         self.table.setMinimumWidth(420)
 
@@ -357,15 +378,52 @@ class RecordPage(QWidget):
 
     def _show_history(self) -> None:
         """Fill the History tab for the record shown, when that tab is on screen."""
-        if self.detail_tabs.currentWidget() is not self.history:
+        if self.detail_tabs.currentWidget() is not self.history_panel:
             return
         shown = self.shown_id()
+        self.merge_bar.setVisible(False)
+        self.shown_merge = None
         if shown is None:
             self.history.setRowCount(0)
             return
         with Session(self.workspace.engine) as s:
             entries = record_history(s, self.workspace.actor, self.noun, shown)
+            merges = merges_of(s, self.noun, shown) if self.noun in MERGEABLE else []
         self.history.show_entries(entries)
+        if merges:
+            merge = merges[0]
+            other = merge.merged_id if merge.survivor_id == shown else merge.survivor_id
+            how = "was merged into" if merge.merged_id == shown else "took in"
+            self.merge_note.setText(
+                f"This {self.noun} {how} #{other} on {merge.merged_at:%d %b %Y} "
+                f"({merge.merged_by})."
+            )
+            self.shown_merge = merge.merge_id
+            self.merge_bar.setVisible(True)
+
+    def undo_shown_merge(self) -> bool:
+        """Undo the merge named above the History tab; say what was kept."""
+        if self.shown_merge is None:
+            return False
+        from db.store.merges import undo_merge
+
+        try:
+            with store.session(self.workspace.engine) as s:
+                undone = undo_merge(s, self.workspace.actor, self.shown_merge)
+        except RabtaError as error:
+            self.merge_note.setText(f"Not undone: {error}")
+            return False
+        kept = (
+            f" Kept the later edits to {', '.join(undone.kept_edits)}." if undone.kept_edits else ""
+        )
+        self.workspace.announce(self.noun, [undone.survivor_id, undone.merged_id])
+        self.window().statusBar().showMessage(
+            f"Undid the merge: #{undone.survivor_id} and #{undone.merged_id} are two records "
+            f"again.{kept}",
+            15_000,
+        )
+        self._show_history()
+        return True
 
     def _show_count(self) -> None:
         total = self.model.total

@@ -71,7 +71,7 @@ def test_sorting_happens_in_sql_and_is_remembered(qtbot, demo_path):
 
 def test_every_page_is_built_and_the_dashboard_comes_first(qtbot, demo_path):
     window = _window(qtbot, demo_path)
-    assert window.sidebar.count() == len(PAGE_ORDER) == 8
+    assert window.sidebar.count() == len(PAGE_ORDER) == 9
     dashboard = window.current_page()
     assert isinstance(dashboard, DashboardPage)
     qtbot.waitUntil(lambda: not dashboard.loading)

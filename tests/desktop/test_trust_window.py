@@ -170,7 +170,7 @@ def test_the_history_tab_shows_who_changed_which_field(qtbot, demo_path):
     with store.session(window.workspace.engine) as s:
         update_organization(s, window.workspace.actor, org.id, {"city": "Sugar Land"})
     page.show_record(org.id)
-    page.detail_tabs.setCurrentWidget(page.history)
+    page.detail_tabs.setCurrentWidget(page.history_panel)
     history = page.history
     assert history.rowCount() >= 2  # created by the demo, changed just now
     assert history.item(0, 0).text().split("\n")[1:] == ["n.jamil", "update"]

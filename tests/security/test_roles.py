@@ -568,6 +568,12 @@ def _reads() -> dict[str, object]:
             for engagement_id in range(1, 6)
         ],
         "details.program_detail": lambda s, v, h: _module("details").program_detail(s, h.program),
+        "duplicates.compare_pair": lambda s, v, h: _module("duplicates").compare_pair(
+            s, v, "contact", h.contact, h.spare_contact
+        ),
+        "duplicates.merges_of": lambda s, v, h: _module("duplicates").merges_of(
+            s, "contact", h.contact
+        ),
         "engagements.contacts_of_engagement": lambda s, v, h: [
             _module("engagements").contacts_of_engagement(s, engagement_id)
             for engagement_id in range(1, 6)
