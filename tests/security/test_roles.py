@@ -514,6 +514,7 @@ NOT_READS = {
     "visibility.contact_details_withheld",
     "organizations.last_engagement_column",
     "organization_brief.readable_phone",
+    "duplicates.label_of_value",
 }
 
 
