@@ -6,6 +6,7 @@ Pairs someone marked "not a duplicate" are left out."""
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from db.duplicates.names import canonical_name, is_urdu, name_skeleton
 from db.models import Affiliation, Contact, DuplicateDismissal, Organization
 
 MINIMUM_SCORE = 70
+SHOWN_PAIRS = 2_000  # the best pairs kept; a registry with more is worked through in turns
 BLOCK_LIMIT = 40  # a key shared by more records is narrowed by city before comparing
 WEBMAIL = frozenset(
     (
@@ -61,6 +63,34 @@ ORGANIZATION_FILLER = frozenset(
 )
 
 Progress = Callable[[str], None]
+
+
+class _Best:
+    """The best `limit` pairs of a scan, and how many were found in all."""
+
+    def __init__(self, limit: int):
+        self.limit, self.total, self.heap = limit, 0, []
+
+    def add(self, pair: CandidatePair) -> None:
+        self.total += 1
+        entry = (pair.score, -pair.first_id, -pair.second_id, pair)
+        if len(self.heap) < self.limit:
+            heapq.heappush(self.heap, entry)
+        elif entry[:3] > self.heap[0][:3]:
+            heapq.heapreplace(self.heap, entry)
+
+    def result(self) -> ScanResult:
+        pairs = [entry[3] for entry in self.heap]
+        pairs.sort(key=lambda pair: (-pair.score, pair.first_id, pair.second_id))
+        return ScanResult(pairs, self.total)
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """The best candidate pairs, best first, and how many there were in all."""
+
+    pairs: list
+    total: int
 
 
 @dataclass(frozen=True)
@@ -218,8 +248,10 @@ def _score_people(a: _Person, b: _Person) -> tuple[int, list[str]]:
     return round(max(score, name_score)), reasons
 
 
-def find_duplicate_contacts(s: Session, progress: Progress | None = None) -> list[CandidatePair]:
-    """Pairs of live contacts that may be one person, best first."""
+def find_duplicate_contacts(
+    s: Session, progress: Progress | None = None, limit: int = SHOWN_PAIRS
+) -> ScanResult:
+    """Pairs of live contacts that may be one person: the best `limit`, best first."""
     report = progress or (lambda _message: None)
     report("Reading contacts…")
     people = _people(s)
@@ -233,7 +265,7 @@ def find_duplicate_contacts(s: Session, progress: Progress | None = None) -> lis
             if sk:
                 keys.append((f"n:{sk.replace(' ', '')}", person.id))
     dismissed = dismissed_pairs(s, "contact")
-    found = []
+    found = _Best(limit)
     for number, (first, second) in enumerate(
         _pairs(_blocks(keys), lambda cid: people[cid].city), start=1
     ):
@@ -243,7 +275,7 @@ def find_duplicate_contacts(s: Session, progress: Progress | None = None) -> lis
             continue
         score, reasons = _score_people(people[first], people[second])
         if score >= MINIMUM_SCORE and reasons:
-            found.append(
+            found.add(
                 CandidatePair(
                     "contact",
                     first,
@@ -254,9 +286,8 @@ def find_duplicate_contacts(s: Session, progress: Progress | None = None) -> lis
                     people[second].name,
                 )
             )
-    found.sort(key=lambda pair: (-pair.score, pair.first_id, pair.second_id))
-    report(f"{len(found):,} possible duplicates among {len(people):,} contacts.")
-    return found
+    report(f"{found.total:,} possible duplicates among {len(people):,} contacts.")
+    return found.result()
 
 
 def _domain(text: str) -> str:
@@ -299,9 +330,9 @@ def _alike_in_a_city(rows, cities: dict[int, str]) -> set[tuple[int, int]]:
 
 
 def find_duplicate_organizations(
-    s: Session, progress: Progress | None = None
-) -> list[CandidatePair]:
-    """Pairs of live organizations that may be one, best first."""
+    s: Session, progress: Progress | None = None, limit: int = SHOWN_PAIRS
+) -> ScanResult:
+    """Pairs of live organizations that may be one: the best `limit`, best first."""
     report = progress or (lambda _message: None)
     rows = s.exec(
         select(
@@ -327,7 +358,7 @@ def find_duplicate_organizations(
         if significant:
             keys.append((f"n:{significant}", oid))
     dismissed = dismissed_pairs(s, "organization")
-    found = []
+    found = _Best(limit)
     for first, second in _pairs(_blocks(keys), cities.get) | _alike_in_a_city(rows, cities):
         if (first, second) in dismissed:
             continue
@@ -349,7 +380,7 @@ def find_duplicate_organizations(
             reasons.append("same city")
             score += 10
         if reasons and score >= MINIMUM_SCORE:
-            found.append(
+            found.add(
                 CandidatePair(
                     "organization",
                     first,
@@ -360,6 +391,5 @@ def find_duplicate_organizations(
                     b[1],
                 )
             )
-    found.sort(key=lambda pair: (-pair.score, pair.first_id, pair.second_id))
-    report(f"{len(found):,} possible duplicates among {len(rows):,} organizations.")
-    return found
+    report(f"{found.total:,} possible duplicates among {len(rows):,} organizations.")
+    return found.result()

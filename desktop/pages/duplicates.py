@@ -24,7 +24,12 @@ from PySide6.QtWidgets import (
 from sqlmodel import Session
 
 from db import store
-from db.duplicates.scan import CandidatePair, find_duplicate_contacts, find_duplicate_organizations
+from db.duplicates.scan import (
+    CandidatePair,
+    ScanResult,
+    find_duplicate_contacts,
+    find_duplicate_organizations,
+)
 from db.errors import RabtaError
 from db.queries.duplicates import PairComparison, compare_pair
 from db.store.dismissals import dismiss_duplicate
@@ -130,21 +135,26 @@ class DuplicatesPage(QWidget):
         self.status.setText("Comparing…")
         self.task = DatabaseTask(self.workspace.location, work)
         self.task.signals.progress.connect(self.status.setText)
-        self.task.signals.finished.connect(lambda pairs: self._found(kind, pairs))
+        self.task.signals.finished.connect(lambda found: self._found(kind, found))
         self.task.signals.failed.connect(self._failed)
         start_task(self.task)
 
-    def _found(self, kind: str, pairs: list[CandidatePair]) -> None:
+    def _found(self, kind: str, found: ScanResult) -> None:
         self.find_button.setEnabled(True)
         self.progress.setVisible(False)
         if kind != self.kind():
             return
-        self.pairs = pairs
-        self.status.setText(
-            f"{len(pairs):,} possible duplicates, best first."
-            if pairs
-            else "No possible duplicates: every record looks like itself alone."
-        )
+        self.pairs = list(found.pairs)
+        if not found.total:
+            message = "No possible duplicates: every record looks like itself alone."
+        elif found.total > len(found.pairs):
+            message = (
+                f"{found.total:,} possible duplicates; the best {len(found.pairs):,} are "
+                "listed. Merge or dismiss them and find again for the next."
+            )
+        else:
+            message = f"{found.total:,} possible duplicates, best first."
+        self.status.setText(message)
         self._fill()
 
     def _failed(self, error: Exception, _details: str) -> None:
