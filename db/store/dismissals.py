@@ -20,14 +20,14 @@ def dismiss_duplicate(
     """Remember that the two records are not one; False if it was remembered already.
     Like any change to them, only those who may change both records may say so."""
     actor.require_write()
-    if entity_type not in KINDS:
+    if not isinstance(entity_type, str) or entity_type not in KINDS:
         raise ValidationError({"entity_type": "Only contacts and organizations have duplicates."})
-    if first_id == second_id:
+    records = [get_record(s, KINDS[entity_type], key, entity_type) for key in (first_id, second_id)]
+    if records[0].id == records[1].id:
         raise ValidationError({"second_id": "A record is always the same as itself."})
-    for record_id in (first_id, second_id):
-        record = get_record(s, KINDS[entity_type], record_id, entity_type)
+    for record in records:
         actor.require_mission(mission_of(s, record), entity_type)
-    low, high = sorted((first_id, second_id))
+    low, high = sorted(record.id for record in records)
     known = s.exec(
         select(DuplicateDismissal.id).where(
             DuplicateDismissal.entity_type == entity_type,

@@ -156,10 +156,10 @@ def _merge(
 ) -> MergeDone:
     actor.require_write()
     model = MODELS[kind]
-    if survivor_id == merged_id:
-        raise ValidationError({"merged_id": f"A {kind} cannot be merged with itself."})
     survivor = get_record(s, model, survivor_id, kind)
     merged = get_record(s, model, merged_id, kind)
+    if survivor.id == merged.id:
+        raise ValidationError({"merged_id": f"A {kind} cannot be merged with itself."})
     for record in (survivor, merged):
         if record.archived_at is not None:
             raise ValidationError(
@@ -170,8 +170,10 @@ def _merge(
                 {"merged_id": f"Contact #{record.id} was erased; it cannot be merged."}
             )
         actor.require_mission(mission_of(s, record), kind)
+    if chosen is not None and not isinstance(chosen, Mapping):
+        raise ValidationError({"chosen": "The values to keep must be given by field name."})
     chosen = dict(chosen or {})
-    unknown = sorted(set(chosen) - set(CHOSEN_FIELDS[kind]))
+    unknown = sorted(map(str, set(chosen) - set(CHOSEN_FIELDS[kind])))
     if unknown:
         raise ValidationError({"values": f"{', '.join(unknown)} cannot be chosen in a merge."})
     fields = CHOSEN_FIELDS[kind] + tuple(f for f in _KEPT_AS_THEY_WERE if hasattr(model, f))
