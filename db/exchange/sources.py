@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,10 +104,10 @@ def detect_delimiter(sample: str) -> str:
     """The delimiter of a CSV sample: the one that splits its first lines into the same
     number of columns most consistently (Excel writes ; where the comma is a decimal
     point, and tabs for "Unicode text")."""
-    lines = [line for line in sample.splitlines()[: HEADER_SEARCH_ROWS + 5] if line.strip()]
     best, best_score = ",", -1.0
     for candidate in (",", ";", "\t", "|"):
-        counts = [len(next(csv.reader([line], delimiter=candidate))) for line in lines]
+        records = _sample_records(sample, candidate, HEADER_SEARCH_ROWS + 5)
+        counts = [len(cells) for _number, cells in records if any(c.strip() for c in cells)]
         if not counts or max(counts) < 2:
             continue
         widest = max(counts)
@@ -114,6 +115,22 @@ def detect_delimiter(sample: str) -> str:
         if score > best_score:
             best, best_score = candidate, score
     return best
+
+
+def _sample_records(sample: str, delimiter: str, limit: int) -> list[tuple[int, tuple]]:
+    """The first records of a CSV sample, read as the import will read them: a quoted
+    cell may hold line breaks, and only CR and LF end a record (not the other characters
+    str.splitlines breaks at, such as U+2028 or the information separators)."""
+    records = []
+    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+    try:
+        for number, cells in enumerate(reader, start=1):
+            records.append((number, tuple(cells)))
+            if len(records) >= limit:
+                break
+    except csv.Error:
+        pass  # the sample ends inside a record; the records before it are enough
+    return records
 
 
 def _workbook_rows(path: Path) -> Iterator[tuple[int, tuple]]:
@@ -182,11 +199,5 @@ def open_source(path: Path | str) -> Source:
     if "\x00" in sample:
         raise ValidationError({"file": f"{path.name} is not a text file."})
     delimiter = "\t" if suffix in (".tsv", ".tab") else detect_delimiter(sample)
-    top = []
-    reader = csv.reader(sample.splitlines(), delimiter=delimiter)
-    for number, cells in enumerate(reader, start=1):
-        top.append((number, tuple(cells)))
-        if len(top) >= HEADER_SEARCH_ROWS:
-            break
-    header_row, headers = _header_row(top)
+    header_row, headers = _header_row(_sample_records(sample, delimiter, HEADER_SEARCH_ROWS))
     return Source(path, headers, header_row, encoding, delimiter, file_digest(path))

@@ -238,6 +238,26 @@ def test_a_saved_mapping_is_reused_and_checked(tmp_path):
         load_mapping(tmp_path / "bad.json", "contacts")
 
 
+def test_cells_holding_line_separators_do_not_move_the_header(tmp_path):
+    # Unicode line separators and the information separators are text inside a cell; a
+    # quoted cell may hold a real line break. None of them starts a new record.
+    path = tmp_path / "odd.csv"
+    odd = ["a\tb\tc\x1dd\te\tf", "a\tb\tc\u2028d\te\tf", "a\tb\tc\x85d\te\tf"]
+    lines = [f"{odd[n % 3]},Khan,{n}@example.com,x" for n in range(30)]
+    path.write_text(
+        "Given name,Family name,Email,Notes\n" + "\n".join(lines) + '\n"two\nlines",Raza,,\n',
+        encoding="utf-8",
+        newline="",
+    )
+    source = open_source(path)
+    assert source.delimiter == ","
+    assert (source.header_row, source.headers) == (
+        1,
+        ("Given name", "Family name", "Email", "Notes"),
+    )
+    assert [row.number for row in source.rows()] == list(range(2, 33))
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
