@@ -37,11 +37,18 @@ from db.models import (
 )
 from db.store.actor import Actor
 from db.store.audit import record_audit
-from db.store.contacts import add_affiliation, create_contact, update_affiliation, update_contact
+from db.store.contacts import (
+    add_affiliation,
+    create_contact,
+    create_contacts,
+    update_affiliation,
+    update_contact,
+)
 from db.store.engagements import log_engagement, update_engagement
 from db.store.organizations import create_organization, update_organization
 
 SKIP, UPDATE, ADD = "skip", "update", "add"
+BATCH_ROWS = 500  # new contacts written together; also how often progress is told
 DECISIONS = (SKIP, UPDATE, ADD)
 _NAME_WITH_EMAIL = re.compile(r"^(?P<name>.*?)\s*<(?P<email>[^<>\s]+@[^<>\s]+)>\s*$")
 
@@ -222,6 +229,8 @@ class _Importer:
         self.outcome: ImportOutcome = outcome
         self.registry = _Registry(s)
         self.columns = {c.field: c for c in COLUMNS[mapping.kind]}
+        self.pending: list[tuple[int, dict, dict]] = []  # new contacts: row, values, origin
+        self.pending_keys: set[str] = set()
 
     # --- references by name -------------------------------------------------------------
 
@@ -371,6 +380,8 @@ class _Importer:
             update_affiliation(s, actor, record_id, filled)
 
     def row(self, number: int, cells: tuple, decision_for: Callable[[int], str]) -> None:
+        """Read one row: resolve its names, match it, then write it (new contacts wait
+        in a batch that is written together)."""
         outcome = self.outcome
         values, origin = _row_values(self.columns, self.mapping, self.source.headers, cells)
         if self.mapping.kind == "contacts":
@@ -382,6 +393,10 @@ class _Importer:
             outcome.problems.append(RowProblem(number, origin.get(field_name, ""), reason))
         if failed:
             return
+        batching = self.mapping.kind == "contacts"
+        keys = _contact_keys(values) if batching else set()
+        if keys & self.pending_keys:
+            self.write_pending()  # the row may match one waiting in the batch
         match = self._match(values)
         decision = ADD
         if match is not None:
@@ -393,20 +408,73 @@ class _Importer:
             if decision == SKIP:
                 outcome.skipped += 1
                 return
+        if batching and decision == ADD:
+            self.pending.append((number, values, origin))
+            self.pending_keys |= keys
+            if len(self.pending) >= BATCH_ROWS:
+                self.write_pending()
+            return
+        self._write_one(number, values, origin, match[0] if decision == UPDATE else None)
+
+    def _write_one(self, number: int, values: dict, origin: dict, update_id: int | None) -> None:
+        outcome = self.outcome
         try:
             with self.s.begin_nested():
-                if decision == UPDATE and match is not None:
-                    self._update(match[0], values)
+                if update_id is not None:
+                    self._update(update_id, values)
                     outcome.updated += 1
                 else:
                     self._create(values)
                     outcome.created += 1
         except ValidationError as error:
-            for field_name, reason in error.errors.items():
-                header = origin.get(field_name) or _origin_of(field_name, origin)
-                outcome.problems.append(RowProblem(number, header, reason))
+            self._refused(number, origin, error)
         except RabtaError as error:
             outcome.problems.append(RowProblem(number, "", str(error)))
+
+    def _refused(self, number: int, origin: dict, error: ValidationError) -> None:
+        for field_name, reason in error.errors.items():
+            header = origin.get(field_name) or _origin_of(field_name, origin)
+            self.outcome.problems.append(RowProblem(number, header, reason))
+
+    def write_pending(self) -> None:
+        """Write the new contacts waiting in the batch. When the batch as a whole is
+        refused (a person of another mission), each row is written alone for its reason."""
+        pending, self.pending, self.pending_keys = self.pending, [], set()
+        if not pending:
+            return
+        try:
+            with self.s.begin_nested():
+                results = create_contacts(
+                    self.s, self.actor, [values for _n, values, _o in pending]
+                )
+        except RabtaError:
+            for number, values, origin in pending:
+                self._write_one(number, values, origin, None)
+            return
+        created = []
+        for (number, _values, origin), result in zip(pending, results, strict=True):
+            if isinstance(result, ValidationError):
+                self._refused(number, origin, result)
+            else:
+                created.append(result)
+        self.outcome.created += len(created)
+        for start in range(0, len(created), BATCH_ROWS):
+            for cid, given, family, email, phone in self.s.exec(
+                select(
+                    Contact.id,
+                    Contact.given_name,
+                    Contact.family_name,
+                    Contact.email,
+                    Contact.phone,
+                ).where(Contact.id.in_(created[start : start + BATCH_ROWS]))
+            ):
+                self.registry.add_contact(cid, given, family, email, phone)
+
+
+def _contact_keys(values: dict) -> set[str]:
+    """The keys a contact row is matched by (email, phone, name), as _Registry keeps them."""
+    name = f"{values.get('given_name') or ''} {values.get('family_name') or ''}"
+    return {_key(values.get("email")), _key(values.get("phone")), _key(name)} - {""}
 
 
 def _incoming(values: dict[str, Any]) -> str:
@@ -473,10 +541,11 @@ def run_import(
                     raise ImportCancelled("The import was cancelled; nothing was written.")
                 outcome.rows += 1
                 importer.row(source_row.number, source_row.cells, decision_for)
-                if outcome.rows % 500 == 0:
+                if outcome.rows % BATCH_ROWS == 0:
                     s.expunge_all()
                     if progress is not None:
                         progress(outcome.rows)
+            importer.write_pending()
             if commit and not outcome.problems and (outcome.created or outcome.updated):
                 record_audit(
                     s,

@@ -4,15 +4,28 @@ each chained to the one before it (db/audit_chain.py)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import insert, text
 from sqlmodel import Session, select
 
 from db.audit_chain import GENESIS, ChainedFields, entry_hash
 from db.models import AuditEntry, utc_now
 from db.store.actor import Actor
+
+
+@dataclass(frozen=True)
+class AuditItem:
+    """One change to audit: what was done to which record, and its fields' (old, new)."""
+
+    action: str
+    entity_type: str
+    entity_id: int | None
+    changes: dict[str, tuple[Any, Any]] | None = None
+    entity_uid: str | None = None
 
 
 def _jsonable(value: Any) -> Any:
@@ -35,27 +48,39 @@ def record_audit(
     entity_uid: str | None = None,
 ) -> None:
     """Add the audit entry for one change; `changes` maps a field to (old, new)."""
-    payload = {
-        field: [_jsonable(old), _jsonable(new)] for field, (old, new) in (changes or {}).items()
-    }
+    record_audits(s, actor, [AuditItem(action, entity_type, entity_id, changes, entity_uid)])
+
+
+def record_audits(s: Session, actor: Actor, items: Iterable[AuditItem]) -> None:
+    """Add the audit entries of many changes by one actor, chained in the given order,
+    in one statement."""
     if s.get_bind().dialect.name == "postgresql":  # one writer of the chain at a time
         s.exec(text("SELECT pg_advisory_xact_lock(4242001)"))
+    s.flush()
     last = s.exec(
         select(AuditEntry.id, AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
     ).first()
-    fields = ChainedFields(
-        id=(last[0] + 1) if last else 1,
-        at=utc_now(),
-        user_id=actor.id,
-        username=actor.username,
-        action=action,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        entity_uid=entity_uid,
-        changes=json.dumps(payload, ensure_ascii=False, sort_keys=True),
-    )
+    next_id = (last[0] + 1) if last else 1
     previous = (last[1] or GENESIS) if last else GENESIS
-    s.add(
-        AuditEntry(**vars(fields), previous_hash=previous, entry_hash=entry_hash(fields, previous))
-    )
-    s.flush()
+    rows = []
+    for item in items:
+        payload = {
+            field: [_jsonable(old), _jsonable(new)]
+            for field, (old, new) in (item.changes or {}).items()
+        }
+        fields = ChainedFields(
+            id=next_id,
+            at=utc_now(),
+            user_id=actor.id,
+            username=actor.username,
+            action=item.action,
+            entity_type=item.entity_type,
+            entity_id=item.entity_id,
+            entity_uid=item.entity_uid,
+            changes=json.dumps(payload, ensure_ascii=False, sort_keys=True),
+        )
+        digest = entry_hash(fields, previous)
+        rows.append({**vars(fields), "previous_hash": previous, "entry_hash": digest})
+        next_id, previous = next_id + 1, digest
+    if rows:
+        s.execute(insert(AuditEntry.__table__), rows)

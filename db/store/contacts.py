@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, insert, update
 from sqlmodel import Session, select
 
 from db.errors import ValidationError
@@ -19,12 +21,19 @@ from db.models import (
     Generation,
     Organization,
     PublicRole,
+    Region,
+    UserRole,
+    new_uid,
+    utc_now,
 )
+from db.queries.contact_mission import contact_mission
 from db.store.actor import Actor
-from db.store.audit import record_audit
+from db.store.audit import AuditItem, record_audit, record_audits
 from db.store.records import apply_changes, get_record, mission_of, record_id_of, set_archived
 from db.store.settings import get_setting
-from db.store.validation import FieldChecker
+from db.store.validation import FieldChecker, record_id
+
+_CHUNK = 500  # keys per IN (...) of a bulk read
 
 SCALAR_FIELDS = (
     "given_name",
@@ -53,9 +62,25 @@ def _is_arabic_script(text: str) -> bool:
     return bool(letters) and all("ARABIC" in unicodedata.name(c, "") for c in letters)
 
 
+@dataclass(frozen=True)
+class _Lookups:
+    """What checking many new contacts reads once for all of them, not once each."""
+
+    region_codes: frozenset[str]
+    host_country: str
+    organizations: Mapping[int, Any]  # id -> (id, archived_at) of those the rows name
+
+
 def _check(
-    s: Session, values: Mapping[str, Any], *, partial: bool, current: Contact | None = None
+    s: Session,
+    values: Mapping[str, Any],
+    *,
+    partial: bool,
+    current: Contact | None = None,
+    lookups: _Lookups | None = None,
 ) -> dict[str, Any]:
+    """The cleaned fields of a contact, or ValidationError. With `lookups` (many new
+    contacts at once), emails are left for the caller to compare in one query."""
     check = FieldChecker(values, FIELDS, partial=partial)
     check.text("given_name", required=True, max_length=100, label_text="Given name")
     check.text("family_name", max_length=100)
@@ -66,9 +91,9 @@ def _check(
     check.text("profession", max_length=120)
     check.choice("generation", Generation)
     check.text("city", max_length=120)
-    check.region(s)
+    check.region(s, known=lookups.region_codes if lookups else None)
     check.email("email")
-    check.phone("phone", get_setting(s, "host_country"))
+    check.phone("phone", lookups.host_country if lookups else get_setting(s, "host_country"))
     check.text("preferred_language", max_length=35)
     check.choice("consent", Consent)
     check.day("consent_date", earliest=date(1990, 1, 1), latest=date.today())
@@ -78,7 +103,7 @@ def _check(
     check.choices("public_roles", PublicRole)
     check.moment("created_at")
     email = check.clean.get("email")
-    if email:
+    if email and lookups is None:
         same = s.exec(
             select(Contact.id).where(
                 func.lower(Contact.email) == email.lower(), Contact.archived_at.is_(None)
@@ -97,7 +122,8 @@ def _check(
         cleaned = []
         for index, item in enumerate(items):
             try:
-                cleaned.append(_check_affiliation(s, item, partial=False))
+                known = lookups.organizations if lookups else None
+                cleaned.append(_check_affiliation(s, item, partial=False, known=known))
             except ValidationError as error:
                 check.fail("affiliations", f"Affiliation {index + 1}: {error}")
         check.clean["affiliations"] = cleaned
@@ -107,9 +133,17 @@ def _check(
     return check.done()
 
 
-def _check_affiliation(s: Session, values: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
+def _check_affiliation(
+    s: Session,
+    values: Mapping[str, Any],
+    *,
+    partial: bool,
+    known: Mapping[int, Any] | None = None,
+) -> dict[str, Any]:
     check = FieldChecker(values, AFFILIATION_FIELDS, partial=partial)
-    check.reference(s, "organization_id", Organization, required=True, what="Organization")
+    check.reference(
+        s, "organization_id", Organization, required=True, what="Organization", known=known
+    )
     check.text("role_title", max_length=120)
     check.flag("is_primary")
     check.day("start_date", earliest=date(1900, 1, 1), latest=date.today())
@@ -138,6 +172,184 @@ def create_contact(s: Session, actor: Actor, values: Mapping[str, Any]) -> int:
         _add_affiliation(s, actor, contact.id, item)
     actor.require_mission(mission_of(s, contact), "contact")
     return contact.id
+
+
+def create_contacts(
+    s: Session, actor: Actor, rows: Sequence[Mapping[str, Any]]
+) -> list[int | ValidationError]:
+    """Add many people at once (an import), checked as create_contact checks one but
+    written in a few statements: for each row its new id, or the ValidationError that
+    refused it (refused rows are not written). Raises PermissionDenied, writing nothing,
+    when a person would belong to a mission the actor may not change."""
+    actor.require_write()
+    if not isinstance(rows, list | tuple):
+        raise ValidationError({"rows": "The people must be given as a list of their fields."})
+    lookups = _batch_lookups(s, rows)
+    results: list[int | ValidationError] = []
+    accepted: dict[int, dict[str, Any]] = {}
+    for index, values in enumerate(rows):
+        try:
+            accepted[index] = _check(s, values, partial=False, lookups=lookups)
+            results.append(0)
+        except ValidationError as error:
+            results.append(error)
+    for index in _emails_taken(s, accepted):
+        email = accepted.pop(index)["email"]
+        results[index] = ValidationError(
+            {"email": f"Another contact already has the email {email}."}
+        )
+    if not accepted:
+        return results
+    with s.begin_nested():
+        uids = {index: new_uid() for index in accepted}
+        ids = _insert_contacts(s, accepted, uids)
+        affiliation_ids = _insert_affiliations(s, accepted, ids)
+        if actor.role != UserRole.ADMIN:  # a person's mission may come from an organization
+            for _id, mission_id in _chunked_select(
+                s, select(Contact.id, contact_mission()), Contact.id, ids.values()
+            ):
+                actor.require_mission(mission_id, "contact")
+        items = []
+        for index, clean in accepted.items():
+            changes = {
+                k: (None, v)
+                for k, v in clean.items()
+                if k not in ("public_roles", "affiliations") and v not in (None, "", False)
+            }
+            if clean.get("public_roles"):
+                changes["public_roles"] = (None, clean["public_roles"])
+            items.append(AuditItem("create", "contact", ids[index], changes, uids[index]))
+            for affiliation_id, item in zip(
+                affiliation_ids[index], clean.get("affiliations") or [], strict=True
+            ):
+                changes = {k: (None, v) for k, v in item.items() if v not in (None, "", False)}
+                changes = {"contact_id": (None, ids[index]), **changes}
+                items.append(AuditItem("create", "affiliation", affiliation_id, changes))
+        record_audits(s, actor, items)
+    for index, contact_id in ids.items():
+        results[index] = contact_id
+    return results
+
+
+def _batch_lookups(s: Session, rows: Sequence[Mapping[str, Any]]) -> _Lookups:
+    """The regions, host country and named organizations that checking `rows` needs."""
+    organization_ids = set()
+    for values in rows:
+        items = values.get("affiliations") if isinstance(values, Mapping) else None
+        for item in items if isinstance(items, list | tuple) else ():
+            if isinstance(item, Mapping):
+                with suppress(ValidationError):  # the check says what is wrong with it
+                    organization_ids.add(record_id(item.get("organization_id"), "id", "id"))
+    found = _chunked_select(
+        s, select(Organization.id, Organization.archived_at), Organization.id, organization_ids
+    )
+    return _Lookups(
+        region_codes=frozenset(s.exec(select(Region.code))),
+        host_country=get_setting(s, "host_country"),
+        organizations={row.id: row for row in found},
+    )
+
+
+def _chunked_select(s: Session, statement, column, keys: Iterable[Any]) -> list[Any]:
+    """The rows of `statement` where `column` is one of `keys`, a few hundred at a time."""
+    keys, found = list(keys), []
+    for start in range(0, len(keys), _CHUNK):
+        found.extend(s.exec(statement.where(column.in_(keys[start : start + _CHUNK]))).all())
+    return found
+
+
+def _emails_taken(s: Session, accepted: dict[int, dict[str, Any]]) -> list[int]:
+    """The rows whose email a live contact already has, or an earlier row of the batch."""
+    folded = {
+        index: clean["email"].lower() for index, clean in accepted.items() if clean.get("email")
+    }
+    lower_email = func.lower(Contact.email)
+    taken = set(
+        _chunked_select(
+            s,
+            select(lower_email).where(Contact.archived_at.is_(None)),
+            lower_email,
+            set(folded.values()),
+        )
+    )
+    refused = []
+    for index, email in folded.items():
+        if email in taken:
+            refused.append(index)
+        taken.add(email)
+    return refused
+
+
+def _insert_contacts(
+    s: Session, accepted: dict[int, dict[str, Any]], uids: dict[int, str]
+) -> dict[int, int]:
+    """Insert the checked contacts and their public roles; row index -> new id."""
+    now = utc_now()
+    defaults = {**_defaults(Contact), "created_at": now, "updated_at": now}
+    rows = [
+        {
+            **defaults,
+            **{k: v for k, v in clean.items() if k not in ("public_roles", "affiliations")},
+            "uid": uids[index],
+        }
+        for index, clean in accepted.items()
+    ]
+    s.execute(insert(Contact.__table__), rows)
+    by_uid = dict(_chunked_select(s, select(Contact.uid, Contact.id), Contact.uid, uids.values()))
+    ids = {index: by_uid[uid] for index, uid in uids.items()}
+    roles = [
+        {"contact_id": ids[index], "role": role}
+        for index, clean in accepted.items()
+        for role in clean.get("public_roles") or []
+    ]
+    if roles:
+        s.execute(insert(ContactPublicRole.__table__), roles)
+    return ids
+
+
+def _insert_affiliations(
+    s: Session, accepted: dict[int, dict[str, Any]], ids: dict[int, int]
+) -> dict[int, list[int]]:
+    """Insert the new contacts' affiliations; row index -> their ids, in order. A primary
+    one takes that place from anyone else in the organization, as one by one."""
+    rows = [
+        {**_defaults(Affiliation), **item, "contact_id": ids[index]}
+        for index, clean in accepted.items()
+        for item in clean.get("affiliations") or []
+    ]
+    by_contact: dict[int, list[int]] = {index: [] for index in accepted}
+    if not rows:
+        return by_contact
+    s.execute(insert(Affiliation.__table__), rows)
+    index_of = {contact_id: index for index, contact_id in ids.items()}
+    inserted = _chunked_select(
+        s,
+        select(Affiliation.id, Affiliation.contact_id).order_by(Affiliation.id),
+        Affiliation.contact_id,
+        ids.values(),
+    )
+    for affiliation_id, contact_id in sorted(inserted):
+        by_contact[index_of[contact_id]].append(affiliation_id)
+    for row, affiliation_id in zip(rows, [a for i in accepted for a in by_contact[i]], strict=True):
+        if row["is_primary"]:
+            s.execute(
+                update(Affiliation)
+                .where(
+                    Affiliation.organization_id == row["organization_id"],
+                    Affiliation.id < affiliation_id,  # those there before it, as one by one
+                )
+                .values(is_primary=False)
+            )
+    return by_contact
+
+
+def _defaults(model: type) -> dict[str, Any]:
+    """A model's plain column defaults (not its generated ones), for rows inserted in bulk."""
+    return {
+        name: field.default
+        for name, field in model.model_fields.items()
+        if name != "id" and not field.is_required() and field.default_factory is None
+    }
 
 
 def update_contact(s: Session, actor: Actor, contact_id: int, values: Mapping[str, Any]) -> None:

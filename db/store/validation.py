@@ -8,7 +8,7 @@ all of them at once, so a form can show every problem beside its field.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
@@ -395,8 +395,11 @@ class FieldChecker:
             return
         self.clean[field] = value
 
-    def region(self, s: Session, field: str = "region_code") -> None:
-        """A region code known to the regions table (e.g. US-TX), or nothing."""
+    def region(
+        self, s: Session, field: str = "region_code", known: Container[str] | None = None
+    ) -> None:
+        """A region code known to the regions table (e.g. US-TX), or nothing; `known`
+        holds the table's codes when many records are checked at once."""
         value = self._short_string(field, max_length=10)
         if value is None:
             return
@@ -404,9 +407,10 @@ class FieldChecker:
         if not value:
             self.clean[field] = None
             return
-        if s.get(Region, value) is None:
-            known = s.exec(select(Region.code).limit(1)).first()
-            hint = " Region codes look like US-TX." if known else " No regions are set up yet."
+        exists = value in known if known is not None else s.get(Region, value) is not None
+        if not exists:
+            any_region = s.exec(select(Region.code).limit(1)).first()
+            hint = " Region codes look like US-TX." if any_region else " No regions are set up yet."
             self.fail(field, f"{value} is not a known region code.{hint}")
             return
         self.clean[field] = value
@@ -420,8 +424,10 @@ class FieldChecker:
         required: bool = False,
         what: str | None = None,
         allow_archived: bool = False,
+        known: Mapping[int, Any] | None = None,
     ) -> None:
-        """The id of an existing row of `model`, not archived unless allowed."""
+        """The id of an existing row of `model`, not archived unless allowed; `known`
+        holds the rows (by id) when many records are checked at once."""
         raw = self._take(field)
         if raw is _MISSING:
             if required and not self.partial:
@@ -438,7 +444,7 @@ class FieldChecker:
         except ValidationError as error:
             self.fail(field, error.errors[field])
             return
-        row = s.get(model, key)
+        row = known.get(key) if known is not None else s.get(model, key)
         if row is None:
             self.fail(field, f"{what or _human(field)} {key} does not exist.")
             return

@@ -6,19 +6,22 @@ import pytest
 from sqlmodel import Session, select
 
 from db import store
-from db.errors import ValidationError
+from db.errors import PermissionDenied, ValidationError
 from db.models import Affiliation, AuditEntry, Contact
+from db.queries.audit import verify_audit_chain
+from db.store.actor import SYSTEM_ACTOR
 from db.store.contacts import (
     add_affiliation,
     archive_contact,
     create_contact,
+    create_contacts,
     public_roles_of,
     remove_affiliation,
     restore_contact,
     update_affiliation,
     update_contact,
 )
-from db.store.organizations import create_organization
+from db.store.organizations import archive_organization, create_organization
 
 
 @pytest.fixture
@@ -147,3 +150,101 @@ def test_update_archive_restore(engine, officer):
         assert contact.archived_at is not None
     with store.session(engine) as s:
         assert restore_contact(s, officer, contact_id)
+
+
+def _written(s: Session) -> dict[str, list]:
+    """Every contact, affiliation, public role and audit entry, without the values that
+    differ between two runs (uids and clocks)."""
+    skip = {"uid", "created_at", "updated_at"}
+    contacts = [
+        {k: v for k, v in c.model_dump().items() if k not in skip}
+        for c in s.exec(select(Contact).order_by(Contact.id))
+    ]
+    return {
+        "contacts": contacts,
+        "affiliations": [
+            a.model_dump() for a in s.exec(select(Affiliation).order_by(Affiliation.id))
+        ],
+        "roles": sorted((contact["id"], public_roles_of(s, contact["id"])) for contact in contacts),
+        "audit": [
+            (e.id, e.username, e.action, e.entity_type, e.entity_id, e.changes)
+            for e in s.exec(select(AuditEntry).order_by(AuditEntry.id))
+        ],
+    }
+
+
+def test_many_at_once_write_and_refuse_exactly_as_one_by_one(engine, officer, org_ids):
+    with store.session(engine) as s:
+        archived = create_organization(s, officer, {"name": "Old Circle", "kind": "cultural"})
+        archive_organization(s, officer, archived)
+    rows = [
+        {
+            "given_name": "Ayesha",
+            "family_name": "Qureshi",
+            "name_urdu": "عائشہ قریشی",
+            "email": "Ayesha.Qureshi@Example.com",
+            "phone": "(713) 555-0188",
+            "region_code": "us-tx",
+            "public_roles": ["academic", "community_leader"],
+            "consent": "granted",
+            "consent_date": "2026-01-15",
+            "affiliations": [{"organization_id": org_ids[0], "role_title": "President"}],
+        },
+        {"given_name": "", "email": "not-an-email", "region_code": "ZZ-99"},
+        {"given_name": "Bilal", "email": "ayesha.qureshi@example.COM"},  # taken just above
+        {"given_name": "Hina", "affiliations": [{"organization_id": 999_999}]},
+        {"given_name": "Omar", "affiliations": [{"organization_id": archived}]},
+        {"given_name": "Sana", "family_name": "Mir", "name_urdu": "Sana"},
+        {
+            "given_name": "Kamran",
+            "affiliations": [
+                {"organization_id": org_ids[0], "is_primary": True},
+                {"organization_id": org_ids[1], "role_title": "Treasurer", "is_primary": True},
+            ],
+        },
+        {"given_name": "Zoë", "family_name": "Malik", "phone": "+44 20 7946 0958"},
+        {
+            "given_name": "Nadia",
+            "affiliations": [{"organization_id": org_ids[0], "is_primary": True}],
+        },
+        "not a mapping",
+    ]
+    with Session(engine) as s:
+        one_by_one = []
+        for row in rows:
+            try:
+                with s.begin_nested():
+                    one_by_one.append(create_contact(s, officer, row))
+            except ValidationError as error:
+                one_by_one.append(error.errors)
+        expected = _written(s)
+        s.rollback()
+        at_once = create_contacts(s, officer, rows)
+        assert [r if isinstance(r, int) else r.errors for r in at_once] == one_by_one
+        assert _written(s) == expected
+        s.commit()
+    assert [isinstance(r, int) for r in one_by_one] == [True, *[False] * 5, True, True, True, False]
+    assert "already has the email" in one_by_one[2]["email"]
+    with Session(engine) as s:
+        assert verify_audit_chain(s).broken_at is None
+
+
+def test_many_at_once_with_one_person_of_another_mission_write_nothing(engine, officer, geography):
+    with store.session(engine) as s:
+        new_york = create_organization(
+            s,
+            SYSTEM_ACTOR,
+            {"name": "Queens Cricket Club", "kind": "cultural", "region_code": "US-NY"},
+        )
+    with Session(engine) as s:
+        before = _written(s)
+        with pytest.raises(PermissionDenied, match="own mission"):
+            create_contacts(
+                s,
+                officer,
+                [
+                    {"given_name": "Ali", "region_code": "US-TX"},
+                    {"given_name": "Asad", "affiliations": [{"organization_id": new_york}]},
+                ],
+            )
+        assert _written(s) == before

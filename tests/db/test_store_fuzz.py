@@ -29,6 +29,7 @@ from db.store.programs import add_event, add_indicator, add_participant, create_
 # writers, the generic archive helper (given a model class), and the enrolment of an Actor.
 NOT_FROM_INPUT = {
     "record_audit",
+    "record_audits",
     "record_readout",
     "set_archived",
     "get_record",

@@ -15,7 +15,7 @@ from db.errors import ValidationError
 from db.exchange.imports import ImportCancelled, run_import, write_problem_file
 from db.exchange.mapping import FULL_NAME, load_mapping, suggest_mapping
 from db.exchange.sources import open_source
-from db.models import AuditEntry, Contact, Engagement, Organization
+from db.models import AuditEntry, Contact, Engagement, Mission, Organization
 from db.store.actor import Actor
 from tests.exchange import office_files
 
@@ -236,6 +236,28 @@ def test_a_saved_mapping_is_reused_and_checked(tmp_path):
     (tmp_path / "bad.json").write_text('{"kind": "contacts", "columns": {"A": "salary"}}')
     with pytest.raises(ValidationError, match="not a field of contacts"):
         load_mapping(tmp_path / "bad.json", "contacts")
+
+
+def test_an_officer_imports_people_of_their_own_mission_only(demo_engine, tmp_path):
+    with Session(demo_engine) as s:
+        houston = s.exec(select(Mission.id).where(Mission.code == "HOU")).one()
+    officer = Actor(id=None, username="hou.officer", role="officer", mission_id=houston)
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "Name,Email,Company,State\n"
+        "Rukhsana Baig,rukhsana@example.com,Pakistani American Business Association of Houston,TX\n"
+        "Tariq Jamil,tariq@example.com,Association of Pakistani Lawyers of North America,NY\n"
+        "Mehwish Anwar,mehwish@example.com,,TX\n",
+        encoding="utf-8",
+    )
+    source = open_source(path)
+    outcome = run_import(
+        demo_engine, officer, source, suggest_mapping("contacts", source.headers), commit=False
+    )
+    # The batch is refused for the New York lawyer; each row then says for itself.
+    assert [(p.row, p.column) for p in outcome.problems] == [(3, "")]
+    assert "own mission" in outcome.problems[0].reason
+    assert outcome.created == 2
 
 
 def test_cells_holding_line_separators_do_not_move_the_header(tmp_path):

@@ -111,6 +111,15 @@ RULES = {
             }
         },
     ),
+    "contacts.create_contacts": (
+        writes_houston,
+        lambda h: {
+            "rows": [
+                {"given_name": "Nadia", "affiliations": [{"organization_id": h.organization}]},
+                {"given_name": "Omar", "region_code": "US-TX"},
+            ]
+        },
+    ),
     "contacts.update_contact": (
         writes_houston,
         lambda h: {"contact_id": h.contact, "values": {"given_name": "Renamed"}},
