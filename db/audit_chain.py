@@ -16,14 +16,20 @@ from datetime import UTC, datetime
 from typing import Any
 
 GENESIS = "0" * 64
+_json_string = json.encoder.encode_basestring  # json.dumps(text, ensure_ascii=False)
 REDACTED = "redacted"
 
 
 def value_digest(value: Any) -> str:
     """The SHA-256 of one changed value as the chain sees it."""
-    if isinstance(value, dict) and set(value) == {REDACTED}:
+    if isinstance(value, str):  # what json.dumps writes for a string, without its overhead
+        encoded = _json_string(value)
+    elif value is None:
+        encoded = "null"
+    elif isinstance(value, dict) and set(value) == {REDACTED}:
         return str(value[REDACTED])
-    encoded = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    else:
+        encoded = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
+from db.engine import roomy_page_cache, writing
 from db.errors import RabtaError, ValidationError
 from db.exchange.cell_reading import text_of, value_of
 from db.exchange.columns import COLUMNS, ExchangeColumn
@@ -125,6 +126,7 @@ class _Registry:
         }
         self._organizations: dict[str, list[int]] | None = None
         self._contacts: dict[str, list[int]] | None = None
+        self.names: dict[tuple[str, int], str] = {}  # how a matched record is shown
 
     @property
     def organizations(self) -> dict[str, list[int]]:
@@ -144,6 +146,7 @@ class _Registry:
             return
         for key in {_key(name), _key(acronym)} - {""}:
             found.setdefault(key, []).append(oid)
+        self.names["organization", oid] = name
 
     @property
     def contacts(self) -> dict[str, list[int]]:
@@ -167,6 +170,7 @@ class _Registry:
             return
         for key in {_key(f"{given} {family}"), _key(email), _key(phone)} - {""}:
             found.setdefault(key, []).append(cid)
+        self.names["contact", cid] = f"{given} {family}".strip()
 
     def organization(self, text: str) -> int:
         found = self.organizations.get(_key(text), [])
@@ -305,8 +309,7 @@ class _Importer:
                 if key:
                     found = self.registry.organizations.get(key)
                     if found:
-                        organization = s.get(Organization, found[0])
-                        return found[0], organization.name, why
+                        return found[0], self.registry.names["organization", found[0]], why
             return None
         if kind == "contacts":
             registry = self.registry
@@ -322,8 +325,7 @@ class _Importer:
             for _field, key, why in candidates:
                 found = registry.contacts.get(key) if key else None
                 if found:
-                    contact = s.get(Contact, found[0])
-                    return found[0], f"{contact.given_name} {contact.family_name}".strip(), why
+                    return found[0], self.registry.names["contact", found[0]], why
             return None
         if kind == "engagements":
             if values.get("date") and values.get("subject"):
@@ -395,8 +397,8 @@ class _Importer:
             return
         batching = self.mapping.kind == "contacts"
         keys = _contact_keys(values) if batching else set()
-        if keys & self.pending_keys:
-            self.write_pending()  # the row may match one waiting in the batch
+        if any(k in self.pending_keys and k not in self.registry.contacts for k in keys):
+            self.write_pending()  # the row would match one waiting in the batch
         match = self._match(values)
         decision = ADD
         if match is not None:
@@ -533,35 +535,38 @@ def run_import(
     def decision_for(row: int) -> str:
         return chosen.get(row, on_match)
 
-    with Session(engine) as s:
+    with Session(writing(engine)) as s:  # the write lock from the start, not midway
         importer = _Importer(s, actor, source, mapping, outcome)
         try:
-            for source_row in source.rows():
-                if cancelled is not None and cancelled():
-                    raise ImportCancelled("The import was cancelled; nothing was written.")
-                outcome.rows += 1
-                importer.row(source_row.number, source_row.cells, decision_for)
-                if outcome.rows % BATCH_ROWS == 0:
-                    s.expunge_all()
-                    if progress is not None:
-                        progress(outcome.rows)
-            importer.write_pending()
-            if commit and not outcome.problems and (outcome.created or outcome.updated):
-                record_audit(
-                    s,
-                    actor,
-                    "import",
-                    mapping.kind,
-                    None,
-                    {
-                        "file": (None, source.path.name),
-                        "sha256": (None, source.sha256),
-                        "rows": (None, outcome.rows),
-                        "created": (None, outcome.created),
-                        "updated": (None, outcome.updated),
-                        "skipped": (None, outcome.skipped),
-                    },
-                )
+            with roomy_page_cache(s.connection()):
+                for source_row in source.rows():
+                    if cancelled is not None and cancelled():
+                        raise ImportCancelled("The import was cancelled; nothing was written.")
+                    outcome.rows += 1
+                    importer.row(source_row.number, source_row.cells, decision_for)
+                    if outcome.rows % BATCH_ROWS == 0:
+                        s.expunge_all()
+                        if progress is not None:
+                            progress(outcome.rows)
+                importer.write_pending()
+                keep = commit and not outcome.problems and (outcome.created or outcome.updated)
+                if keep:
+                    record_audit(
+                        s,
+                        actor,
+                        "import",
+                        mapping.kind,
+                        None,
+                        {
+                            "file": (None, source.path.name),
+                            "sha256": (None, source.sha256),
+                            "rows": (None, outcome.rows),
+                            "created": (None, outcome.created),
+                            "updated": (None, outcome.updated),
+                            "skipped": (None, outcome.skipped),
+                        },
+                    )
+            if keep:
                 s.commit()
                 outcome.committed = True
             else:

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from db import store
-from db.engine import default_database_path, resolve_database_location
+from db.engine import default_database_path, resolve_database_location, roomy_page_cache
 from db.errors import DatabaseUnavailable, explain_database_error
 from db.migrate import open_database
 from db.models import Contact
@@ -91,3 +91,11 @@ def test_a_failed_statement_carries_no_personal_data(engine, officer):
     assert "hidden" in told
     for value in person.values():
         assert value not in told
+
+
+def test_a_roomy_page_cache_is_given_back(engine):
+    with engine.connect() as connection:
+        before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+        with roomy_page_cache(connection, megabytes=64):
+            assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -65536
+        assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == before

@@ -3,12 +3,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlmodel import Session
 
 from db import store
+from db.audit_chain import value_digest
 from db.queries.audit import audit_chain_head, record_history, verify_audit_chain
 from db.store.organizations import create_organization, update_organization
 
@@ -99,3 +104,19 @@ def test_the_command_line_names_the_broken_entry(tmp_path, demo_path):
     assert broken.returncode == 1
     assert "The audit chain is broken: entry 40 (restore" in broken.stdout
     assert "Entries up to entry 39" in broken.stdout
+
+
+@given(
+    st.one_of(
+        st.text(),
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.lists(st.text(max_size=5), max_size=3),
+        st.dictionaries(st.text(max_size=5), st.integers(), max_size=3),
+    )
+)
+def test_a_values_digest_is_that_of_its_json(value):
+    # Stored chains depend on this format; the shortcut for text must not change it.
+    encoded = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    assert value_digest(value) == hashlib.sha256(encoded.encode("utf-8")).hexdigest()
