@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
 )
 from sqlmodel import Session
 
+from db import store
+from db.errors import RabtaError
 from db.queries.audit import (
     AuditFilter,
     audit_filter_choices,
@@ -98,7 +100,13 @@ class AuditPage(QWidget):
         self.table = HistoryTable(with_record=True)
         layout.addWidget(self.table, 1)
         self.more_button = QPushButton("Show more")
+        self.undo_merge_button = QPushButton("Undo merge")
+        self.undo_merge_button.setToolTip(
+            "Put both records of the selected merge, and everything linked to them, back"
+        )
+        self.undo_merge_button.setEnabled(False)
         bottom = QHBoxLayout()
+        bottom.addWidget(self.undo_merge_button)
         bottom.addStretch(1)
         bottom.addWidget(self.more_button)
         layout.addLayout(bottom)
@@ -110,6 +118,8 @@ class AuditPage(QWidget):
             box.dateChanged.connect(self.reload)
         self.record_id.editingFinished.connect(self.reload)
         self.more_button.clicked.connect(self.show_more)
+        self.undo_merge_button.clicked.connect(self.undo_selected_merge)
+        self.table.itemSelectionChanged.connect(self._offer_undo)
         self.verify_button.clicked.connect(self.verify_chain)
         workspace.broadcast.changed.connect(lambda *_: self.reload())
         self.reload()
@@ -167,6 +177,41 @@ class AuditPage(QWidget):
             )
         self.table.show_entries(entries, append=True)
         self._say_count()
+
+    def selected_merge(self) -> int | None:
+        """The merge the selected entry records, if it is a merge."""
+        entry = self.table.selected_entry()
+        if entry is None or entry.action != "merge":
+            return None
+        found = [c.new for c in entry.changes if c.field == "merge_id"]
+        return found[0] if found and isinstance(found[0], int) else None
+
+    def _offer_undo(self) -> None:
+        self.undo_merge_button.setEnabled(self.selected_merge() is not None)
+
+    def undo_selected_merge(self) -> bool:
+        """Undo the merge of the selected entry; say what was kept or why not."""
+        merge_id = self.selected_merge()
+        if merge_id is None:
+            return False
+        kind = self.table.selected_entry().entity_type
+        from db.store.merges import undo_merge
+
+        try:
+            with store.session(self.workspace.engine) as s:
+                undone = undo_merge(s, self.workspace.actor, merge_id)
+        except RabtaError as error:
+            self.message.setText(f"Not undone: {error}")
+            return False
+        kept = (
+            f" Kept the later edits to {', '.join(undone.kept_edits)}." if undone.kept_edits else ""
+        )
+        self.workspace.announce(kind, [undone.survivor_id, undone.merged_id])
+        self.message.setText(
+            f"Undid merge {merge_id}: {kind} #{undone.survivor_id} and "
+            f"#{undone.merged_id} are two records again.{kept}"
+        )
+        return True
 
     def _say_count(self) -> None:
         shown = self.table.rowCount()

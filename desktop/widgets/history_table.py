@@ -49,11 +49,19 @@ class HistoryTable(QTableWidget):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
+        self.entries: list[HistoryEntry] = []
+
+    def selected_entry(self) -> HistoryEntry | None:
+        """The entry of the selected row, if one is selected."""
+        rows = self.selectionModel().selectedRows()
+        return self.entries[rows[0].row()] if rows else None
 
     def show_entries(self, entries: list[HistoryEntry], *, append: bool = False) -> None:
         """Fill the table (or add to it) with these entries."""
         if not append:
             self.setRowCount(0)
+            self.entries = []
+        self.entries.extend(entries)
         for entry in entries:
             row = self.rowCount()
             self.insertRow(row)

@@ -9,7 +9,8 @@ from db import store
 from db.models import Contact, DuplicateDismissal
 from db.store.actor import Actor
 from db.store.contacts import create_contact
-from tests.desktop.conftest import active_main_window
+from db.store.merges import merge_contacts
+from tests.desktop.conftest import active_main_window, open_workspace
 
 
 def _add_the_same_person_twice(path) -> tuple[int, int]:
@@ -86,3 +87,30 @@ def test_not_a_duplicate_is_remembered(qtbot, demo_path):
         assert s.exec(select(DuplicateDismissal)).one().first_id == min(latin, urdu)
     _scan(qtbot, page)
     assert not any({p.first_id, p.second_id} == {latin, urdu} for p in page.pairs)
+
+
+def test_a_merge_is_undone_from_the_audit_page(qtbot, demo_path):
+    from desktop.main_window import MainWindow
+
+    latin, urdu = _add_the_same_person_twice(demo_path)
+    window = MainWindow(open_workspace(demo_path, login_name="supervisor", role="supervisor"))
+    qtbot.addWidget(window)
+    window.show()
+    with store.session(window.workspace.engine) as s:
+        merge_contacts(s, window.workspace.actor, latin, urdu)
+    window.show_page("Audit")
+    page = window.page("Audit")
+    page.reload()
+    merge_row = next(i for i, e in enumerate(page.table.entries) if e.action == "merge")
+    page.table.selectRow(merge_row - 1 if merge_row else merge_row + 1)
+    assert not page.undo_merge_button.isEnabled()  # only a merge's entry offers it
+    page.table.selectRow(merge_row)
+    assert page.undo_merge_button.isEnabled()
+    page.undo_merge_button.click()
+    assert "are two records again" in page.message.text()
+    with Session(window.workspace.engine) as s:
+        assert s.get(Contact, urdu).archived_at is None
+    merge_row = next(i for i, e in enumerate(page.table.entries) if e.action == "merge")
+    page.table.selectRow(merge_row)
+    assert not page.undo_selected_merge()
+    assert "undone already" in page.message.text()
