@@ -441,10 +441,13 @@ def _run_import(args: argparse.Namespace) -> int:
             print(f"Row {problem.row}{column}: {problem.reason}")
         problems_file = Path(args.file).with_name(Path(args.file).stem + ".problems.csv")
         written = write_problem_file(source, outcome, problems_file)
+        refused = outcome.rows_with_problems
         print(
-            f"Nothing was imported: {outcome.rows_with_problems:,} of {outcome.rows:,} rows "
-            f"have problems. The {written:,} rows and what is wrong with each are in "
-            f"{problems_file}; fix them there and import that file."
+            f"Nothing was imported: {refused:,} of {outcome.rows:,} rows "
+            f"{'has a problem' if refused == 1 else 'have problems'}. "
+            f"{'That row' if written == 1 else f'The {written:,} rows'} and what is wrong "
+            f"{'with it' if written == 1 else 'with each'} are in {problems_file}; fix them "
+            "there and import that file."
         )
         return 1
     verb = "Would add" if args.dry_run else "Added"

@@ -323,7 +323,8 @@ class CheckPage(QWizardPage):
         kind = self.import_wizard.kind
         if outcome.problems:
             self.summary.setText(
-                f"<b>{outcome.rows_with_problems:,} of {outcome.rows:,} rows have problems.</b> "
+                f"<b>{outcome.rows_with_problems:,} of {outcome.rows:,} rows "
+                f"{'has a problem' if outcome.rows_with_problems == 1 else 'have problems'}.</b> "
                 "Nothing can be imported until they are fixed: save them as CSV, correct them "
                 "there, and import that file (or change the mapping with Back)."
             )

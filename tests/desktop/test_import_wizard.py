@@ -57,7 +57,7 @@ def test_rows_with_problems_stop_the_import_and_can_be_saved(qtbot, demo_path, t
     wizard.next()
     check = wizard.check_page
     qtbot.waitUntil(lambda: check.outcome is not None, timeout=20_000)
-    assert "1 of 2 rows have problems" in check.summary.text()
+    assert "1 of 2 rows has a problem" in check.summary.text()
     assert not check.isComplete()
     assert [check.problems.item(0, c).text() for c in range(2)] == ["3", "Email"]
     saved = tmp_path / "fix.csv"
