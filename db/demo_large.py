@@ -1,17 +1,18 @@
 """A commission-wide registry for measuring speed: 10,000 organizations, 100,000
 contacts, 150,000 affiliations, 500,000 engagements, 200 programs, 50,000 measurements.
 
-Rows go in with executemany inside one transaction (no ORM objects), skewed like the
-real thing: a few active organizations hold most engagements and many are dormant.
-The missions, regions and users are the small demo's. Generated rows carry no audit
-entries: they are measurement data, not anyone's work. Fixed seed, so every build is
-the same database.
+Rows go in with executemany inside one transaction on SQLite, with COPY on PostgreSQL
+(no ORM objects), skewed like the real thing: a few active organizations hold most
+engagements and many are dormant. The missions, regions and users are the small demo's.
+Generated rows carry no audit entries: they are measurement data, not anyone's work.
+Fixed seed, so every build is the same database.
 """
 
 from __future__ import annotations
 
 import itertools
 import random
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -344,19 +345,10 @@ def load_large_demo(
             if mission_id:
                 officers.setdefault(mission_id, []).append(user_id)
     raw = engine.raw_connection()
+    sqlite = engine.dialect.name == "sqlite"
     try:
-        cursor = raw.cursor()
-        cursor.execute("PRAGMA synchronous=OFF")
-        # Keep the whole load in memory until commit: no page spills into the WAL.
-        cursor.execute("PRAGMA cache_size=-1500000")
-        cursor.execute("PRAGMA temp_store=MEMORY")
-        cursor.execute("BEGIN")
-        # Index the text once at the end rather than row by row through the triggers.
-        triggers = cursor.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_fts_%'"
-        ).fetchall()
-        for name, _sql in triggers:
-            cursor.execute(f"DROP TRIGGER {name}")
+        cursor = raw.cursor() if sqlite else _CopyingCursor(raw.cursor())
+        triggers = _begin_bulk_load(cursor) if sqlite else []
         now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
         report("Organizations")
         orgs = _organizations(cursor, rng, mission_of, now, today)
@@ -380,15 +372,10 @@ def load_large_demo(
             "WHERE organization.id = latest.id"
         )
         report("Search index")
-        for (table,) in cursor.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%USING fts5%'"
-        ).fetchall():
-            cursor.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
-        for _name, sql in triggers:
-            cursor.execute(sql)
-        cursor.execute("COMMIT")
-        cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute("ANALYZE")
+        if sqlite:
+            _end_bulk_load(cursor, triggers)
+        else:
+            _end_copy_load(cursor, raw)
     except BaseException:
         raw.rollback()
         raise
@@ -402,6 +389,77 @@ def load_large_demo(
         len(program_ids),
         SCALE["measurements"],
     )
+
+
+def _begin_bulk_load(cursor) -> list[tuple[str, str]]:
+    """SQLite: one transaction kept in memory, the search triggers set aside; returns
+    them, to be put back by _end_bulk_load."""
+    cursor.execute("PRAGMA synchronous=OFF")
+    # Keep the whole load in memory until commit: no page spills into the WAL.
+    cursor.execute("PRAGMA cache_size=-1500000")
+    cursor.execute("PRAGMA temp_store=MEMORY")
+    cursor.execute("BEGIN")
+    # Index the text once at the end rather than row by row through the triggers.
+    triggers = cursor.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_fts_%'"
+    ).fetchall()
+    for name, _sql in triggers:
+        cursor.execute(f"DROP TRIGGER {name}")
+    return triggers
+
+
+def _end_bulk_load(cursor, triggers: list[tuple[str, str]]) -> None:
+    """SQLite: the search index built once, its triggers back, committed and analysed."""
+    for (table,) in cursor.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%USING fts5%'"
+    ).fetchall():
+        cursor.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
+    for _name, sql in triggers:
+        cursor.execute(sql)
+    cursor.execute("COMMIT")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("ANALYZE")
+
+
+def _end_copy_load(cursor: _CopyingCursor, raw) -> None:
+    """PostgreSQL: each table's id sequence moved past the ids given, committed, analysed
+    (the search vectors are generated columns, filled as the rows went in)."""
+    numbered = cursor.execute(
+        "SELECT table_name FROM information_schema.columns WHERE table_schema = "
+        "current_schema() AND column_name = 'id' AND column_default LIKE 'nextval%%'"
+    ).cursor.fetchall()
+    for (table,) in numbered:
+        cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+            f'coalesce(max(id), 0) + 1, false) FROM "{table}"'
+        )
+    raw.commit()
+    cursor.execute("ANALYZE")
+    raw.commit()
+
+
+class _CopyingCursor:
+    """This module's SQLite SQL on a psycopg cursor: every INSERT ... VALUES (?, ...)
+    becomes COPY (which also reads SQLite's 0 and 1 as booleans), anything else has its
+    ? placeholders turned into psycopg's."""
+
+    _INSERT = re.compile(r"INSERT INTO (\w+) \(([^)]*)\) VALUES", re.DOTALL)
+
+    def __init__(self, cursor):
+        self.cursor = cursor
+
+    def execute(self, sql: str, params: tuple = ()) -> _CopyingCursor:
+        if self._INSERT.match(sql):
+            self.executemany(sql, [params])
+        else:
+            self.cursor.execute(sql.replace("?", "%s"), params or None)
+        return self
+
+    def executemany(self, sql: str, rows) -> None:
+        table, columns = self._INSERT.match(sql).groups()
+        with self.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
 @dataclass

@@ -30,6 +30,12 @@ APP_AUTHOR = "Rabta"
 DATABASE_ENV_VAR = "RABTA_DB"
 DEFAULT_FILE_NAME = "rabta.db"
 BUSY_TIMEOUT_MS = 5000
+# How Rabta connects to a PostgreSQL server unless the URL (or a libpq service file) says
+# otherwise: give up on an unreachable server after 10 s, name itself in pg_stat_activity,
+# and let no statement run longer than 5 minutes (a report takes seconds; the large
+# demo's biggest COPY well under a minute).
+SERVER_CONNECTION = {"connect_timeout": 10, "application_name": "Rabta"}
+SERVER_STATEMENT_TIMEOUT_MS = 300_000
 WRITE_OPTION = "rabta_writes"
 KEY_BYTES = 32
 
@@ -127,7 +133,13 @@ def create_database_engine(
     """
     url = database_url(location)
     if not is_sqlite(location):
-        return create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
+        given = make_url(url).query
+        settings = {k: v for k, v in SERVER_CONNECTION.items() if k not in given}
+        if "options" not in given:
+            settings["options"] = f"-c statement_timeout={SERVER_STATEMENT_TIMEOUT_MS}"
+        return create_engine(
+            url, echo=echo, pool_pre_ping=True, hide_parameters=True, connect_args=settings
+        )
     engine = create_engine(
         url,
         echo=echo,

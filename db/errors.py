@@ -46,6 +46,34 @@ class PermissionDenied(RabtaError):
     """The acting user may not do this."""
 
 
+class StaleRecord(RabtaError):
+    """Someone saved the record after the form that is saving it had read it."""
+
+
+# What each "unique while live" index of migration 0015 means, as the store says it.
+_LIVE_NAME_CLASHES = {
+    "uq_organization_live_name": (
+        "name",
+        "An organization with this name was just added to the registry; open it instead.",
+    ),
+    "uq_program_live_name": ("name", "A program with this name was just added; open it instead."),
+    "uq_contact_live_email": ("email", "Another contact was just given this email."),
+    "uq_user_username": ("username", "That username was just taken; choose another."),
+}
+
+
+def explain_unique_clash(error: BaseException) -> ValidationError | None:
+    """A write refused by a live-name unique index (someone else saved the same name a
+    moment before) as the store's validation error, or None for any other error."""
+    original = error.orig if isinstance(error, DBAPIError) else error
+    diagnostics = getattr(original, "diag", None)  # psycopg names the constraint
+    named = getattr(diagnostics, "constraint_name", None) or str(original)
+    for index, (field, message) in _LIVE_NAME_CLASHES.items():
+        if index in named:
+            return ValidationError({field: message})
+    return None
+
+
 def explain_database_error(error: BaseException, path: str) -> DatabaseUnavailable | None:
     """Translate a driver error caused by the environment into a user sentence, or None for bugs."""
     from db.engine import shown_location

@@ -256,6 +256,7 @@ class Organization(SQLModel, table=True):
     __table_args__ = (Index("ix_organization_status_kind", "status", "kind"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})  # per save
     uid: str = Field(default_factory=new_uid, max_length=36, unique=True)
     name: str = Field(max_length=200, index=True)
     acronym: str = Field(default="", max_length=30, index=True)
@@ -321,6 +322,7 @@ class Contact(SQLModel, table=True):
     __table_args__ = (Index("ix_contact_family_name_given_name", "family_name", "given_name"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})  # per save
     uid: str = Field(default_factory=new_uid, max_length=36, unique=True)
     given_name: str = Field(max_length=100)
     family_name: str = Field(default="", max_length=100)
@@ -377,6 +379,7 @@ class Program(SQLModel, table=True):
     __tablename__ = "program"
 
     id: int | None = Field(default=None, primary_key=True)
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})  # per save
     uid: str = Field(default_factory=new_uid, max_length=36, unique=True)
     name: str = Field(max_length=200, index=True)
     kind: str = Field(max_length=32, index=True)
@@ -490,6 +493,7 @@ class Engagement(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})  # per save
     uid: str = Field(default_factory=new_uid, max_length=36, unique=True)
     date: dt.date = Field(index=True)
     kind: str = Field(max_length=16, index=True)

@@ -1,9 +1,10 @@
 """Global search over organizations, contacts, engagements and programs: one API.
 
 On SQLite it runs on the FTS5 tables of migration 0003 (prefix matching, case- and
-Latin-diacritics-insensitive, ranked with bm25). Other databases fall back to
-case-insensitive LIKE until they get their own full-text index (tsvector on
-PostgreSQL); callers never know which ran.
+Latin-diacritics-insensitive, ranked with bm25); on PostgreSQL on the generated tsvector
+columns of migration 0014 (the same words, folded the same way, prefix tsqueries,
+ranked with ts_rank). Both rank only the newest MATCH_CAP matches and give the same
+titles; other databases fall back to case-insensitive LIKE. Callers never know which ran.
 """
 
 from __future__ import annotations
@@ -46,14 +47,31 @@ def typed_words(typed: str) -> list[str]:
     return [w for w in _SPLIT.split(_UNSEARCHABLE.sub(" ", typed or "")) if w]
 
 
+def query_words(typed: str) -> list[str]:
+    """The words a search looks for: those typed, less noise words and single letters
+    when there are others."""
+    words = typed_words(typed)
+    telling = [w for w in words if len(w) > 1 and w.lower() not in _NOISE]
+    return telling or words
+
+
 def fts_query(typed: str) -> str | None:
     """The FTS5 MATCH expression for what a user typed: every word, as a prefix."""
-    words = typed_words(typed)
+    words = query_words(typed)
+    return " ".join(f'"{word}"*' for word in words) if words else None
+
+
+def pg_tsquery(s: Session, typed: str) -> str | None:
+    """The PostgreSQL tsquery text for what a user typed: every word, folded by the
+    database's rabta_fold() as the indexed text is, as a prefix."""
+    words = query_words(typed)
     if not words:
         return None
-    telling = [w for w in words if len(w) > 1 and w.lower() not in _NOISE]
-    words = telling or words
-    return " ".join(f'"{word}"*' for word in words)
+    folded = s.connection().execute(text("SELECT rabta_fold(:w)"), {"w": " ".join(words)})
+    lexemes = (folded.scalar() or "").split()
+    if not lexemes:
+        return None
+    return " & ".join("'" + w.replace("\\", "\\\\").replace("'", "''") + "':*" for w in lexemes)
 
 
 # For words so common that they match tens of thousands of rows, ranking every match costs
@@ -86,6 +104,20 @@ _SOURCES = {
     "engagement": ("engagement", "5.0, 1.0", "e.subject", "e.date"),
 }
 _ALIAS = {"organization": "o", "contact": "c", "program": "p", "engagement": "e"}
+_TSVECTOR = (
+    "WITH found AS (SELECT id FROM {table} WHERE search_vector @@ to_tsquery('simple', :q) "
+    "ORDER BY id DESC LIMIT {cap}) "
+    "SELECT {alias}.id, {title}, {detail}, "
+    "-ts_rank({alias}.search_vector, to_tsquery('simple', :q)) AS score FROM found "
+    "JOIN {table} {alias} ON {alias}.id = found.id WHERE true {{archived}} "
+    "ORDER BY score, {alias}.id DESC LIMIT :limit"
+)
+_TSVECTOR_SQL = {
+    kind: _TSVECTOR.format(
+        cap=MATCH_CAP, alias=_ALIAS[kind], title=title, detail=detail, table=table
+    )
+    for kind, (table, _weights, title, detail) in _SOURCES.items()
+}
 _FTS_SQL = {
     kind: _CAPPED.format(
         fts=f"{table}_fts",
@@ -110,23 +142,25 @@ def search(
 ) -> dict[str, list[SearchHit]]:
     """Records matching every word typed (as prefixes) that `viewer` may see, best first,
     grouped by kind. Contacts who refused consent or contact show no email."""
-    if s.get_bind().dialect.name == "sqlite":
-        return _search_fts(s, typed, viewer, limit_per_kind, include_archived)
+    dialect = s.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        return _search_indexed(s, typed, viewer, limit_per_kind, include_archived)
     return _search_like(s, typed, viewer, limit_per_kind, include_archived)
 
 
-def _search_fts(
+def _search_indexed(
     s: Session, typed: str, viewer: Actor, limit: int, include_archived: bool
 ) -> dict[str, list[SearchHit]]:
-    query = fts_query(typed)
+    sqlite = s.get_bind().dialect.name == "sqlite"
+    query = fts_query(typed) if sqlite else pg_tsquery(s, typed)
     results: dict[str, list[SearchHit]] = {kind: [] for kind in KINDS}
     if query is None:
         return results
     for kind in KINDS:
-        sql = _FTS_SQL[kind]
+        sql = (_FTS_SQL if sqlite else _TSVECTOR_SQL)[kind]
         archived = "" if include_archived else f"AND {_ALIAS[kind]}.archived_at IS NULL"
         if kind == "engagement" and not viewer.sees_confidential:
-            archived += " AND (e.sensitivity <> 'confidential' OR e.officer_id IS :viewer)"
+            archived += " AND (e.sensitivity <> 'confidential' OR e.officer_id = :viewer)"
         rows = (
             s.connection()
             .execute(
@@ -182,12 +216,21 @@ def _search_like(
 
 def text_filter(s: Session, kind: str, id_column, typed: str, like_columns) -> object:
     """The WHERE clause a list's filter box adds: full-text (every word a prefix) on
-    SQLite, case-insensitive LIKE on any of `like_columns` elsewhere."""
+    SQLite and PostgreSQL, case-insensitive LIKE on any of `like_columns` elsewhere."""
     query = fts_query(typed)
     if query is None:
         return id_column.is_not(None)
-    if s.get_bind().dialect.name == "sqlite":
+    dialect = s.get_bind().dialect.name
+    if dialect == "sqlite":
         matching = text(f"SELECT rowid FROM {kind}_fts WHERE {kind}_fts MATCH :fts_query")
         return id_column.in_(matching.bindparams(fts_query=query).columns(column("rowid")))
+    if dialect == "postgresql":
+        tsquery = pg_tsquery(s, typed)
+        if tsquery is None:
+            return id_column.is_not(None)
+        matching = text(
+            f"SELECT id FROM {kind} WHERE search_vector @@ to_tsquery('simple', :tsquery)"
+        )
+        return id_column.in_(matching.bindparams(tsquery=tsquery).columns(column("id")))
     words = typed_words(typed)
     return and_(*(or_(*(contains(c, word) for c in like_columns)) for word in words))

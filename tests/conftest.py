@@ -1,5 +1,12 @@
-"""Shared fixtures: a fresh, really migrated SQLite file per test (copied from a
-template migrated once per run), and the same with the demo data loaded."""
+"""Shared fixtures: a fresh, really migrated database per test, copied from a template
+migrated once per run, and the same with the demo data loaded.
+
+Tests of db/, reports/, the exchange and the trust layer that take `engine` or
+`demo_engine` run twice: on a SQLite file, and on a real PostgreSQL 16 server that the
+session starts itself (tests/pg_server.py; a fresh database per test, made from a
+template database). Tests that take `db_path` or `demo_path` are about the SQLite file
+itself (its bytes, locks, WAL, keys or the command line's --db PATH) and run on SQLite only.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +28,13 @@ from db.store.missions import add_region, create_mission, set_jurisdiction
 from db.store.users import create_user
 
 TEST_PASSWORD = "correct horse battery"
+
+
+def location_of(engine: Engine) -> str:
+    """The path or URL an engine was opened on, to open it again."""
+    if engine.dialect.name == "sqlite":
+        return engine.url.database
+    return engine.url.render_as_string(hide_password=False)
 
 
 def ensure_user(
@@ -80,14 +94,39 @@ def migrated_template(tmp_path_factory) -> Path:
     return path
 
 
+BOTH_ENGINES = ("db", "reports", "exchange", "security")  # folders of tests/ run on both
+
+
+def pytest_generate_tests(metafunc):
+    """Run the tests that take `database_engine` (through `engine` or `demo_engine`) on
+    SQLite and, in the folders named above, on PostgreSQL too."""
+    if "database_engine" not in metafunc.fixturenames:
+        return
+    folder = metafunc.definition.path.parent.name
+    both = (
+        folder in BOTH_ENGINES
+        and metafunc.definition.get_closest_marker("sqlite_only") is None
+        and not any(name in metafunc.fixturenames for name in ("db_path", "demo_path"))
+    )
+    engines = ["sqlite", "postgresql"] if both else ["sqlite"]
+    if metafunc.definition.get_closest_marker("postgresql_only") is not None:
+        engines = ["postgresql"]
+    metafunc.parametrize("database_engine", engines, scope="function")
+
+
 @pytest.fixture
 def db_path(tmp_path, migrated_template) -> Path:
     return _copy_database(migrated_template, tmp_path / "rabta.db")
 
 
 @pytest.fixture
-def engine(db_path) -> Iterator[Engine]:
-    opened = open_database(str(db_path))
+def engine(request, database_engine, tmp_path) -> Iterator[Engine]:
+    if database_engine == "postgresql":
+        location = request.getfixturevalue("pg_databases").fresh("empty")
+        request.addfinalizer(lambda: request.getfixturevalue("pg_databases").drop(location))
+    else:
+        location = str(request.getfixturevalue("db_path"))
+    opened = open_database(location)
     yield opened.engine
     opened.engine.dispose()
 
@@ -178,7 +217,22 @@ def demo_path(tmp_path, demo_template) -> Path:
 
 
 @pytest.fixture
-def demo_engine(demo_path) -> Iterator[Engine]:
-    opened = open_database(str(demo_path))
+def demo_engine(request, database_engine) -> Iterator[Engine]:
+    if database_engine == "postgresql":
+        location = request.getfixturevalue("pg_databases").fresh("demo")
+        request.addfinalizer(lambda: request.getfixturevalue("pg_databases").drop(location))
+    else:
+        location = str(request.getfixturevalue("demo_path"))
+    opened = open_database(location)
     yield opened.engine
     opened.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_databases(tmp_path_factory):
+    """Fresh PostgreSQL databases on one server for the whole session."""
+    from tests.pg_server import PgDatabases
+
+    databases = PgDatabases(tmp_path_factory.mktemp("pg"))
+    yield databases
+    databases.stop()

@@ -29,7 +29,16 @@ from db.models import (
 from db.queries.contact_mission import contact_mission
 from db.store.actor import Actor
 from db.store.audit import AuditItem, record_audit, record_audits
-from db.store.records import apply_changes, get_record, mission_of, record_id_of, set_archived
+from db.store.records import (
+    apply_changes,
+    expected_version,
+    get_record,
+    mission_of,
+    record_id_of,
+    refuse_if_changed,
+    saved_new_version,
+    set_archived,
+)
 from db.store.settings import get_setting
 from db.store.validation import FieldChecker, record_id
 
@@ -355,9 +364,11 @@ def _defaults(model: type) -> dict[str, Any]:
 def update_contact(s: Session, actor: Actor, contact_id: int, values: Mapping[str, Any]) -> None:
     """Change the given fields of a contact (affiliations have their own functions)."""
     actor.require_write()
-    contact = get_record(s, Contact, contact_id, "contact")
+    values, version = expected_version(values)
+    contact = get_record(s, Contact, contact_id, "contact", to_change=True)
     actor.require_mission(mission_of(s, contact), "contact")
     _refuse_erased(contact)
+    refuse_if_changed(s, contact, version, "contact")
     clean = _check(s, values, partial=True, current=contact)
     roles = clean.pop("public_roles", None)
     changes = apply_changes(contact, clean)
@@ -368,6 +379,7 @@ def update_contact(s: Session, actor: Actor, contact_id: int, values: Mapping[st
             changes["public_roles"] = (old, roles)
     if changes:
         s.add(contact)
+        saved_new_version(contact)
         record_audit(s, actor, "update", "contact", contact.id, changes, contact.uid)
 
 

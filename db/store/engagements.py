@@ -29,7 +29,14 @@ from db.queries.visibility import may_see_engagement
 from db.store.actor import Actor
 from db.store.audit import record_audit
 from db.store.last_engagement import refresh_last_engagement
-from db.store.records import apply_changes, get_record, set_archived
+from db.store.records import (
+    apply_changes,
+    expected_version,
+    get_record,
+    refuse_if_changed,
+    saved_new_version,
+    set_archived,
+)
 from db.store.validation import FieldChecker, record_id
 
 SCALAR_FIELDS = (
@@ -181,7 +188,9 @@ def update_engagement(
 ) -> None:
     """Change the given fields or links of an engagement."""
     actor.require_write()
-    engagement = _changeable(s, actor, engagement_id)
+    values, version = expected_version(values)
+    engagement = _changeable(s, actor, engagement_id, to_change=True)
+    refuse_if_changed(s, engagement, version, "engagement")
     clean = _check(s, values, partial=True, current=engagement)
     org_ids = clean.pop("organization_ids", None)
     contact_ids = clean.pop("contact_ids", None)
@@ -201,6 +210,7 @@ def update_engagement(
         if new_contacts != old_contacts:
             changes["contact_ids"] = (old_contacts, new_contacts)
     if changes:
+        saved_new_version(engagement)
         s.add(engagement)
         record_audit(s, actor, "update", "engagement", engagement.id, changes, engagement.uid)
     if changes.keys() & {"date", "organization_ids", "sensitivity"}:
@@ -281,10 +291,12 @@ def _set_follow_up_done(
     return True
 
 
-def _changeable(s: Session, actor: Actor, engagement_id: int) -> Engagement:
+def _changeable(
+    s: Session, actor: Actor, engagement_id: int, *, to_change: bool = False
+) -> Engagement:
     """The engagement, if `actor` may change it: a confidential one only by its own
     officer, or by a supervisor or administrator."""
-    engagement = get_record(s, Engagement, engagement_id, "engagement")
+    engagement = get_record(s, Engagement, engagement_id, "engagement", to_change=to_change)
     if not may_see_engagement(actor, engagement):
         raise PermissionDenied(
             f"Engagement {engagement_id} is confidential; only its officer, a supervisor or "

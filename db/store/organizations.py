@@ -24,7 +24,15 @@ from db.models import (
 from db.store.actor import Actor
 from db.store.audit import record_audit
 from db.store.missions import mission_for_region
-from db.store.records import apply_changes, get_record, record_id_of, set_archived
+from db.store.records import (
+    apply_changes,
+    expected_version,
+    get_record,
+    record_id_of,
+    refuse_if_changed,
+    saved_new_version,
+    set_archived,
+)
 from db.store.settings import get_setting
 from db.store.validation import FieldChecker, text_problem
 
@@ -141,8 +149,10 @@ def update_organization(s: Session, actor: Actor, org_id: int, values: Mapping[s
     mission was not set by hand.
     """
     actor.require_write()
-    org = get_record(s, Organization, org_id, "organization")
+    values, version = expected_version(values)
+    org = get_record(s, Organization, org_id, "organization", to_change=True)
     actor.require_mission(org.mission_id, "organization")
+    refuse_if_changed(s, org, version, "organization")
     clean = _check(s, values, partial=True, current=org)
     mechanisms = clean.pop("mechanisms", None)
     tags = clean.pop("tags", None)
@@ -163,6 +173,7 @@ def update_organization(s: Session, actor: Actor, org_id: int, values: Mapping[s
             _set_tags(s, org.id, tags)
             changes["tags"] = (old, tags)
     if changes:
+        saved_new_version(org)
         s.add(org)
         record_audit(s, actor, "update", "organization", org.id, changes, org.uid)
 

@@ -26,7 +26,14 @@ from db.models import (
 from db.periods import parse_quarter
 from db.store.actor import Actor
 from db.store.audit import record_audit
-from db.store.records import apply_changes, get_record, set_archived
+from db.store.records import (
+    apply_changes,
+    expected_version,
+    get_record,
+    refuse_if_changed,
+    saved_new_version,
+    set_archived,
+)
 from db.store.settings import get_setting
 from db.store.validation import FieldChecker
 
@@ -96,9 +103,11 @@ def _check_program(
     return check.done()
 
 
-def _writable_program(s: Session, actor: Actor, program_id: int) -> Program:
+def _writable_program(
+    s: Session, actor: Actor, program_id: int, *, to_change: bool = False
+) -> Program:
     """The program, if `actor` may change it and what belongs to it."""
-    program = get_record(s, Program, program_id, "program")
+    program = get_record(s, Program, program_id, "program", to_change=to_change)
     actor.require_mission(program.lead_mission_id, "program")
     return program
 
@@ -126,11 +135,14 @@ def create_program(s: Session, actor: Actor, values: Mapping[str, Any]) -> int:
 def update_program(s: Session, actor: Actor, program_id: int, values: Mapping[str, Any]) -> None:
     """Change the given fields of a program."""
     actor.require_write()
-    program = _writable_program(s, actor, program_id)
+    values, version = expected_version(values)
+    program = _writable_program(s, actor, program_id, to_change=True)
+    refuse_if_changed(s, program, version, "program")
     clean = _check_program(s, values, partial=True, current=program)
     actor.require_mission(clean.get("lead_mission_id", program.lead_mission_id), "program")
     changes = apply_changes(program, clean)
     if changes:
+        saved_new_version(program)
         s.add(program)
         record_audit(s, actor, "update", "program", program.id, changes, program.uid)
 

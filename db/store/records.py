@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from db.errors import NotFound, ValidationError
+from db.errors import NotFound, StaleRecord, ValidationError
 from db.models import utc_now
 from db.store.actor import Actor
 from db.store.audit import record_audit
@@ -21,17 +22,63 @@ def record_id_of(raw: Any, what: str) -> int:
 Record = TypeVar("Record")
 
 
-def get_record(s: Session, model: type[Record], record_id: int, what: str) -> Record:
+def get_record(
+    s: Session, model: type[Record], record_id: int, what: str, *, to_change: bool = False
+) -> Record:
     """The row of `model` with this id, or NotFound naming `what` was missing (a value
-    that cannot be an id is missing too)."""
+    that cannot be an id is missing too). `to_change` locks the row on a server until the
+    transaction ends, so a save that reads and then writes it waits for any other."""
     try:
         key = record_id_of(record_id, what)
     except ValidationError:
         raise NotFound(f"There is no {what} with that id.") from None
-    record = s.get(model, key)
+    if to_change:
+        record = s.get(model, key, with_for_update=True, populate_existing=True)
+    else:
+        record = s.get(model, key)
     if record is None:
         raise NotFound(f"There is no {what} with id {record_id}.")
     return record
+
+
+def expected_version(values: Mapping[str, Any]) -> tuple[dict[str, Any], int | None]:
+    """The fields to change, and the version of the record the form read ("version"),
+    if the caller gave one: a save over a newer version is refused, not merged."""
+    if not isinstance(values, Mapping):
+        return values, None
+    fields = dict(values)
+    version = fields.pop("version", None)
+    if version is None:
+        return fields, None
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ValidationError({"version": "The record's version must be a whole number."})
+    return fields, version
+
+
+def refuse_if_changed(s: Session, record: Any, expected: int | None, what: str) -> None:
+    """StaleRecord naming who saved `record` last, and when, if that was after the
+    form read version `expected` of it."""
+    if expected is None or record.version == expected:
+        return
+    from db.models import AuditEntry
+
+    latest = s.exec(
+        select(AuditEntry.username, AuditEntry.at)
+        .where(AuditEntry.entity_type == what, AuditEntry.entity_id == record.id)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    ).first()
+    who, when = latest if latest else ("Someone", None)
+    at = f" at {when.astimezone():%H:%M on %d %b %Y}" if when else ""
+    raise StaleRecord(
+        f"{who} changed this {what}{at}, after you opened it. Reload it to see their "
+        "change, then make yours again."
+    )
+
+
+def saved_new_version(record: Any) -> None:
+    """Count one more saved version of a record (after a change that was kept)."""
+    record.version = (record.version or 1) + 1
 
 
 def apply_changes(record: Any, clean: dict[str, Any]) -> dict[str, tuple[Any, Any]]:

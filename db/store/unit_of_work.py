@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from db.engine import writing
-from db.errors import explain_database_error
+from db.errors import explain_database_error, explain_unique_clash
 
 _AFTER_COMMIT = "rabta_after_commit"
 
@@ -38,6 +38,9 @@ def session(engine: Engine) -> Iterator[Session]:
                 action()
         except DBAPIError as error:
             s.rollback()
+            clash = explain_unique_clash(error)
+            if clash is not None:
+                raise clash from error
             explained = explain_database_error(error, str(engine.url.database or engine.url))
             if explained is None:
                 raise

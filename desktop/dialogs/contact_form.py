@@ -29,6 +29,7 @@ class ContactForm(RecordForm):
         self.contact_id = contact_id
         with Session(workspace.engine) as s:
             c = s.get(Contact, contact_id) if contact_id else Contact(given_name="")
+            self.loaded_version = c.version if c.id else None
             roles = public_roles_of(s, contact_id) if contact_id else []
         self.line("honorific", "Honorific", c.honorific, placeholder="Dr., Prof., …")
         self.given_edit = self.line("given_name", "Given name", c.given_name)

@@ -45,6 +45,7 @@ class EngagementForm(RecordForm):
                 if engagement_id
                 else Engagement(date=date.today(), kind=EngagementKind.MEETING, subject="")
             )
+            self.loaded_version = e.version if e.id else None
             org_ids, contact_ids = linked_ids(s, engagement_id) if engagement_id else ([], [])
             orgs = [
                 Choice(o.id, f"{o.name} ({o.acronym})" if o.acronym else o.name)

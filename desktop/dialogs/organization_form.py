@@ -42,6 +42,7 @@ class OrganizationForm(RecordForm):
         self.org_id = org_id
         with Session(workspace.engine) as s:
             org = s.get(Organization, org_id) if org_id else Organization(name="", kind="")
+            self.loaded_version = org.version if org.id else None
             mechanisms = mechanisms_of(s, org_id) if org_id else []
             tags = tags_of(s, org_id) if org_id else []
             missions = s.exec(

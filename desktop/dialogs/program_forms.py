@@ -45,6 +45,7 @@ class ProgramForm(RecordForm):
         self.program_id = program_id
         with Session(workspace.engine) as s:
             p = s.get(Program, program_id) if program_id else Program(name="", kind="")
+            self.loaded_version = p.version if p.id else None
             missions = s.exec(
                 select(Mission.id, Mission.name)
                 .where(col(Mission.archived_at).is_(None))

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from sqlmodel import Session
 
 from db import store
-from db.errors import RabtaError, ValidationError
+from db.errors import RabtaError, StaleRecord, ValidationError
 from db.labels import choices_of
 from desktop.workspace import Workspace
 
@@ -53,11 +53,13 @@ class RecordForm(QDialog):
     """Subclasses add fields with `add_field` and implement `save(session, values)`."""
 
     entity_type = "record"
+    reload_requested = Signal()  # the record changed under the form; open it afresh
 
     def __init__(self, workspace: Workspace, title: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.workspace = workspace
         self.saved_id: int | None = None
+        self.loaded_version: int | None = None  # of the record being edited, when it has one
         self.setWindowTitle(title)
         self.setModal(True)
         self._getters: dict[str, Callable[[], Any]] = {}
@@ -79,6 +81,10 @@ class RecordForm(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setToolTip("Save (Ctrl+Return)")
+        self.reload_button = self.buttons.addButton("Reload", QDialogButtonBox.ButtonRole.ResetRole)
+        self.reload_button.setToolTip("Close this form and open the record as it is now")
+        self.reload_button.hide()
+        self.reload_button.clicked.connect(self._reload)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -200,8 +206,12 @@ class RecordForm(QDialog):
     # --- saving ------------------------------------------------------------------------------
 
     def values(self) -> dict[str, Any]:
-        """Every field's current value, keyed as the store expects."""
-        return {key: getter() for key, getter in self._getters.items()}
+        """Every field's current value, keyed as the store expects, with the version of
+        the record the form read (the store refuses a save over a newer one)."""
+        values = {key: getter() for key, getter in self._getters.items()}
+        if self.loaded_version is not None:
+            values["version"] = self.loaded_version
+        return values
 
     def save(self, s: Session, values: dict[str, Any]) -> int:
         """Write through the store; return the record id."""
@@ -237,11 +247,20 @@ class RecordForm(QDialog):
         except ValidationError as error:
             self.show_errors(error.errors)
             return
+        except StaleRecord as error:  # what was typed stays; Reload shows the record now
+            self.general_error.setText(str(error))
+            self.general_error.show()
+            self.reload_button.show()
+            return
         except RabtaError as error:
             QMessageBox.warning(self, self.windowTitle(), str(error))
             return
         self.workspace.announce(self.entity_type, [self.saved_id])
         super().accept()
+
+    def _reload(self) -> None:
+        self.reload_requested.emit()
+        self.reject()
 
     def error_text(self, key: str) -> str:
         """The message shown under a field ("" when none)."""

@@ -464,9 +464,12 @@ class RecordPage(QWidget):
 
     # --- actions ------------------------------------------------------------------------------
 
-    def _open(self, dialog: QDialog) -> QDialog:
+    def _open(self, dialog: QDialog, record_id: int | None = None) -> QDialog:
         self.open_dialog = dialog
         dialog.accepted.connect(lambda: self._after_save(dialog))
+        if record_id is not None and hasattr(dialog, "reload_requested"):
+            # Someone saved the record after the form read it: open it as it is now.
+            dialog.reload_requested.connect(lambda: self._open(self.form(record_id), record_id))
         dialog.open()
         return dialog
 
@@ -503,7 +506,7 @@ class RecordPage(QWidget):
     def edit_selected(self) -> QDialog | None:
         """Open the selected record's form (Enter, double-click)."""
         record_id = self.selected_id()
-        return self._open(self.form(record_id)) if record_id is not None else None
+        return self._open(self.form(record_id), record_id) if record_id is not None else None
 
     def archive_selected(self) -> QMessageBox | None:
         """Ask, then archive the selected record (Del)."""

@@ -93,9 +93,18 @@ def test_a_failed_statement_carries_no_personal_data(engine, officer):
         assert value not in told
 
 
+@pytest.mark.sqlite_only("SQLite's page cache")
 def test_a_roomy_page_cache_is_given_back(engine):
     with engine.connect() as connection:
         before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
         with roomy_page_cache(connection, megabytes=64):
             assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -65536
         assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == before
+
+
+@pytest.mark.postgresql_only
+def test_a_server_connection_names_rabta_and_bounds_its_statements(engine):
+    with engine.connect() as connection:
+        name = connection.exec_driver_sql("SHOW application_name").scalar()
+        limit = connection.exec_driver_sql("SHOW statement_timeout").scalar()
+    assert (name, limit) == ("Rabta", "5min")

@@ -78,6 +78,7 @@ def test_a_database_from_a_newer_rabta_is_refused(db_path):
     assert still == ("9999_future",)
 
 
+@pytest.mark.sqlite_only("SQLite's pragmas")
 def test_connections_use_wal_full_sync_and_foreign_keys(engine):
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

@@ -140,6 +140,9 @@ def test_archived_records_are_hidden_unless_asked_for(engine, officer, records):
     assert _ids(engine, "cafe", "organization") == [records["cafe"]]
 
 
+@pytest.mark.sqlite_only(
+    "FTS5 keeps its index beside the rows; PostgreSQL's vector is a column of the row"
+)
 def test_deleted_rows_leave_the_index(engine, records):
     with Session(engine) as s:
         s.connection().execute(
@@ -163,3 +166,42 @@ def test_like_fallback_finds_the_same_records(engine, records):
         people = _search_like(s, "ayesha", SYSTEM_ACTOR, 8, False)
     assert [h.id for h in found["organization"]] == [records["org"]]
     assert [h.id for h in people["contact"]] == [records["person"]]
+
+
+SAME_ON_BOTH = [
+    "appna",
+    "roshan dig",
+    "khan",
+    "houston",
+    "عائشہ",
+    "قریشی",
+    "physicians of",
+    "flood",
+]
+
+
+def test_both_engines_find_the_same_records_with_the_same_titles(demo_path, pg_databases):
+    from db.migrate import open_database
+    from db.search import MATCH_CAP
+
+    engines = [
+        open_database(str(demo_path)).engine,
+        open_database(pg_databases.fresh("demo")).engine,
+    ]
+    try:
+        for typed in SAME_ON_BOTH:
+            found = []
+            for engine in engines:
+                with Session(engine) as s:
+                    hits = search(s, typed, viewer=SYSTEM_ACTOR, limit_per_kind=MATCH_CAP)
+                found.append(
+                    {
+                        kind: sorted((h.id, h.title, h.detail) for h in shown)
+                        for kind, shown in hits.items()
+                    }
+                )
+            assert found[0] == found[1], typed
+            assert any(found[0].values()), typed  # each query finds something
+    finally:
+        for engine in engines:
+            engine.dispose()

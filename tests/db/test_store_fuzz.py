@@ -30,6 +30,7 @@ from db.store.programs import add_event, add_indicator, add_participant, create_
 NOT_FROM_INPUT = {
     "record_audit",
     "record_audits",
+    "refuse_if_changed",
     "record_readout",
     "set_archived",
     "get_record",

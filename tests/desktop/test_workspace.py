@@ -319,3 +319,34 @@ def test_settings_refuse_a_bad_month_and_keep_the_old_value(qtbot, demo_path):
     page.marking.setText("RESTRICTED")
     assert page.save_installation()
     window.show_page("Reports")
+
+
+def test_a_save_over_someone_elses_newer_save_is_refused_and_reload_shows_theirs(qtbot, window):
+    from db import store
+    from db.store.actor import Actor
+    from db.store.organizations import update_organization
+
+    window.show_page("Organizations")
+    page = window.current_page()
+    page.table.selectRow(0)
+    org_id = page.selected_id()
+    form = page.edit_selected()
+    _type(qtbot, _field(form, "city"), " North")
+    # Meanwhile another officer saves the same organization from another window.
+    colleague = Actor(id=None, username="colleague", role="admin")
+    with store.session(_engine(window)) as s:
+        update_organization(s, colleague, org_id, {"description": "Their change"})
+    _save(qtbot, form)
+    assert form.isVisible()  # nothing saved over their change; what was typed stays
+    assert "colleague changed this organization" in form.general_error.text()
+    assert _field(form, "city").text().endswith(" North")
+    assert form.reload_button.isVisible()
+    qtbot.mouseClick(form.reload_button, Qt.MouseButton.LeftButton)
+    fresh = page.open_dialog
+    assert fresh is not form and fresh.isVisible() and not form.isVisible()
+    assert "Their change" in _field(fresh, "description").toPlainText()
+    _type(qtbot, _field(fresh, "city"), " North")
+    _save(qtbot, fresh)
+    with Session(_engine(window)) as s:
+        org = s.get(Organization, org_id)
+        assert org.city.endswith(" North") and org.description == "Their change"

@@ -10,7 +10,7 @@ from db import store
 from db.models import User
 from db.store.actor import Actor
 from db.store.users import actor_of
-from tests.conftest import ensure_user
+from tests.conftest import ensure_user, location_of
 
 
 def pdf_pages(path) -> list[str]:
@@ -20,6 +20,6 @@ def pdf_pages(path) -> list[str]:
 
 @pytest.fixture
 def demo_officer(demo_engine) -> Actor:
-    ensure_user(demo_engine.url.database, "report.officer")
+    ensure_user(location_of(demo_engine), "report.officer")
     with store.session(demo_engine) as s:
         return actor_of(s.exec(select(User).where(User.username == "report.officer")).one())
