@@ -93,6 +93,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="rebuild the full-text search index from the records it indexes",
     )
 
+    upgrade = commands.add_parser(
+        "upgrade",
+        parents=[database],
+        help="bring a shared registry on a server to this Rabta's schema, after a pg_dump "
+        "(database administrators; a file upgrades itself when opened)",
+    )
+    upgrade.add_argument(
+        "--backup-taken",
+        action="store_true",
+        help="a backup of the server's registry was taken by hand; do not run pg_dump",
+    )
+
     audit = commands.add_parser("audit", help="the audit log")
     audit_actions = audit.add_subparsers(dest="audit_action", metavar="ACTION", required=True)
     audit_actions.add_parser(
@@ -520,6 +532,31 @@ def _run_check(args: argparse.Namespace) -> int:
     return 1
 
 
+def _run_upgrade(args: argparse.Namespace) -> int:
+    """Upgrade the registry's schema. On a server this needs the database owner's role,
+    not a Rabta sign-in: the people's users may live in the tables being upgraded."""
+    from db.engine import shown_location
+    from db.migrate import head_revision, open_database
+
+    location = _location(args)
+    opened = open_database(
+        location,
+        create_missing=False,
+        upgrade_server=True,
+        server_backup_taken=args.backup_taken,
+    )
+    opened.engine.dispose()
+    shown = shown_location(location)
+    if opened.upgraded_from is None:
+        print(f"{shown} is at schema version {head_revision()}; there is nothing to upgrade.")
+        return 0
+    copy = f" The copy taken before is {opened.backup_path}." if opened.backup_path else ""
+    print(
+        f"Upgraded {shown} from schema version {opened.upgraded_from} to {head_revision()}." + copy
+    )
+    return 0
+
+
 def _run_audit(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
@@ -672,6 +709,8 @@ def run(argv: list[str] | None = None) -> int:
             return _run_search(args)
         if args.command == "check":
             return _run_check(args)
+        if args.command == "upgrade":
+            return _run_upgrade(args)
         if args.command == "audit":
             return _run_audit(args)
         if args.command == "contact":

@@ -54,6 +54,8 @@ class OpenedDatabase:
     upgraded_from: str | None
 
 
+UPGRADE_LOCK = 4242002  # the advisory lock a server upgrade holds (the audit chain's is 4242001)
+
 # Partial unique indexes of migration 0015: the models cannot say "unique while live".
 LIVE_UNIQUE_INDEXES = {
     "uq_organization_live_name",
@@ -120,6 +122,8 @@ def open_database(
     now: datetime | None = None,
     create_missing: bool = True,
     initialise_empty_file: bool = False,
+    upgrade_server: bool = False,
+    server_backup_taken: bool = False,
 ) -> OpenedDatabase:
     """Open the database at a path or URL, migrated to head.
 
@@ -128,6 +132,11 @@ def open_database(
     Raises DatabaseUnavailable with a sentence for the user when the file is missing,
     empty, not a database, another program's, cannot be written, is locked, or was made
     by a newer Rabta; such a file is left exactly as it was.
+
+    A SQLite file is copied, then upgraded, when it is opened. A registry on a server is
+    shared by many offices, so it is upgraded only when asked (`upgrade_server`, the
+    `upgrade` command), after a pg_dump that Rabta takes when pg_dump is on the PATH or
+    that the administrator says was taken (`server_backup_taken`).
     """
     sqlite = is_sqlite(location)
     path = Path(location) if sqlite else None
@@ -136,6 +145,7 @@ def open_database(
         _check_sqlite_file(
             path, create_missing=create_missing, initialise_empty_file=initialise_empty_file
         )
+    engine = None
     try:
         engine = create_database_engine(location)
         revision = current_revision(engine)
@@ -144,6 +154,15 @@ def open_database(
         if revision != head_revision():
             if path is not None and existed and revision is not None:
                 backup = take_backup(str(path), kind="upgrade", now=now)
+            if path is None and revision is not None:
+                if not upgrade_server:
+                    raise DatabaseUnavailable(
+                        f"The registry at {shown_location(location)} is at schema version "
+                        f"{revision} and this Rabta needs {head_revision()}. Its administrator "
+                        "upgrades it once for every office: python main.py upgrade --db URL "
+                        "(which takes a pg_dump first)."
+                    )
+                backup = None if server_backup_taken else server_backup(location, now=now)
             _upgrade(location)
         return OpenedDatabase(
             engine=engine,
@@ -152,7 +171,11 @@ def open_database(
             backup_path=backup,
             upgraded_from=revision if revision != head_revision() else None,
         )
-    except (DBAPIError, *SQLITE_ERRORS) as error:
+    except BaseException as error:
+        if engine is not None:  # refused or failed: close its connections now
+            engine.dispose()
+        if not isinstance(error, (DBAPIError, *SQLITE_ERRORS)):
+            raise
         explained = explain_database_error(error, location)
         if explained is None:
             raise
@@ -234,6 +257,43 @@ def _refuse_unknown(engine: Engine, location: str, revision: str | None) -> None
         )
 
 
+def server_backup(location: str, *, now: datetime | None = None) -> Path:
+    """A pg_dump (custom format) of the registry on a server, in Rabta's data folder,
+    before it is upgraded; DatabaseUnavailable when pg_dump is not on the PATH or fails."""
+    import shutil
+    import subprocess
+
+    from sqlalchemy.engine import make_url
+
+    from db.engine import default_database_path
+
+    pg_dump = shutil.which("pg_dump")
+    if pg_dump is None:
+        raise DatabaseUnavailable(
+            "pg_dump is not on this computer's PATH, so Rabta cannot copy the registry before "
+            "upgrading it: take a backup with pg_dump, then run the upgrade with --backup-taken."
+        )
+    url = make_url(location)
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    name = url.database or "registry"
+    target = default_database_path().parent / f"{name}.backup-{stamp}-upgrade.dump"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    done = subprocess.run(
+        [pg_dump, "--format=custom", f"--file={target}", f"--dbname={conninfo}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        first_line = (done.stderr.strip().splitlines() or ["no reason given"])[0]
+        raise DatabaseUnavailable(
+            f"pg_dump could not copy the registry before the upgrade ({first_line}); nothing "
+            "was changed."
+        )
+    return target
+
+
 def _upgrade(location: str) -> None:
     # Batch migrations recreate tables, which foreign-key enforcement would break:
     # run them on a connection with enforcement off, then check integrity.
@@ -242,6 +302,10 @@ def _upgrade(location: str) -> None:
 
     try:
         with engine.connect() as connection:
+            server = engine.dialect.name == "postgresql"
+            if server:  # one client upgrades; the others wait, then find it done
+                connection.exec_driver_sql(f"SELECT pg_advisory_lock({UPGRADE_LOCK})")
+                connection.commit()
             config = alembic_config()
             config.attributes["connection"] = connection
             try:
@@ -255,6 +319,9 @@ def _upgrade(location: str) -> None:
                     "beside it holds its data as it was before."
                 ) from error
             connection.commit()
+            if server:
+                connection.exec_driver_sql(f"SELECT pg_advisory_unlock({UPGRADE_LOCK})")
+                connection.commit()
             if engine.dialect.name == "sqlite":
                 problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 connection.commit()

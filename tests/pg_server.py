@@ -56,6 +56,20 @@ class PgDatabases:
             connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {source}"))
         return self.url(name)
 
+    def blank(self) -> str:
+        """The URL of a new, empty database (no schema)."""
+        name = f"rabta_blank_{next(self.numbers)}"
+        with self.admin.connect() as connection:
+            connection.execute(text(f"CREATE DATABASE {name}"))
+        return self.url(name)
+
+    @property
+    def programs_folder(self) -> Path:
+        """Where the server's own programs (pg_dump, psql) are."""
+        import pgserver
+
+        return Path(pgserver.__file__).parent / "pginstall" / "bin"
+
     def drop(self, url: str) -> None:
         """Remove a database made by `fresh`, with anything still connected to it."""
         name = url.rsplit("/", 1)[1].split("?", 1)[0]
