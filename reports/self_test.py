@@ -2,9 +2,10 @@
 
 Creates an encrypted temporary database with its first administrator, signs into it
 again, loads the demo data, proves the file holds none of it in the clear, builds the
-quarterly report for the last quarter, checks the file, and runs `rabta check` on the
-database. Used by the installer build and by support on an officer's machine; touches
-nothing outside a temporary folder.
+quarterly report for the last quarter, checks the file, runs `rabta check` on the
+database, and loads the PostgreSQL driver a shared registry needs. Used by the
+installer build and by support on an officer's machine; touches nothing outside a
+temporary folder.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ def run_self_test(out: TextIO) -> int:
             ("build the quarterly report", _report),
             ("check the report file", _check_pdf),
             ("check the database", _check_database),
+            ("load the PostgreSQL driver for a shared registry", _server_driver),
         ]
         try:
             for name, step in steps:
@@ -62,6 +64,19 @@ def run_self_test(out: TextIO) -> int:
             forget_database_key(str(state["path"]))
     print("Self-test passed.", file=out)
     return 0
+
+
+def _server_driver(_state: dict) -> str:
+    """The driver and SQLAlchemy dialect a shared registry needs are installed (no server
+    is contacted: an officer's machine has none)."""
+    import psycopg
+    from sqlalchemy import create_engine
+
+    engine = create_engine("postgresql+psycopg://rabta@server.invalid/rabta")
+    if engine.dialect.name != "postgresql":
+        raise StepFailed(f"the PostgreSQL dialect loaded as {engine.dialect.name}")
+    engine.dispose()
+    return f"psycopg {psycopg.__version__} ({psycopg.pq.__impl__} libpq {psycopg.pq.version()})"
 
 
 def _create(state: dict) -> str:

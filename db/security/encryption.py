@@ -70,12 +70,25 @@ def _export_encrypted(plain_path: Path, target: Path, key: bytes) -> None:
         )
 
 
+def _require_file(location: str) -> None:
+    """Refuse a server: its registry is not a file Rabta encrypts."""
+    from db.engine import is_sqlite
+
+    if not is_sqlite(location):
+        raise DatabaseUnavailable(
+            "Rabta encrypts the SQLite file on a laptop; a registry on a PostgreSQL server is "
+            "protected by the server: connect with sslmode=verify-full and keep its disk "
+            "encrypted (docs/deployment.md)."
+        )
+
+
 def encrypt_plain_database(location: str, username: str, password: str) -> Encrypted:
     """Encrypt a plain database in place, for the administrator who signed in with this
     password: an encrypted copy is written and verified first, then replaces the plain
     file; plain backups beside it are encrypted the same way. Other users need a password
     reset by an administrator (their passwords are not known, so no key can be sealed for
     them); their names are returned."""
+    _require_file(location)
     from sqlmodel import Session, select
 
     from db.engine import create_database_engine
@@ -121,6 +134,7 @@ def rotate_key(location: str, engine: Engine) -> int:
     public keys suffice: no password is needed); return how many users hold it. During
     the change the keyring holds both keys, so a failure at any point leaves a database
     that opens."""
+    _require_file(location)
     path = Path(location)
     old = database_key(location)
     if old is None or not keyring_path(path).exists():

@@ -1,0 +1,63 @@
+"""The command line on a shared registry on PostgreSQL (a server the test session
+starts): a new registry gets the demo, then search, the quarterly report, export and
+import, the audit check and the database check work as on a file; what only a file has
+(backups, encryption) is refused in a sentence that says what to do instead."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+from pypdf import PdfReader
+
+from db.periods import quarter_containing
+from tests.test_cli import password_file, rabta
+
+
+def test_an_office_works_on_a_shared_registry_from_the_command_line(pg_databases, tmp_path):
+    url = pg_databases.blank()
+    signed = ("--db", url, "--user", "admin", "--password-file", password_file(tmp_path))
+    demo = rabta("demo", *signed)
+    assert demo.returncode == 0, demo.stderr
+    assert "600 engagements" in demo.stdout and "postgres@" in demo.stdout
+
+    found = rabta("search", "roshan", "dig", *signed)
+    assert found.returncode == 0 and "Roshan Digital Account outreach" in found.stdout
+
+    quarter = quarter_containing(date.today(), fiscal=True).previous()
+    report = rabta(
+        "report", "quarterly", "--quarter", quarter.code, "--out", str(tmp_path / "q.pdf"), *signed
+    )
+    assert report.returncode == 0, report.stderr
+    assert len(PdfReader(tmp_path / "q.pdf").pages) >= 4
+
+    exported = rabta("export", "organizations", "--out", str(tmp_path / "orgs.csv"), *signed)
+    assert exported.returncode == 0 and "51 rows" in exported.stdout
+
+    people = tmp_path / "people.csv"
+    with people.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["First Name", "Last Name", "E-mail Address", "Home State"])
+        writer.writerow(["Rukhsana", "Baig", "rukhsana.baig@example.com", "TX"])
+        writer.writerow(["Tariq", "Jamil", "tariq.jamil@example.com", "NY"])
+    imported = rabta("import", str(people), "--as", "contacts", *signed)
+    assert imported.returncode == 0 and "Added 2" in imported.stdout, imported.stderr
+    assert "Rukhsana Baig" in rabta("search", "rukhsana", *signed).stdout
+
+    assert "The audit chain is intact" in rabta("audit", "verify", *signed).stdout
+    checked = rabta("check", *signed)
+    assert checked.returncode == 0 and "is whole" in checked.stdout
+
+
+def test_what_only_a_file_has_is_refused_on_a_server_in_a_sentence(pg_databases, tmp_path):
+    url = pg_databases.blank()
+    signed = ("--db", url, "--user", "admin", "--password-file", password_file(tmp_path))
+    assert rabta("demo", *signed).returncode == 0
+    for command, says in (
+        ("backup", "back up a PostgreSQL registry with pg_dump"),
+        ("rekey", "protected by the server"),
+        ("encrypt", "protected by the server"),
+    ):
+        refused = rabta(command, *signed)
+        assert refused.returncode == 2 and says in refused.stderr, command
+        assert "Traceback" not in refused.stderr
