@@ -24,13 +24,14 @@ from pathlib import Path
 
 from tests.perf.concurrent_writes import WriteRun, run_writers
 from tests.perf.exchange_figures import exchange_figures
+from tests.perf.server_figures import server_figures
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / "tests" / "perf" / ".cache"
 # The version goes up when the schema or the generated data change, so a stale cache is
 # rebuilt, not migrated.
-LARGE_DB = CACHE / "large-v9.db"  # encrypted with SQLCipher, as every new database
-LARGE_PLAIN = CACHE / "large-v9-plain.db"  # the same registry in plain SQLite
+LARGE_DB = CACHE / "large-v10.db"  # encrypted with SQLCipher, as every new database
+LARGE_PLAIN = CACHE / "large-v10-plain.db"  # the same registry in plain SQLite
 BENCH_USER = "bench"
 BENCH_PASSWORD = "benchmark password 2026"
 PASSWORD_FILE = CACHE / "bench.password"
@@ -519,6 +520,24 @@ def main() -> int:
         )
     )
     table += cost
+    server_table, server_built = server_figures(
+        CACHE,
+        BENCH_USER,
+        BENCH_PASSWORD,
+        PASSWORD_FILE,
+        _env(),
+        _queries(random.Random(7)),
+        {
+            "search": p95,
+            "first": contacts["first"],
+            "resort": contacts["resort"],
+            "report": report_s,
+        },
+        RUNS,
+    )
+    table += server_table
+    if server_built:
+        table += f"\nThe registry was loaded into PostgreSQL (COPY) in {server_built:.0f} s.\n"
     print(table)
     REPORT.parent.mkdir(exist_ok=True)
     # Notes written by hand below the table, under "## Notes", are kept.
