@@ -19,6 +19,7 @@ from db.models import (
     Sensitivity,
     User,
 )
+from db.queries.ordered_text import joined_in_order
 from db.queries.paging import ordered_ids, ordered_page
 from db.queries.visibility import visible_engagements
 from db.search import text_filter
@@ -68,7 +69,7 @@ class EngagementRow(NamedTuple):
 
 _organizations = (
     select(
-        func.aggregate_strings(
+        joined_in_order(
             func.coalesce(func.nullif(Organization.acronym, ""), Organization.name), ", "
         )
     )

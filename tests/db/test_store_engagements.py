@@ -277,3 +277,24 @@ def test_an_organizations_last_engagement_date_follows_every_write(engine, offic
     with store.session(engine) as s:  # redated
         update_engagement(s, officer, older, {"date": today - timedelta(days=1)})
     assert last(other) == today - timedelta(days=1)
+
+
+def test_the_lists_organizations_are_named_in_order_on_either_engine(engine, officer):
+    from db.queries.engagements import EngagementFilter, engagement_page
+
+    with store.session(engine) as s:
+        zeta = create_organization(s, officer, {"name": "Zeta Circle", "kind": "cultural"})
+        alpha = create_organization(s, officer, {"name": "Alpha Forum", "kind": "cultural"})
+        log_engagement(
+            s,
+            officer,
+            {
+                "date": date.today(),
+                "kind": "meeting",
+                "subject": "Joint iftar",
+                "organization_ids": [zeta, alpha],
+            },
+        )
+    with Session(engine) as s:
+        [row] = engagement_page(s, EngagementFilter(viewer=officer))
+    assert row.organizations == "Alpha Forum, Zeta Circle"
