@@ -1,4 +1,5 @@
-"""Several processes writing to one SQLite file at once: how many writes land.
+"""Several processes writing to one registry at once (a SQLite file or a database on a
+server): how many writes land.
 
 `python -m tests.perf.concurrent_writes [WRITERS] [EACH]` prints committed/attempted
 for a fresh database; `make bench` reports 2 and 4 writers of 500 writes each, and
@@ -15,9 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import text
+from sqlmodel import Session
 
 from db import store
 from db.migrate import open_database
+from db.queries.audit import verify_audit_chain
 from db.store.actor import SYSTEM_ACTOR
 from db.store.missions import create_mission
 from db.store.organizations import create_organization
@@ -73,9 +76,10 @@ class WriteRun:
     audited: int  # their audit entries
     seconds: float
     errors: str  # what the writers printed about failures
+    chain_intact: bool  # the audit chain verifies after all of them
 
 
-def prepare(path: Path) -> tuple[int, int]:
+def prepare(path: Path | str) -> tuple[int, int]:
     """A new database with one mission and one organization; their ids."""
     engine = open_database(str(path)).engine
     with store.session(engine) as s:
@@ -94,7 +98,9 @@ def prepare(path: Path) -> tuple[int, int]:
     return org, mission
 
 
-def run_writers(path: Path, writers: int, each: int, *, reader_seconds: float = 8) -> WriteRun:
+def run_writers(
+    path: Path | str, writers: int, each: int, *, reader_seconds: float = 8
+) -> WriteRun:
     """Start `writers` processes of `each` engagement writes (and one report reader) on
     the prepared database at `path`; wait for them and count what landed."""
     org, mission = prepare(path)
@@ -132,6 +138,8 @@ def run_writers(path: Path, writers: int, each: int, *, reader_seconds: float = 
         audited = connection.execute(
             text("SELECT count(*) FROM audit_entry WHERE entity_type = 'engagement'")
         ).scalar()
+    with Session(engine) as s:
+        chain = verify_audit_chain(s)
     engine.dispose()
     return WriteRun(
         attempted=writers * each,
@@ -140,6 +148,7 @@ def run_writers(path: Path, writers: int, each: int, *, reader_seconds: float = 
         audited=audited,
         seconds=seconds,
         errors="".join(err for _, err in outcomes),
+        chain_intact=chain.broken_at is None,
     )
 
 
