@@ -93,7 +93,7 @@ class RecordForm(QDialog):
         layout.addWidget(self.buttons)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.accept)
-        self.resize(560, 620)
+        self.resize(680, 640)  # the two-column choices (Focus) fit without scrolling sideways
 
     # --- building the form ----------------------------------------------------------------
 
