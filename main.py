@@ -93,6 +93,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="rebuild the full-text search index from the records it indexes",
     )
 
+    copy_to = commands.add_parser(
+        "copy-to",
+        parents=[database],
+        help="copy the whole registry (administrators) into an empty database: a laptop's "
+        "file into the commission's server, or a server's registry into a new file",
+    )
+    copy_to.add_argument(
+        "target", metavar="TARGET", help="a postgresql+psycopg:// URL or a new file's path"
+    )
+
     upgrade = commands.add_parser(
         "upgrade",
         parents=[database],
@@ -532,6 +542,35 @@ def _run_check(args: argparse.Namespace) -> int:
     return 1
 
 
+def _run_copy_to(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from db.engine import is_sqlite, shown_location
+    from db.errors import ValidationError
+    from db.registry_copy import copy_registry
+
+    location = _location(args)
+    target = args.target if "://" in args.target else str(Path(args.target).expanduser().resolve())
+    if target in (location, str(Path(location).resolve())):
+        raise ValidationError({"target": "The copy must go to another database than this one."})
+    with _administrator(args, location) as signed_in:
+        copied = copy_registry(
+            signed_in.opened.engine, target, progress=lambda step: print(f"… {step}")
+        )
+    for table in copied.tables:
+        print(f"  {table.name}: {table.rows:,} rows, sha256 {table.sha256[:12]}")
+    print(
+        f"Copied {copied.rows:,} rows from {shown_location(location)} into {copied.target}; "
+        "every table was read back and matches."
+    )
+    if is_sqlite(target):
+        print(
+            "The new file is not encrypted yet: encrypt it now with "
+            f"python main.py encrypt --db {target}"
+        )
+    return 0
+
+
 def _run_upgrade(args: argparse.Namespace) -> int:
     """Upgrade the registry's schema. On a server this needs the database owner's role,
     not a Rabta sign-in: the people's users may live in the tables being upgraded."""
@@ -711,6 +750,8 @@ def run(argv: list[str] | None = None) -> int:
             return _run_check(args)
         if args.command == "upgrade":
             return _run_upgrade(args)
+        if args.command == "copy-to":
+            return _run_copy_to(args)
         if args.command == "audit":
             return _run_audit(args)
         if args.command == "contact":

@@ -1,7 +1,8 @@
 """The command line on a shared registry on PostgreSQL (a server the test session
 starts): a new registry gets the demo, then search, the quarterly report, export and
-import, the audit check and the database check work as on a file; what only a file has
-(backups, encryption) is refused in a sentence that says what to do instead."""
+import, the audit check, the database check and a copy into a new file work as on a
+file; what only a file has (backups, encryption) is refused in a sentence that says
+what to do instead."""
 
 from __future__ import annotations
 
@@ -47,6 +48,14 @@ def test_an_office_works_on_a_shared_registry_from_the_command_line(pg_databases
     assert "The audit chain is intact" in rabta("audit", "verify", *signed).stdout
     checked = rabta("check", *signed)
     assert checked.returncode == 0 and "is whole" in checked.stdout
+
+    # The registry copied back into a new file on the laptop, read back and compared.
+    copied = rabta("copy-to", str(tmp_path / "back.db"), *signed)
+    assert copied.returncode == 0, copied.stderr
+    assert "every table was read back and matches" in copied.stdout
+    assert "encrypt it now" in copied.stdout
+    again = rabta("copy-to", str(tmp_path / "back.db"), *signed)
+    assert again.returncode == 2 and "only into an empty one" in again.stderr
 
 
 def test_what_only_a_file_has_is_refused_on_a_server_in_a_sentence(pg_databases, tmp_path):

@@ -1,0 +1,153 @@
+"""Copying a whole registry from one database to another: a laptop's SQLite file into a
+new, empty database on the commission's PostgreSQL server, or a server's registry into
+a new SQLite file. Every table is copied row for row with its ids, the audit log
+included (so its chain still verifies), in one transaction on the target, then checked
+by each table's row count and a SHA-256 of its content read back from both sides.
+
+Only into an empty registry: bringing records into a registry that already holds some
+(matching them by uid, updating what is newer, listing look-alike organizations for a
+person to merge) is not built yet, and such a target is refused untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Engine, Table, func, insert, select, text
+from sqlmodel import SQLModel
+
+import db.models  # noqa: F401  (every table on SQLModel.metadata)
+from db.errors import DatabaseUnavailable, ValidationError
+from db.migrate import open_database
+
+CHUNK = 2_000  # rows read and written at a time
+
+
+@dataclass(frozen=True)
+class TableCopy:
+    """One table as copied: its rows and the content digest both sides agree on."""
+
+    name: str
+    rows: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class RegistryCopy:
+    """What a copy wrote, table by table, in dependency order."""
+
+    target: str
+    tables: list[TableCopy]
+
+    @property
+    def rows(self) -> int:
+        """Rows copied in all."""
+        return sum(table.rows for table in self.tables)
+
+
+def registry_tables() -> list[Table]:
+    """Every table of the registry, each after the tables it refers to."""
+    return list(SQLModel.metadata.sorted_tables)  # referenced tables before referencing
+
+
+def _ordered(table: Table):
+    return select(table).order_by(*table.primary_key.columns)
+
+
+def _plain(value: Any) -> Any:
+    """A value as the digest sees it, the same whichever engine it was read from."""
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return moment.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes | memoryview):  # PostgreSQL hands bytea back as memoryview
+        return bytes(value).hex()
+    return value
+
+
+def table_digest(engine: Engine, table: Table) -> tuple[int, str]:
+    """Rows and SHA-256 of a table's content, in primary-key order."""
+    digest, count = hashlib.sha256(), 0
+    with engine.connect() as connection:
+        for row in connection.execute(_ordered(table)).yield_per(CHUNK):
+            line = json.dumps([_plain(v) for v in row], ensure_ascii=False, default=str)
+            digest.update(line.encode("utf-8") + b"\n")
+            count += 1
+    return count, digest.hexdigest()
+
+
+def _rows_in_chunks(engine: Engine, table: Table) -> Iterator[list[dict]]:
+    with engine.connect() as connection:
+        chunk: list[dict] = []
+        for row in connection.execute(_ordered(table)).mappings().yield_per(CHUNK):
+            chunk.append(dict(row))
+            if len(chunk) == CHUNK:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+
+def _refuse_unless_empty(engine: Engine, shown: str) -> None:
+    with engine.connect() as connection:
+        for table in registry_tables():
+            if connection.execute(select(func.count()).select_from(table)).scalar():
+                raise ValidationError(
+                    {
+                        "target": f"{shown} already holds records ({table.name}); Rabta copies "
+                        "a registry only into an empty one. Bringing records into a registry "
+                        "that has some is not built yet."
+                    }
+                )
+
+
+def copy_registry(
+    source: Engine, target_location: str, progress: Callable[[str], None] | None = None
+) -> RegistryCopy:
+    """Copy every table of the registry on `source` into the empty registry at
+    `target_location` (made if missing), all or nothing, and check that both sides hold
+    the same rows; return what was copied."""
+    from db.engine import shown_location
+
+    report = progress or (lambda _message: None)
+    shown = shown_location(target_location)
+    opened = open_database(target_location)
+    target = opened.engine
+    try:
+        _refuse_unless_empty(target, shown)
+        with target.begin() as connection:
+            for table in registry_tables():
+                report(f"Copying {table.name}…")
+                for chunk in _rows_in_chunks(source, table):
+                    connection.execute(insert(table), chunk)
+            if target.dialect.name == "postgresql":  # new ids go on after the copied ones
+                for table in registry_tables():
+                    if "id" in table.columns and table.columns["id"].autoincrement:
+                        connection.execute(
+                            text(
+                                f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                                f'coalesce(max(id), 0) + 1, false) FROM "{table.name}"'
+                            )
+                        )
+        copied = []
+        for table in registry_tables():
+            report(f"Checking {table.name}…")
+            there, here = table_digest(source, table), table_digest(target, table)
+            if there != here:
+                raise DatabaseUnavailable(
+                    f"The copy of {table.name} in {shown} does not match the original "
+                    f"({here[0]:,} rows against {there[0]:,}); do not use that copy."
+                )
+            copied.append(TableCopy(table.name, *there))
+        return RegistryCopy(shown, copied)
+    finally:
+        target.dispose()
