@@ -32,8 +32,9 @@ def test_bundle_version_and_self_test():
     result = _run("--self-test")
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.strip().splitlines()
-    assert [line.split()[0] for line in lines[:-1]] == ["ok"] * 7
+    assert [line.split()[0] for line in lines[:-1]] == ["ok"] * 8
     assert "SQLCipher" in lines[0]
+    assert "psycopg" in lines[-2] and "libpq" in lines[-2]  # a shared registry's driver
     assert lines[-1] == "Self-test passed."
 
 
