@@ -10,16 +10,21 @@ from sqlalchemy import Select, func
 from sqlmodel import Session, select
 
 
-def _order(id_column: Any, key: Any, descending: bool) -> list:
-    return [
-        key.desc() if descending else key.asc(),
-        id_column.desc() if descending else id_column.asc(),
-    ]
+def _order(s: Session, id_column: Any, key: Any, descending: bool) -> list:
+    """ORDER BY the key, then the id. Empty values come first going up and last going
+    down, as SQLite puts them; PostgreSQL puts them the other way round unless told, so
+    it is told for a column that can be empty (only there: a NULLS clause would keep it
+    from reading a non-empty key's order off its index)."""
+    ordered = key.desc() if descending else key.asc()
+    column = getattr(key, "expression", key)
+    if s.get_bind().dialect.name == "postgresql" and getattr(column, "nullable", False):
+        ordered = ordered.nulls_last() if descending else ordered.nulls_first()
+    return [ordered, id_column.desc() if descending else id_column.asc()]
 
 
 def ordered_ids(s: Session, id_column: Any, ids: Select, key: Any, descending: bool) -> list[int]:
     """Every id `ids` selects, in the list's order (ties by id): what an export writes."""
-    return list(s.exec(ids.order_by(*_order(id_column, key, descending))).all())
+    return list(s.exec(ids.order_by(*_order(s, id_column, key, descending))).all())
 
 
 def ordered_page(
@@ -36,7 +41,7 @@ def ordered_page(
     """Rows of `row_type` for one page: `ids` sorted by `key` (ties by id), then `details`
     (whose first column is the id) fetched for those ids, in the same order."""
     page_ids = s.exec(
-        ids.order_by(*_order(id_column, key, descending)).offset(offset).limit(limit)
+        ids.order_by(*_order(s, id_column, key, descending)).offset(offset).limit(limit)
     ).all()
     if not page_ids:
         return []

@@ -188,3 +188,18 @@ def test_an_officer_changes_records_of_their_own_mission_only(engine, officer, g
             attempt(s)
     assert _get(engine, new_york).status != "dormant"
     assert _get(engine, houston).region_code == "US-TX"
+
+
+def test_lists_put_empty_values_in_the_same_place_on_either_engine(engine, officer):
+    from db.queries.organizations import OrganizationFilter, organization_page
+
+    with store.session(engine) as s:
+        placed = create_organization(
+            s, officer, {"name": "Austin Circle", "kind": "cultural", "region_code": "US-TX"}
+        )
+        nowhere = create_organization(s, officer, {"name": "Nomad Forum", "kind": "cultural"})
+    with Session(engine) as s:
+        flt = OrganizationFilter(viewer=officer)
+        up = [row.id for row in organization_page(s, flt, sort="region_code")]
+        down = [row.id for row in organization_page(s, flt, sort="region_code", descending=True)]
+    assert up == [nowhere, placed] and down == [placed, nowhere]  # as SQLite orders them
