@@ -68,7 +68,11 @@ def pg_tsquery(s: Session, typed: str) -> str | None:
     if not words:
         return None
     folded = s.connection().execute(text("SELECT rabta_fold(:w)"), {"w": " ".join(words)})
-    lexemes = (folded.scalar() or "").split()
+    return prefix_tsquery((folded.scalar() or "").split())
+
+
+def prefix_tsquery(lexemes: list[str]) -> str | None:
+    """The tsquery text matching every one of these folded words as a prefix."""
     if not lexemes:
         return None
     return " & ".join("'" + w.replace("\\", "\\\\").replace("'", "''") + "':*" for w in lexemes)

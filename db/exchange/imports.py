@@ -152,17 +152,17 @@ class _Registry:
     def contacts(self) -> dict[str, list[int]]:
         if self._contacts is None:
             self._contacts = {}
-            for cid, given, family, email, phone in self.s.exec(
-                select(
-                    Contact.id,
-                    Contact.given_name,
-                    Contact.family_name,
-                    Contact.email,
-                    Contact.phone,
-                ).where(Contact.archived_at.is_(None), Contact.erased_at.is_(None))
-            ):
-                self.add_contact(cid, given, family, email, phone)
+            self.add_contacts_where(Contact.archived_at.is_(None), Contact.erased_at.is_(None))
         return self._contacts
+
+    def add_contacts_where(self, *conditions) -> None:
+        """Keep the keys of the contacts these conditions select."""
+        for cid, given, family, email, phone in self.s.exec(
+            select(
+                Contact.id, Contact.given_name, Contact.family_name, Contact.email, Contact.phone
+            ).where(*conditions)
+        ):
+            self.add_contact(cid, given, family, email, phone)
 
     def add_contact(self, cid: int, given: str, family: str, email: str, phone: str) -> None:
         found = self.contacts if self._contacts is not None else None
@@ -461,16 +461,7 @@ class _Importer:
                 created.append(result)
         self.outcome.created += len(created)
         for start in range(0, len(created), BATCH_ROWS):
-            for cid, given, family, email, phone in self.s.exec(
-                select(
-                    Contact.id,
-                    Contact.given_name,
-                    Contact.family_name,
-                    Contact.email,
-                    Contact.phone,
-                ).where(Contact.id.in_(created[start : start + BATCH_ROWS]))
-            ):
-                self.registry.add_contact(cid, given, family, email, phone)
+            self.registry.add_contacts_where(Contact.id.in_(created[start : start + BATCH_ROWS]))
 
 
 def _contact_keys(values: dict) -> set[str]:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from tests.perf.concurrent_writes import WriteRun, run_writers
 from tests.perf.exchange_figures import exchange_figures
+from tests.perf.list_timing import contacts_list_times, search_times_taking_turns
 from tests.perf.server_figures import server_figures
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -262,45 +263,24 @@ def _queries(rng: random.Random) -> list[str]:
 def search_times(path: Path = LARGE_DB) -> tuple[list[float], list[float]]:
     """Per-query milliseconds through db.search and through raw sqlite3 with the same SQL
     on the plain copy."""
-    from sqlmodel import Session
+    from db.search import _ALIAS, _FTS_SQL, KINDS, fts_query
 
-    from db.search import _ALIAS, _FTS_SQL, KINDS, fts_query, search
-    from db.store.actor import SYSTEM_ACTOR
-
-    queries = _queries(random.Random(7))
     engine = _signed_in_engine(path)
-    rabta, floor = [], []
     raw = sqlite3.connect(LARGE_PLAIN)
-    statements = []
-    for kind in KINDS:
-        sql = _FTS_SQL[kind].format(archived=f"AND {_ALIAS[kind]}.archived_at IS NULL")
-        statements.append(sql)
+    statements = [
+        _FTS_SQL[kind].format(archived=f"AND {_ALIAS[kind]}.archived_at IS NULL") for kind in KINDS
+    ]
 
-    def through_rabta(s: Session, query: str) -> float:
-        started = time.perf_counter()
-        search(s, query, viewer=SYSTEM_ACTOR)
-        return 1000 * (time.perf_counter() - started)
-
-    def through_sqlite3(query: str) -> float:
-        started = time.perf_counter()
+    def through_sqlite3(query: str) -> None:
         match = fts_query(query)
         for sql in statements:
             raw.execute(sql, {"q": match, "limit": 8}).fetchall()
-        return 1000 * (time.perf_counter() - started)
 
-    with Session(engine) as s:
-        search(s, "warm up", viewer=SYSTEM_ACTOR)
-        # Whichever runs a query first reads its pages from disk for both: take turns.
-        for number, query in enumerate(queries):
-            if number % 2:
-                floor.append(through_sqlite3(query))
-                rabta.append(through_rabta(s, query))
-            else:
-                rabta.append(through_rabta(s, query))
-                floor.append(through_sqlite3(query))
-    raw.close()
-    engine.dispose()
-    return rabta, floor
+    try:
+        return search_times_taking_turns(engine, _queries(random.Random(7)), through_sqlite3)
+    finally:
+        raw.close()
+        engine.dispose()
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -310,49 +290,13 @@ def _percentile(values: list[float], share: float) -> float:
 
 def contacts_list(path: Path = LARGE_DB) -> dict[str, float]:
     """Milliseconds for the contacts list's first page and a re-sort, and their raw floors."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication
-
-    from db.queries.contacts import ContactFilter, contact_page, count_contacts
-    from desktop.models.paged_table import PagedTableModel
-    from desktop.pages.contacts import ContactsPage
-
-    QApplication.instance() or QApplication([])
     engine = _signed_in_engine(path)
-    results = {}
-    first, resort = [], []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        model = PagedTableModel(
-            engine, ContactsPage.columns, count_contacts, contact_page, ContactFilter(), sort="name"
-        )
-        first.append(1000 * (time.perf_counter() - started))
-        started = time.perf_counter()
-        model.sort(4, Qt.SortOrder.DescendingOrder)  # by city
-        resort.append(1000 * (time.perf_counter() - started))
-    engine.dispose()
     raw = sqlite3.connect(LARGE_PLAIN)
-    raw_first, raw_resort = [], []
-    page_sql = (
-        "SELECT id, given_name || ' ' || family_name, name_urdu, profession, city, "
-        "region_code, email, phone, consent, do_not_contact FROM contact "
-        "WHERE archived_at IS NULL ORDER BY {order} LIMIT 200"
-    )
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        raw.execute("SELECT count(*) FROM contact WHERE archived_at IS NULL").fetchone()
-        raw.execute(page_sql.format(order="lower(family_name), id")).fetchall()
-        raw_first.append(1000 * (time.perf_counter() - started))
-        started = time.perf_counter()
-        raw.execute("SELECT count(*) FROM contact WHERE archived_at IS NULL").fetchone()
-        raw.execute(page_sql.format(order="lower(city) DESC, id DESC")).fetchall()
-        raw_resort.append(1000 * (time.perf_counter() - started))
-    raw.close()
-    results["first"] = statistics.median(first)
-    results["resort"] = statistics.median(resort)
-    results["raw_first"] = statistics.median(raw_first)
-    results["raw_resort"] = statistics.median(raw_resort)
-    return results
+    try:
+        return contacts_list_times(engine, lambda sql: raw.execute(sql).fetchall(), RUNS)
+    finally:
+        raw.close()
+        engine.dispose()
 
 
 def quarterly_report_seconds(path: Path = LARGE_DB) -> float:

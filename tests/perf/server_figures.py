@@ -16,6 +16,8 @@ import warnings
 from datetime import date
 from pathlib import Path
 
+from tests.perf.list_timing import contacts_list_times, search_times_taking_turns
+
 SERVER_FOLDER = "pg16"  # in the benchmark cache
 
 
@@ -86,93 +88,39 @@ def _raw(cache: Path):
 def search_times(engine, cache: Path, queries: list[str]) -> tuple[list[float], list[float]]:
     """Milliseconds per query through db.search, and through psycopg with the same SQL."""
     from sqlalchemy import text
-    from sqlmodel import Session
 
-    from db.search import _ALIAS, _TSVECTOR_SQL, KINDS, query_words, search
-    from db.store.actor import SYSTEM_ACTOR
+    from db.search import _ALIAS, _TSVECTOR_SQL, KINDS, prefix_tsquery, query_words
 
-    statements = {
-        kind: text(_TSVECTOR_SQL[kind].format(archived=f"AND {_ALIAS[kind]}.archived_at IS NULL"))
+    statements = [
+        text(_TSVECTOR_SQL[kind].format(archived=f"AND {_ALIAS[kind]}.archived_at IS NULL"))
         .compile(dialect=engine.dialect)
         .string
         for kind in KINDS
-    }
+    ]
     raw = _raw(cache)
-    rabta, floor = [], []
 
-    def through_rabta(s: Session, query: str) -> float:
-        started = time.perf_counter()
-        search(s, query, viewer=SYSTEM_ACTOR)
-        return 1000 * (time.perf_counter() - started)
-
-    def through_psycopg(query: str) -> float:
-        started = time.perf_counter()
+    def through_psycopg(query: str) -> None:
         words = " ".join(query_words(query))
         folded = raw.execute("SELECT rabta_fold(%s)", (words,)).fetchone()[0] or ""
-        lexemes = folded.split()
-        if lexemes:
-            tsquery = " & ".join("'" + w.replace("'", "''") + "':*" for w in lexemes)
-            for sql in statements.values():
+        tsquery = prefix_tsquery(folded.split())
+        if tsquery:
+            for sql in statements:
                 raw.execute(sql, {"q": tsquery, "limit": 8}).fetchall()
-        return 1000 * (time.perf_counter() - started)
 
-    with Session(engine) as s:
-        search(s, "warm up", viewer=SYSTEM_ACTOR)
-        for number, query in enumerate(queries):
-            if number % 2:
-                floor.append(through_psycopg(query))
-                rabta.append(through_rabta(s, query))
-            else:
-                rabta.append(through_rabta(s, query))
-                floor.append(through_psycopg(query))
-    raw.close()
-    return rabta, floor
+    try:
+        return search_times_taking_turns(engine, queries, through_psycopg)
+    finally:
+        raw.close()
 
 
 def contacts_list(engine, cache: Path, runs: int) -> dict[str, float]:
     """Milliseconds for the contacts list's first page and a re-sort by city, and their
     floors (the count and the page's SQL through psycopg)."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication
-
-    from db.queries.contacts import ContactFilter, contact_page, count_contacts
-    from desktop.models.paged_table import PagedTableModel
-    from desktop.pages.contacts import ContactsPage
-
-    QApplication.instance() or QApplication([])
-    first, resort = [], []
-    for _ in range(runs):
-        started = time.perf_counter()
-        model = PagedTableModel(
-            engine, ContactsPage.columns, count_contacts, contact_page, ContactFilter(), sort="name"
-        )
-        first.append(1000 * (time.perf_counter() - started))
-        started = time.perf_counter()
-        model.sort(4, Qt.SortOrder.DescendingOrder)
-        resort.append(1000 * (time.perf_counter() - started))
     raw = _raw(cache)
-    page_sql = (
-        "SELECT id, given_name || ' ' || family_name, name_urdu, profession, city, "
-        "region_code, email, phone, consent, do_not_contact FROM contact "
-        "WHERE archived_at IS NULL ORDER BY {order} LIMIT 200"
-    )
-    raw_first, raw_resort = [], []
-    for _ in range(runs):
-        for order, into in (
-            ("lower(family_name), id", raw_first),
-            ("lower(city) DESC, id DESC", raw_resort),
-        ):
-            started = time.perf_counter()
-            raw.execute("SELECT count(*) FROM contact WHERE archived_at IS NULL").fetchone()
-            raw.execute(page_sql.format(order=order)).fetchall()
-            into.append(1000 * (time.perf_counter() - started))
-    raw.close()
-    return {
-        "first": statistics.median(first),
-        "resort": statistics.median(resort),
-        "raw_first": statistics.median(raw_first),
-        "raw_resort": statistics.median(raw_resort),
-    }
+    try:
+        return contacts_list_times(engine, lambda sql: raw.execute(sql).fetchall(), runs)
+    finally:
+        raw.close()
 
 
 def quarterly_report_seconds(engine) -> float:
