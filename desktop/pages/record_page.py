@@ -468,10 +468,14 @@ class RecordPage(QWidget):
         self.open_dialog = dialog
         dialog.accepted.connect(lambda: self._after_save(dialog))
         if record_id is not None and hasattr(dialog, "reload_requested"):
-            # Someone saved the record after the form read it: open it as it is now.
-            dialog.reload_requested.connect(lambda: self._open(self.form(record_id), record_id))
+            # Someone saved the record after the form read it: show it as it is now.
+            dialog.reload_requested.connect(lambda: self._reopen(record_id))
         dialog.open()
         return dialog
+
+    def _reopen(self, record_id: int) -> None:
+        self.reload_keeping_selection()  # the list and detail pane catch up too
+        self._open(self.form(record_id), record_id)
 
     def _after_save(self, dialog: QDialog) -> None:
         # The form's change broadcast has already reloaded this page; select what was saved.

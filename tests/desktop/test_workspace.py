@@ -345,6 +345,7 @@ def test_a_save_over_someone_elses_newer_save_is_refused_and_reload_shows_theirs
     fresh = page.open_dialog
     assert fresh is not form and fresh.isVisible() and not form.isVisible()
     assert "Their change" in _field(fresh, "description").toPlainText()
+    qtbot.waitUntil(lambda: "Their change" in page.detail.toPlainText())  # the pane caught up
     _type(qtbot, _field(fresh, "city"), " North")
     _save(qtbot, fresh)
     with Session(_engine(window)) as s:
