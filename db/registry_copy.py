@@ -4,9 +4,8 @@ a new SQLite file. Every table is copied row for row with its ids, the audit log
 included (so its chain still verifies), in one transaction on the target, then checked
 by each table's row count and a SHA-256 of its content read back from both sides.
 
-Only into an empty registry: bringing records into a registry that already holds some
-(matching them by uid, updating what is newer, listing look-alike organizations for a
-person to merge) is not built yet, and such a target is refused untouched.
+Only into an empty registry: a target that holds records is refused untouched with
+TargetHoldsRecords, and db/registry_merge.py brings records into it instead.
 """
 
 from __future__ import annotations
@@ -60,7 +59,7 @@ def _ordered(table: Table):
     return select(table).order_by(*table.primary_key.columns)
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
     """A value as the digest sees it, the same whichever engine it was read from."""
     if isinstance(value, datetime):
         moment = value if value.tzinfo else value.replace(tzinfo=UTC)
@@ -79,7 +78,7 @@ def table_digest(engine: Engine, table: Table) -> tuple[int, str]:
     digest, count = hashlib.sha256(), 0
     with engine.connect() as connection:
         for row in connection.execute(_ordered(table)).yield_per(CHUNK):
-            line = json.dumps([_plain(v) for v in row], ensure_ascii=False, default=str)
+            line = json.dumps([plain_value(v) for v in row], ensure_ascii=False, default=str)
             digest.update(line.encode("utf-8") + b"\n")
             count += 1
     return count, digest.hexdigest()
@@ -97,15 +96,18 @@ def _rows_in_chunks(engine: Engine, table: Table) -> Iterator[list[dict]]:
             yield chunk
 
 
+class TargetHoldsRecords(ValidationError):
+    """The target of a whole-registry copy is not empty."""
+
+
 def _refuse_unless_empty(engine: Engine, shown: str) -> None:
     with engine.connect() as connection:
         for table in registry_tables():
             if connection.execute(select(func.count()).select_from(table)).scalar():
-                raise ValidationError(
+                raise TargetHoldsRecords(
                     {
-                        "target": f"{shown} already holds records ({table.name}); Rabta copies "
-                        "a registry only into an empty one. Bringing records into a registry "
-                        "that has some is not built yet."
+                        "target": f"{shown} already holds records ({table.name}); a whole "
+                        "registry is copied only into an empty one."
                     }
                 )
 

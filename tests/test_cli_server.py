@@ -1,8 +1,8 @@
 """The command line on a shared registry on PostgreSQL (a server the test session
 starts): a new registry gets the demo, then search, the quarterly report, export and
-import, the audit check, the database check and a copy into a new file work as on a
-file; what only a file has (backups, encryption) is refused in a sentence that says
-what to do instead."""
+import, the audit check, the database check and copies into a new file and from another
+office's file work as on a file; what only a file has (backups, encryption) is refused in
+a sentence that says what to do instead."""
 
 from __future__ import annotations
 
@@ -55,7 +55,19 @@ def test_an_office_works_on_a_shared_registry_from_the_command_line(pg_databases
     assert "every table was read back and matches" in copied.stdout
     assert "encrypt it now" in copied.stdout
     again = rabta("copy-to", str(tmp_path / "back.db"), *signed)
-    assert again.returncode == 2 and "only into an empty one" in again.stderr
+    assert again.returncode == 0, again.stderr
+    assert "Brought 0 new and 0 newer rows" in again.stdout  # all there already, by uid
+
+    # Another office's laptop, its registry begun on its own: the same organizations under
+    # other uids are listed for a person, and nothing is written until they say so.
+    laptop = ("--db", str(tmp_path / "laptop.db"), *signed[2:])
+    assert rabta("demo", *laptop).returncode == 0
+    listed = rabta("copy-to", url, *laptop)
+    assert listed.returncode == 2 and "look like ones already there" in listed.stderr
+    assert "organization: Islamic Society of North America (ISNA)  ~" in listed.stdout
+    joined = rabta("copy-to", url, "--join-alike", *laptop)
+    assert joined.returncode == 0, joined.stderr
+    assert "600 added" in joined.stdout and "51 joined" in joined.stdout
 
 
 def test_what_only_a_file_has_is_refused_on_a_server_in_a_sentence(pg_databases, tmp_path):
