@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from db.security.sign_in import SignedIn
 
+from db.release import __version__
+
 STARTED_AT = time.perf_counter()
-__version__ = "0.1.0"
 
 
 def build_parser() -> argparse.ArgumentParser:

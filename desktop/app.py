@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 def configure_application(app: QCoreApplication) -> None:
     """Names that decide where Qt keeps settings on each platform."""
-    from main import __version__
+    from db.release import __version__
 
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_AUTHOR)

@@ -347,8 +347,8 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> AboutDialog:
         """Version, where the data is, and the licenses of what Rabta bundles."""
+        from db.release import __version__
         from desktop.dialogs.about import AboutDialog
-        from main import __version__
 
         dialog = AboutDialog(__version__, self.workspace.location, self)
         dialog.open()

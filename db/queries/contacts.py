@@ -111,6 +111,7 @@ def contact_page(
     sort: str = "name",
     descending: bool = False,
     offset: int = 0,
+    after: tuple | None = None,
     limit: int = 200,
 ) -> list[ContactRow]:
     """One page of matching contacts, sorted in SQL (ties broken by id)."""
@@ -138,6 +139,7 @@ def contact_page(
         limit,
         details,
         ContactRow,
+        after=after,
     )
 
 

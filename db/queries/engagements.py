@@ -140,6 +140,7 @@ def engagement_page(
     sort: str = "date",
     descending: bool = True,
     offset: int = 0,
+    after: tuple | None = None,
     limit: int = 200,
 ) -> list[EngagementRow]:
     """One page of matching engagements, sorted in SQL (ties broken by id)."""
@@ -172,6 +173,7 @@ def engagement_page(
         limit,
         details,
         EngagementRow,
+        after=after,
     )
 
 

@@ -114,6 +114,7 @@ def organization_page(
     sort: str = "name",
     descending: bool = False,
     offset: int = 0,
+    after: tuple | None = None,
     limit: int = 200,
 ) -> list[OrganizationRow]:
     """One page of matching organizations, sorted in SQL (ties broken by id)."""
@@ -141,6 +142,7 @@ def organization_page(
         limit,
         details,
         OrganizationRow,
+        after=after,
     )
 
 

@@ -47,7 +47,7 @@ SORT_KEYS = {
     "name": func.lower(Program.name),
     "kind": Program.kind,
     "mechanism": Program.mechanism,
-    "mission_code": Mission.code,
+    "mission_code": func.coalesce(Mission.code, ""),  # outer joined: no lead mission is ""
     "start_date": Program.start_date,
     "end_date": Program.end_date,
     "status": Program.status,
@@ -85,6 +85,7 @@ def program_page(
     sort: str = "name",
     descending: bool = False,
     offset: int = 0,
+    after: tuple | None = None,
     limit: int = 200,
 ) -> list[ProgramRow]:
     """One page of matching programs, sorted in SQL."""
@@ -102,7 +103,16 @@ def program_page(
         col(Program.archived_at).is_not(None),
     ).outerjoin(Mission, Mission.id == Program.lead_mission_id)
     return ordered_page(
-        s, col(Program.id), ids, SORT_KEYS[sort], descending, offset, limit, details, ProgramRow
+        s,
+        col(Program.id),
+        ids,
+        SORT_KEYS[sort],
+        descending,
+        offset,
+        limit,
+        details,
+        ProgramRow,
+        after=after,
     )
 
 

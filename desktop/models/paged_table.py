@@ -45,7 +45,9 @@ def plain(value: Any) -> str:
 
 class PagedTableModel(QAbstractTableModel):
     """Rows (NamedTuples with `id` and `archived`) from `count(s, filter)` and
-    `page(s, filter, sort=, descending=, offset=, limit=)`.
+    `page(s, filter, sort=, descending=, offset=, limit=, after=)`. A page that says where
+    the next one starts (db/queries/paging.py Page.after) is followed from there as the
+    view scrolls (keyset paging); otherwise by offset.
 
     Given the database `location`, a list of more than BACKGROUND_ABOVE rows counts and
     sorts on a worker thread, so the window never waits on a slow filter or sort; the old
@@ -89,6 +91,7 @@ class PagedTableModel(QAbstractTableModel):
         self._sort = sort
         self._descending = descending
         self._rows: list = []
+        self._after = None  # where the next page starts, from the last page fetched
         self._total = 0
         self.reload()
 
@@ -121,7 +124,7 @@ class PagedTableModel(QAbstractTableModel):
                 self._reload_in_background()
                 return
             total = self._count(s, self._filter)
-            rows = self._fetch(s, 0)
+            rows = self._fetch(s)
         if self._latest is not None:
             self._latest.supersede()
             self._set_loading(False)
@@ -135,7 +138,8 @@ class PagedTableModel(QAbstractTableModel):
     def _replace(self, total: int, rows: list) -> None:
         self.beginResetModel()
         self._total = total
-        self._rows = rows
+        self._rows = list(rows)
+        self._after = getattr(rows, "after", None)
         self.endResetModel()
 
     def _reload_in_background(self) -> None:
@@ -165,14 +169,20 @@ class PagedTableModel(QAbstractTableModel):
             self.loading = loading
             self.loading_changed.emit(loading)
 
-    def _fetch(self, s: Session, offset: int) -> list:
+    def _fetch(self, s: Session, *, following: bool = False) -> list:
+        """The first page, or with `following` the page after the rows held."""
+        where = {"offset": 0}
+        if following:
+            where = (
+                {"after": self._after} if self._after is not None else {"offset": len(self._rows)}
+            )
         return self._page_query(
             s,
             self._filter,
             sort=self._sort,
             descending=self._descending,
-            offset=offset,
             limit=self.PAGE_SIZE,
+            **where,
         )
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
@@ -182,12 +192,13 @@ class PagedTableModel(QAbstractTableModel):
         if parent.isValid():
             return
         with Session(self._engine) as s:
-            more = self._fetch(s, len(self._rows))
+            more = self._fetch(s, following=True)
         if not more:
             self._total = len(self._rows)
             return
         self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
         self._rows.extend(more)
+        self._after = getattr(more, "after", None)
         self.endInsertRows()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

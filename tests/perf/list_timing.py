@@ -86,3 +86,30 @@ def search_times_taking_turns(
                 through_rabta(s, query)
                 through_floor(query)
     return rabta_ms, floor_ms
+
+
+def deep_page_times(engine, runs: int, depth: int = 400_000) -> dict[str, float]:
+    """Median milliseconds of the engagements list's first page (newest first, as the
+    window opens it), of the page at row `depth` read from where the page before ended
+    (keyset, as the window scrolls), and of the same page asked for by offset."""
+    from sqlmodel import Session
+
+    from db.queries.engagements import EngagementFilter, engagement_page
+    from db.store.actor import SYSTEM_ACTOR
+
+    flt = EngagementFilter(viewer=SYSTEM_ACTOR)
+    times: dict[str, list[float]] = {"first": [], "deep": [], "offset": []}
+    with Session(engine) as s:
+        before = engagement_page(s, flt, offset=depth - 200, limit=200)  # where it starts
+        for _ in range(runs):
+            started = time.perf_counter()
+            engagement_page(s, flt, offset=0, limit=200)
+            times["first"].append(_ms(started))
+            started = time.perf_counter()
+            deep = engagement_page(s, flt, after=before.after, limit=200)
+            times["deep"].append(_ms(started))
+            started = time.perf_counter()
+            engagement_page(s, flt, offset=depth, limit=200)
+            times["offset"].append(_ms(started))
+        assert len(deep) == 200
+    return {key: statistics.median(values) for key, values in times.items()}

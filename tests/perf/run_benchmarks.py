@@ -24,7 +24,11 @@ from pathlib import Path
 
 from tests.perf.concurrent_writes import WriteRun, run_writers
 from tests.perf.exchange_figures import exchange_figures
-from tests.perf.list_timing import contacts_list_times, search_times_taking_turns
+from tests.perf.list_timing import (
+    contacts_list_times,
+    deep_page_times,
+    search_times_taking_turns,
+)
 from tests.perf.server_figures import server_figures
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -299,6 +303,15 @@ def contacts_list(path: Path = LARGE_DB) -> dict[str, float]:
         engine.dispose()
 
 
+def engagements_deep_page(path: Path = LARGE_DB, depth: int = 400_000) -> dict[str, float]:
+    """Milliseconds for the engagements list's first page and its page at row `depth`."""
+    engine = _signed_in_engine(path)
+    try:
+        return deep_page_times(engine, RUNS, depth)
+    finally:
+        engine.dispose()
+
+
 def quarterly_report_seconds(path: Path = LARGE_DB) -> float:
     """Seconds to build the quarterly report for all missions over the large registry."""
     from db.periods import quarter_containing
@@ -367,6 +380,7 @@ def main() -> int:
     start, ready, start_floor = cold_start()
     search_ms, search_floor = search_times()
     contacts = contacts_list()
+    deep = engagements_deep_page()
     report_s = quarterly_report_seconds()
     rss, rows = contacts_rss_mb()
     writes = {writers: concurrent_writes(writers, 500) for writers in (2, 4)}
@@ -422,6 +436,20 @@ def main() -> int:
             f"{contacts['resort'] / contacts['raw_resort']:.2f}×",
             "≤ 100 ms",
         ),
+        (
+            "Engagements list, page at row 400,000 (from the page before, as scrolling reads)",
+            f"{deep['deep']:.1f} ms",
+            f"{deep['first']:.1f} ms (its first page)",
+            f"{deep['deep'] / deep['first']:.2f}×",
+            "≤ 2× first page",
+        ),
+        (
+            "Engagements list, the same page asked for by OFFSET",
+            f"{deep['offset']:.1f} ms",
+            f"{deep['first']:.1f} ms (its first page)",
+            f"{deep['offset'] / deep['first']:.2f}×",
+            "",
+        ),
         ("Quarterly report, all missions", f"{report_s:.2f} s", "—", "—", "≤ 5 s"),
         (
             f"Peak RSS, contacts list open and scrolled ({rows} rows loaded)",
@@ -476,6 +504,8 @@ def main() -> int:
             "first": contacts["first"],
             "resort": contacts["resort"],
             "report": report_s,
+            "deep": deep["deep"],
+            "deep_first": deep["first"],
         },
         RUNS,
     )

@@ -16,7 +16,11 @@ import warnings
 from datetime import date
 from pathlib import Path
 
-from tests.perf.list_timing import contacts_list_times, search_times_taking_turns
+from tests.perf.list_timing import (
+    contacts_list_times,
+    deep_page_times,
+    search_times_taking_turns,
+)
 
 SERVER_FOLDER = "pg16"  # in the benchmark cache
 
@@ -159,6 +163,7 @@ def server_figures(
     try:
         search_ms, search_floor = search_times(engine, cache, queries)
         contacts = contacts_list(engine, cache, runs)
+        deep = deep_page_times(engine, runs)
         report = quarterly_report_seconds(engine)
     finally:
         engine.dispose()
@@ -179,6 +184,13 @@ def server_figures(
             f"{contacts['resort']:.1f} ms",
             f"{contacts['raw_resort']:.1f} ms",
             "≤ 100 ms",
+        ),
+        (
+            "Engagements list, page at row 400,000 (first page)",
+            f"{sqlite['deep']:.1f} ms ({sqlite['deep_first']:.1f})",
+            f"{deep['deep']:.1f} ms ({deep['first']:.1f})",
+            "—",
+            "≤ 2× first page",
         ),
         (
             "Quarterly report, all missions",

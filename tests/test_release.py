@@ -1,0 +1,22 @@
+"""One version everywhere: the command line, the window and the Windows installer say
+the version db/release.py holds."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from db.release import __version__
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_command_line_and_the_installer_say_the_release_version():
+    shown = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "--version"], capture_output=True, text=True
+    )
+    assert shown.stdout.strip() == f"Rabta {__version__}"
+    script = (ROOT / "installer" / "windows" / "rabta.iss").read_text(encoding="utf-8")
+    assert re.search(r'#define AppVersion "([^"]+)"', script).group(1) == __version__
