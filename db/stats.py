@@ -35,7 +35,7 @@ from db.models import (
     Sensitivity,
     User,
 )
-from db.periods import Quarter
+from db.periods import Quarter, quarter_containing
 from db.queries.audit import audit_chain_head
 from db.queries.contact_mission import contact_mission
 from db.queries.report_texts import find_report_text
@@ -758,8 +758,12 @@ def _follow_ups_overdue(
 
 
 def _dormant_priority(
-    s: Session, scope: _Scope, quarter: Quarter
+    s: Session, scope: _Scope, quarter: Quarter, as_of: date | None = None
 ) -> tuple[list[DormantOrganization], int]:
+    """High-priority organizations with no engagement in the DORMANT_AFTER_DAYS up to the
+    quarter's end (or `as_of`)."""
+    if as_of is not None:
+        quarter = Quarter(quarter.start, as_of, quarter.code, quarter.fiscal)
     since = quarter.end - timedelta(days=DORMANT_AFTER_DAYS)
 
     def engagements_of_organization(*clauses):
@@ -918,4 +922,89 @@ def quarterly_report_data(
         follow_ups_due_total=follow_ups_total,
         dormant_priority_total=dormant_total,
         audit_chain_head=audit_chain_head(s),
+    )
+
+
+# --- The Dashboard ---------------------------------------------------------------
+
+UPCOMING_DAYS = 60  # program events the Dashboard lists ahead
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    """The quarter at a glance for one scope: what the Dashboard shows. Every figure is
+    computed by the same function as the quarterly report's."""
+
+    scope_code: str
+    scope_label: str
+    quarter: Quarter
+    previous_quarter: Quarter
+    last_year_quarter: Quarter
+    today: date
+    current: KeyFigures
+    previous: KeyFigures
+    last_year: KeyFigures
+    engagements_by_month: list[CountRow]
+    engagements_by_mechanism: list[CountRow]
+    engagements_by_mission: list[CountRow]
+    indicators: list[IndicatorResult]
+    upcoming_program_events: list[ProgramEventRow]
+    dormant_priority: list[DormantOrganization]
+    dormant_priority_total: int
+    includes_confidential: bool
+
+
+def same_quarter_last_year(quarter: Quarter) -> Quarter:
+    """The quarter a year before this one, of the same style."""
+    earlier = quarter
+    for _ in range(4):
+        earlier = earlier.previous()
+    return earlier
+
+
+def current_quarter(s: Session, today: date) -> Quarter:
+    """The quarter containing `today`, in the installation's period style."""
+    settings = all_settings(s)
+    return quarter_containing(
+        today,
+        fiscal=settings["period_style"] == "fiscal",
+        fiscal_start_month=int(settings["fiscal_year_start_month"]),
+    )
+
+
+def dashboard_data(
+    s: Session,
+    mission_code: str = ALL_MISSIONS,
+    *,
+    today: date,
+    include_confidential: bool = False,
+) -> DashboardData:
+    """The Dashboard's figures for the quarter containing `today`, in one scope (a
+    mission's code or "ALL"): the quarter against the previous one and the same quarter
+    last year, engagements by month, mechanism and mission, program indicators, program
+    events in the next UPCOMING_DAYS days, and high-priority organizations with no
+    engagement for DORMANT_AFTER_DAYS days up to today."""
+    scope = _Scope(s, mission_code, include_confidential)
+    quarter = current_quarter(s, today)
+    previous, last_year = quarter.previous(), same_quarter_last_year(quarter)
+    ahead = Quarter(today, today + timedelta(days=UPCOMING_DAYS), "", quarter.fiscal)
+    dormant, dormant_total = _dormant_priority(s, scope, quarter, as_of=today)
+    return DashboardData(
+        scope_code=mission_code.upper(),
+        scope_label=scope.label,
+        quarter=quarter,
+        previous_quarter=previous,
+        last_year_quarter=last_year,
+        today=today,
+        current=key_figures(s, scope, quarter),
+        previous=key_figures(s, scope, previous),
+        last_year=key_figures(s, scope, last_year),
+        engagements_by_month=_by_month(s, scope, quarter),
+        engagements_by_mechanism=_by_column(s, scope, quarter, Engagement.mechanism, Mechanism),
+        engagements_by_mission=_by_mission(s, scope, quarter) if scope.mission_id is None else [],
+        indicators=_indicators(s, scope, quarter),
+        upcoming_program_events=_program_events(s, scope, ahead),
+        dormant_priority=dormant,
+        dormant_priority_total=dormant_total,
+        includes_confidential=include_confidential,
     )

@@ -428,7 +428,14 @@ class MainWindow(QMainWindow):
             self.pages[name] = page
             if hasattr(page, "restore_state"):
                 page.restore_state(QSettings())
+            if hasattr(page, "list_requested"):
+                page.list_requested.connect(self.open_counted_list)
         return self.pages[name]
+
+    def open_counted_list(self, name: str, description: str, combos: dict, fields: dict) -> None:
+        """Show the list page `name` narrowed to what a Dashboard figure counted."""
+        self.show_page(name)
+        self.page(name).narrow(description, combos, **fields)
 
     def _switch_to(self, row: int) -> None:
         if 0 <= row < len(PAGE_ORDER):

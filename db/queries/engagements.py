@@ -40,6 +40,8 @@ class EngagementFilter:
     contact_id: int | None = None
     program_id: int | None = None
     include_archived: bool = False
+    date_from: date | None = None  # dated on or after
+    date_to: date | None = None  # dated on or before
 
 
 class EngagementRow(NamedTuple):
@@ -105,6 +107,10 @@ def _filtered(s: Session, statement: Select, flt: EngagementFilter) -> Select:
         statement = statement.where(Engagement.kind == flt.kind)
     if flt.mechanism:
         statement = statement.where(Engagement.mechanism == flt.mechanism)
+    if flt.date_from is not None:
+        statement = statement.where(col(Engagement.date) >= flt.date_from)
+    if flt.date_to is not None:
+        statement = statement.where(col(Engagement.date) <= flt.date_to)
     if flt.mission_id:
         statement = statement.where(Engagement.mission_id == flt.mission_id)
     if flt.program_id:

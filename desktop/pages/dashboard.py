@@ -1,31 +1,46 @@
-"""The Dashboard: for now, the open follow-ups, the user's own first, overdue first."""
+"""The Dashboard: the quarter at a glance for a mission or all missions (figures against
+the previous quarter and the same quarter last year, charts by month, mechanism and
+mission, program indicators, upcoming program events, high-priority organizations gone
+quiet), then the open follow-ups, the user's own first, overdue first.
+
+Figures come from db/stats.py `dashboard_data`, the same functions as the quarterly
+report's, read on a worker; the follow-ups are read on another, so either shows as soon
+as it is ready."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from db import store
 from db.errors import RabtaError
+from db.models import Mission
 from db.queries.engagements import FollowUpRow, OpenFollowUps, open_follow_ups
+from db.stats import ALL_MISSIONS, DashboardData, dashboard_data, percent_of
 from db.store.engagements import complete_follow_up
 from desktop.tasks import LatestOnly
+from desktop.widgets.bar_chart import Bar, BarChart
+from desktop.widgets.figure_card import FigureCard
 from desktop.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -33,13 +48,81 @@ if TYPE_CHECKING:
 
 OVERDUE = QColor("#9b2226")
 HEADERS = ("Due", "Engagement", "Organizations", "Officer")
+SECTION_STYLE = (
+    "QFrame#section { background: #ffffff; border: 1px solid #d9e2e8; border-radius: 8px; }"
+)
+# The cards: title, the KeyFigures field, and whether a click can list what it counts.
+CARDS = (
+    ("Engagements", "engagements", True),
+    ("Organizations engaged", "organizations_engaged", False),
+    ("New organizations", "new_organizations", False),
+    ("New contacts", "new_contacts", False),
+    ("Program events", "program_events", False),
+    ("Attendance", "attendance", False),
+)
+NOT_LISTABLE = "Listing these from the Dashboard is not built yet; the lists' filters find them."
+
+
+def _section(title: str, body: QWidget, note: str = "") -> QFrame:
+    """A titled white card holding `body`."""
+    frame = QFrame()
+    frame.setObjectName("section")
+    frame.setStyleSheet(SECTION_STYLE)
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(14, 10, 14, 12)
+    heading = QLabel(f"<b>{title}</b>")
+    layout.addWidget(heading)
+    if note:
+        hint = QLabel(note)
+        hint.setStyleSheet("color: #5b6b77;")
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+    layout.addWidget(body)
+    layout.addStretch(1)
+    return frame
+
+
+def _small_table(headers: tuple[str, ...]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(24)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.setWordWrap(False)
+    table.setMinimumHeight(120)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[tuple[str, ...]], empty: str) -> None:
+    table.setRowCount(max(1, len(rows)))
+    if not rows:
+        table.setSpan(0, 0, 1, table.columnCount())
+        item = QTableWidgetItem(empty)
+        item.setForeground(QBrush(QColor("#5b6b77")))
+        table.setItem(0, 0, item)
+        table.setFixedHeight(24 + 32)
+        return
+    table.clearSpans()
+    for number, row in enumerate(rows):
+        for column, value in enumerate(row):
+            item = QTableWidgetItem(value)
+            item.setToolTip(value)
+            table.setItem(number, column, item)
+    table.resizeColumnsToContents()
+    table.setFixedHeight(min(24 * len(rows) + 32, 24 * 8 + 32))
 
 
 class DashboardPage(QWidget):
-    """Open follow-ups with Mark done (Ctrl+D) and Open (Enter)."""
+    """The quarter at a glance for the chosen scope; open follow-ups with Mark done
+    (Ctrl+D) and Open (Enter). `list_requested(page, description, combos, fields)` asks
+    the window to show the list a figure counts."""
 
     title = "Dashboard"
     loaded = Signal()  # the follow-ups on screen are fresh
+    figures_loaded = Signal()  # the quarter's figures on screen are fresh
+    list_requested = Signal(str, str, dict, dict)
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None):
         super().__init__(parent)
@@ -48,15 +131,16 @@ class DashboardPage(QWidget):
         self.open_dialog: EngagementForm | None = None
         self._dirty = False
         self._latest = LatestOnly(workspace.location, self, self._show, self._failed)
-        self.loading = False
-        heading = QLabel("<h2>Follow-ups</h2>")
-        self.summary = QLabel()
-        note = QLabel(
-            "The full dashboard with the quarter at a glance is not built yet; "
-            "until then this page lists open follow-ups."
+        self._figures_latest = LatestOnly(
+            workspace.location, self, self._show_figures, self._figures_failed
         )
-        note.setStyleSheet("color: #5b6b77;")
-        note.setWordWrap(True)
+        self.loading = False
+        self.figures_loading = False
+        self.figures: DashboardData | None = None
+        self.scope_mission_ids: dict[str, int | None] = {ALL_MISSIONS: None}
+        glance = self._build_glance()
+        heading = QLabel("<b>Follow-ups</b>")
+        self.summary = QLabel()
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -89,17 +173,262 @@ class DashboardPage(QWidget):
         buttons.addWidget(self.done_button)
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
+        follow_ups = QFrame()
+        follow_ups.setObjectName("section")
+        follow_ups.setStyleSheet(SECTION_STYLE)
+        follow_layout = QVBoxLayout(follow_ups)
+        follow_layout.setContentsMargins(14, 10, 14, 12)
+        follow_layout.addWidget(heading)
+        follow_layout.addWidget(self.summary)
+        follow_layout.addLayout(buttons)
+        self.table.setMinimumHeight(260)
+        follow_layout.addWidget(self.table, 1)
+
+        content = QWidget()
+        content.setObjectName("dashboardContent")
+        content.setStyleSheet("QWidget#dashboardContent { background: #f4f7f9; }")
+        column = QVBoxLayout(content)
+        column.setContentsMargins(16, 12, 16, 16)
+        column.setSpacing(12)
+        column.addLayout(glance)
+        column.addWidget(follow_ups, 1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(content)
         layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(note)
-        layout.addWidget(self.summary)
-        layout.addLayout(buttons)
-        layout.addWidget(self.table, 1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.scroll)
         workspace.broadcast.changed.connect(self._on_changed)
         self.reload()
 
+    # --- the quarter at a glance -------------------------------------------------------
+
+    def _build_glance(self) -> QVBoxLayout:
+        self.mission_box = QComboBox()
+        self.mission_box.setToolTip("Whose figures: one mission, or all missions")
+        self.mission_box.setMinimumContentsLength(18)
+        with Session(self.workspace.engine) as s:
+            missions = s.exec(select(Mission).order_by(Mission.code)).all()
+        self.mission_box.addItem("All missions", ALL_MISSIONS)
+        for mission in missions:
+            if mission.archived_at is None:
+                self.mission_box.addItem(f"{mission.code} · {mission.name}", mission.code)
+                self.scope_mission_ids[mission.code] = mission.id
+        remembered = QSettings().value("dashboard/scope", "")
+        own = next((m.code for m in missions if m.id == self.workspace.actor.mission_id), None)
+        chosen = remembered or own or ALL_MISSIONS
+        self.mission_box.setCurrentIndex(max(0, self.mission_box.findData(chosen)))
+        self.mission_box.currentIndexChanged.connect(self._scope_changed)
+        self.quarter_label = QLabel()
+        self.quarter_label.setStyleSheet("color: #5b6b77;")
+        self.figures_status = QLabel("Reading the quarter's figures…")
+        self.figures_status.setStyleSheet("color: #5b6b77;")
+        top = QHBoxLayout()
+        top.addWidget(QLabel("<h2 style='margin:0'>The quarter at a glance</h2>"))
+        top.addStretch(1)
+        top.addWidget(self.quarter_label)
+        top.addWidget(self.mission_box)
+
+        self.cards: dict[str, FigureCard] = {}
+        grid = QGridLayout()
+        grid.setSpacing(10)
+        for number, (title, field, listable) in enumerate(CARDS):
+            card = FigureCard(title)
+            card.set_listable(listable, NOT_LISTABLE)
+            if listable:
+                card.clicked.connect(self._list_quarter)
+            self.cards[field] = card
+            grid.addWidget(card, number // 3, number % 3)
+
+        self.by_month = BarChart("No engagements this quarter yet.")
+        self.by_mechanism = BarChart("No engagements this quarter yet.")
+        self.by_mission = BarChart("No engagements this quarter yet.")
+        self.by_month.bar_clicked.connect(self._list_month)
+        self.by_mechanism.bar_clicked.connect(self._list_mechanism)
+        self.by_mission.bar_clicked.connect(self._list_mission)
+        charts = QGridLayout()
+        charts.setSpacing(10)
+        charts.addWidget(_section("Engagements by month", self.by_month), 0, 0)
+        charts.addWidget(_section("By mechanism", self.by_mechanism), 0, 1)
+        self.by_mission_section = _section("By mission", self.by_mission)
+        charts.addWidget(self.by_mission_section, 1, 0, 1, 2)
+
+        self.indicators = _small_table(
+            ("Program", "Indicator", "This quarter", "Target", "Progress")
+        )
+        self.upcoming = _small_table(("Date", "Program", "Event", "City"))
+        self.dormant = _small_table(("Organization", "Kind", "Mission", "Last engagement"))
+        lists = QGridLayout()
+        lists.setSpacing(10)
+        lists.addWidget(
+            _section(
+                "Program indicators", self.indicators, "Progress toward this quarter's target."
+            ),
+            0,
+            0,
+            1,
+            2,
+        )
+        lists.addWidget(_section("Program events in the next 60 days", self.upcoming), 1, 0)
+        self.dormant_section = _section(
+            "High-priority organizations with no engagement for 180 days", self.dormant
+        )
+        lists.addWidget(self.dormant_section, 1, 1)
+
+        glance = QVBoxLayout()
+        glance.setSpacing(10)
+        glance.addLayout(top)
+        glance.addWidget(self.figures_status)
+        glance.addLayout(grid)
+        glance.addLayout(charts)
+        glance.addLayout(lists)
+        return glance
+
+    @property
+    def scope(self) -> str:
+        """The chosen mission's code, or ALL."""
+        return self.mission_box.currentData() or ALL_MISSIONS
+
+    def _scope_changed(self) -> None:
+        QSettings().setValue("dashboard/scope", self.scope)
+        self.reload_figures()
+
+    def reload_figures(self) -> None:
+        """Read the quarter's figures for the chosen scope again, on a worker thread;
+        `figures_loaded` says when they are on screen."""
+        scope, today = self.scope, date.today()
+        confidential = self.workspace.actor.sees_confidential
+
+        def work(engine, _report):
+            with Session(engine) as s:
+                return dashboard_data(s, scope, today=today, include_confidential=confidential)
+
+        self.figures_loading = True
+        if self.figures is not None:
+            self.figures_status.setText("Bringing the figures up to date…")
+            self.figures_status.show()
+        self._figures_latest.start(work)
+
+    def _show_figures(self, data: DashboardData) -> None:
+        self.figures_loading = False
+        self.figures = data
+        self.figures_status.hide()
+        quarter, previous, year_ago = data.quarter, data.previous_quarter, data.last_year_quarter
+        elapsed = (data.today - quarter.start).days + 1
+        length = (quarter.end - quarter.start).days + 1
+        self.quarter_label.setText(f"{quarter.title}: day {elapsed} of {length}")
+        previous_name = _short(previous)
+        year_ago_name = _short(year_ago)
+        for field, card in self.cards.items():
+            card.show_figure(
+                getattr(data.current, field),
+                getattr(data.previous, field),
+                previous_name,
+                getattr(data.last_year, field),
+                year_ago_name,
+            )
+        self.by_month.set_bars([Bar(r.key, r.label, r.count) for r in data.engagements_by_month])
+        self.by_mechanism.set_bars(
+            [Bar(r.key, r.label, r.count) for r in data.engagements_by_mechanism]
+        )
+        self.by_mission.set_bars(
+            [Bar(r.key, f"{r.key} · {r.label}", r.count) for r in data.engagements_by_mission]
+        )
+        self.by_mission_section.setVisible(data.scope_code == ALL_MISSIONS)
+        _fill(
+            self.indicators,
+            [
+                (
+                    row.program,
+                    row.indicator,
+                    _number(row.actual, row.unit),
+                    _number(row.target, row.unit),
+                    _progress(row.actual, row.target),
+                )
+                for row in data.indicators
+            ],
+            "No program in this scope measures an indicator this quarter.",
+        )
+        _fill(
+            self.upcoming,
+            [
+                (f"{e.date:%d %b %Y}", e.program, e.title, e.city)
+                for e in data.upcoming_program_events
+            ],
+            "No program event in the next 60 days. Add one to a program's events.",
+        )
+        _fill(
+            self.dormant,
+            [
+                (
+                    d.name,
+                    d.kind,
+                    d.mission_code,
+                    f"{d.last_engagement:%d %b %Y}" if d.last_engagement else "never",
+                )
+                for d in data.dormant_priority
+            ],
+            "Every high-priority organization was engaged in the last 180 days.",
+        )
+        self.figures_loaded.emit()
+
+    def _figures_failed(self, error: Exception, _details: str) -> None:
+        self.figures_loading = False
+        self.figures_status.setText(f"The quarter's figures could not be read: {error}")
+        self.figures_status.show()
+        raise error
+
+    # --- a figure's list -----------------------------------------------------------------
+
+    def _ask_for_engagements(self, description: str, start: date, end: date, **combos) -> None:
+        mission_id = self.scope_mission_ids.get(self.scope)
+        where = "" if mission_id is None else f" by {self.scope}"
+        self.list_requested.emit(
+            "Engagements",
+            f"Engagements{where} dated {start:%d %b %Y} to {end:%d %b %Y}{description}",
+            {"mission_id": mission_id, **combos},
+            {"date_from": start, "date_to": end},
+        )
+
+    def _list_quarter(self) -> None:
+        if self.figures is not None:
+            quarter = self.figures.quarter
+            self._ask_for_engagements("", quarter.start, quarter.end)
+
+    def _list_month(self, key: str) -> None:
+        if self.figures is None:
+            return
+        year, month = (int(part) for part in key.split("-"))
+        start = date(year, month, 1)
+        following = date(year + month // 12, month % 12 + 1, 1)
+        quarter = self.figures.quarter
+        end = min(quarter.end, following - timedelta(days=1))
+        self._ask_for_engagements("", max(start, quarter.start), end)
+
+    def _list_mechanism(self, key: str) -> None:
+        if self.figures is None or not key:
+            return
+        quarter = self.figures.quarter
+        label = next(r.label for r in self.figures.engagements_by_mechanism if r.key == key)
+        self._ask_for_engagements(f", mechanism {label}", quarter.start, quarter.end, mechanism=key)
+
+    def _list_mission(self, key: str) -> None:
+        if self.figures is None:
+            return
+        quarter = self.figures.quarter
+        mission_id = self.scope_mission_ids.get(key)
+        self.list_requested.emit(
+            "Engagements",
+            f"Engagements by {key} dated {quarter.start:%d %b %Y} to {quarter.end:%d %b %Y}",
+            {"mission_id": mission_id},
+            {"date_from": quarter.start, "date_to": quarter.end},
+        )
+
     def reload(self) -> None:
-        """Read the open follow-ups again, on a worker thread; `loaded` says when done."""
+        """Read the quarter's figures and the open follow-ups again, each on a worker
+        thread; `figures_loaded` and `loaded` say when each is on screen."""
+        self.reload_figures()
         today = date.today()
         viewer = self.workspace.actor
 
@@ -179,3 +508,20 @@ class DashboardPage(QWidget):
             self._dirty = False
             self.reload()
         super().showEvent(event)
+
+
+def _short(quarter) -> str:
+    """A quarter's code as a person says it: "Q1 FY2026-27" or "Q3 2026"."""
+    return quarter.title.split(" (")[0]
+
+
+def _number(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    shown = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return f"{shown} {unit}".strip()
+
+
+def _progress(actual: float | None, target: float | None) -> str:
+    share = percent_of(actual, target)
+    return "—" if share is None else f"{share:.0f}%"

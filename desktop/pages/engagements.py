@@ -70,6 +70,7 @@ class EngagementsPage(RecordPage):
             mechanism=self.combo_value("mechanism"),
             mission_id=self.combo_value("mission_id"),
             include_archived=self.archived_value(),
+            **self.narrowing_fields(),
         )
 
     def detail_html(self, s: Session, record_id: int) -> str:

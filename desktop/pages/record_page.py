@@ -91,6 +91,14 @@ class RecordPage(QWidget):
         self.archived_check = QCheckBox("Show archived")
         self.archived_check.setToolTip(f"Include archived {self.noun}s")
         self.count_label = QLabel()
+        # A narrowing the filter bar has no control for (e.g. dates, from a Dashboard
+        # figure), said in words with a button that takes it off.
+        self.narrowing: dict[str, Any] = {}
+        self.narrowing_label = QLabel()
+        self.narrowing_label.setObjectName("narrowing")
+        self.narrowing_clear = QPushButton("Show all")
+        self.narrowing_clear.setToolTip("Take off the narrowing shown beside this button")
+        self.narrowing_clear.clicked.connect(self.clear_narrowing)
 
         self.model = PagedTableModel(
             workspace.engine,
@@ -201,6 +209,12 @@ class RecordPage(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(bar)
+        narrowed = QHBoxLayout()
+        narrowed.addWidget(self.narrowing_label, 1)
+        narrowed.addWidget(self.narrowing_clear)
+        left_layout.addLayout(narrowed)
+        self.narrowing_label.hide()
+        self.narrowing_clear.hide()
         left_layout.addWidget(self.table, 1)
         left_layout.addWidget(self.count_label)
         self.splitter = QSplitter()
@@ -302,6 +316,34 @@ class RecordPage(QWidget):
                     combo.addItem(label, value)
                 combo.setCurrentIndex(max(0, combo.findData(current)))
                 combo.blockSignals(False)
+
+    def narrow(self, description: str, combos: dict[str, Any], **fields: Any) -> None:
+        """Show the list narrowed as a Dashboard figure counted it: the filter bar's
+        drop-downs set to `combos` (field → value), the other filter `fields` kept and
+        said in `description` until Show all; drop-downs not named show everything."""
+        for field, combo in self.combos.items():
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, combo.findData(combos.get(field))))
+            combo.blockSignals(False)
+        self.filter_edit.blockSignals(True)
+        self.filter_edit.clear()
+        self.filter_edit.blockSignals(False)
+        self.narrowing = dict(fields)
+        self.narrowing_label.setText(description)
+        self.narrowing_label.setVisible(bool(fields))
+        self.narrowing_clear.setVisible(bool(fields))
+        self.apply_filter()
+
+    def clear_narrowing(self) -> None:
+        """Take off what `narrow` added beyond the filter bar."""
+        self.narrowing = {}
+        self.narrowing_label.hide()
+        self.narrowing_clear.hide()
+        self.apply_filter()
+
+    def narrowing_fields(self) -> dict[str, Any]:
+        """The filter fields `narrow` set (read safely before the bar exists)."""
+        return dict(getattr(self, "narrowing", {}))
 
     def apply_filter(self) -> None:
         """Narrow the table to what the filter bar says."""

@@ -72,7 +72,7 @@ def figures(path: Path, engagements: int) -> dict[str, float]:
     finally:
         engine.dispose()
     deep = bench.engagements_deep_page(path, depth=engagements * 4 // 5)
-    _shown, ready, _floor = bench.cold_start(path)
+    _shown, ready, _floor, _figures = bench.cold_start(path)
     return {
         "ready": ready,
         "search": search_p95(path),

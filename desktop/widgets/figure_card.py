@@ -1,0 +1,79 @@
+"""A Dashboard card: one figure of the quarter, large, with how it compares with the
+previous quarter and the same quarter last year. A card that can list what it counts
+is a button (click, or Enter/Space when focused)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+
+CARD_STYLE = """
+QPushButton#figureCard {
+    background: #ffffff; border: 1px solid #d9e2e8; border-radius: 8px; text-align: left;
+}
+QPushButton#figureCard:hover { border-color: #2a6f97; }
+QPushButton#figureCard:focus { border: 2px solid #2a6f97; }
+QPushButton#figureCard:disabled { background: #ffffff; }
+QLabel#figureTitle { color: #5b6b77; }
+QLabel#figureValue { color: #1f2a33; font-size: 20pt; font-weight: 600; }
+QLabel#figureChange { color: #5b6b77; }
+"""
+
+
+def change_text(now: int, before: int, name: str) -> str:
+    """How `now` compares with `before`, in words: "▲ 12% on Q1 (1,100)"."""
+    if before == 0:
+        return f"{name}: {before:,}" if now == 0 else f"new since {name} (0)"
+    percent = round(100 * (now - before) / before)
+    arrow = "▲" if percent > 0 else "▼" if percent < 0 else "="
+    return f"{arrow} {abs(percent)}% on {name} ({before:,})"
+
+
+class FigureCard(QPushButton):
+    """Title, value and two comparison lines; `clicked` lists what it counts when
+    `listable`."""
+
+    def __init__(self, title: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("figureCard")
+        self.setStyleSheet(CARD_STYLE)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.title_label = QLabel(title)
+        self.title_label.setObjectName("figureTitle")
+        self.value_label = QLabel("…")
+        self.value_label.setObjectName("figureValue")
+        self.previous_label = QLabel()
+        self.previous_label.setObjectName("figureChange")
+        self.last_year_label = QLabel()
+        self.last_year_label.setObjectName("figureChange")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 14, 10)
+        layout.setSpacing(2)
+        for label in (
+            self.title_label,
+            self.value_label,
+            self.previous_label,
+            self.last_year_label,
+        ):
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            layout.addWidget(label)
+        self.setMinimumHeight(layout.sizeHint().height() + 8)
+        self.setMinimumWidth(150)
+
+    def show_figure(
+        self, value: int, previous: int, previous_name: str, last_year: int, last_year_name: str
+    ) -> None:
+        """Show the quarter's value and its comparisons."""
+        self.value_label.setText(f"{value:,}")
+        self.previous_label.setText(change_text(value, previous, previous_name))
+        self.last_year_label.setText(change_text(value, last_year, last_year_name))
+        self.setAccessibleName(f"{self.title_label.text()}: {value:,}")
+
+    def set_listable(self, listable: bool, why_not: str = "") -> None:
+        """Whether a click lists what the card counts; `why_not` is said when it cannot."""
+        self.setCursor(
+            Qt.CursorShape.PointingHandCursor if listable else Qt.CursorShape.ArrowCursor
+        )
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus if listable else Qt.FocusPolicy.NoFocus)
+        self.setToolTip("Click to list them" if listable else why_not)
+        self.listable = listable
