@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from sqlmodel import Session, select
 
 from db import store
-from db.errors import RabtaError
+from db.errors import RabtaError, explain_database_error
 from db.models import Mission
 from db.queries.engagements import FollowUpRow, OpenFollowUps, open_follow_ups
 from db.stats import ALL_MISSIONS, DashboardData, dashboard_data, percent_of
@@ -83,7 +83,12 @@ def _section(title: str, body: QWidget, note: str = "") -> QFrame:
 
 
 def _small_table(headers: tuple[str, ...]) -> QTableWidget:
+    """A short read-only table; its `empty_label` stands in for it when it has no rows
+    (made here, placed by `_listing`)."""
     table = QTableWidget(0, len(headers))
+    table.empty_label = QLabel()
+    table.empty_label.setWordWrap(True)
+    table.empty_label.setStyleSheet("color: #5b6b77;")
     table.setHorizontalHeaderLabels(headers)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -95,16 +100,22 @@ def _small_table(headers: tuple[str, ...]) -> QTableWidget:
     return table
 
 
+def _listing(table: QTableWidget) -> QWidget:
+    """The table with its empty state, one shown at a time."""
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(table)
+    layout.addWidget(table.empty_label)
+    table.empty_label.hide()
+    return holder
+
+
 def _fill(table: QTableWidget, rows: list[tuple[str, ...]], empty: str) -> None:
-    table.setRowCount(max(1, len(rows)))
-    if not rows:
-        table.setSpan(0, 0, 1, table.columnCount())
-        item = QTableWidgetItem(empty)
-        item.setForeground(QBrush(QColor("#5b6b77")))
-        table.setItem(0, 0, item)
-        table.setFixedHeight(24 + 32)
-        return
-    table.clearSpans()
+    table.setVisible(bool(rows))
+    table.empty_label.setText(empty)
+    table.empty_label.setVisible(not rows)
+    table.setRowCount(len(rows))
     for number, row in enumerate(rows):
         for column, value in enumerate(row):
             item = QTableWidgetItem(value)
@@ -213,7 +224,11 @@ class DashboardPage(QWidget):
         self.mission_box.addItem("All missions", ALL_MISSIONS)
         for mission in missions:
             if mission.archived_at is None:
-                self.mission_box.addItem(f"{mission.code} · {mission.name}", mission.code)
+                place = mission.city or mission.name
+                self.mission_box.addItem(f"{mission.code} · {place}", mission.code)
+                self.mission_box.setItemData(
+                    self.mission_box.count() - 1, mission.name, Qt.ItemDataRole.ToolTipRole
+                )
                 self.scope_mission_ids[mission.code] = mission.id
         remembered = QSettings().value("dashboard/scope", "")
         own = next((m.code for m in missions if m.id == self.workspace.actor.mission_id), None)
@@ -270,9 +285,11 @@ class DashboardPage(QWidget):
             1,
             2,
         )
-        lists.addWidget(_section("Program events in the next 60 days", self.upcoming), 1, 0)
+        lists.addWidget(
+            _section("Program events in the next 60 days", _listing(self.upcoming)), 1, 0
+        )
         self.dormant_section = _section(
-            "High-priority organizations with no engagement for 180 days", self.dormant
+            "High-priority organizations with no engagement for 180 days", _listing(self.dormant)
         )
         lists.addWidget(self.dormant_section, 1, 1)
 
@@ -374,10 +391,15 @@ class DashboardPage(QWidget):
         self.figures_loaded.emit()
 
     def _figures_failed(self, error: Exception, _details: str) -> None:
+        """Said on the page, not raised: a damaged database is already reported by the
+        window's health check, and the follow-ups below may still read."""
         self.figures_loading = False
-        self.figures_status.setText(f"The quarter's figures could not be read: {error}")
+        explained = explain_database_error(error, self.workspace.location)
+        self.figures_status.setText(
+            f"The quarter's figures could not be read: {explained or error}"
+        )
         self.figures_status.show()
-        raise error
+        self.figures_loaded.emit()
 
     # --- a figure's list -----------------------------------------------------------------
 
