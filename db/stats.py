@@ -242,6 +242,9 @@ class QuarterlyReportData:
     headline_figures: list[HeadlineFigure] = field(default_factory=list)
     year_start: date | None = None  # first day of the (fiscal) year the quarter is in
     high_priority_total: int = 0  # high-priority organizations in the scope
+    last_year_quarter: Quarter | None = None  # the same quarter a year before
+    last_year: KeyFigures | None = None
+    overdue_by_mission: list[CountRow] = field(default_factory=list)  # open, due by the end
 
 
 def _start(day: date) -> datetime:
@@ -757,6 +760,30 @@ def _follow_ups_overdue(
     )
 
 
+def _overdue_by_mission(s: Session, scope: _Scope, quarter: Quarter) -> list[CountRow]:
+    """Follow-ups due on or before the quarter's end and still open, counted by mission
+    (every one, not only those listed), most first."""
+    clauses = [
+        col(Engagement.archived_at).is_(None),
+        col(Engagement.follow_up_done_at).is_(None),
+        col(Engagement.follow_up_date) <= quarter.end,
+        *scope.sensitivity(),
+    ]
+    if scope.mission_id is not None:
+        clauses.append(Engagement.mission_id == scope.mission_id)
+    counts = s.exec(
+        select(Engagement.mission_id, func.count()).where(*clauses).group_by(Engagement.mission_id)
+    ).all()
+    missions = {m.id: m for m in s.exec(select(Mission))}
+    rows = [
+        CountRow(missions[mid].code, missions[mid].name, n)
+        if mid in missions
+        else CountRow("", "No mission", n)
+        for mid, n in counts
+    ]
+    return sorted(rows, key=lambda row: (-row.count, row.key))
+
+
 def _dormant_priority(
     s: Session, scope: _Scope, quarter: Quarter, as_of: date | None = None
 ) -> tuple[list[DormantOrganization], int]:
@@ -919,6 +946,9 @@ def quarterly_report_data(
         high_priority_total=high_priority,
         follow_ups_overdue=overdue,
         follow_ups_overdue_total=overdue_total,
+        overdue_by_mission=_overdue_by_mission(s, scope, quarter),
+        last_year_quarter=same_quarter_last_year(quarter),
+        last_year=key_figures(s, scope, same_quarter_last_year(quarter)),
         follow_ups_due_total=follow_ups_total,
         dormant_priority_total=dormant_total,
         audit_chain_head=audit_chain_head(s),

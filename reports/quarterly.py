@@ -194,18 +194,32 @@ def _key_figures_table(
     for field, label in FIGURE_LABELS:
         a, b = getattr(now, field), getattr(before, field)
         unrecorded = not (now.events_with_attendance or before.events_with_attendance)
+        year_ago = data.last_year
+        c = getattr(year_ago, field) if year_ago is not None else None
         if field == "attendance" and unrecorded:
-            rows.append([label, "not recorded", "not recorded", ""])
+            rows.append([label, "not recorded", "not recorded", "", "", ""])
             continue
-        rows.append([label, f"{a:,}", f"{b:,}", _change(a, b)])
+        rows.append(
+            [
+                label,
+                f"{a:,}",
+                f"{b:,}",
+                _change(a, b),
+                "—" if c is None else f"{c:,}",
+                "" if c is None else _change(a, c),
+            ]
+        )
     this_name = data.quarter.title.split(" (")[0]
     previous_name = data.previous_quarter.title.split(" (")[0]
+    year_ago_name = (
+        data.last_year_quarter.title.split(" (")[0] if data.last_year_quarter else "A year before"
+    )
     return data_table(
-        ["Measure", this_name, previous_name, "Change"],
+        ["Measure", this_name, previous_name, "Change", year_ago_name, "Change"],
         rows,
-        [CONTENT_WIDTH * 0.46, CONTENT_WIDTH * 0.18, CONTENT_WIDTH * 0.18, CONTENT_WIDTH * 0.18],
+        [CONTENT_WIDTH * w for w in (0.30, 0.14, 0.14, 0.14, 0.14, 0.14)],
         styles,
-        right_align=(1, 2, 3),
+        right_align=(1, 2, 3, 4, 5),
     )
 
 
@@ -512,6 +526,20 @@ def _follow_up_table(follow_ups: list[FollowUpRow], styles: Styles, *, overdue: 
 def _follow_ups(data: QuarterlyReportData, styles: Styles) -> list:
     quarter_end = data.quarter.end.strftime("%d %B %Y")
     story = [CondPageBreak(50 * mm), Paragraph("Overdue follow-ups", styles.heading)]
+    if data.overdue_by_mission and data.scope_code == "ALL":
+        story.append(
+            data_table(
+                ["Mission", "Overdue follow-ups"],
+                [
+                    [f"{row.label} ({row.key})" if row.key else row.label, f"{row.count:,}"]
+                    for row in data.overdue_by_mission
+                ],
+                [CONTENT_WIDTH * 0.7, CONTENT_WIDTH * 0.3],
+                styles,
+                right_align=(1,),
+            )
+        )
+        story.append(Spacer(1, 3 * mm))
     if data.follow_ups_overdue:
         story.append(
             Paragraph(

@@ -30,6 +30,14 @@ def _demo_actor(engine, username: str) -> Actor:
         return actor_of(s.exec(select(User).where(User.username == username)).one())
 
 
+def _all_missions(engine):
+    """Every mission of the registry."""
+    from db.models import Mission
+
+    with Session(engine) as s:
+        return list(s.exec(select(Mission)))
+
+
 def _last_quarter():
     return quarter_containing(date.today(), fiscal=True).previous()
 
@@ -57,6 +65,16 @@ def test_report_figures_equal_the_stats_and_every_page_is_marked(
     assert re.search(
         rf"Engagements logged {data.current.engagements:,} "
         rf"{data.previous.engagements:,}",
+        flat,
+    )
+    year_ago = data.last_year_quarter
+    with Session(demo_engine) as s:
+        assert data.last_year == quarterly_report_data(s, year_ago).current
+    assert year_ago.start.year == quarter.start.year - 1 and year_ago.code[-1] == quarter.code[-1]
+    assert year_ago.title.split(" (")[0] in flat  # the same quarter last year, its own column
+    assert re.search(
+        rf"Engagements logged {data.current.engagements:,} {data.previous.engagements:,} "
+        rf"\S+ {data.last_year.engagements:,} ",
         flat,
     )
     assert quarter.title in pages[0]
@@ -184,12 +202,19 @@ def test_overdue_follow_ups_are_listed_by_mission_and_counted(demo_engine, demo_
         data = quarterly_report_data(s, quarter)
     assert expected, "the demo has open follow-ups from before the quarter's end"
     assert data.follow_ups_overdue_total == len(expected)
+    by_mission = {row.key: row.count for row in data.overdue_by_mission}
+    assert sum(by_mission.values()) == len(expected)
+    missions = {m.id: m.code for m in _all_missions(demo_engine)}
+    for code, count in by_mission.items():
+        assert count == sum(1 for e in expected if missions.get(e.mission_id) == code)
     listed = [(f.mission_code, f.due) for f in data.follow_ups_overdue]
     assert listed == sorted(listed)
     out = tmp_path / "q.pdf"
     produce_quarterly_report(demo_engine, demo_officer, "2026Q3", out)
     flat = " ".join(" ".join(pdf_pages(out)).split())
     assert "Overdue follow-ups" in flat
+    for row in data.overdue_by_mission:  # the count per mission, before the list
+        assert f"{row.label} ({row.key}) {row.count}" in flat
     assert f"{len(expected)} follow-ups due by the end of the quarter are still open" in flat
     for engagement in expected:
         assert engagement.follow_up_date.strftime("%d %b %Y") in flat
