@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from enum import StrEnum
 from typing import NamedTuple
 
 from sqlalchemy import Select, case, func, literal, or_, true
@@ -264,6 +265,72 @@ def open_follow_ups(s: Session, viewer: Actor, *, today: date, limit: int = 500)
     ).all()
     found = {row[0]: row for row in rows}
     return OpenFollowUps([FollowUpRow(*found[i]) for i in ids], total, overdue, mine)
+
+
+class FollowUpStatus(StrEnum):
+    """Red, amber or green: overdue, due soon, later."""
+
+    OVERDUE = "overdue"
+    DUE_SOON = "due soon"
+    ON_TRACK = "on track"
+
+
+def follow_up_status(due: date, today: date, amber_days: int) -> FollowUpStatus:
+    """A follow-up's status on `today`: overdue after its day, due soon within
+    `amber_days` of it, on track before."""
+    if due < today:
+        return FollowUpStatus.OVERDUE
+    if (due - today).days <= amber_days:
+        return FollowUpStatus.DUE_SOON
+    return FollowUpStatus.ON_TRACK
+
+
+@dataclass(frozen=True)
+class EscalatedFollowUps:
+    """Follow-ups overdue by more than the escalation days in a supervisor's mission."""
+
+    rows: list[FollowUpRow]
+    total: int
+    after_days: int
+    mission_code: str  # "" for every mission
+
+
+def escalated_follow_ups(
+    s: Session, viewer: Actor, *, today: date, after_days: int, limit: int = 200
+) -> EscalatedFollowUps | None:
+    """For a supervisor or administrator: open follow-ups overdue by more than
+    `after_days` of their mission's officers (every mission's for one without a mission),
+    oldest first. None for anyone else."""
+    if not viewer.sees_confidential:
+        return None
+    clauses = [
+        col(Engagement.follow_up_date).is_not(None),
+        col(Engagement.follow_up_done_at).is_(None),
+        col(Engagement.archived_at).is_(None),
+        col(Engagement.follow_up_date) < today - timedelta(days=after_days),
+        visible_engagements(viewer),
+    ]
+    mission_code = ""
+    if viewer.mission_id is not None:
+        clauses.append(Engagement.mission_id == viewer.mission_id)
+        mission_code = s.exec(select(Mission.code).where(Mission.id == viewer.mission_id)).one()
+    total = s.exec(select(func.count()).select_from(Engagement).where(*clauses)).one()
+    rows = s.exec(
+        select(
+            Engagement.id,
+            Engagement.follow_up_date,
+            Engagement.subject,
+            _organizations,
+            User.display_name,
+            Engagement.officer_id,
+            literal(True),
+        )
+        .outerjoin(User, User.id == Engagement.officer_id)
+        .where(*clauses)
+        .order_by(Engagement.follow_up_date, Engagement.id)
+        .limit(limit)
+    ).all()
+    return EscalatedFollowUps([FollowUpRow(*row) for row in rows], total, after_days, mission_code)
 
 
 def contacts_of_engagement(s: Session, engagement_id: int) -> list[tuple[int, str]]:

@@ -24,6 +24,11 @@ DEFAULTS: dict[str, str] = {
     "backup_folder": "",
     # Contacts with no engagement for this many years are listed for review (erasure).
     "review_after_years": "5",
+    # A follow-up due within this many days is amber (overdue is red, later green).
+    "follow_up_amber_days": "7",
+    # Overdue by more than this many days, it appears on its mission's supervisors'
+    # Dashboard.
+    "follow_up_escalation_days": "14",
 }
 
 
@@ -71,6 +76,10 @@ def _check(key: str, value: str) -> None:
         raise ValidationError({key: "The window locks after 1 to 240 idle minutes."})
     if key == "review_after_years" and value not in {str(n) for n in range(1, 51)}:
         raise ValidationError({key: "Contacts are reviewed after 1 to 50 years without contact."})
+    if key == "follow_up_amber_days" and value not in {str(n) for n in range(0, 91)}:
+        raise ValidationError({key: "A follow-up turns amber 0 to 90 days before it is due."})
+    if key == "follow_up_escalation_days" and value not in {str(n) for n in range(1, 366)}:
+        raise ValidationError({key: "Follow-ups go to supervisors after 1 to 365 days overdue."})
     windows_drive = len(value) > 2 and value[1] == ":"  # C:\Backups
     if key == "backup_folder" and value and not (value.startswith(("/", "~")) or windows_drive):
         raise ValidationError({key: "The backup folder is a full path, e.g. /media/usb."})

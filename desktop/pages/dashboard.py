@@ -35,9 +35,18 @@ from sqlmodel import Session, select
 from db import store
 from db.errors import RabtaError, explain_database_error
 from db.models import Mission
-from db.queries.engagements import FollowUpRow, OpenFollowUps, open_follow_ups
+from db.queries.engagements import (
+    EscalatedFollowUps,
+    FollowUpRow,
+    FollowUpStatus,
+    OpenFollowUps,
+    escalated_follow_ups,
+    follow_up_status,
+    open_follow_ups,
+)
 from db.stats import ALL_MISSIONS, DashboardData, dashboard_data, percent_of
 from db.store.engagements import complete_follow_up
+from db.store.settings import all_settings
 from desktop.tasks import LatestOnly
 from desktop.widgets.bar_chart import Bar, BarChart
 from desktop.widgets.figure_card import FigureCard
@@ -46,8 +55,13 @@ from desktop.workspace import Workspace
 if TYPE_CHECKING:
     from desktop.dialogs.engagement_form import EngagementForm
 
-OVERDUE = QColor("#9b2226")
-HEADERS = ("Due", "Engagement", "Organizations", "Officer")
+HEADERS = ("Status", "Due", "Engagement", "Organizations", "Officer")
+# Red, amber, green: the colour and the words of each follow-up status.
+STATUS_LOOK = {
+    FollowUpStatus.OVERDUE: (QColor("#9b2226"), "● Overdue"),
+    FollowUpStatus.DUE_SOON: (QColor("#b26b00"), "● Due soon"),
+    FollowUpStatus.ON_TRACK: (QColor("#2d6a4f"), "● On track"),
+}
 SECTION_STYLE = (
     "QFrame#section { background: #ffffff; border: 1px solid #d9e2e8; border-radius: 8px; }"
 )
@@ -163,8 +177,13 @@ class DashboardPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((160, 460, 160)):
+        for column, width in enumerate((100, 110, 420, 160)):
             self.table.setColumnWidth(column, width)
+        self.escalated_table = _small_table(("Due", "Engagement", "Organizations", "Officer"))
+        self.escalated_heading = QLabel()
+        self.escalated_heading.setWordWrap(True)
+        self.escalated_rows: list[FollowUpRow] = []
+        self.escalated_table.doubleClicked.connect(lambda _index: self.open_escalated())
         self.done_button = QPushButton("Mark done")
         self.done_button.setToolTip("Mark the selected follow-up done (Ctrl+D)")
         self.open_button = QPushButton("Open engagement")
@@ -202,6 +221,17 @@ class DashboardPage(QWidget):
         column.setContentsMargins(16, 12, 16, 16)
         column.setSpacing(12)
         column.addLayout(glance)
+        self.escalated_section = QFrame()
+        self.escalated_section.setObjectName("section")
+        self.escalated_section.setStyleSheet(
+            "QFrame#section { background: #fff5f5; border: 1px solid #9b2226; border-radius: 8px; }"
+        )
+        escalated_layout = QVBoxLayout(self.escalated_section)
+        escalated_layout.setContentsMargins(14, 10, 14, 12)
+        escalated_layout.addWidget(self.escalated_heading)
+        escalated_layout.addWidget(self.escalated_table)
+        self.escalated_section.hide()
+        column.addWidget(self.escalated_section)
         column.addWidget(follow_ups, 1)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
@@ -456,26 +486,40 @@ class DashboardPage(QWidget):
 
         def work(engine, _report):
             with Session(engine) as s:
-                return open_follow_ups(s, viewer, today=today)
+                settings = all_settings(s)
+                amber = int(settings["follow_up_amber_days"])
+                escalation = int(settings["follow_up_escalation_days"])
+                found = open_follow_ups(s, viewer, today=today)
+                escalated = escalated_follow_ups(s, viewer, today=today, after_days=escalation)
+            return found, escalated, amber, today
 
         self.loading = True
         if not self.rows:
             self.summary.setText("Reading the open follow-ups…")
         self._latest.start(work)
 
-    def _show(self, found: OpenFollowUps) -> None:
+    def _show(self, read: tuple[OpenFollowUps, EscalatedFollowUps | None, int, date]) -> None:
+        found, escalated, amber_days, today = read
         self.loading = False
         self.rows = found.rows
+        self.statuses = [follow_up_status(row.due, today, amber_days) for row in self.rows]
         self.table.setRowCount(len(self.rows))
-        for number, row in enumerate(self.rows):
-            due = f"{row.due:%d %b %Y}" + ("  overdue" if row.overdue else "")
-            cells = (due, row.subject, row.organizations or "", (row.officer or "").split(",")[0])
+        for number, (row, status) in enumerate(zip(self.rows, self.statuses, strict=True)):
+            colour, words = STATUS_LOOK[status]
+            cells = (
+                words,
+                f"{row.due:%d %b %Y}",
+                row.subject,
+                row.organizations or "",
+                (row.officer or "").split(",")[0],
+            )
             for column, value in enumerate(cells):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value)
-                if row.overdue:
-                    item.setForeground(QBrush(OVERDUE))
+                if column == 0 or status == FollowUpStatus.OVERDUE:
+                    item.setForeground(QBrush(colour))
                 self.table.setItem(number, column, item)
+        self._show_escalated(escalated)
         summary = (
             f"{found.total:,} open follow-ups, {found.overdue:,} overdue; "
             f"{found.mine:,} are yours and listed first."
@@ -489,6 +533,51 @@ class DashboardPage(QWidget):
         self.loading = False
         self.summary.setText(f"The follow-ups could not be read: {error}")
         raise error
+
+    def _show_escalated(self, escalated: EscalatedFollowUps | None) -> None:
+        """Supervisors see their mission's follow-ups overdue past the escalation days."""
+        self.escalated_rows = escalated.rows if escalated else []
+        if not self.escalated_rows:
+            self.escalated_section.hide()
+            return
+        where = f" in {escalated.mission_code}" if escalated.mission_code else ""
+        more = (
+            f" The oldest {len(self.escalated_rows):,} are listed."
+            if escalated.total > len(self.escalated_rows)
+            else ""
+        )
+        self.escalated_heading.setText(
+            f"<b style='color:#9b2226'>Escalated to you: {escalated.total:,} follow-up"
+            f"{'s' if escalated.total != 1 else ''} overdue by more than "
+            f"{escalated.after_days} days{where}.</b> Double-click one to open it.{more}"
+        )
+        _fill(
+            self.escalated_table,
+            [
+                (
+                    f"{row.due:%d %b %Y}",
+                    row.subject,
+                    row.organizations or "",
+                    (row.officer or "").split(",")[0],
+                )
+                for row in self.escalated_rows
+            ],
+            "",
+        )
+        self.escalated_section.show()
+
+    def open_escalated(self) -> EngagementForm | None:
+        """Open the engagement of the selected escalated follow-up."""
+        index = self.escalated_table.currentRow()
+        if not 0 <= index < len(self.escalated_rows):
+            return None
+        from desktop.dialogs.engagement_form import EngagementForm
+
+        self.open_dialog = EngagementForm(
+            self.workspace, self.escalated_rows[index].engagement_id, self
+        )
+        self.open_dialog.open()
+        return self.open_dialog
 
     def selected_row(self) -> FollowUpRow | None:
         index = self.table.currentRow()

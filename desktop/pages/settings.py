@@ -75,6 +75,16 @@ class SettingsPage(QWidget):
         self.review_years.setToolTip(
             "Contacts with no engagement for this long are listed under Privacy review"
         )
+        self.amber_days = QSpinBox()
+        self.amber_days.setRange(0, 90)
+        self.amber_days.setSuffix(" days before it is due")
+        self.amber_days.setToolTip("A follow-up turns amber (due soon) this long before its day")
+        self.escalation_days = QSpinBox()
+        self.escalation_days.setRange(1, 365)
+        self.escalation_days.setSuffix(" days overdue")
+        self.escalation_days.setToolTip(
+            "Overdue this long, a follow-up appears on its mission's supervisors' Dashboard"
+        )
         self.save_installation_button = QPushButton("Save installation settings")
         installation = QGroupBox("Installation (the same for every officer)")
         form = QFormLayout(installation)
@@ -86,6 +96,8 @@ class SettingsPage(QWidget):
         form.addRow("Confidential marking", self.confidential_marking)
         form.addRow("Lock the window after", self.idle_minutes)
         form.addRow("Review contacts after", self.review_years)
+        form.addRow("Follow-ups turn amber", self.amber_days)
+        form.addRow("Escalate follow-ups to supervisors after", self.escalation_days)
         form.addRow(self.save_installation_button)
 
         self.missions = QListWidget()
@@ -193,6 +205,8 @@ class SettingsPage(QWidget):
         self.confidential_marking.setText(values["report_marking_confidential"])
         self.idle_minutes.setValue(int(values["idle_lock_minutes"]))
         self.review_years.setValue(int(values["review_after_years"]))
+        self.amber_days.setValue(int(values["follow_up_amber_days"]))
+        self.escalation_days.setValue(int(values["follow_up_escalation_days"]))
         current = self.selected_mission_id()
         self.missions.clear()
         for mission in missions:
@@ -230,6 +244,8 @@ class SettingsPage(QWidget):
             "report_marking_confidential": self.confidential_marking.text(),
             "idle_lock_minutes": str(self.idle_minutes.value()),
             "review_after_years": str(self.review_years.value()),
+            "follow_up_amber_days": str(self.amber_days.value()),
+            "follow_up_escalation_days": str(self.escalation_days.value()),
         }
         try:
             with store.session(self.workspace.engine) as s:

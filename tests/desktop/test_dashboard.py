@@ -106,3 +106,30 @@ def test_nothing_is_clipped_at_1024_by_768(qtbot, demo_path):
         assert card.width() >= card.minimumSizeHint().width()
         for label in (card.value_label, card.previous_label, card.last_year_label):
             assert label.sizeHint().width() <= card.width()
+
+
+def test_follow_ups_are_red_amber_green_and_long_overdue_ones_reach_the_supervisor(
+    qtbot, demo_path
+):
+    from tests.conftest import ensure_user
+
+    ensure_user(demo_path, "sup_lax", "supervisor", "LAX")
+    ensure_user(demo_path, "officer_lax", "officer", "LAX")
+    window, page = _dashboard(qtbot, demo_path, login_name="sup_lax")
+    qtbot.waitUntil(lambda: not page.loading)
+    statuses = [page.table.item(n, 0).text() for n in range(page.table.rowCount())]
+    assert "● Overdue" in statuses and set(statuses) <= {"● Overdue", "● Due soon", "● On track"}
+    assert page.escalated_section.isVisibleTo(page)
+    assert "overdue by more than 14 days in LAX" in page.escalated_heading.text()
+    assert page.escalated_rows and all(
+        (date.today() - row.due).days > 14 for row in page.escalated_rows
+    )
+    page.escalated_table.selectRow(0)
+    dialog = page.open_escalated()
+    assert dialog.saved_id is None and dialog.isVisible()
+    dialog.reject()
+    window.close()
+
+    _officer_window, officer_page = _dashboard(qtbot, demo_path, login_name="officer_lax")
+    qtbot.waitUntil(lambda: not officer_page.loading)
+    assert not officer_page.escalated_section.isVisibleTo(officer_page)

@@ -1,0 +1,84 @@
+"""Follow-ups are red, amber or green by their day and the installation's amber days;
+overdue past the escalation days they reach their mission's supervisors (every
+mission's for one without a mission), never an officer; both thresholds are settings
+with bounds."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import Session
+
+from db import store
+from db.errors import ValidationError
+from db.models import UserRole
+from db.queries.engagements import FollowUpStatus, escalated_follow_ups, follow_up_status
+from db.store.actor import SYSTEM_ACTOR, Actor
+from db.store.engagements import complete_follow_up, log_engagement
+from db.store.organizations import create_organization
+from db.store.settings import get_setting, set_setting
+
+TODAY = date(2026, 11, 24)
+
+
+def test_red_amber_green_by_the_day():
+    assert follow_up_status(TODAY - timedelta(days=1), TODAY, 7) == FollowUpStatus.OVERDUE
+    assert follow_up_status(TODAY, TODAY, 7) == FollowUpStatus.DUE_SOON
+    assert follow_up_status(TODAY + timedelta(days=7), TODAY, 7) == FollowUpStatus.DUE_SOON
+    assert follow_up_status(TODAY + timedelta(days=8), TODAY, 7) == FollowUpStatus.ON_TRACK
+    assert follow_up_status(TODAY + timedelta(days=1), TODAY, 0) == FollowUpStatus.ON_TRACK
+
+
+def _log(engine, mission_id: int, due: date, subject: str) -> int:
+    with store.session(engine) as s:
+        org_id = create_organization(
+            s, SYSTEM_ACTOR, {"name": f"Partner of {subject}", "kind": "cultural"}
+        )
+        return log_engagement(
+            s,
+            SYSTEM_ACTOR,
+            {
+                "date": due - timedelta(days=30),
+                "kind": "call",
+                "subject": subject,
+                "mission_id": mission_id,
+                "follow_up_date": due,
+                "organization_ids": [org_id],
+            },
+        )
+
+
+def test_long_overdue_follow_ups_reach_their_missions_supervisors(engine, geography):
+    houston, new_york = geography["HOU"], geography["NYC"]
+    late = _log(engine, houston, TODAY - timedelta(days=20), "Send the MoU draft")
+    _log(engine, houston, TODAY - timedelta(days=10), "Call back about the hall")  # not yet
+    elsewhere = _log(engine, new_york, TODAY - timedelta(days=40), "Visa camp dates")
+    supervisor = Actor(7, "sup", UserRole.SUPERVISOR, houston)
+    with Session(engine) as s:
+        found = escalated_follow_ups(s, supervisor, today=TODAY, after_days=14)
+        assert [row.engagement_id for row in found.rows] == [late]
+        assert found.total == 1 and found.mission_code == "HOU"
+        everyone = escalated_follow_ups(
+            s, Actor(1, "admin", UserRole.ADMIN, None), today=TODAY, after_days=14
+        )
+        assert [row.engagement_id for row in everyone.rows] == [elsewhere, late]  # oldest first
+        officer = Actor(8, "off", UserRole.OFFICER, houston)
+        assert escalated_follow_ups(s, officer, today=TODAY, after_days=14) is None
+        assert escalated_follow_ups(s, supervisor, today=TODAY, after_days=30).rows == []
+    with store.session(engine) as s:
+        complete_follow_up(s, SYSTEM_ACTOR, late)
+    with Session(engine) as s:
+        assert escalated_follow_ups(s, supervisor, today=TODAY, after_days=14).total == 0
+
+
+def test_the_thresholds_are_settings_with_bounds(engine):
+    with store.session(engine) as s:
+        assert get_setting(s, "follow_up_amber_days") == "7"
+        assert get_setting(s, "follow_up_escalation_days") == "14"
+        set_setting(s, SYSTEM_ACTOR, "follow_up_escalation_days", "30")
+    for key, bad in (("follow_up_amber_days", "91"), ("follow_up_escalation_days", "0")):
+        with pytest.raises(ValidationError), store.session(engine) as s:
+            set_setting(s, SYSTEM_ACTOR, key, bad)
+    with Session(engine) as s:
+        assert get_setting(s, "follow_up_escalation_days") == "30"
