@@ -21,6 +21,7 @@ from db.models import (
     EngagementKind,
     EngagementOrganization,
     Indicator,
+    Jurisdiction,
     Measurement,
     Mechanism,
     Mission,
@@ -32,6 +33,8 @@ from db.models import (
     Program,
     ProgramEvent,
     ProgramKind,
+    Province,
+    Region,
     Sensitivity,
     User,
 )
@@ -245,6 +248,8 @@ class QuarterlyReportData:
     last_year_quarter: Quarter | None = None  # the same quarter a year before
     last_year: KeyFigures | None = None
     overdue_by_mission: list[CountRow] = field(default_factory=list)  # open, due by the end
+    by_region: list[RegionFigures] = field(default_factory=list)
+    host_country: str = ""  # ISO code: whose regions by_region are
 
 
 def _start(day: date) -> datetime:
@@ -947,12 +952,98 @@ def quarterly_report_data(
         follow_ups_overdue=overdue,
         follow_ups_overdue_total=overdue_total,
         overdue_by_mission=_overdue_by_mission(s, scope, quarter),
+        by_region=_by_region(s, scope, quarter),
+        host_country=settings["host_country"],
         last_year_quarter=same_quarter_last_year(quarter),
         last_year=key_figures(s, scope, same_quarter_last_year(quarter)),
         follow_ups_due_total=follow_ups_total,
         dormant_priority_total=dormant_total,
         audit_chain_head=audit_chain_head(s),
     )
+
+
+# --- Where: regions of the host country and places of origin --------------------
+
+
+@dataclass(frozen=True)
+class RegionFigures:
+    """One region of the host country: its organizations in the scope, the quarter's
+    engagements with them, and the mission that covers it."""
+
+    code: str  # ISO 3166-2, e.g. US-TX
+    name: str
+    organizations: int
+    engagements: int
+    mission_code: str  # "" when no mission covers it
+
+
+@dataclass(frozen=True)
+class HometownFigures:
+    """Hometown associations from one district of origin."""
+
+    province: str  # label, e.g. Punjab; "" when not recorded
+    district: str
+    organizations: int
+
+
+def _by_region(s: Session, scope: _Scope, quarter: Quarter) -> list[RegionFigures]:
+    """Every region of the host country with its figures (zeros included, so a map can
+    shade it), by code."""
+    country = all_settings(s)["host_country"]
+    organizations = dict(
+        s.exec(
+            select(Organization.region_code, func.count())
+            .where(*scope.organizations(), col(Organization.region_code).is_not(None))
+            .group_by(Organization.region_code)
+        ).all()
+    )
+    engagements = dict(
+        s.exec(
+            select(Organization.region_code, func.count(distinct(Engagement.id)))
+            .join(EngagementOrganization, EngagementOrganization.organization_id == Organization.id)
+            .join(Engagement, Engagement.id == EngagementOrganization.engagement_id)
+            .where(
+                *scope.engagements(quarter.start, quarter.end),
+                col(Organization.region_code).is_not(None),
+            )
+            .group_by(Organization.region_code)
+        ).all()
+    )
+    covered_by = dict(
+        s.exec(
+            select(Jurisdiction.region_code, Mission.code).join(
+                Mission, Mission.id == Jurisdiction.mission_id
+            )
+        ).all()
+    )
+    regions = s.exec(select(Region).where(Region.country == country).order_by(Region.code))
+    return [
+        RegionFigures(
+            region.code,
+            region.name,
+            organizations.get(region.code, 0),
+            engagements.get(region.code, 0),
+            covered_by.get(region.code, ""),
+        )
+        for region in regions
+    ]
+
+
+def _hometowns(s: Session, scope: _Scope) -> list[HometownFigures]:
+    """Live hometown associations in the scope by province and district of origin, most
+    first."""
+    rows = s.exec(
+        select(Organization.hometown_province, Organization.hometown_district, func.count())
+        .where(*scope.organizations(), Organization.kind == OrganizationKind.HOMETOWN)
+        .group_by(Organization.hometown_province, Organization.hometown_district)
+    ).all()
+    found = [
+        HometownFigures(
+            label_of(Province, province) if province else "", (district or "").strip(), n
+        )
+        for province, district, n in rows
+    ]
+    return sorted(found, key=lambda row: (-row.organizations, row.province, row.district))
 
 
 # --- The Dashboard ---------------------------------------------------------------
@@ -982,6 +1073,8 @@ class DashboardData:
     dormant_priority: list[DormantOrganization]
     dormant_priority_total: int
     includes_confidential: bool
+    by_region: list[RegionFigures] = field(default_factory=list)
+    hometowns: list[HometownFigures] = field(default_factory=list)
 
 
 def same_quarter_last_year(quarter: Quarter) -> Quarter:
@@ -1037,4 +1130,6 @@ def dashboard_data(
         dormant_priority=dormant,
         dormant_priority_total=dormant_total,
         includes_confidential=include_confidential,
+        by_region=_by_region(s, scope, quarter),
+        hometowns=_hometowns(s, scope),
     )

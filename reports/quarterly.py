@@ -35,6 +35,8 @@ from reports.document import (
     table_style,
     text,
 )
+from reports.region_map import region_map_drawing
+from reports.region_shapes import shapes_for
 from reports.script_text import mixed_paragraph, needs_script_layout
 
 FIGURE_LABELS = (
@@ -264,6 +266,42 @@ def _activity(data: QuarterlyReportData, styles: Styles) -> list:
     story.append(Spacer(1, 4 * mm))
     kinds = ", ".join(f"{row.label.lower()} {row.count}" for row in data.engagements_by_kind)
     story.append(Paragraph(f"By kind of contact: {text(kinds)}.", styles.body))
+    return story
+
+
+def _where(data: QuarterlyReportData, styles: Styles) -> list:
+    """The quarter's engagements by region of the host country: a map where Rabta has the
+    country's geometry, a table where it has not."""
+    if not any(row.organizations or row.engagements for row in data.by_region):
+        return []
+    story = [
+        CondPageBreak(95 * mm),
+        Paragraph("Where the engagements were", styles.heading),
+        Paragraph(
+            "Each region shaded by the quarter's engagements with its organizations; each "
+            "mission's code sits among the regions it covers.",
+            styles.small,
+        ),
+    ]
+    shapes = shapes_for(data.host_country)
+    if shapes is not None:
+        story.append(KeepTogether(region_map_drawing(shapes, data.by_region, CONTENT_WIDTH)))
+        story.append(Paragraph(f"Map: {text(shapes.source)}.", styles.small))
+        return story
+    rows = [
+        [row.name, row.mission_code, f"{row.organizations:,}", f"{row.engagements:,}"]
+        for row in sorted(data.by_region, key=lambda r: (-r.engagements, -r.organizations))
+        if row.organizations or row.engagements
+    ]
+    story.append(
+        data_table(
+            ["Region", "Mission", "Organizations", "Engagements"],
+            rows,
+            [CONTENT_WIDTH * w for w in (0.4, 0.2, 0.2, 0.2)],
+            styles,
+            right_align=(2, 3),
+        )
+    )
     return story
 
 
@@ -703,6 +741,7 @@ def build_quarterly_report(data: QuarterlyReportData, path: Path | str) -> int:
     story.append(_key_figures_table(data.current, data.previous, data, styles))
     story += _headlines(data, styles)
     story += _activity(data, styles)
+    story += _where(data, styles)
     story += _missions(data, styles)
     story += _most_engaged(data, styles)
     story += _highlights(data, styles)

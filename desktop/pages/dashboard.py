@@ -50,7 +50,9 @@ from db.store.settings import all_settings
 from desktop.tasks import LatestOnly
 from desktop.widgets.bar_chart import Bar, BarChart
 from desktop.widgets.figure_card import FigureCard
+from desktop.widgets.region_map import RegionMap
 from desktop.workspace import Workspace
+from reports.region_shapes import shapes_for
 
 if TYPE_CHECKING:
     from desktop.dialogs.engagement_form import EngagementForm
@@ -85,6 +87,7 @@ def _section(title: str, body: QWidget, note: str = "") -> QFrame:
     layout = QVBoxLayout(frame)
     layout.setContentsMargins(14, 10, 14, 12)
     heading = QLabel(f"<b>{title}</b>")
+    heading.setWordWrap(True)
     layout.addWidget(heading)
     if note:
         hint = QLabel(note)
@@ -299,6 +302,25 @@ class DashboardPage(QWidget):
         self.by_mission_section = _section("By mission", self.by_mission)
         charts.addWidget(self.by_mission_section, 1, 0, 1, 2)
 
+        self.region_map: RegionMap | None = None
+        with Session(self.workspace.engine) as s:
+            shapes = shapes_for(all_settings(s)["host_country"])
+        if shapes is not None:
+            self.region_map = RegionMap(shapes)
+            self.region_map.region_clicked.connect(self._list_region)
+            where = self.region_map
+        else:  # no geometry for this host country yet: the figures as bars
+            self.by_region = BarChart("No organization has a region yet.")
+            self.by_region.bar_clicked.connect(self._list_region)
+            where = self.by_region
+        self.where_section = _section(
+            "Where: this quarter's engagements by region, and the missions covering them",
+            where,
+            "Hover over a region for its figures; click it to list its organizations.",
+        )
+        self.hometowns = BarChart(
+            "No hometown association records its district of origin yet.", clickable=False
+        )
         self.indicators = _small_table(
             ("Program", "Indicator", "This quarter", "Target", "Progress")
         )
@@ -329,6 +351,13 @@ class DashboardPage(QWidget):
         glance.addWidget(self.figures_status)
         glance.addLayout(grid)
         glance.addLayout(charts)
+        places = QGridLayout()
+        places.setSpacing(10)
+        places.addWidget(self.where_section, 0, 0)
+        places.addWidget(_section("Hometown associations by place of origin", self.hometowns), 0, 1)
+        places.setColumnStretch(0, 3)
+        places.setColumnStretch(1, 2)
+        glance.addLayout(places)
         glance.addLayout(lists)
         return glance
 
@@ -383,6 +412,26 @@ class DashboardPage(QWidget):
             [Bar(r.key, f"{r.key} · {r.label}", r.count) for r in data.engagements_by_mission]
         )
         self.by_mission_section.setVisible(data.scope_code == ALL_MISSIONS)
+        if self.region_map is not None:
+            self.region_map.set_figures(data.by_region)
+        else:
+            self.by_region.set_bars(
+                [
+                    Bar(r.code, r.name, r.organizations)
+                    for r in sorted(data.by_region, key=lambda r: -r.organizations)
+                    if r.organizations
+                ]
+            )
+        self.hometowns.set_bars(
+            [
+                Bar(
+                    f"{h.province}/{h.district}",
+                    " · ".join(part for part in (h.province, h.district) if part) or "Not recorded",
+                    h.organizations,
+                )
+                for h in data.hometowns
+            ]
+        )
         _fill(
             self.indicators,
             [
@@ -464,6 +513,18 @@ class DashboardPage(QWidget):
         quarter = self.figures.quarter
         label = next(r.label for r in self.figures.engagements_by_mechanism if r.key == key)
         self._ask_for_engagements(f", mechanism {label}", quarter.start, quarter.end, mechanism=key)
+
+    def _list_region(self, code: str) -> None:
+        """The organizations of a region (in the chosen mission's scope)."""
+        name = code
+        if self.figures is not None:
+            name = next((r.name for r in self.figures.by_region if r.code == code), code)
+        self.list_requested.emit(
+            "Organizations",
+            f"Organizations in {name}",
+            {"region_code": code, "mission_id": self.scope_mission_ids.get(self.scope)},
+            {},
+        )
 
     def _list_mission(self, key: str) -> None:
         if self.figures is None:

@@ -133,3 +133,35 @@ def test_follow_ups_are_red_amber_green_and_long_overdue_ones_reach_the_supervis
     _officer_window, officer_page = _dashboard(qtbot, demo_path, login_name="officer_lax")
     qtbot.waitUntil(lambda: not officer_page.loading)
     assert not officer_page.escalated_section.isVisibleTo(officer_page)
+
+
+def test_the_map_shades_the_states_and_a_click_lists_their_organizations(qtbot, demo_path):
+    from PySide6.QtCore import QPoint, Qt
+
+    from tests.conftest import ensure_user
+
+    ensure_user(demo_path, "supervisor_all", "supervisor")
+    window, page = _dashboard(qtbot, demo_path)
+    region_map = page.region_map
+    assert region_map is not None  # the demo's host country is the United States
+    texas = next(row for row in page.figures.by_region if row.code == "US-TX")
+    assert region_map.figures["US-TX"] == texas and texas.organizations > 0
+    assert region_map.tooltip_for("US-TX").startswith(
+        f"Texas: {texas.organizations:,} organizations, {texas.engagements:,} engagements"
+    )
+    page.scroll.ensureWidgetVisible(region_map)
+    qtbot.wait(50)
+    scale, dx, dy = region_map._frame()
+    x, y = region_map.shapes.regions["US-TX"].label_point()
+    with qtbot.waitSignal(region_map.region_clicked) as clicked:
+        qtbot.mouseClick(
+            region_map,
+            Qt.MouseButton.LeftButton,
+            pos=QPoint(round(x * scale + dx), round(y * scale + dy)),
+        )
+    assert clicked.args == ["US-TX"]
+    listed = window.current_page()
+    assert listed.title == "Organizations"
+    qtbot.waitUntil(lambda: not listed.model.loading)
+    assert listed.combo_value("region_code") == "US-TX"
+    assert listed.model.total == texas.organizations
