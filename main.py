@@ -242,6 +242,15 @@ def build_parser() -> argparse.ArgumentParser:
         "brief", parents=[database], help="a one- or two-page brief on one organization"
     )
     brief.add_argument("--org", required=True, help="acronym, name or uid, e.g. APPNA")
+    handover = kinds.add_parser(
+        "handover",
+        parents=[database],
+        help="the handover dossier of an officer leaving a post, or of a mission",
+    )
+    leaving = handover.add_mutually_exclusive_group(required=True)
+    leaving.add_argument("--officer", metavar="NAME", help="username or full name")
+    leaving.add_argument("--mission", metavar="CODE", help="a mission code such as HOU")
+    handover.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write")
     for sub in (quarterly, brief):
         sub.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write")
         sub.add_argument(
@@ -372,7 +381,11 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 
 def _run_report(args: argparse.Namespace) -> int:
-    from reports.produce import produce_organization_brief, produce_quarterly_report
+    from reports.produce import (
+        produce_handover_dossier,
+        produce_organization_brief,
+        produce_quarterly_report,
+    )
 
     with _signed_in(args) as signed_in:
         engine, actor = signed_in.opened.engine, signed_in.actor
@@ -384,6 +397,10 @@ def _run_report(args: argparse.Namespace) -> int:
                 args.out,
                 mission=args.mission,
                 include_confidential=args.include_confidential,
+            )
+        elif args.report_kind == "handover":
+            produced = produce_handover_dossier(
+                engine, actor, args.out, officer=args.officer, mission=args.mission
             )
         else:
             produced = produce_organization_brief(

@@ -286,6 +286,35 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_action)
         self.addAction(quit_action)
 
+        reports_menu = self.menuBar().addMenu("&Reports")
+        self.report_actions: dict[str, QAction] = {}
+        for kind, label, tip in (
+            (
+                "quarterly",
+                "&Quarterly report…",
+                "The quarterly outreach report for a head of mission",
+            ),
+            ("brief", "Organization &brief…", "One or two pages on one organization"),
+            (
+                "handover",
+                "&Handover dossier…",
+                "An officer's portfolio for their successor: organizations, contacts, "
+                "open commitments",
+            ),
+        ):
+            action = QAction(label, self)
+            action.setStatusTip(tip)
+            action.triggered.connect(lambda _checked=False, k=kind: self.open_report(k))
+            reports_menu.addAction(action)
+            self.report_actions[kind] = action
+
+    def open_report(self, kind: str) -> QWidget:
+        """The Reports page with one kind of report chosen."""
+        self.show_page("Reports")
+        page = self.page("Reports")
+        page.choose_kind(kind)
+        return page
+
     def _make_toolbar(self) -> None:
         toolbar = self.addToolBar("Actions")
         toolbar.setObjectName("actions")

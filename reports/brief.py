@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, PageBreak, Paragraph, Spacer, Table
 
@@ -24,7 +25,8 @@ from reports.document import (
 from reports.script_text import mixed_paragraph
 
 
-def _profile(data: OrganizationBriefData, styles: Styles) -> Table:
+def profile_table(data: OrganizationBriefData, styles: Styles) -> Table:
+    """The organization's profile as a two-column table."""
     widths = [CONTENT_WIDTH * 0.22, CONTENT_WIDTH * 0.78]
     rows = [
         [
@@ -47,9 +49,9 @@ def _profile(data: OrganizationBriefData, styles: Styles) -> Table:
 CONTACTS_IN_BRIEF = 8  # more continue in the appendix, so a typical brief stays two pages
 
 
-def _relationship(data: OrganizationBriefData, styles: Styles) -> list:
+def _relationship(data: OrganizationBriefData, styles: Styles, heading: ParagraphStyle) -> list:
     r = data.relationship
-    story = [CondPageBreak(35 * mm), Paragraph("Relationship", styles.heading)]
+    story = [CondPageBreak(35 * mm), Paragraph("Relationship", heading)]
     if r is None or r.first is None:
         return [*story, empty_note("No engagement with this organization is recorded.", styles)]
     years = ", ".join(f"{year}: {count:,}" for year, count in r.per_year)
@@ -92,8 +94,8 @@ def _contact_table(contacts: list, styles: Styles) -> Table:
     )
 
 
-def _contacts(data: OrganizationBriefData, styles: Styles) -> list:
-    story = [CondPageBreak(35 * mm), Paragraph("Key contacts", styles.heading)]
+def _contacts(data: OrganizationBriefData, styles: Styles, heading: ParagraphStyle) -> list:
+    story = [CondPageBreak(35 * mm), Paragraph("Key contacts", heading)]
     if not data.contacts:
         return [
             *story,
@@ -120,8 +122,10 @@ def _contacts(data: OrganizationBriefData, styles: Styles) -> list:
     return story
 
 
-def _engagements(data: OrganizationBriefData, styles: Styles) -> list:
-    story = [CondPageBreak(35 * mm), Paragraph("Last ten engagements", styles.heading)]
+def _engagements(
+    data: OrganizationBriefData, styles: Styles, heading: ParagraphStyle, title: str
+) -> list:
+    story = [CondPageBreak(35 * mm), Paragraph(title, heading)]
     hidden = data.hidden_engagements
     hidden_note = (
         f"{hidden:,} confidential engagement{' is' if hidden == 1 else 's are'} not shown."
@@ -158,8 +162,10 @@ def _engagements(data: OrganizationBriefData, styles: Styles) -> list:
     return story
 
 
-def _programs_and_follow_ups(data: OrganizationBriefData, styles: Styles) -> list:
-    story = [CondPageBreak(35 * mm), Paragraph("Programs", styles.heading)]
+def _programs_and_follow_ups(
+    data: OrganizationBriefData, styles: Styles, heading: ParagraphStyle
+) -> list:
+    story = [CondPageBreak(35 * mm), Paragraph("Programs", heading)]
     if data.programs:
         story.append(
             data_table(
@@ -171,7 +177,7 @@ def _programs_and_follow_ups(data: OrganizationBriefData, styles: Styles) -> lis
         )
     else:
         story.append(empty_note("This organization takes part in no program.", styles))
-    story += [CondPageBreak(35 * mm), Paragraph("Open follow-ups", styles.heading)]
+    story += [CondPageBreak(35 * mm), Paragraph("Open follow-ups", heading)]
     if data.follow_ups:
         overdue = [i for i, f in enumerate(data.follow_ups) if f.overdue]
         rows = [
@@ -192,6 +198,20 @@ def _programs_and_follow_ups(data: OrganizationBriefData, styles: Styles) -> lis
     return story
 
 
+def organization_sections(
+    data: OrganizationBriefData, styles: Styles, heading: ParagraphStyle, engagements_title: str
+) -> list:
+    """What is known of an organization after its profile: the relationship, key
+    contacts, the latest engagements, programs and open follow-ups, each under
+    `heading` (the brief's sections; the handover dossier's subsections)."""
+    return [
+        *_relationship(data, styles, heading),
+        *_contacts(data, styles, heading),
+        *_engagements(data, styles, heading, engagements_title),
+        *_programs_and_follow_ups(data, styles, heading),
+    ]
+
+
 def build_organization_brief(data: OrganizationBriefData, path: Path | str) -> int:
     """Write the organization brief to `path`; return its page count."""
     styles = make_styles()
@@ -206,14 +226,11 @@ def build_organization_brief(data: OrganizationBriefData, path: Path | str) -> i
             styles.small,
         ),
         Spacer(1, 3 * mm),
-        _profile(data, styles),
+        profile_table(data, styles),
     ]
     if data.description:
         story += [Spacer(1, 2 * mm), mixed_paragraph(data.description, styles.body)]
-    story += _relationship(data, styles)
-    story += _contacts(data, styles)
-    story += _engagements(data, styles)
-    story += _programs_and_follow_ups(data, styles)
+    story += organization_sections(data, styles, styles.heading, "Last ten engagements")
     if len(data.contacts) > CONTACTS_IN_BRIEF:
         story += [
             PageBreak(),

@@ -262,10 +262,16 @@ class _OutlinedDocument(SimpleDocTemplate):
 
     _levels = {"heading": 0, "subheading": 1}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.section_pages: list[tuple[str, int]] = []  # each heading's text and page
+
     def afterFlowable(self, flowable) -> None:
         level = self._levels.get(getattr(getattr(flowable, "style", None), "name", ""))
         if level is None or not isinstance(flowable, Paragraph):
             return
+        if level == 0:
+            self.section_pages.append((flowable.getPlainText(), self.page))
         key = f"section-{id(flowable)}"
         self.canv.bookmarkPage(key)
         self.canv.addOutlineEntry(flowable.getPlainText(), key, level=level, closed=False)
@@ -283,10 +289,12 @@ def build_pdf(
     cover: bool = False,
     author: str = "Rabta",
     footer_note: str = "",
+    section_pages: list[tuple[str, int]] | None = None,
 ) -> int:
     """Write the story as a PDF with Rabta's header and footer (none on a `cover` page
     one, which shows the marking itself); return the page count. `footer_note` follows
-    "Rabta" at the foot of every page."""
+    "Rabta" at the foot of every page; `section_pages`, when given, receives each
+    heading's text and page (for a contents page)."""
     document = _OutlinedDocument(
         str(path),
         pagesize=PAGE_SIZE,
@@ -304,4 +312,6 @@ def build_pdf(
         story,
         canvasmaker=_canvas_class(header_left, header_right, marking, cover, footer_note),
     )
+    if section_pages is not None:
+        section_pages.extend(document.section_pages)
     return document.page

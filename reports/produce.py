@@ -19,6 +19,7 @@ from sqlmodel import Session
 from db import store
 from db.errors import PermissionDenied, ValidationError
 from db.periods import Quarter, parse_quarter
+from db.queries.handover import find_mission, find_officer, handover_data
 from db.queries.organization_brief import find_organization, organization_brief_data
 from db.queries.subject_access import subject_access
 from db.stats import ALL_MISSIONS, quarterly_report_data
@@ -26,6 +27,7 @@ from db.store.actor import Actor
 from db.store.readouts import record_readout
 from db.store.settings import get_setting
 from reports.brief import build_organization_brief
+from reports.handover import build_handover_dossier
 from reports.quarterly import build_quarterly_report
 from reports.subject_access import build_subject_access
 
@@ -205,6 +207,56 @@ def produce_quarterly_report(
         "quarterly_report",
         {**details, "include_confidential": include_confidential},
         f"Quarterly report, {data.scope_label}, {quarter.title}",
+        started,
+    )
+
+
+def _require_own_mission(actor: Actor, mission_id: int | None) -> None:
+    if actor.role != "admin" and actor.mission_id is not None and mission_id != actor.mission_id:
+        raise PermissionDenied(
+            f"{actor.username} may hand over portfolios of their own mission only."
+        )
+
+
+def produce_handover_dossier(
+    engine: Engine,
+    actor: Actor,
+    out: Path | str,
+    *,
+    officer: str | None = None,
+    mission: str | None = None,
+    progress: Progress = _no_progress,
+) -> ProducedReport:
+    """Build the handover dossier of an officer (username or name) or a mission (code)
+    into `out`. An officer may hand over their own portfolio or their mission's;
+    supervisors and administrators anyone's in their reach; viewers none."""
+    started = time.perf_counter()
+    target = check_output_path(out, _database_file(engine))
+    if not actor.can_write:
+        raise PermissionDenied("Viewers cannot produce a handover dossier.")
+    progress("Gathering the portfolio")
+    with Session(engine) as s:
+        if officer is not None:
+            leaving = find_officer(s, officer)
+            if leaving.id != actor.id and not actor.sees_confidential:
+                raise PermissionDenied(
+                    "An officer hands over their own portfolio; ask a supervisor for "
+                    f"{leaving.display_name}'s."
+                )
+            if leaving.id != actor.id:
+                _require_own_mission(actor, leaving.mission_id)
+        if mission is not None:
+            _require_own_mission(actor, find_mission(s, mission).id)
+        data = handover_data(s, actor, officer=officer, mission_code=mission)
+    progress("Laying out the pages")
+    return _write_and_record(
+        engine,
+        actor,
+        lambda path: build_handover_dossier(data, path),
+        target,
+        "handover_dossier",
+        {"officer": officer or "", "mission": mission or "", "organizations": len(data.portfolio)},
+        f"Handover dossier, {data.handed_over_by}",
         started,
     )
 

@@ -102,6 +102,24 @@ CASES = [
         "is the database",
     ),
     (
+        "handover of nobody",
+        None,
+        ["report", "handover", "--officer", "nobody", "--db", "{db}", "--out", "{dir}/h.pdf"],
+        "No officer is called 'nobody'",
+    ),
+    (
+        "handover of an unknown mission",
+        None,
+        ["report", "handover", "--mission", "XYZ", "--db", "{db}", "--out", "{dir}/h.pdf"],
+        "There is no mission 'XYZ'",
+    ),
+    (
+        "handover out is the database",
+        None,
+        ["report", "handover", "--mission", "HOU", "--db", "{db}", "--out", "{db}"],
+        "is the database",
+    ),
+    (
         "out is the wal",
         None,
         ["report", "quarterly", "--quarter", "2026Q3", "--db", "{db}", "--out", "{db}-wal"],

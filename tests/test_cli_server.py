@@ -31,6 +31,11 @@ def test_an_office_works_on_a_shared_registry_from_the_command_line(pg_databases
     )
     assert report.returncode == 0, report.stderr
     assert len(PdfReader(tmp_path / "q.pdf").pages) >= 4
+    dossier = rabta(
+        "report", "handover", "--mission", "HOU", "--out", str(tmp_path / "h.pdf"), *signed
+    )
+    assert dossier.returncode == 0 and "Handover dossier" in dossier.stdout, dossier.stderr
+    assert "Handover Dossier" in PdfReader(tmp_path / "h.pdf").pages[0].extract_text()
 
     exported = rabta("export", "organizations", "--out", str(tmp_path / "orgs.csv"), *signed)
     assert exported.returncode == 0 and "51 rows" in exported.stdout

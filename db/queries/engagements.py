@@ -70,7 +70,8 @@ class EngagementRow(NamedTuple):
         return f"{self.follow_up_date:%Y-%m-%d}{late}"
 
 
-_organizations = (
+# An engagement's organizations (acronym, else name) in one text, for lists.
+ORGANIZATION_NAMES = (
     select(
         joined_in_order(
             func.coalesce(func.nullif(Organization.acronym, ""), Organization.name), ", "
@@ -158,7 +159,7 @@ def engagement_page(
             Engagement.date,
             Engagement.kind,
             Engagement.subject,
-            _organizations,
+            ORGANIZATION_NAMES,
             Mission.code,
             User.display_name,
             Engagement.mechanism,
@@ -255,7 +256,7 @@ def open_follow_ups(s: Session, viewer: Actor, *, today: date, limit: int = 500)
             Engagement.id,
             Engagement.follow_up_date,
             Engagement.subject,
-            _organizations,
+            ORGANIZATION_NAMES,
             User.display_name,
             Engagement.officer_id,
             Engagement.follow_up_date < today,
@@ -320,7 +321,7 @@ def escalated_follow_ups(
             Engagement.id,
             Engagement.follow_up_date,
             Engagement.subject,
-            _organizations,
+            ORGANIZATION_NAMES,
             User.display_name,
             Engagement.officer_id,
             literal(True),

@@ -51,12 +51,14 @@ from desktop.workspace import Workspace
 from reports.produce import (
     ProducedReport,
     check_output_path,
+    produce_handover_dossier,
     produce_organization_brief,
     produce_quarterly_report,
 )
 
 QUARTERLY = "quarterly"
 BRIEF = "brief"
+HANDOVER = "handover"
 QUARTERS_OFFERED = 8
 NO_DATE = QDate(2000, 1, 1)
 PRINT_DPI = 300
@@ -79,6 +81,12 @@ class ReportsPage(QWidget):
         self.kind_combo = QComboBox()
         self.kind_combo.addItem("Quarterly outreach report", QUARTERLY)
         self.kind_combo.addItem("Organization brief", BRIEF)
+        self.kind_combo.addItem("Handover dossier", HANDOVER)
+        self.handover_combo = QComboBox()
+        self.handover_combo.setToolTip(
+            "The officer leaving a post (their organizations of the last three years), "
+            "or a whole mission"
+        )
         self.period_combo = QComboBox()
         self.scope_combo = QComboBox()
         self.organization_combo = QComboBox()
@@ -104,6 +112,8 @@ class ReportsPage(QWidget):
         choice.addRow(self.scope_label, self.scope_combo)
         self.organization_label = QLabel("Organization")
         choice.addRow(self.organization_label, self.organization_combo)
+        self.handover_label = QLabel("Hand over")
+        choice.addRow(self.handover_label, self.handover_combo)
         choice.addRow("", self.confidential_check)
 
         self.texts_box = QGroupBox(
@@ -261,6 +271,7 @@ class ReportsPage(QWidget):
             ).all()
         for code, name in missions:
             self.scope_combo.addItem(f"{name} ({code})", code)
+        self._fill_handover_choices(missions)
         if self.workspace.actor.mission_id is not None:
             with Session(self.workspace.engine) as s:
                 own = s.get(Mission, self.workspace.actor.mission_id)
@@ -274,8 +285,35 @@ class ReportsPage(QWidget):
         self.organization_combo.setCurrentIndex(-1)
         self.load_texts()
 
+    def _fill_handover_choices(self, missions: list) -> None:
+        """Officers (the signed-in one first) and missions a dossier can hand over."""
+        from db.models import User
+
+        actor = self.workspace.actor
+        self.handover_combo.clear()
+        with Session(self.workspace.engine) as s:
+            users = s.exec(
+                select(User.username, User.display_name, Mission.code)
+                .outerjoin(Mission, Mission.id == User.mission_id)
+                .where(col(User.active).is_(True))
+                .order_by(User.display_name)
+            ).all()
+        users = sorted(users, key=lambda u: u[0] != actor.username)
+        for username, name, code in users:
+            where = f" ({code})" if code else ""
+            self.handover_combo.addItem(
+                f"Officer: {name.split(',')[0]}{where}", f"officer:{username}"
+            )
+        for code, name in missions:
+            self.handover_combo.addItem(f"Mission: {name} ({code})", f"mission:{code}")
+
+    def choose_kind(self, kind: str) -> None:
+        """Show the choices of one kind of report (QUARTERLY, BRIEF or HANDOVER)."""
+        self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(kind)))
+
     def _kind_changed(self) -> None:
-        quarterly = self.kind_combo.currentData() == QUARTERLY
+        kind = self.kind_combo.currentData()
+        quarterly = kind == QUARTERLY
         for widget in (
             self.period_label,
             self.period_combo,
@@ -284,8 +322,11 @@ class ReportsPage(QWidget):
             self.texts_box,
         ):
             widget.setVisible(quarterly)
-        self.organization_label.setVisible(not quarterly)
-        self.organization_combo.setVisible(not quarterly)
+        self.organization_label.setVisible(kind == BRIEF)
+        self.organization_combo.setVisible(kind == BRIEF)
+        self.handover_label.setVisible(kind == HANDOVER)
+        self.handover_combo.setVisible(kind == HANDOVER)
+        self.confidential_check.setVisible(kind != HANDOVER)
 
     def _on_changed(self, entity_type: str, _ids: list) -> None:
         if entity_type in ("organization", "mission", "setting", "all"):
@@ -383,6 +424,23 @@ class ReportsPage(QWidget):
                     target,
                     mission=scope,
                     include_confidential=include,
+                    progress=report,
+                )
+        elif self.kind_combo.currentData() == HANDOVER:
+            chosen = self.handover_combo.currentData()
+            if chosen is None:
+                self.status_label.setText("Choose the officer or mission to hand over.")
+                return
+            what, who = chosen.split(":", 1)
+            target = self.output_dir / f"handover-{number}.pdf"
+
+            def work(engine, report):
+                return produce_handover_dossier(
+                    engine,
+                    actor,
+                    target,
+                    officer=who if what == "officer" else None,
+                    mission=who if what == "mission" else None,
                     progress=report,
                 )
         else:

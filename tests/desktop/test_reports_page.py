@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from db.models import ReportText
 from desktop.main_window import MainWindow
-from desktop.pages.reports import BRIEF, ReportsPage
+from desktop.pages.reports import BRIEF, HANDOVER, ReportsPage
 from tests.desktop.conftest import open_workspace
 
 
@@ -138,3 +138,26 @@ def test_the_officer_chooses_the_highlights_the_report_features(qtbot, demo_path
     highlights = text[text.index("Highlights") : text.index("Programs and indicators")]
     assert " ".join(subject.split()[:3]) in highlights
     assert "The engagements chosen for this report" in highlights
+
+
+def test_a_handover_dossier_from_the_reports_menu(qtbot, demo_path):
+    from tests.conftest import ensure_user
+
+    ensure_user(demo_path, "sup_hou", "supervisor", "HOU")
+    window = MainWindow(open_workspace(str(demo_path), login_name="sup_hou"))
+    qtbot.addWidget(window)
+    window.show()
+    window.report_actions["handover"].trigger()
+    page = window.current_page()
+    assert isinstance(page, ReportsPage) and page.kind_combo.currentData() == HANDOVER
+    assert page.handover_combo.isVisible() and not page.organization_combo.isVisible()
+    assert page.handover_combo.itemData(0) == "officer:sup_hou"  # oneself first
+    page.handover_combo.setCurrentIndex(page.handover_combo.findData("mission:HOU"))
+    _build(qtbot, page)
+    assert page.document.pageCount() >= 5
+    assert "Handover dossier, Consulate General of Pakistan, Houston" in page.status_label.text()
+
+    page.handover_combo.setCurrentIndex(page.handover_combo.findData("mission:NYC"))
+    page.build_button.click()
+    qtbot.waitUntil(lambda: page.status_label.text().startswith("Not built"), timeout=30_000)
+    assert "own mission only" in page.status_label.text()
