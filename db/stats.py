@@ -1095,6 +1095,42 @@ def current_quarter(s: Session, today: date) -> Quarter:
     )
 
 
+@dataclass(frozen=True)
+class DashboardHeadline:
+    """The first figures the Dashboard shows, while the rest are read: the quarter's own
+    numbers and its engagements by month, mechanism and mission."""
+
+    scope_code: str
+    quarter: Quarter
+    today: date
+    current: KeyFigures
+    engagements_by_month: list[CountRow]
+    engagements_by_mechanism: list[CountRow]
+    engagements_by_mission: list[CountRow]
+
+
+def dashboard_headline(
+    s: Session,
+    mission_code: str = ALL_MISSIONS,
+    *,
+    today: date,
+    include_confidential: bool = False,
+) -> DashboardHeadline:
+    """The quarter's own figures for the Dashboard's first paint (the same functions as
+    `dashboard_data`, without the comparisons, lists and map)."""
+    scope = _Scope(s, mission_code, include_confidential)
+    quarter = current_quarter(s, today)
+    return DashboardHeadline(
+        scope_code=mission_code.upper(),
+        quarter=quarter,
+        today=today,
+        current=key_figures(s, scope, quarter),
+        engagements_by_month=_by_month(s, scope, quarter),
+        engagements_by_mechanism=_by_column(s, scope, quarter, Engagement.mechanism, Mechanism),
+        engagements_by_mission=_by_mission(s, scope, quarter) if scope.mission_id is None else [],
+    )
+
+
 def dashboard_data(
     s: Session,
     mission_code: str = ALL_MISSIONS,

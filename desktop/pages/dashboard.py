@@ -44,7 +44,14 @@ from db.queries.engagements import (
     follow_up_status,
     open_follow_ups,
 )
-from db.stats import ALL_MISSIONS, DashboardData, dashboard_data, percent_of
+from db.stats import (
+    ALL_MISSIONS,
+    DashboardData,
+    DashboardHeadline,
+    dashboard_data,
+    dashboard_headline,
+    percent_of,
+)
 from db.store.engagements import complete_follow_up
 from db.store.settings import all_settings
 from desktop.tasks import LatestOnly
@@ -149,7 +156,8 @@ class DashboardPage(QWidget):
 
     title = "Dashboard"
     loaded = Signal()  # the follow-ups on screen are fresh
-    figures_loaded = Signal()  # the quarter's figures on screen are fresh
+    first_figures_loaded = Signal()  # the quarter's own figures are on screen
+    figures_loaded = Signal()  # every figure, comparisons and lists included, is fresh
     list_requested = Signal(str, str, dict, dict)
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None):
@@ -159,6 +167,9 @@ class DashboardPage(QWidget):
         self.open_dialog: EngagementForm | None = None
         self._dirty = False
         self._latest = LatestOnly(workspace.location, self, self._show, self._failed)
+        self._headline_latest = LatestOnly(
+            workspace.location, self, self._show_headline, self._figures_failed
+        )
         self._figures_latest = LatestOnly(
             workspace.location, self, self._show_figures, self._figures_failed
         )
@@ -371,29 +382,62 @@ class DashboardPage(QWidget):
         self.reload_figures()
 
     def reload_figures(self) -> None:
-        """Read the quarter's figures for the chosen scope again, on a worker thread;
-        `figures_loaded` says when they are on screen."""
+        """Read the quarter's figures for the chosen scope again on a worker thread: its
+        own numbers and charts first (`first_figures_loaded`), then the comparisons, map
+        and lists (`figures_loaded`)."""
         scope, today = self.scope, date.today()
         confidential = self.workspace.actor.sees_confidential
 
-        def work(engine, _report):
+        def headline(engine, _report):
             with Session(engine) as s:
-                return dashboard_data(s, scope, today=today, include_confidential=confidential)
+                return dashboard_headline(s, scope, today=today, include_confidential=confidential)
 
         self.figures_loading = True
+        self._figures_latest.supersede()
         if self.figures is not None:
             self.figures_status.setText("Bringing the figures up to date…")
             self.figures_status.show()
-        self._figures_latest.start(work)
+        self._headline_latest.start(headline)
+
+    def _show_headline(self, headline: DashboardHeadline) -> None:
+        """The quarter's own figures and charts; the comparisons follow."""
+        scope, today = headline.scope_code, headline.today
+        confidential = self.workspace.actor.sees_confidential
+        self._show_quarter(headline.quarter, today)
+        for field, card in self.cards.items():
+            card.show_value(getattr(headline.current, field))
+        self._show_charts(headline)
+        self.figures_status.setText("Comparing with earlier quarters…")
+        self.figures_status.show()
+        self.first_figures_loaded.emit()
+
+        def everything(engine, _report):
+            with Session(engine) as s:
+                return dashboard_data(s, scope, today=today, include_confidential=confidential)
+
+        self._figures_latest.start(everything)
+
+    def _show_quarter(self, quarter, today: date) -> None:
+        elapsed = (today - quarter.start).days + 1
+        length = (quarter.end - quarter.start).days + 1
+        self.quarter_label.setText(f"{quarter.title}: day {elapsed} of {length}")
+
+    def _show_charts(self, data: DashboardHeadline | DashboardData) -> None:
+        self.by_month.set_bars([Bar(r.key, r.label, r.count) for r in data.engagements_by_month])
+        self.by_mechanism.set_bars(
+            [Bar(r.key, r.label, r.count) for r in data.engagements_by_mechanism]
+        )
+        self.by_mission.set_bars(
+            [Bar(r.key, f"{r.key} · {r.label}", r.count) for r in data.engagements_by_mission]
+        )
+        self.by_mission_section.setVisible(data.scope_code == ALL_MISSIONS)
 
     def _show_figures(self, data: DashboardData) -> None:
         self.figures_loading = False
         self.figures = data
         self.figures_status.hide()
-        quarter, previous, year_ago = data.quarter, data.previous_quarter, data.last_year_quarter
-        elapsed = (data.today - quarter.start).days + 1
-        length = (quarter.end - quarter.start).days + 1
-        self.quarter_label.setText(f"{quarter.title}: day {elapsed} of {length}")
+        previous, year_ago = data.previous_quarter, data.last_year_quarter
+        self._show_quarter(data.quarter, data.today)
         previous_name = _short(previous)
         year_ago_name = _short(year_ago)
         for field, card in self.cards.items():
@@ -404,14 +448,7 @@ class DashboardPage(QWidget):
                 getattr(data.last_year, field),
                 year_ago_name,
             )
-        self.by_month.set_bars([Bar(r.key, r.label, r.count) for r in data.engagements_by_month])
-        self.by_mechanism.set_bars(
-            [Bar(r.key, r.label, r.count) for r in data.engagements_by_mechanism]
-        )
-        self.by_mission.set_bars(
-            [Bar(r.key, f"{r.key} · {r.label}", r.count) for r in data.engagements_by_mission]
-        )
-        self.by_mission_section.setVisible(data.scope_code == ALL_MISSIONS)
+        self._show_charts(data)
         if self.region_map is not None:
             self.region_map.set_figures(data.by_region)
         else:
@@ -478,6 +515,7 @@ class DashboardPage(QWidget):
             f"The quarter's figures could not be read: {explained or error}"
         )
         self.figures_status.show()
+        self.first_figures_loaded.emit()
         self.figures_loaded.emit()
 
     # --- a figure's list -----------------------------------------------------------------

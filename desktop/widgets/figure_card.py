@@ -60,6 +60,13 @@ class FigureCard(QPushButton):
         self.setMinimumHeight(layout.sizeHint().height() + 8)
         self.setMinimumWidth(150)
 
+    def show_value(self, value: int) -> None:
+        """Show the quarter's value while its comparisons are read."""
+        self.value_label.setText(f"{value:,}")
+        self.previous_label.setText("comparing…")
+        self.last_year_label.setText("")
+        self.setAccessibleName(f"{self.title_label.text()}: {value:,}")
+
     def show_figure(
         self, value: int, previous: int, previous_name: str, last_year: int, last_year_name: str
     ) -> None:
