@@ -283,11 +283,14 @@ class DashboardPage(QWidget):
         self.quarter_label.setStyleSheet("color: #5b6b77;")
         self.figures_status = QLabel("Reading the quarter's figures…")
         self.figures_status.setStyleSheet("color: #5b6b77;")
+        self.mission_box.setMinimumContentsLength(12)
+        titles = QVBoxLayout()
+        titles.setSpacing(0)
+        titles.addWidget(QLabel("<h2 style='margin:0'>The quarter at a glance</h2>"))
+        titles.addWidget(self.quarter_label)
         top = QHBoxLayout()
-        top.addWidget(QLabel("<h2 style='margin:0'>The quarter at a glance</h2>"))
-        top.addStretch(1)
-        top.addWidget(self.quarter_label)
-        top.addWidget(self.mission_box)
+        top.addLayout(titles, 1)
+        top.addWidget(self.mission_box, 0, Qt.AlignmentFlag.AlignTop)
 
         self.cards: dict[str, FigureCard] = {}
         grid = QGridLayout()

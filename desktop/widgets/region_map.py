@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 from db.stats import RegionFigures
 from reports.region_shapes import RegionShapes, class_bounds, legend_entries, shade_of
 
-LEGEND_HEIGHT = 22
+LEGEND_ROW = 20
+LEGEND_HEIGHT = 2 * LEGEND_ROW  # room for the legend to wrap once on a narrow map
 
 
 class RegionMap(QWidget):
@@ -123,6 +124,9 @@ class RegionMap(QWidget):
         painter.drawText(QPointF(x, y + 15), label)
         x += painter.fontMetrics().horizontalAdvance(label) + 10
         for colour, words in legend_entries(self.bounds):
+            entry_width = 18 + painter.fontMetrics().horizontalAdvance(words) + 12
+            if x + entry_width > self.width():  # on to the second row
+                x, y = 4.0, y + LEGEND_ROW
             painter.setPen(QPen(QColor("#9fb3c1"), 1))
             painter.setBrush(QColor(colour))
             painter.drawRect(QRectF(x, y + 4, 14, 14))

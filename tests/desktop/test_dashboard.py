@@ -1,12 +1,13 @@
 """The Dashboard on the demo registry: its cards and bars show what the quarterly report
 prints for the same quarter and scope, for all missions and for one; a number or a bar
 opens the engagement list narrowed to what it counts, with as many rows; the chosen
-scope is remembered; nothing is clipped at 1024x768."""
+scope is remembered; nothing is clipped at 1366x768, 1024x768 or a 150% scale factor."""
 
 from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlmodel import Session
 
 from db.stats import ALL_MISSIONS, current_quarter, quarterly_report_data
@@ -93,12 +94,15 @@ def test_a_number_or_a_bar_lists_what_it_counts(qtbot, demo_path):
     assert listed.model.total > mission.count and not listed.narrowing_label.isVisibleTo(listed)
 
 
-def test_nothing_is_clipped_at_1024_by_768(qtbot, demo_path):
+@pytest.mark.parametrize(
+    "size", [(1366, 768), (1024, 768), (910, 512)], ids=["1366x768", "1024x768", "150%-of-1366x768"]
+)
+def test_nothing_is_clipped(qtbot, demo_path, size):
     from tests.conftest import ensure_user
 
     ensure_user(demo_path, "supervisor_all", "supervisor")
     window, page = _dashboard(qtbot, demo_path)
-    window.resize(1024, 768)
+    window.resize(*size)  # at a 150% scale factor a 1366x768 screen holds 910x512 logical
     qtbot.wait(50)
     content = page.scroll.widget()
     assert content.width() <= page.scroll.viewport().width()  # scrolls down, never sideways
