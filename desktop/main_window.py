@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 # Dialogs and the demo loader are imported when first used: start-up loads only what the
 # first page needs.
 
+SIDEBAR_ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons" / "sidebar"
 # (sidebar name, module, class): modules are imported when the page is first shown, so
 # start-up does not load the PDF and reporting stack behind the Reports page.
 PAGES = (
@@ -71,12 +73,13 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setFixedWidth(190)
+        self.sidebar.setIconSize(QSize(18, 18))
         self.stack = QStackedWidget()
         # Pages are built the first time they are shown, so start-up reads only the first.
         self.pages: dict[str, QWidget] = {}
         for number, (name, _module, _class) in enumerate(PAGES, start=1):
             self.stack.addWidget(QWidget())
-            item = QListWidgetItem(name)
+            item = QListWidgetItem(QIcon(str(SIDEBAR_ICONS / f"{name.lower()}.svg")), name)
             item.setToolTip(f"{name}  (Ctrl+{number})")
             self.sidebar.addItem(item)
         self.opening_label = QLabel("Opening the registry…")

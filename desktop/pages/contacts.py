@@ -25,6 +25,10 @@ from desktop.pages.record_page import FilterChoice, RecordPage
 class ContactsPage(RecordPage):
     title = "Contacts"
     noun = "contact"
+    first_step = (
+        "Press Ctrl+N to add the first person, or File > Import… (Ctrl+Shift+I) to bring in "
+        "an Outlook or Google contacts file."
+    )
     export_kind = "contacts"
     import_kind = "contacts"
     record_model = Contact

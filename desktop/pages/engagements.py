@@ -30,6 +30,10 @@ from desktop.pages.record_page import FilterChoice, RecordPage
 class EngagementsPage(RecordPage):
     title = "Engagements"
     noun = "engagement"
+    first_step = (
+        "Press Ctrl+L from anywhere to log the first meeting, call or event; it takes "
+        "the keyboard alone."
+    )
     export_kind = "engagements"
     import_kind = "engagements"
     record_model = Engagement

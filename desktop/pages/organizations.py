@@ -29,6 +29,10 @@ def _enum(enum):
 class OrganizationsPage(RecordPage):
     title = "Organizations"
     noun = "organization"
+    first_step = (
+        "Press Ctrl+N to add the first organization, or File > Import… (Ctrl+Shift+I) to "
+        "bring in the spreadsheet you keep today."
+    )
     export_kind = "organizations"
     import_kind = "organizations"
     record_model = Organization

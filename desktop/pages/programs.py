@@ -29,6 +29,10 @@ from desktop.pages.record_page import FilterChoice, RecordPage
 class ProgramsPage(RecordPage):
     title = "Programs"
     noun = "program"
+    first_step = (
+        "Press Ctrl+N to add the first program, e.g. Roshan Digital Account outreach, "
+        "then its indicators and events."
+    )
     export_kind = "programs"
     record_model = Program
     entity_types = ("program", "organization", "mission")

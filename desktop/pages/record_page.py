@@ -64,6 +64,8 @@ class RecordPage(QWidget):
     default_sort = "name"
     default_descending = False
     text_hint = "Filter"
+    # What to do first on an empty registry (the page's empty state).
+    first_step = "Press Ctrl+N to add the first one."
     export_kind: str | None = None  # the list db/exchange/exports.py writes for this page
     import_kind: str | None = None  # what the Import wizard reads in from this page
 
@@ -99,6 +101,14 @@ class RecordPage(QWidget):
         self.narrowing_clear = QPushButton("Show all")
         self.narrowing_clear.setToolTip("Take off the narrowing shown beside this button")
         self.narrowing_clear.clicked.connect(self.clear_narrowing)
+        self.empty_state = QLabel()
+        self.empty_state.setObjectName("emptyState")
+        self.empty_state.setWordWrap(True)
+        self.empty_state.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_state.setStyleSheet(
+            "QLabel#emptyState { color: #5b6b77; font-size: 11pt; padding: 40px; }"
+        )
+        self.empty_state.hide()
 
         self.model = PagedTableModel(
             workspace.engine,
@@ -216,6 +226,7 @@ class RecordPage(QWidget):
         self.narrowing_label.hide()
         self.narrowing_clear.hide()
         left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.empty_state, 1)
         left_layout.addWidget(self.count_label)
         self.splitter = QSplitter()
         self.splitter.addWidget(left)
@@ -470,6 +481,28 @@ class RecordPage(QWidget):
     def _show_count(self) -> None:
         total = self.model.total
         self.count_label.setText(f"{total:,} {self.noun}{'s' if total != 1 else ''}")
+        self._show_empty_state(total == 0)
+
+    def _filtered(self) -> bool:
+        """Whether anything narrows the list beyond its default."""
+        return bool(
+            self.text_value().strip()
+            or any(combo.currentIndex() > 0 for combo in self.combos.values())
+            or self.narrowing
+        )
+
+    def _show_empty_state(self, empty: bool) -> None:
+        """In place of an empty table, what to do: loosen the filter, or the first step."""
+        if empty:
+            if self._filtered():
+                self.empty_state.setText(
+                    f"No {self.noun}s match what the filter bar says. Clear the filter box, "
+                    "choose “All …” in the lists, or Show all."
+                )
+            else:
+                self.empty_state.setText(f"No {self.noun}s yet. {self.first_step}")
+        self.empty_state.setVisible(empty)
+        self.table.setVisible(not empty)
 
     def _show_loading(self, loading: bool) -> None:
         if loading:

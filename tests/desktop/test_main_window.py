@@ -72,6 +72,7 @@ def test_sorting_happens_in_sql_and_is_remembered(qtbot, demo_path):
 def test_every_page_is_built_and_the_dashboard_comes_first(qtbot, demo_path):
     window = _window(qtbot, demo_path)
     assert window.sidebar.count() == len(PAGE_ORDER) == 9
+    assert all(not window.sidebar.item(n).icon().isNull() for n in range(9))
     dashboard = window.current_page()
     assert isinstance(dashboard, DashboardPage)
     qtbot.waitUntil(lambda: not dashboard.loading)
@@ -92,6 +93,12 @@ def test_empty_database_offers_the_demo_and_loads_it(qtbot, db_path):
     window.show_page("Organizations")
     page = window.current_page()
     assert page.model.total == 0
+    assert page.empty_state.isVisibleTo(page) and not page.table.isVisibleTo(page)
+    assert "No organizations yet. Press Ctrl+N" in page.empty_state.text()
+    for name in ("Contacts", "Engagements", "Programs"):
+        other = window.page(name)
+        assert other.empty_state.text().startswith(f"No {other.noun}s yet."), name
+    window.show_page("Organizations")
     window.offer_demo_if_empty()
     box = window.demo_offer
     assert box is not None and box.isVisible()
@@ -99,6 +106,11 @@ def test_empty_database_offers_the_demo_and_loads_it(qtbot, db_path):
         box.button(QMessageBox.StandardButton.Yes).click()
     qtbot.waitUntil(lambda: page.model.total > 40, timeout=5000)
     qtbot.waitUntil(lambda: "600 engagements" in window.status_counts.text(), timeout=5000)
+    assert page.table.isVisibleTo(page) and not page.empty_state.isVisibleTo(page)
+    page.filter_edit.setText("zzzz no such name")
+    page.apply_filter()
+    qtbot.waitUntil(lambda: page.model.total == 0, timeout=5000)
+    assert "match what the filter bar says" in page.empty_state.text()
 
 
 def test_a_database_with_records_is_not_offered_the_demo(qtbot, demo_path):
