@@ -29,7 +29,7 @@ def password_file(folder: Path, password: str = "correct horse battery") -> str:
 
 
 def test_version_and_help():
-    from main import __version__
+    from db.release import __version__
 
     assert rabta("--version").stdout.strip() == f"Rabta {__version__}"
     help_text = rabta("--help").stdout

@@ -1,11 +1,12 @@
-"""One version everywhere: the command line, the window and the Windows installer say
-the version db/release.py holds."""
+"""One version everywhere: the installed package, the command line, the window and the
+Windows installer say the version db/release.py holds."""
 
 from __future__ import annotations
 
 import re
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 from db.release import __version__
@@ -20,3 +21,10 @@ def test_the_command_line_and_the_installer_say_the_release_version():
     assert shown.stdout.strip() == f"Rabta {__version__}"
     script = (ROOT / "installer" / "windows" / "rabta.iss").read_text(encoding="utf-8")
     assert re.search(r'#define AppVersion "([^"]+)"', script).group(1) == __version__
+
+
+def test_the_installed_package_carries_the_release_version():
+    """pyproject.toml reads the version from db/release.py without importing main.py,
+    whose imports a fresh build environment cannot satisfy."""
+    assert version("rabta") == __version__
+    assert 'attr = "db.release.__version__"' in (ROOT / "pyproject.toml").read_text()
