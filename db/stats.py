@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import and_, distinct, func, or_
 from sqlmodel import Session, col, select
@@ -41,6 +41,7 @@ from db.models import (
 from db.periods import Quarter, quarter_containing
 from db.queries.audit import audit_chain_head
 from db.queries.contact_mission import contact_mission
+from db.queries.created_within import created_within, day_start
 from db.queries.report_texts import find_report_text
 from db.store.settings import all_settings
 
@@ -252,10 +253,6 @@ class QuarterlyReportData:
     host_country: str = ""  # ISO code: whose regions by_region are
 
 
-def _start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
-
-
 # Who heads a mission of each kind: the report carries their assessment.
 HEAD_OF_MISSION = {
     MissionKind.EMBASSY: "Ambassador",
@@ -328,16 +325,12 @@ def key_figures(
             .join(Engagement, Engagement.id == EngagementOrganization.engagement_id)
             .where(*in_quarter)
         ).one()
-    created = and_(
-        col(Organization.created_at) >= _start(quarter.start),
-        col(Organization.created_at) < _start(quarter.end + timedelta(days=1)),
-    )
+    created = and_(*created_within(col(Organization.created_at), quarter.start, quarter.end))
     new_organizations = s.exec(
         select(func.count()).select_from(Organization).where(created, *scope.organizations())
     ).one()
     contact_created = [
-        col(ContactModel.created_at) >= _start(quarter.start),
-        col(ContactModel.created_at) < _start(quarter.end + timedelta(days=1)),
+        *created_within(col(ContactModel.created_at), quarter.start, quarter.end),
         col(ContactModel.archived_at).is_(None),
     ]
     if scope.mission_id is not None:
@@ -825,7 +818,7 @@ def _dormant_priority(
         .where(
             Organization.priority == Priority.HIGH,
             *scope.organizations(),
-            col(Organization.created_at) < _start(quarter.end + timedelta(days=1)),
+            col(Organization.created_at) < day_start(quarter.end + timedelta(days=1)),
             ~recent.exists(),
         )
         .order_by(last, Organization.name)
@@ -984,6 +977,7 @@ class HometownFigures:
     province: str  # label, e.g. Punjab; "" when not recorded
     district: str
     organizations: int
+    province_code: str = ""  # as stored, for the list it opens
 
 
 def _by_region(s: Session, scope: _Scope, quarter: Quarter) -> list[RegionFigures]:
@@ -1039,7 +1033,10 @@ def _hometowns(s: Session, scope: _Scope) -> list[HometownFigures]:
     ).all()
     found = [
         HometownFigures(
-            label_of(Province, province) if province else "", (district or "").strip(), n
+            label_of(Province, province) if province else "",
+            (district or "").strip(),
+            n,
+            province or "",
         )
         for province, district, n in rows
     ]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import NamedTuple
 
 from sqlalchemy import Select, case, func
 from sqlmodel import Session, col, select
 
 from db.models import Affiliation, Contact, Jurisdiction, Organization
+from db.queries.contact_mission import contact_mission
+from db.queries.created_within import created_within
 from db.queries.paging import ordered_ids, ordered_page
 from db.queries.visibility import contact_details_withheld
 from db.search import text_filter
@@ -26,6 +29,10 @@ class ContactFilter:
     region_code: str | None = None
     organization_id: int | None = None
     include_archived: bool = False
+    # What a Dashboard figure counted (no filter bar control):
+    created_from: date | None = None  # added on or after, with created_to
+    created_to: date | None = None
+    belongs_to_mission_id: int | None = None  # by db/queries/contact_mission.py's rule
 
 
 class ContactRow(NamedTuple):
@@ -96,6 +103,12 @@ def _filtered(s: Session, statement: Select, flt: ContactFilter) -> Select:
                 )
             )
         )
+    if flt.created_from and flt.created_to:
+        statement = statement.where(
+            *created_within(col(Contact.created_at), flt.created_from, flt.created_to)
+        )
+    if flt.belongs_to_mission_id:
+        statement = statement.where(contact_mission() == flt.belongs_to_mission_id)
     return statement
 
 

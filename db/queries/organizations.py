@@ -10,11 +10,15 @@ from sqlalchemy import Select, func
 from sqlmodel import Session, col, select
 
 from db.models import (
+    Engagement,
+    EngagementOrganization,
     Mission,
     Organization,
     OrganizationTag,
+    Sensitivity,
     Tag,
 )
+from db.queries.created_within import created_within
 from db.queries.paging import ordered_ids, ordered_page
 from db.search import text_filter
 from db.store.actor import Actor
@@ -33,6 +37,14 @@ class OrganizationFilter:
     region_code: str | None = None
     tag: str | None = None
     include_archived: bool = False
+    # What a Dashboard figure counted (no filter bar control):
+    engaged_from: date | None = None  # engaged on or after, with engaged_to
+    engaged_to: date | None = None
+    engaged_by_mission_id: int | None = None  # by engagements of this mission
+    created_from: date | None = None  # added on or after, with created_to
+    created_to: date | None = None
+    hometown_province: str | None = None  # "" for not recorded
+    hometown_district: str | None = None
 
 
 class OrganizationRow(NamedTuple):
@@ -98,6 +110,39 @@ def _filtered(s: Session, statement: Select, flt: OrganizationFilter) -> Select:
             .where(func.lower(Tag.name) == flt.tag.lower())
         )
         statement = statement.where(col(Organization.id).in_(tagged))
+    return _narrowed(statement, flt)
+
+
+def _narrowed(statement: Select, flt: OrganizationFilter) -> Select:
+    """The narrowing a Dashboard figure asks for, counted as db/stats.py counts it."""
+    if flt.engaged_from and flt.engaged_to:
+        engaged = [
+            col(Engagement.archived_at).is_(None),
+            col(Engagement.date).between(flt.engaged_from, flt.engaged_to),
+        ]
+        if flt.engaged_by_mission_id:
+            engaged.append(Engagement.mission_id == flt.engaged_by_mission_id)
+        if not flt.viewer.sees_confidential:
+            engaged.append(Engagement.sensitivity != Sensitivity.CONFIDENTIAL)
+        statement = statement.where(
+            col(Organization.id).in_(
+                select(EngagementOrganization.organization_id)
+                .join(Engagement, Engagement.id == EngagementOrganization.engagement_id)
+                .where(*engaged)
+            )
+        )
+    if flt.created_from and flt.created_to:
+        statement = statement.where(
+            *created_within(col(Organization.created_at), flt.created_from, flt.created_to)
+        )
+    if flt.hometown_province is not None:
+        statement = statement.where(
+            func.coalesce(Organization.hometown_province, "") == flt.hometown_province
+        )
+    if flt.hometown_district is not None:
+        statement = statement.where(
+            func.trim(func.coalesce(Organization.hometown_district, "")) == flt.hometown_district
+        )
     return statement
 
 

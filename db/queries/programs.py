@@ -9,7 +9,7 @@ from typing import NamedTuple
 from sqlalchemy import Select, func
 from sqlmodel import Session, col, select
 
-from db.models import Mission, Program, ProgramParticipant
+from db.models import Mission, Program, ProgramEvent, ProgramParticipant
 from db.queries.paging import ordered_ids, ordered_page
 from db.search import text_filter
 
@@ -21,6 +21,9 @@ class ProgramFilter:
     status: str | None = None
     mission_id: int | None = None
     include_archived: bool = False
+    # What a Dashboard figure counted (no filter bar control): programs holding an event
+    events_from: date | None = None  # dated on or after, with events_to
+    events_to: date | None = None
 
 
 class ProgramRow(NamedTuple):
@@ -70,6 +73,14 @@ def _filtered(s: Session, statement: Select, flt: ProgramFilter) -> Select:
         statement = statement.where(Program.status == flt.status)
     if flt.mission_id:
         statement = statement.where(Program.lead_mission_id == flt.mission_id)
+    if flt.events_from and flt.events_to:
+        statement = statement.where(
+            col(Program.id).in_(
+                select(ProgramEvent.program_id).where(
+                    col(ProgramEvent.date).between(flt.events_from, flt.events_to)
+                )
+            )
+        )
     return statement
 
 

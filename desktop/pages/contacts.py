@@ -71,6 +71,7 @@ class ContactsPage(RecordPage):
             mission_id=self.combo_value("mission_id"),
             region_code=self.combo_value("region_code"),
             include_archived=self.archived_value(),
+            **self.narrowing_fields(),
         )
 
     def detail_html(self, s: Session, record_id: int) -> str:

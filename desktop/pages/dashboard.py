@@ -75,15 +75,14 @@ SECTION_STYLE = (
     "QFrame#section { background: #ffffff; border: 1px solid #d9e2e8; border-radius: 8px; }"
 )
 # The cards: title, the KeyFigures field, and whether a click can list what it counts.
-CARDS = (
-    ("Engagements", "engagements", True),
-    ("Organizations engaged", "organizations_engaged", False),
-    ("New organizations", "new_organizations", False),
-    ("New contacts", "new_contacts", False),
-    ("Program events", "program_events", False),
-    ("Attendance", "attendance", False),
+CARDS = (  # title, KeyFigures field
+    ("Engagements", "engagements"),
+    ("Organizations engaged", "organizations_engaged"),
+    ("New organizations", "new_organizations"),
+    ("New contacts", "new_contacts"),
+    ("Program events", "program_events"),
+    ("Attendance", "attendance"),
 )
-NOT_LISTABLE = "Listing these from the Dashboard is not built yet; the lists' filters find them."
 
 
 def _section(title: str, body: QWidget, note: str = "") -> QFrame:
@@ -295,11 +294,9 @@ class DashboardPage(QWidget):
         self.cards: dict[str, FigureCard] = {}
         grid = QGridLayout()
         grid.setSpacing(10)
-        for number, (title, field, listable) in enumerate(CARDS):
+        for number, (title, field) in enumerate(CARDS):
             card = FigureCard(title)
-            card.set_listable(listable, NOT_LISTABLE)
-            if listable:
-                card.clicked.connect(self._list_quarter)
+            card.clicked.connect(lambda _checked=False, f=field: self.list_counted(f))
             self.cards[field] = card
             grid.addWidget(card, number // 3, number % 3)
 
@@ -332,9 +329,8 @@ class DashboardPage(QWidget):
             where,
             "Hover over a region for its figures; click it to list its organizations.",
         )
-        self.hometowns = BarChart(
-            "No hometown association records its district of origin yet.", clickable=False
-        )
+        self.hometowns = BarChart("No hometown association records its district of origin yet.")
+        self.hometowns.bar_clicked.connect(self._list_hometown)
         self.indicators = _small_table(
             ("Program", "Indicator", "This quarter", "Target", "Progress")
         )
@@ -465,7 +461,7 @@ class DashboardPage(QWidget):
         self.hometowns.set_bars(
             [
                 Bar(
-                    f"{h.province}/{h.district}",
+                    f"{h.province_code}/{h.district}",
                     " · ".join(part for part in (h.province, h.district) if part) or "Not recorded",
                     h.organizations,
                 )
@@ -533,10 +529,57 @@ class DashboardPage(QWidget):
             {"date_from": start, "date_to": end},
         )
 
-    def _list_quarter(self) -> None:
-        if self.figures is not None:
-            quarter = self.figures.quarter
+    def list_counted(self, field: str) -> None:
+        """Open the list a figure card counts: the quarter's engagements, the
+        organizations engaged or added, the contacts added, the programs holding the
+        events (and their attendance)."""
+        if self.figures is None:
+            return
+        quarter = self.figures.quarter
+        mission_id = self.scope_mission_ids.get(self.scope)
+        span = f"{quarter.start:%d %b %Y} to {quarter.end:%d %b %Y}"
+        whose = "" if mission_id is None else f" of {self.scope}"
+        if field == "engagements":
             self._ask_for_engagements("", quarter.start, quarter.end)
+        elif field == "organizations_engaged":
+            by = "" if mission_id is None else f" by {self.scope}"
+            self.list_requested.emit(
+                "Organizations",
+                f"Organizations engaged{by} between {span}",
+                {},
+                {
+                    "engaged_from": quarter.start,
+                    "engaged_to": quarter.end,
+                    "engaged_by_mission_id": mission_id,
+                },
+            )
+        elif field == "new_organizations":
+            self.list_requested.emit(
+                "Organizations",
+                f"Organizations{whose} added between {span}",
+                {"mission_id": mission_id},
+                {"created_from": quarter.start, "created_to": quarter.end},
+            )
+        elif field == "new_contacts":
+            self.list_requested.emit(
+                "Contacts",
+                f"Contacts{whose} added between {span}",
+                {},
+                {
+                    "created_from": quarter.start,
+                    "created_to": quarter.end,
+                    "belongs_to_mission_id": mission_id,
+                },
+            )
+        elif field in ("program_events", "attendance"):
+            led = "" if mission_id is None else f" led by {self.scope}"
+            self.list_requested.emit(
+                "Programs",
+                f"Programs{led} holding events between {span}; a program's details list "
+                "its events with their attendance",
+                {"mission_id": mission_id},
+                {"events_from": quarter.start, "events_to": quarter.end},
+            )
 
     def _list_month(self, key: str) -> None:
         if self.figures is None:
@@ -565,6 +608,24 @@ class DashboardPage(QWidget):
             f"Organizations in {name}",
             {"region_code": code, "mission_id": self.scope_mission_ids.get(self.scope)},
             {},
+        )
+
+    def _list_hometown(self, key: str) -> None:
+        """The hometown associations from one district of origin, in the scope."""
+        province, _, district = key.partition("/")
+        place = " · ".join(part for part in (province, district) if part) or "no recorded place"
+        if self.figures is not None:
+            shown = next(
+                (h for h in self.figures.hometowns if f"{h.province_code}/{h.district}" == key),
+                None,
+            )
+            if shown is not None:
+                place = " · ".join(p for p in (shown.province, shown.district) if p) or place
+        self.list_requested.emit(
+            "Organizations",
+            f"Hometown associations from {place}",
+            {"kind": "hometown", "mission_id": self.scope_mission_ids.get(self.scope)},
+            {"hometown_province": province, "hometown_district": district},
         )
 
     def _list_mission(self, key: str) -> None:

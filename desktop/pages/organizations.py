@@ -73,6 +73,7 @@ class OrganizationsPage(RecordPage):
             region_code=self.combo_value("region_code"),
             tag=self.combo_value("tag"),
             include_archived=self.archived_value(),
+            **self.narrowing_fields(),
         )
 
     def detail_html(self, s: Session, record_id: int) -> str:

@@ -66,6 +66,7 @@ class ProgramsPage(RecordPage):
             status=self.combo_value("status"),
             mission_id=self.combo_value("mission_id"),
             include_archived=self.archived_value(),
+            **self.narrowing_fields(),
         )
 
     def detail_html(self, s: Session, record_id: int) -> str:

@@ -30,8 +30,8 @@ def change_text(now: int, before: int, name: str) -> str:
 
 
 class FigureCard(QPushButton):
-    """Title, value and two comparison lines; `clicked` lists what it counts when
-    `listable`."""
+    """Title, value and two comparison lines; `clicked` (a click, or Space when it has
+    the focus) lists what it counts."""
 
     def __init__(self, title: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -59,6 +59,8 @@ class FigureCard(QPushButton):
             layout.addWidget(label)
         self.setMinimumHeight(layout.sizeHint().height() + 8)
         self.setMinimumWidth(150)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip(f"Click to list the {title.lower()} counted")
 
     def show_value(self, value: int) -> None:
         """Show the quarter's value while its comparisons are read."""
@@ -75,12 +77,3 @@ class FigureCard(QPushButton):
         self.previous_label.setText(change_text(value, previous, previous_name))
         self.last_year_label.setText(change_text(value, last_year, last_year_name))
         self.setAccessibleName(f"{self.title_label.text()}: {value:,}")
-
-    def set_listable(self, listable: bool, why_not: str = "") -> None:
-        """Whether a click lists what the card counts; `why_not` is said when it cannot."""
-        self.setCursor(
-            Qt.CursorShape.PointingHandCursor if listable else Qt.CursorShape.ArrowCursor
-        )
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus if listable else Qt.FocusPolicy.NoFocus)
-        self.setToolTip("Click to list them" if listable else why_not)
-        self.listable = listable

@@ -56,3 +56,61 @@ def test_the_dormant_list_up_to_a_quarters_end_is_the_reports(demo_engine):
         printed = quarterly_report_data(s, quarter, ALL_MISSIONS)
     assert shown.dormant_priority == printed.dormant_priority
     assert shown.dormant_priority_total == printed.dormant_priority_total
+
+
+def test_the_lists_a_card_opens_hold_what_it_counts(demo_engine):
+    """For the last four quarters and every scope, the organizations engaged, the
+    organizations and contacts added and the programs holding events, as the lists
+    narrow them, are what key_figures counts (both engines)."""
+    from db.queries.contacts import ContactFilter, count_contacts
+    from db.queries.organizations import OrganizationFilter, count_organizations
+    from db.queries.programs import ProgramFilter, count_programs
+    from db.stats import _Scope, key_figures
+    from db.store.actor import Actor
+
+    supervisor = Actor(id=None, username="head", role="supervisor")
+    officer = Actor(id=None, username="officer", role="officer")
+    seen = {"organizations_engaged": 0, "new_organizations": 0, "new_contacts": 0}
+    with Session(demo_engine) as s:
+        missions = {
+            code: mission_id for mission_id, code in s.exec(select(Mission.id, Mission.code))
+        }
+        quarter = current_quarter(s, date.today())
+        for _ in range(4):
+            for code, mission_id in [(ALL_MISSIONS, None), *missions.items()]:
+                for viewer in (supervisor, officer):
+                    scope = _Scope(s, code, viewer.sees_confidential)
+                    counted = key_figures(s, scope, quarter)
+                    span = {"start": quarter.start, "end": quarter.end}
+                    engaged = OrganizationFilter(
+                        viewer=viewer,
+                        engaged_from=span["start"],
+                        engaged_to=span["end"],
+                        engaged_by_mission_id=mission_id,
+                    )
+                    added = OrganizationFilter(
+                        viewer=viewer,
+                        mission_id=mission_id,
+                        created_from=span["start"],
+                        created_to=span["end"],
+                    )
+                    people = ContactFilter(
+                        created_from=span["start"],
+                        created_to=span["end"],
+                        belongs_to_mission_id=mission_id,
+                    )
+                    assert count_organizations(s, engaged) == counted.organizations_engaged
+                    assert count_organizations(s, added) == counted.new_organizations
+                    assert count_contacts(s, people) == counted.new_contacts
+                    printed = quarterly_report_data(s, quarter, code)
+                    holding = ProgramFilter(
+                        mission_id=mission_id, events_from=span["start"], events_to=span["end"]
+                    )
+                    assert count_programs(s, holding) == len(
+                        {row.program for row in printed.program_events}
+                    )
+                    seen["organizations_engaged"] += counted.organizations_engaged
+                    seen["new_organizations"] += counted.new_organizations
+                    seen["new_contacts"] += counted.new_contacts
+            quarter = quarter.previous()
+    assert all(seen.values()), seen
