@@ -545,7 +545,7 @@ class DashboardPage(QWidget):
             by = "" if mission_id is None else f" by {self.scope}"
             self.list_requested.emit(
                 "Organizations",
-                f"Organizations engaged{by} between {span}",
+                f"Organizations engaged{by} from {span}",
                 {},
                 {
                     "engaged_from": quarter.start,
@@ -556,14 +556,14 @@ class DashboardPage(QWidget):
         elif field == "new_organizations":
             self.list_requested.emit(
                 "Organizations",
-                f"Organizations{whose} added between {span}",
+                f"Organizations{whose} added from {span}",
                 {"mission_id": mission_id},
                 {"created_from": quarter.start, "created_to": quarter.end},
             )
         elif field == "new_contacts":
             self.list_requested.emit(
                 "Contacts",
-                f"Contacts{whose} added between {span}",
+                f"Contacts{whose} added from {span}",
                 {},
                 {
                     "created_from": quarter.start,
@@ -575,7 +575,7 @@ class DashboardPage(QWidget):
             led = "" if mission_id is None else f" led by {self.scope}"
             self.list_requested.emit(
                 "Programs",
-                f"Programs{led} holding events between {span}; a program's details list "
+                f"Programs{led} holding events from {span}; a program's details list "
                 "its events with their attendance",
                 {"mission_id": mission_id},
                 {"events_from": quarter.start, "events_to": quarter.end},
