@@ -66,7 +66,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.workspace: Workspace | None = None
         self.setWindowTitle("Rabta")
-        self.resize(1280, 800)
+        self._fit_first_size()
         self.demo_offer: QMessageBox | None = None
         self.demo_progress: QProgressDialog | None = None
 
@@ -581,6 +581,18 @@ class MainWindow(QMainWindow):
         )
 
     # --- window state -------------------------------------------------------------
+
+    def _fit_first_size(self) -> None:
+        """1280x800, or nine tenths of a smaller screen (a 1366x768 laptop), centred:
+        the status bar and the last rows stay on screen before any geometry is saved."""
+        available = self.screen().availableGeometry()
+        width = min(1280, int(available.width() * 0.9))
+        height = min(800, int(available.height() * 0.9))
+        self.resize(width, height)
+        self.move(
+            available.x() + (available.width() - width) // 2,
+            available.y() + (available.height() - height) // 2,
+        )
 
     def _restore_geometry(self) -> None:
         geometry = QSettings().value("main_window/geometry")

@@ -191,3 +191,15 @@ def test_down_in_the_filter_box_enters_the_list_and_enter_opens_the_row(qtbot, d
     qtbot.waitUntil(lambda: page.open_dialog is not None and page.open_dialog.isVisible())
     assert page.open_dialog.engagement_id == first
     page.open_dialog.reject()
+
+
+def test_the_first_window_fits_a_small_screen(qtbot):
+    """Before any geometry is saved the window takes 1280x800 or nine tenths of a
+    smaller screen, so a 1366x768 laptop sees the status bar (a real X screen showed
+    the bottom cut off)."""
+    QSettings().remove("main_window/geometry")
+    window = MainWindow()
+    qtbot.addWidget(window)
+    available = window.screen().availableGeometry()
+    assert available.contains(window.geometry()), (available, window.geometry())
+    assert window.width() == min(1280, int(available.width() * 0.9))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -87,6 +87,22 @@ def test_report_figures_equal_the_stats_and_every_page_is_marked(
 
 def test_no_confidential_subject_reaches_an_officer(demo_engine, demo_officer, tmp_path):
     quarter = _last_quarter()
+    # The demo's confidential subjects may all be used by normal engagements too: one
+    # that is only confidential, so that its absence from the PDF means something.
+    supervisor = Actor(id=None, username="s.hashmi", role="supervisor")
+    with store.session(demo_engine) as s:
+        org = s.exec(select(Organization.id).order_by(Organization.id)).first()
+        log_engagement(
+            s,
+            supervisor,
+            {
+                "date": quarter.start + timedelta(days=10),
+                "kind": "meeting",
+                "subject": "Closed-door briefing on a family's case",
+                "organization_ids": [org],
+                "sensitivity": Sensitivity.CONFIDENTIAL,
+            },
+        )
     with Session(demo_engine) as s:
         confidential = s.exec(
             select(Engagement.subject).where(
