@@ -524,6 +524,9 @@ NOT_READS = {
     "organizations.last_engagement_column",
     "organization_brief.readable_phone",
     "duplicates.label_of_value",
+    "engagements.follow_up_status",  # a due day's colour, no database
+    "created_within.day_start",
+    "created_within.created_within",
 }
 
 
@@ -597,6 +600,15 @@ def _reads() -> dict[str, object]:
         "engagements.open_follow_ups": lambda s, v, h: _module("engagements").open_follow_ups(
             s, v, today=TODAY
         ),
+        "engagements.escalated_follow_ups": lambda s, v, h: _module(
+            "engagements"
+        ).escalated_follow_ups(s, v, today=TODAY, after_days=0),
+        "handover.find_officer": lambda s, v, h: _module("handover").find_officer(s, "officer.hou"),
+        "handover.find_mission": lambda s, v, h: _module("handover").find_mission(s, "hou"),
+        "handover.handover_data": lambda s, v, h: [
+            _module("handover").handover_data(s, v, mission_code="HOU", today=TODAY),
+            _module("handover").handover_data(s, v, officer="officer.hou", today=TODAY),
+        ],
         "organization_brief.find_organization": lambda s, v, h: _module(
             "organization_brief"
         ).find_organization(s, "Gulf Coast Welfare Society"),
