@@ -75,25 +75,30 @@ class AuditPage(QWidget):
         self.user_box = QComboBox()
         self.record_box = QComboBox()
         self.action_box = QComboBox()
+        for box in (self.user_box, self.record_box, self.action_box):
+            # Sized to a few words, not to the longest name, so the page fits 1024 pixels.
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(6)
         self.record_id = QLineEdit()
         self.record_id.setPlaceholderText("record #")
         self.record_id.setMaximumWidth(90)
         self.since = _date_box()
         self.until = _date_box()
-        filters = QHBoxLayout()
-        for label, widget in (
-            ("User", self.user_box),
-            ("Record", self.record_box),
-            ("", self.record_id),
-            ("Action", self.action_box),
-            ("From", self.since),
-            ("to", self.until),
+        # Who and what on one line, when on the next: one line is wider than 150%
+        # of a 1366-pixel screen leaves the page.
+        for line in (
+            (("User", self.user_box), ("Record", self.record_box), ("", self.record_id)),
+            (("Action", self.action_box), ("From", self.since), ("to", self.until)),
         ):
-            if label:
-                filters.addWidget(QLabel(label))
-            filters.addWidget(widget)
-        filters.addStretch(1)
-        layout.addLayout(filters)
+            filters = QHBoxLayout()
+            for label, widget in line:
+                if label:
+                    filters.addWidget(QLabel(label))
+                filters.addWidget(widget)
+            filters.addStretch(1)
+            layout.addLayout(filters)
         self.message = QLabel()
         self.message.setWordWrap(True)
         layout.addWidget(self.message)

@@ -14,15 +14,18 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QTabWidget,
     QTextBrowser,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -80,7 +83,7 @@ class RecordPage(QWidget):
         self.filter_edit = FilterBox()
         self.filter_edit.setPlaceholderText(f"{self.text_hint}  (Ctrl+F)")
         self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.setMinimumWidth(180)
+        self.filter_edit.setMinimumWidth(140)
         self.combos: dict[str, QComboBox] = {}
         for choice in self.filter_choices:
             combo = QComboBox()
@@ -88,7 +91,7 @@ class RecordPage(QWidget):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-            combo.setMinimumContentsLength(8)
+            combo.setMinimumContentsLength(6)
             self.combos[choice.field] = combo
         self.archived_check = QCheckBox("Show archived")
         self.archived_check.setToolTip(f"Include archived {self.noun}s")
@@ -98,6 +101,7 @@ class RecordPage(QWidget):
         self.narrowing: dict[str, Any] = {}
         self.narrowing_label = QLabel()
         self.narrowing_label.setObjectName("narrowing")
+        self.narrowing_label.setWordWrap(True)
         self.narrowing_clear = QPushButton("Show all")
         self.narrowing_clear.setToolTip("Take off the narrowing shown beside this button")
         self.narrowing_clear.clicked.connect(self.clear_narrowing)
@@ -149,7 +153,7 @@ class RecordPage(QWidget):
         self.detail = QTextBrowser()
         self.detail.setOpenLinks(False)
         self.detail.setPlaceholderText(f"Select {self.a_noun} to see it here.")
-        self.detail.setMinimumWidth(320)
+        self.detail.setMinimumWidth(240)
         self.history = HistoryTable()
         self.detail_tabs = QTabWidget()
         self.detail_tabs.addTab(self.detail, "Details")
@@ -174,7 +178,7 @@ class RecordPage(QWidget):
         history_layout.addWidget(self.history, 1)
         self.detail_tabs.addTab(self.history_panel, "History")
         self.detail_tabs.currentChanged.connect(lambda _index: self._show_history())
-        self.table.setMinimumWidth(420)
+        self.table.setMinimumWidth(360)
 
         self.new_button = QPushButton(f"New {self.noun}")
         self.new_button.setToolTip(f"Add {self.a_noun} (Ctrl+N)")
@@ -186,7 +190,11 @@ class RecordPage(QWidget):
         )
         self.restore_button = QPushButton("Restore")
         self.restore_button.setToolTip(f"Bring the archived {self.noun} back")
-        self.actions_bar = QHBoxLayout()
+        # A tool bar, so that on a narrow screen the buttons that do not fit move under
+        # its » button instead of widening the window past the screen.
+        self.actions_bar = QToolBar()
+        self.actions_bar.setObjectName("recordActions")
+        self.actions_bar.setStyleSheet("QToolBar#recordActions { border: none; spacing: 6px; }")
         for button in (self.new_button, self.edit_button, self.archive_button, self.restore_button):
             self.actions_bar.addWidget(button)
         self.export_button = QPushButton("Export…")
@@ -194,31 +202,37 @@ class RecordPage(QWidget):
             "Write every row this filter shows to CSV, Excel or another format (Ctrl+Shift+E)"
         )
         self.export_button.clicked.connect(self.export_list)
-        self.export_button.setVisible(self.export_kind is not None)
         self.import_button = QPushButton("Import…")
         self.import_button.setToolTip(
             f"Bring {self.noun}s in from a CSV or Excel file (Ctrl+Shift+I)"
         )
         self.import_button.clicked.connect(lambda: self.window().import_file(self.import_kind))
-        self.import_button.setVisible(self.import_kind is not None)
         for label, tooltip, handler in self.extra_actions():
             button = QPushButton(label)
             button.setToolTip(tooltip)
             button.clicked.connect(handler)
             self.actions_bar.addWidget(button)
-        self.actions_bar.addStretch(1)
-        self.actions_bar.addWidget(self.import_button)
-        self.actions_bar.addWidget(self.export_button)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.actions_bar.addWidget(spacer)
+        # Hidden buttons in a tool bar are hidden through their actions.
+        self.actions_bar.addWidget(self.import_button).setVisible(self.import_kind is not None)
+        self.actions_bar.addWidget(self.export_button).setVisible(self.export_kind is not None)
 
+        # The filter box on its own line, the drop-downs under it three to a line: one
+        # line of all of them is wider than a small screen (or 150%) leaves the list.
         bar = QHBoxLayout()
-        bar.addWidget(self.filter_edit, 3)
-        for combo in self.combos.values():
-            bar.addWidget(combo, 1)
+        bar.addWidget(self.filter_edit, 1)
         bar.addWidget(self.archived_check)
+        choices = QGridLayout()
+        for number, combo in enumerate(self.combos.values()):
+            choices.addWidget(combo, number // 3, number % 3)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(bar)
+        if self.combos:
+            left_layout.addLayout(choices)
         narrowed = QHBoxLayout()
         narrowed.addWidget(self.narrowing_label, 1)
         narrowed.addWidget(self.narrowing_clear)
@@ -235,7 +249,7 @@ class RecordPage(QWidget):
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([760, 460])
         layout = QVBoxLayout(self)
-        layout.addLayout(self.actions_bar)
+        layout.addWidget(self.actions_bar)
         layout.addWidget(self.splitter, 1)
 
         self._debounce = QTimer(self)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -116,9 +118,9 @@ class ReportsPage(QWidget):
         choice.addRow(self.handover_label, self.handover_combo)
         choice.addRow("", self.confidential_check)
 
-        self.texts_box = QGroupBox(
-            "Narrative, highlights and signatures for this quarter and scope"
-        )
+        # Short enough for the narrowest left pane; the tooltip says whose texts.
+        self.texts_box = QGroupBox("Narrative, highlights and signatures")
+        self.texts_box.setToolTip("Saved for the chosen quarter and scope")
         self.narrative_edit = QPlainTextEdit()
         self.narrative_edit.setPlaceholderText(
             "The head of mission's assessment of the quarter, printed in the report."
@@ -195,6 +197,14 @@ class ReportsPage(QWidget):
         left_widget = QWidget()
         left_widget.setLayout(left)
         left_widget.setMinimumWidth(380)
+        # The choices and texts scroll on a short screen (768 pixels at 150%) instead of
+        # making the window taller than the screen.
+        left_scroll = QScrollArea()
+        left_scroll.setWidgetResizable(True)
+        left_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left_scroll.setWidget(left_widget)
+        left_scroll.setMinimumWidth(left_widget.minimumWidth() + 16)
 
         self.document = QPdfDocument(self)
         self.preview = QPdfView()
@@ -208,7 +218,7 @@ class ReportsPage(QWidget):
         self.preview_stack.addWidget(self.preview)
 
         splitter = QSplitter()
-        splitter.addWidget(left_widget)
+        splitter.addWidget(left_scroll)
         splitter.addWidget(self.preview_stack)
         splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -154,10 +156,18 @@ class SettingsPage(QWidget):
         self.review = ReviewPanel(workspace)
         self.review.open_contact.connect(self._open_contact)
         self.tabs = QTabWidget()
-        self.tabs.addTab(general, "Installation")
-        self.tabs.addTab(self.users, "Users")
-        self.tabs.addTab(self.backups, "Backups")
-        self.tabs.addTab(self.review, "Privacy review")
+        for panel, title in (
+            (general, "Installation"),
+            (self.users, "Users"),
+            (self.backups, "Backups"),
+            (self.review, "Privacy review"),
+        ):
+            # Scrolled rather than clipped, or the window widened, on a small screen.
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setWidget(panel)
+            self.tabs.addTab(scroll, title)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Settings</h2>"))
         layout.addWidget(self.tabs, 1)

@@ -203,3 +203,18 @@ def test_the_first_window_fits_a_small_screen(qtbot):
     available = window.screen().availableGeometry()
     assert available.contains(window.geometry()), (available, window.geometry())
     assert window.width() == min(1280, int(available.width() * 0.9))
+
+
+def test_every_page_fits_150_percent_of_a_1366x768_screen(qtbot, demo_path):
+    """With every page built the window can still shrink to 910x512 logical pixels
+    (1366x768 at 150%): the record pages put their drop-downs under the filter box and
+    their buttons in a tool bar that folds, the Reports choices and Settings tabs scroll.
+    Before, the Organizations page alone held the window 1434 pixels wide."""
+    window = _window(qtbot, demo_path)
+    for name in PAGE_ORDER:
+        window.show_page(name)
+    needed = window.minimumSizeHint()
+    assert needed.width() <= 910 and needed.height() <= 512, needed
+    window.resize(910, 512)
+    qtbot.wait(50)
+    assert window.width() == 910 and window.height() == 512
