@@ -462,7 +462,7 @@ class DashboardPage(QWidget):
             [
                 Bar(
                     f"{h.province_code}/{h.district}",
-                    " · ".join(part for part in (h.province, h.district) if part) or "Not recorded",
+                    _origin(h.district, h.province),
                     h.organizations,
                 )
                 for h in data.hometowns
@@ -613,17 +613,19 @@ class DashboardPage(QWidget):
     def _list_hometown(self, key: str) -> None:
         """The hometown associations from one district of origin, in the scope."""
         province, _, district = key.partition("/")
-        place = " · ".join(part for part in (province, district) if part) or "no recorded place"
+        place = _origin(district, province)
         if self.figures is not None:
             shown = next(
                 (h for h in self.figures.hometowns if f"{h.province_code}/{h.district}" == key),
                 None,
             )
             if shown is not None:
-                place = " · ".join(p for p in (shown.province, shown.district) if p) or place
+                place = _origin(shown.district, shown.province)
         self.list_requested.emit(
             "Organizations",
-            f"Hometown associations from {place}",
+            "Hometown associations with no recorded place of origin"
+            if place == "Not recorded"
+            else f"Hometown associations from {place}",
             {"kind": "hometown", "mission_id": self.scope_mission_ids.get(self.scope)},
             {"hometown_province": province, "hometown_district": district},
         )
@@ -782,6 +784,14 @@ class DashboardPage(QWidget):
             self._dirty = False
             self.reload()
         super().showEvent(event)
+
+
+def _origin(district: str, province: str) -> str:
+    """A place of origin, the district first so that a narrow bar label that is cut
+    still tells districts of one province apart: "Kotli (Azad Jammu and Kashmir)"."""
+    if district and province:
+        return f"{district} ({province})"
+    return district or province or "Not recorded"
 
 
 def _short(quarter) -> str:
