@@ -180,6 +180,7 @@ class DormantOrganization:
     kind: str
     mission_code: str
     last_engagement: date | None
+    organization_id: int = 0  # for the window to open it
 
 
 @dataclass(frozen=True)
@@ -813,7 +814,7 @@ def _dormant_priority(
         .scalar_subquery()
     )
     rows = s.exec(
-        select(Organization.name, Organization.kind, Mission.code, last)
+        select(Organization.name, Organization.kind, Mission.code, last, Organization.id)
         .outerjoin(Mission, Mission.id == Organization.mission_id)
         .where(
             Organization.priority == Priority.HIGH,
@@ -824,8 +825,8 @@ def _dormant_priority(
         .order_by(last, Organization.name)
     ).all()
     return [
-        DormantOrganization(name, label_of(OrganizationKind, kind), code or "", day)
-        for name, kind, code, day in rows[:LIST_LIMIT]
+        DormantOrganization(name, label_of(OrganizationKind, kind), code or "", day, org_id)
+        for name, kind, code, day, org_id in rows[:LIST_LIMIT]
     ], len(rows)
 
 

@@ -462,6 +462,8 @@ class MainWindow(QMainWindow):
                 page.restore_state(QSettings())
             if hasattr(page, "list_requested"):
                 page.list_requested.connect(self.open_counted_list)
+            if hasattr(page, "record_requested"):
+                page.record_requested.connect(self.show_record)
         return self.pages[name]
 
     def open_counted_list(self, name: str, description: str, combos: dict, fields: dict) -> None:

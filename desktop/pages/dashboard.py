@@ -158,6 +158,7 @@ class DashboardPage(QWidget):
     first_figures_loaded = Signal()  # the quarter's own figures are on screen
     figures_loaded = Signal()  # every figure, comparisons and lists included, is fresh
     list_requested = Signal(str, str, dict, dict)
+    record_requested = Signal(str, int)  # kind, id: open that record on its page
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None):
         super().__init__(parent)
@@ -336,6 +337,15 @@ class DashboardPage(QWidget):
         )
         self.upcoming = _small_table(("Date", "Program", "Event", "City"))
         self.dormant = _small_table(("Organization", "Kind", "Mission", "Last engagement"))
+        self.dormant.setToolTip("Double-click or Enter: open the organization")
+        self.dormant.doubleClicked.connect(lambda index: self.open_dormant(index.row()))
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            QShortcut(
+                QKeySequence(key),
+                self.dormant,
+                lambda: self.open_dormant(self.dormant.currentRow()),
+                context=Qt.ShortcutContext.WidgetShortcut,
+            )
         lists = QGridLayout()
         lists.setSpacing(10)
         lists.addWidget(
@@ -609,6 +619,12 @@ class DashboardPage(QWidget):
             {"region_code": code, "mission_id": self.scope_mission_ids.get(self.scope)},
             {},
         )
+
+    def open_dormant(self, row: int) -> None:
+        """Open the quiet high-priority organization on that row of the list."""
+        if self.figures is not None and 0 <= row < len(self.figures.dormant_priority):
+            chosen = self.figures.dormant_priority[row]
+            self.record_requested.emit("organization", chosen.organization_id)
 
     def _list_hometown(self, key: str) -> None:
         """The hometown associations from one district of origin, in the scope."""

@@ -255,3 +255,23 @@ def test_the_map_shades_the_states_and_a_click_lists_their_organizations(qtbot, 
     qtbot.waitUntil(lambda: not listed.model.loading)
     assert listed.combo_value("region_code") == "US-TX"
     assert listed.model.total == texas.organizations
+
+
+def test_a_quiet_high_priority_organization_opens_from_the_list(qtbot, demo_path):
+    from PySide6.QtCore import Qt
+
+    from tests.conftest import ensure_user
+
+    ensure_user(demo_path, "supervisor_all", "supervisor")
+    window, page = _dashboard(qtbot, demo_path)
+    quiet = page.figures.dormant_priority
+    assert quiet, "the demo keeps some high-priority organizations quiet"
+    page.scroll.ensureWidgetVisible(page.dormant)
+    qtbot.wait(50)
+    cell = page.dormant.visualItemRect(page.dormant.item(0, 0)).center()
+    # A view sees a double-click only after the press and release that start it.
+    qtbot.mouseClick(page.dormant.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    qtbot.mouseDClick(page.dormant.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    shown = window.current_page()
+    assert shown.title == "Organizations"
+    qtbot.waitUntil(lambda: quiet[0].name in shown.detail.toPlainText(), timeout=10_000)
