@@ -461,7 +461,9 @@ class Engagement(SQLModel, table=True):
 
     __tablename__ = "engagement"
     __table_args__ = (
-        Index("ix_engagement_mission_id_date", "mission_id", "date"),
+        # A mission's engagements by date; archived_at and sensitivity in it too, so that
+        # when SQLite skip-scans it for a quarter of every mission it reads no rows.
+        Index("ix_engagement_mission_id_date", "mission_id", "date", "archived_at", "sensitivity"),
         # Covers the report's GROUP BYs over a quarter: no table lookups per engagement.
         Index(
             "ix_engagement_report_scope",
