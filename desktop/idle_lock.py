@@ -93,9 +93,17 @@ class IdleLock(QObject):
             self.timer.start()
         return False
 
+    def stop(self) -> None:
+        """The window is closing: never lock again (a closed window's timer once locked
+        the windows that came after it)."""
+        self.timer.stop()
+        self.minutes = 0
+        QApplication.instance().removeEventFilter(self)
+
     def lock(self) -> None:
-        """Cover every visible Rabta window and ask for the password."""
-        if self.covers:
+        """Cover every visible Rabta window and ask for the password (not when this
+        lock's own window is closed)."""
+        if self.covers or not self.window.isVisible():
             return
         self.timer.stop()
         for widget in QApplication.topLevelWidgets():

@@ -602,6 +602,8 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.idle_lock is not None:
+            self.idle_lock.stop()
         settings = QSettings()
         settings.setValue("main_window/geometry", self.saveGeometry())
         if self.workspace is not None:

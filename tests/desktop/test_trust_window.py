@@ -31,6 +31,23 @@ def _settings(window) -> SettingsPage:
     return page
 
 
+def test_a_closed_windows_idle_lock_never_locks_the_windows_after_it(qtbot, demo_path):
+    """Once, a closed window's idle timer went on and locked the next window that opened
+    (its modal dialog took every shortcut from it)."""
+    first = active_main_window(qtbot, demo_path, login_name="n.jamil")
+    lock = first.idle_lock
+    lock.timer.setInterval(50)
+    lock.timer.start()
+    first.close()
+    second = active_main_window(qtbot, demo_path, login_name="n.jamil")
+    qtbot.wait(200)
+    assert not lock.is_locked and not lock.timer.isActive()
+    assert QApplication.activeModalWidget() is None
+    lock.lock()  # asked directly, it still refuses for a closed window
+    assert not lock.is_locked
+    assert not second.idle_lock.is_locked
+
+
 def test_the_idle_lock_covers_every_window_and_keeps_what_was_typed(qtbot, demo_path):
     window = active_main_window(qtbot, demo_path, login_name="n.jamil")
     form = ContactForm(window.workspace, None, window)
