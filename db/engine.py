@@ -176,9 +176,10 @@ def _configure_sqlite(engine: Engine, enforce_foreign_keys: bool, key: bytes | N
 
 @contextmanager
 def roomy_page_cache(connection: Connection, megabytes: int = 64) -> Iterator[None]:
-    """A larger SQLite page cache on this connection while it writes many rows, put back
-    afterwards: the default 2 MB makes an import into a large registry read (and with
-    SQLCipher decrypt) the same index pages again and again. Other engines: no change."""
+    """A larger SQLite page cache on this connection while it writes or reads many rows,
+    put back afterwards: the default 2 MB makes an import into a large registry, or a
+    report over its quarter, read (and with SQLCipher decrypt) the same pages again and
+    again. Other engines: no change."""
     if connection.dialect.name != "sqlite":
         yield
         return

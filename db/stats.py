@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import and_, distinct, func, or_
 from sqlmodel import Session, col, select
 
+from db.engine import roomy_page_cache
 from db.labels import label_of
 from db.models import Contact as ContactModel
 from db.models import (
@@ -892,6 +893,16 @@ def quarterly_report_data(
     `mission_code` is a mission's code or "ALL"; an unknown code raises ValueError
     naming the known ones.
     """
+    # Its passes over a quarter's engagements look up the same organizations again and
+    # again: in SQLite's default 2 MB cache an encrypted registry decrypted their pages
+    # each time (5.2 s against 3.0 s for the large registry's report figures).
+    with roomy_page_cache(s.connection()):
+        return _quarterly_report_data(s, quarter, mission_code, include_confidential)
+
+
+def _quarterly_report_data(
+    s: Session, quarter: Quarter, mission_code: str, include_confidential: bool
+) -> QuarterlyReportData:
     scope = _Scope(s, mission_code, include_confidential)
     engaged = _engaged_organizations(s, scope, quarter)
     follow_ups, follow_ups_total = _follow_ups_due(s, scope, quarter)
@@ -1141,6 +1152,13 @@ def dashboard_data(
     last year, engagements by month, mechanism and mission, program indicators, program
     events in the next UPCOMING_DAYS days, and high-priority organizations with no
     engagement for DORMANT_AFTER_DAYS days up to today."""
+    with roomy_page_cache(s.connection()):  # as the quarterly report's
+        return _dashboard_data(s, mission_code, today, include_confidential)
+
+
+def _dashboard_data(
+    s: Session, mission_code: str, today: date, include_confidential: bool
+) -> DashboardData:
     scope = _Scope(s, mission_code, include_confidential)
     quarter = current_quarter(s, today)
     previous, last_year = quarter.previous(), same_quarter_last_year(quarter)
