@@ -1,4 +1,5 @@
-"""Desktop tests: Qt settings go to a temporary folder so runs never share window state."""
+"""Desktop tests: Qt settings go to a temporary folder so runs never share window state,
+and nothing a test left on screen outlives it."""
 
 from __future__ import annotations
 
@@ -19,6 +20,19 @@ def isolated_settings(qapp, tmp_path, monkeypatch):
         QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "config")
     )
     yield
+    _close_what_is_left(qapp)
+
+
+def _close_what_is_left(qapp) -> None:
+    """Close every window a test left open. A dialog whose parent window was closed stays
+    on screen until Python collects the window, and a modal one left from one test took
+    the next test's shortcuts (Ctrl+N, Del) whenever collection came late."""
+    from PySide6.QtWidgets import QApplication
+
+    for widget in QApplication.topLevelWidgets():
+        if widget.isVisible():
+            widget.close()
+    qapp.processEvents()
 
 
 def open_workspace(path, login_name: str = "tester", role: str = "officer"):
