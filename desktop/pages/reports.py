@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QFormLayout,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -31,7 +30,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -49,6 +47,7 @@ from db.store.readouts import record_readout
 from db.store.report_texts import save_report_text
 from db.store.settings import get_setting
 from desktop.tasks import DatabaseTask, start_task
+from desktop.widgets.scrolled import scrolled
 from desktop.workspace import Workspace
 from reports.produce import (
     ProducedReport,
@@ -199,12 +198,7 @@ class ReportsPage(QWidget):
         left_widget.setMinimumWidth(380)
         # The choices and texts scroll on a short screen (768 pixels at 150%) instead of
         # making the window taller than the screen.
-        left_scroll = QScrollArea()
-        left_scroll.setWidgetResizable(True)
-        left_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        left_scroll.setWidget(left_widget)
-        left_scroll.setMinimumWidth(left_widget.minimumWidth() + 16)
+        left_scroll = scrolled(left_widget, sideways=False)
 
         self.document = QPdfDocument(self)
         self.preview = QPdfView()

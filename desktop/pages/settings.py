@@ -7,7 +7,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -35,6 +33,7 @@ from desktop.dialogs.mission_form import MissionForm
 from desktop.pages.backups_panel import BackupsPanel
 from desktop.pages.review_panel import ReviewPanel
 from desktop.pages.users_panel import UsersPanel
+from desktop.widgets.scrolled import scrolled
 from desktop.workspace import Workspace
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -163,11 +162,7 @@ class SettingsPage(QWidget):
             (self.review, "Privacy review"),
         ):
             # Scrolled rather than clipped, or the window widened, on a small screen.
-            scroll = QScrollArea()
-            scroll.setWidgetResizable(True)
-            scroll.setFrameShape(QFrame.Shape.NoFrame)
-            scroll.setWidget(panel)
-            self.tabs.addTab(scroll, title)
+            self.tabs.addTab(scrolled(panel), title)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Settings</h2>"))
         layout.addWidget(self.tabs, 1)
