@@ -181,7 +181,7 @@ class DormantOrganization:
     kind: str
     mission_code: str
     last_engagement: date | None
-    organization_id: int = 0  # for the window to open it
+    organization_id: int  # for the window to open it
 
 
 @dataclass(frozen=True)

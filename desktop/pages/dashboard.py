@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -58,6 +57,7 @@ from desktop.tasks import LatestOnly
 from desktop.widgets.bar_chart import Bar, BarChart
 from desktop.widgets.figure_card import FigureCard
 from desktop.widgets.region_map import RegionMap
+from desktop.widgets.scrolled import scrolled
 from desktop.workspace import Workspace
 from reports.region_shapes import shapes_for
 
@@ -74,8 +74,8 @@ STATUS_LOOK = {
 SECTION_STYLE = (
     "QFrame#section { background: #ffffff; border: 1px solid #d9e2e8; border-radius: 8px; }"
 )
-# The cards: title, the KeyFigures field, and whether a click can list what it counts.
-CARDS = (  # title, KeyFigures field
+# The cards: title and the KeyFigures field; a click lists what the card counts.
+CARDS = (
     ("Engagements", "engagements"),
     ("Organizations engaged", "organizations_engaged"),
     ("New organizations", "new_organizations"),
@@ -247,10 +247,7 @@ class DashboardPage(QWidget):
         self.escalated_section.hide()
         column.addWidget(self.escalated_section)
         column.addWidget(follow_ups, 1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(content)
+        self.scroll = scrolled(content)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scroll)
@@ -629,14 +626,9 @@ class DashboardPage(QWidget):
     def _list_hometown(self, key: str) -> None:
         """The hometown associations from one district of origin, in the scope."""
         province, _, district = key.partition("/")
-        place = _origin(district, province)
-        if self.figures is not None:
-            shown = next(
-                (h for h in self.figures.hometowns if f"{h.province_code}/{h.district}" == key),
-                None,
-            )
-            if shown is not None:
-                place = _origin(shown.district, shown.province)
+        hometowns = self.figures.hometowns if self.figures is not None else []
+        shown = next((h for h in hometowns if f"{h.province_code}/{h.district}" == key), None)
+        place = _origin(district, shown.province if shown else province)
         self.list_requested.emit(
             "Organizations",
             "Hometown associations with no recorded place of origin"

@@ -35,17 +35,10 @@ class BarChart(QWidget):
 
     bar_clicked = Signal(str)
 
-    def __init__(
-        self,
-        empty_text: str = "Nothing to show.",
-        parent: QWidget | None = None,
-        *,
-        clickable: bool = True,
-    ):
+    def __init__(self, empty_text: str = "Nothing to show.", parent: QWidget | None = None):
         super().__init__(parent)
         self.bars: list[Bar] = []
         self.empty_text = empty_text
-        self.clickable = clickable
         self._hovered: int | None = None
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -136,5 +129,5 @@ class BarChart(QWidget):
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         clicked = self._bar_at(event.position().y())
-        if self.clickable and event.button() == Qt.MouseButton.LeftButton and clicked is not None:
+        if event.button() == Qt.MouseButton.LeftButton and clicked is not None:
             self.bar_clicked.emit(self.bars[clicked].key)
