@@ -136,8 +136,7 @@ class IdleLock(QObject):
                 cover.deleteLater()
         self.covers.clear()
         self.dialog = None
-        if self.minutes > 0:
-            self.timer.start()
+        self.set_minutes(self.minutes)  # a full period again, whatever the timer held
         self.unlocked.emit()
 
     def _quit(self) -> None:
