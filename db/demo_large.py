@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 from db import store
 from db.demo import DatabaseNotEmpty, demo_rows, existing_record_count, split_list
 from db.periods import quarter_containing
+from db.planner_statistics import drop_sampled_keys
 from db.store import missions, settings, users
 from db.store.actor import SYSTEM_ACTOR
 
@@ -419,6 +420,7 @@ def _end_bulk_load(cursor, triggers: list[tuple[str, str]]) -> None:
     cursor.execute("COMMIT")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("ANALYZE")
+    drop_sampled_keys(cursor)  # counts only, no names (db/planner_statistics.py)
 
 
 def _end_copy_load(cursor: _CopyingCursor, raw) -> None:

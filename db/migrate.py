@@ -30,6 +30,7 @@ from db.errors import (
     EmptyDatabaseFile,
     explain_database_error,
 )
+from db.planner_statistics import refresh_planner_statistics
 from db.security.keyring import keyring_path
 
 if TYPE_CHECKING:
@@ -137,6 +138,8 @@ def open_database(
     shared by many offices, so it is upgraded only when asked (`upgrade_server`, the
     `upgrade` command), after a pg_dump that Rabta takes when pg_dump is on the PATH or
     that the administrator says was taken (`server_backup_taken`).
+
+    A SQLite file's planner statistics are brought up to date (db/planner_statistics.py).
     """
     sqlite = is_sqlite(location)
     path = Path(location) if sqlite else None
@@ -164,6 +167,7 @@ def open_database(
                     )
                 backup = None if server_backup_taken else server_backup(location, now=now)
             _upgrade(location)
+        refresh_planner_statistics(engine)
         return OpenedDatabase(
             engine=engine,
             location=location,

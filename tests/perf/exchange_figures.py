@@ -108,7 +108,7 @@ def import_files(folder: Path, registry: Path) -> tuple[Path, Path]:
     return csv_path, xlsx_path
 
 
-def _copy_registry(database: Path, folder: Path) -> Path:
+def copy_registry(database: Path, folder: Path) -> Path:
     """A copy of the (encrypted) registry with its keyring, to write into."""
     from db.security.keyring import keyring_path
 
@@ -121,7 +121,7 @@ def _copy_registry(database: Path, folder: Path) -> Path:
 def run_figure(action: str, database: Path, user: str, password_file: Path, file: Path | None):
     """Run one figure in its own process on a copy of `database`; return it."""
     with tempfile.TemporaryDirectory(dir=database.parent) as folder:
-        copy = _copy_registry(database, Path(folder))
+        copy = copy_registry(database, Path(folder))
         command = [sys.executable, "-m", "tests.perf.exchange_figures", action, str(copy), user]
         command += [str(password_file)] + ([str(file)] if file else [])
         result = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)

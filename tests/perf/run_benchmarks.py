@@ -30,6 +30,7 @@ from tests.perf.list_timing import (
     search_times_taking_turns,
 )
 from tests.perf.server_figures import server_figures
+from tests.perf.statistics_figures import statistics_figures
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / "tests" / "perf" / ".cache"
@@ -322,13 +323,15 @@ def engagements_deep_page(path: Path = LARGE_DB, depth: int = 400_000) -> dict[s
         engine.dispose()
 
 
-def quarterly_report_seconds(path: Path = LARGE_DB) -> float:
-    """Seconds to build the quarterly report for all missions over the large registry."""
+def quarterly_report_seconds(path: Path = LARGE_DB, engine=None) -> float:
+    """Seconds to build the quarterly report for all missions over the large registry
+    (through `engine` when given, else signed in; an engine given stays open)."""
     from db.periods import quarter_containing
     from db.store.actor import Actor
     from reports.produce import produce_quarterly_report
 
-    engine = _signed_in_engine(path)
+    given = engine is not None
+    engine = engine if given else _signed_in_engine(path)
     quarter = quarter_containing(date.today(), fiscal=True).previous()
     with tempfile.TemporaryDirectory() as folder:
         produced = produce_quarterly_report(
@@ -337,7 +340,8 @@ def quarterly_report_seconds(path: Path = LARGE_DB) -> float:
             quarter.code,
             Path(folder) / "q.pdf",
         )
-    engine.dispose()
+    if not given:
+        engine.dispose()
     return produced.seconds
 
 
@@ -487,6 +491,7 @@ def main() -> int:
             )
         )
     rows_table += exchange
+    rows_table += statistics_figures(LARGE_DB, _signed_in_engine, quarterly_report_seconds)
     header = "| Figure | Rabta | Floor | Ratio | Target |\n|---|---|---|---|---|\n"
     table = header + "".join(f"| {' | '.join(row)} |\n" for row in rows_table)
     encrypted = {"ready": ready, "search": p95, "first": contacts["first"], "report": report_s}
