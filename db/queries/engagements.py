@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
-from sqlalchemy import Select, case, func, literal, or_, true
+from sqlalchemy import Select, and_, case, func, literal, or_, true
 from sqlmodel import Session, col, select
 
 from db.models import (
@@ -223,11 +223,16 @@ def _open_follow_up_ids(s: Session, officer_filter, visible, limit: int) -> list
     )
 
 
-def open_follow_ups(s: Session, viewer: Actor, *, today: date, limit: int = 500) -> OpenFollowUps:
-    """Follow-ups not yet done that `viewer` may see: their own first, then the rest, each
-    by due date (so overdue ones come first), with the counts of all open, overdue and own."""
+def open_follow_ups(
+    s: Session, viewer: Actor, *, today: date, mission_id: int | None = None, limit: int = 500
+) -> OpenFollowUps:
+    """Follow-ups not yet done that `viewer` may see (of one mission's engagements when
+    `mission_id` is given): their own first, then the rest, each by due date (so overdue
+    ones come first), with the counts of all open, overdue and own."""
     officer_id = viewer.id
     visible = visible_engagements(viewer)
+    if mission_id is not None:
+        visible = and_(visible, Engagement.mission_id == mission_id)
     if officer_id is not None:
         ids = _open_follow_up_ids(s, Engagement.officer_id == officer_id, visible, limit)
         others = or_(col(Engagement.officer_id).is_(None), Engagement.officer_id != officer_id)
@@ -297,11 +302,17 @@ class EscalatedFollowUps:
 
 
 def escalated_follow_ups(
-    s: Session, viewer: Actor, *, today: date, after_days: int, limit: int = 200
+    s: Session,
+    viewer: Actor,
+    *,
+    today: date,
+    after_days: int,
+    mission_id: int | None = None,
+    limit: int = 200,
 ) -> EscalatedFollowUps | None:
     """For a supervisor or administrator: open follow-ups overdue by more than
-    `after_days` of their mission's officers (every mission's for one without a mission),
-    oldest first. None for anyone else."""
+    `after_days` of their mission's officers (for one without a mission, every mission's,
+    or `mission_id`'s when given), oldest first. None for anyone else."""
     if not viewer.sees_confidential:
         return None
     clauses = [
@@ -312,9 +323,10 @@ def escalated_follow_ups(
         visible_engagements(viewer),
     ]
     mission_code = ""
-    if viewer.mission_id is not None:
-        clauses.append(Engagement.mission_id == viewer.mission_id)
-        mission_code = s.exec(select(Mission.code).where(Mission.id == viewer.mission_id)).one()
+    narrowed_to = viewer.mission_id if viewer.mission_id is not None else mission_id
+    if narrowed_to is not None:
+        clauses.append(Engagement.mission_id == narrowed_to)
+        mission_code = s.exec(select(Mission.code).where(Mission.id == narrowed_to)).one()
     total = s.exec(select(func.count()).select_from(Engagement).where(*clauses)).one()
     rows = s.exec(
         select(

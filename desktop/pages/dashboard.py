@@ -1,7 +1,7 @@
 """The Dashboard: the quarter at a glance for a mission or all missions (figures against
 the previous quarter and the same quarter last year, charts by month, mechanism and
 mission, program indicators, upcoming program events, high-priority organizations gone
-quiet), then the open follow-ups, the user's own first, overdue first.
+quiet), then the open follow-ups of the same scope, the user's own first, overdue first.
 
 Figures come from db/stats.py `dashboard_data`, the same functions as the quarterly
 report's, read on a worker; the follow-ups are read on another, so either shows as soon
@@ -385,7 +385,7 @@ class DashboardPage(QWidget):
 
     def _scope_changed(self) -> None:
         QSettings().setValue("dashboard/scope", self.scope)
-        self.reload_figures()
+        self.reload()  # the figures and the follow-ups, both of the chosen scope
 
     def reload_figures(self) -> None:
         """Read the quarter's figures for the chosen scope again on a worker thread: its
@@ -656,23 +656,27 @@ class DashboardPage(QWidget):
         self.reload_figures()
         today = date.today()
         viewer = self.workspace.actor
+        scope = self.scope
+        mission_id = self.scope_mission_ids.get(scope)
 
         def work(engine, _report):
             with Session(engine) as s:
                 settings = all_settings(s)
                 amber = int(settings["follow_up_amber_days"])
                 escalation = int(settings["follow_up_escalation_days"])
-                found = open_follow_ups(s, viewer, today=today)
-                escalated = escalated_follow_ups(s, viewer, today=today, after_days=escalation)
-            return found, escalated, amber, today
+                found = open_follow_ups(s, viewer, today=today, mission_id=mission_id)
+                escalated = escalated_follow_ups(
+                    s, viewer, today=today, after_days=escalation, mission_id=mission_id
+                )
+            return found, escalated, amber, today, scope
 
         self.loading = True
         if not self.rows:
             self.summary.setText("Reading the open follow-ups…")
         self._latest.start(work)
 
-    def _show(self, read: tuple[OpenFollowUps, EscalatedFollowUps | None, int, date]) -> None:
-        found, escalated, amber_days, today = read
+    def _show(self, read: tuple[OpenFollowUps, EscalatedFollowUps | None, int, date, str]) -> None:
+        found, escalated, amber_days, today, scope = read
         self.loading = False
         self.rows = found.rows
         self.statuses = [follow_up_status(row.due, today, amber_days) for row in self.rows]
@@ -693,8 +697,9 @@ class DashboardPage(QWidget):
                     item.setForeground(QBrush(colour))
                 self.table.setItem(number, column, item)
         self._show_escalated(escalated)
+        of_scope = "" if scope == ALL_MISSIONS else f" of {scope}'s engagements"
         summary = (
-            f"{found.total:,} open follow-ups, {found.overdue:,} overdue; "
+            f"{found.total:,} open follow-ups{of_scope}, {found.overdue:,} overdue; "
             f"{found.mine:,} are yours and listed first."
         )
         if found.total > len(self.rows):

@@ -13,7 +13,12 @@ from sqlmodel import Session
 from db import store
 from db.errors import ValidationError
 from db.models import UserRole
-from db.queries.engagements import FollowUpStatus, escalated_follow_ups, follow_up_status
+from db.queries.engagements import (
+    FollowUpStatus,
+    escalated_follow_ups,
+    follow_up_status,
+    open_follow_ups,
+)
 from db.store.actor import SYSTEM_ACTOR, Actor
 from db.store.engagements import complete_follow_up, log_engagement
 from db.store.organizations import create_organization
@@ -70,6 +75,35 @@ def test_long_overdue_follow_ups_reach_their_missions_supervisors(engine, geogra
         complete_follow_up(s, SYSTEM_ACTOR, late)
     with Session(engine) as s:
         assert escalated_follow_ups(s, supervisor, today=TODAY, after_days=14).total == 0
+
+
+def test_the_dashboards_mission_narrows_open_and_escalated_follow_ups(engine, geography):
+    houston, new_york = geography["HOU"], geography["NYC"]
+    late_here = _log(engine, houston, TODAY - timedelta(days=20), "Send the MoU draft")
+    soon_here = _log(engine, houston, TODAY + timedelta(days=3), "Confirm the hall")
+    late_there = _log(engine, new_york, TODAY - timedelta(days=40), "Visa camp dates")
+    commission = Actor(1, "admin", UserRole.ADMIN, None)
+    houston_supervisor = Actor(7, "sup", UserRole.SUPERVISOR, houston)
+    with Session(engine) as s:
+        everywhere = open_follow_ups(s, commission, today=TODAY)
+        assert (everywhere.total, everywhere.overdue) == (3, 2)
+        here = open_follow_ups(s, commission, today=TODAY, mission_id=houston)
+        assert [row.engagement_id for row in here.rows] == [late_here, soon_here]
+        assert (here.total, here.overdue) == (2, 1)
+        there = open_follow_ups(s, commission, today=TODAY, mission_id=new_york)
+        assert [row.engagement_id for row in there.rows] == [late_there]
+
+        narrowed = escalated_follow_ups(
+            s, commission, today=TODAY, after_days=14, mission_id=new_york
+        )
+        assert [row.engagement_id for row in narrowed.rows] == [late_there]
+        assert narrowed.mission_code == "NYC"
+        # A mission's supervisor is escalated their own mission's, whichever is chosen.
+        own = escalated_follow_ups(
+            s, houston_supervisor, today=TODAY, after_days=14, mission_id=new_york
+        )
+        assert [row.engagement_id for row in own.rows] == [late_here]
+        assert own.mission_code == "HOU"
 
 
 def test_the_thresholds_are_settings_with_bounds(engine):

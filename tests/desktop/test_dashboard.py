@@ -225,6 +225,34 @@ def test_follow_ups_are_red_amber_green_and_long_overdue_ones_reach_the_supervis
     assert not officer_page.escalated_section.isVisibleTo(officer_page)
 
 
+def test_the_chosen_mission_narrows_the_follow_ups_too(qtbot, demo_path):
+    from sqlmodel import select
+
+    from db.models import Engagement, Mission
+    from tests.conftest import ensure_user
+
+    ensure_user(demo_path, "supervisor_all", "supervisor")
+    window, page = _dashboard(qtbot, demo_path)
+    page.mission_box.setCurrentIndex(page.mission_box.findData(ALL_MISSIONS))
+    qtbot.waitUntil(lambda: not page.loading and "of " not in page.summary.text())
+    everywhere = page.table.rowCount()
+
+    page.mission_box.setCurrentIndex(page.mission_box.findData("LAX"))
+    qtbot.waitUntil(lambda: not page.loading and "of LAX's engagements" in page.summary.text())
+    shown = [row.engagement_id for row in page.rows]
+    assert 0 < len(shown) < everywhere
+    with Session(window.workspace.engine) as s:
+        missions = set(
+            s.exec(
+                select(Mission.code)
+                .join(Engagement, Engagement.mission_id == Mission.id)
+                .where(Engagement.id.in_(shown))
+            ).all()
+        )
+    assert missions == {"LAX"}
+    assert {row.engagement_id for row in page.escalated_rows} <= set(shown)  # LAX's only
+
+
 def test_the_map_shades_the_states_and_a_click_lists_their_organizations(qtbot, demo_path):
     from PySide6.QtCore import QPoint, Qt
 
