@@ -66,6 +66,14 @@ def test_workbook_has_a_bold_frozen_header_sized_columns_and_real_dates(demo_eng
     assert sheet["A2"].number_format != "General"
 
 
+def test_workbooks_are_written_through_lxml():
+    """openpyxl writes through lxml when it is installed, and through a pure-Python
+    writer otherwise: exporting 100,000 contacts took 31.5 s instead of 24.7 s."""
+    import openpyxl
+
+    assert openpyxl.LXML
+
+
 def test_cells_that_a_spreadsheet_would_run_are_neutralised(demo_engine, tmp_path):
     from openpyxl import load_workbook
 
