@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -39,6 +39,7 @@ from db.queries.paging import highest_id
 from desktop.models.paged_table import ID_ROLE, Column, PagedTableModel
 from desktop.widgets.filter_box import FilterBox
 from desktop.widgets.history_table import HistoryTable
+from desktop.widgets.widget_shortcut import widget_shortcut
 from desktop.workspace import Workspace
 
 FILTER_DELAY_MS = 200
@@ -272,18 +273,8 @@ class RecordPage(QWidget):
         self.archive_button.clicked.connect(self.archive_selected)
         self.restore_button.clicked.connect(self.restore_selected)
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            QShortcut(
-                QKeySequence(key),
-                self.table,
-                self.edit_selected,
-                context=Qt.ShortcutContext.WidgetShortcut,
-            )
-        QShortcut(
-            QKeySequence(QKeySequence.StandardKey.Delete),
-            self.table,
-            self.archive_selected,
-            context=Qt.ShortcutContext.WidgetShortcut,
-        )
+            widget_shortcut(key, self.table, self.edit_selected)
+        widget_shortcut(QKeySequence.StandardKey.Delete, self.table, self.archive_selected)
         workspace.broadcast.changed.connect(self._on_changed)
         self.refresh_filter_choices()
         self._after_reload()

@@ -216,6 +216,28 @@ def test_archive_asks_first_and_restore_brings_it_back(qtbot, window):
         assert s.get(Organization, first_id).archived_at is None
 
 
+def test_delete_and_enter_act_on_the_list_only_while_it_has_the_focus(qtbot, window):
+    """Once, a list's Delete and Enter worked window-wide: Delete on a filter drop-down
+    asked to archive the selected organization."""
+    from PySide6.QtWidgets import QComboBox
+
+    window.show_page("Organizations")
+    page = window.current_page()
+    page.table.selectRow(0)
+    combo = page.findChildren(QComboBox)[0]
+    combo.setFocus()
+    qtbot.waitUntil(combo.hasFocus)
+    qtbot.keyClick(combo, Qt.Key.Key_Delete)
+    qtbot.keyClick(combo, Qt.Key.Key_Return)
+    assert page.pending_confirmation is None
+    assert page.open_dialog is None
+
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert page.open_dialog is not None and page.open_dialog.isVisible()
+    page.open_dialog.reject()
+
+
 def test_record_a_measurement_for_a_program_indicator(qtbot, window):
     window.show_page("Programs")
     page = window.current_page()
