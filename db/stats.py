@@ -101,6 +101,7 @@ class IndicatorResult:
     target: float | None
     actual: float | None
     previous: float | None
+    program_id: int | None = field(default=None, compare=False)  # where it opens, not a figure
 
     @property
     def percent_achieved(self) -> float | None:
@@ -115,6 +116,7 @@ class ProgramEventRow:
     title: str
     city: str
     attendance: int | None
+    program_id: int | None = field(default=None, compare=False)  # where it opens, not a figure
 
 
 @dataclass(frozen=True)
@@ -497,6 +499,7 @@ def _indicators(s: Session, scope: _Scope, quarter: Quarter) -> list[IndicatorRe
             Indicator.target_per_quarter,
             current_value,
             previous_value,
+            Program.id,
         )
         .join(Program, Program.id == Indicator.program_id)
         .where(
@@ -517,6 +520,7 @@ def _program_events(s: Session, scope: _Scope, quarter: Quarter) -> list[Program
             ProgramEvent.title,
             ProgramEvent.city,
             ProgramEvent.attendance,
+            Program.id,
         )
         .join(Program, Program.id == ProgramEvent.program_id)
         .where(col(ProgramEvent.date).between(quarter.start, quarter.end), *scope.programs())

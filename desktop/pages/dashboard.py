@@ -9,6 +9,7 @@ as it is ready."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -58,6 +59,7 @@ from desktop.widgets.bar_chart import Bar, BarChart
 from desktop.widgets.figure_card import FigureCard
 from desktop.widgets.region_map import RegionMap
 from desktop.widgets.scrolled import scrolled
+from desktop.widgets.widget_shortcut import widget_shortcut
 from desktop.workspace import Workspace
 from reports.region_shapes import shapes_for
 
@@ -121,6 +123,14 @@ def _small_table(headers: tuple[str, ...]) -> QTableWidget:
     table.setWordWrap(False)
     table.setMinimumHeight(120)
     return table
+
+
+def _opens_rows(table: QTableWidget, what: str, open_row: Callable[[int], None]) -> None:
+    """Double-click or Enter on a row of `table` calls `open_row(row)`."""
+    table.setToolTip(f"Double-click or Enter: open {what}")
+    table.doubleClicked.connect(lambda index: open_row(index.row()))
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        widget_shortcut(key, table, lambda: open_row(table.currentRow()))
 
 
 def _listing(table: QTableWidget) -> QWidget:
@@ -207,12 +217,7 @@ class DashboardPage(QWidget):
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
         QShortcut(QKeySequence("Ctrl+D"), self, self.mark_selected_done)
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            QShortcut(
-                QKeySequence(key),
-                self.table,
-                self.open_selected,
-                context=Qt.ShortcutContext.WidgetShortcut,
-            )
+            widget_shortcut(key, self.table, self.open_selected)
         buttons = QHBoxLayout()
         buttons.addWidget(self.done_button)
         buttons.addWidget(self.open_button)
@@ -334,15 +339,9 @@ class DashboardPage(QWidget):
         )
         self.upcoming = _small_table(("Date", "Program", "Event", "City"))
         self.dormant = _small_table(("Organization", "Kind", "Mission", "Last engagement"))
-        self.dormant.setToolTip("Double-click or Enter: open the organization")
-        self.dormant.doubleClicked.connect(lambda index: self.open_dormant(index.row()))
-        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            QShortcut(
-                QKeySequence(key),
-                self.dormant,
-                lambda: self.open_dormant(self.dormant.currentRow()),
-                context=Qt.ShortcutContext.WidgetShortcut,
-            )
+        _opens_rows(self.dormant, "the organization", self.open_dormant)
+        _opens_rows(self.indicators, "its program", self.open_indicator_program)
+        _opens_rows(self.upcoming, "its program", self.open_event_program)
         lists = QGridLayout()
         lists.setSpacing(10)
         lists.addWidget(
@@ -622,6 +621,20 @@ class DashboardPage(QWidget):
         if self.figures is not None and 0 <= row < len(self.figures.dormant_priority):
             chosen = self.figures.dormant_priority[row]
             self.record_requested.emit("organization", chosen.organization_id)
+
+    def open_indicator_program(self, row: int) -> None:
+        """Open the program of the indicator on that row."""
+        if self.figures is not None and 0 <= row < len(self.figures.indicators):
+            self._open_program(self.figures.indicators[row].program_id)
+
+    def open_event_program(self, row: int) -> None:
+        """Open the program of the upcoming event on that row."""
+        if self.figures is not None and 0 <= row < len(self.figures.upcoming_program_events):
+            self._open_program(self.figures.upcoming_program_events[row].program_id)
+
+    def _open_program(self, program_id: int | None) -> None:
+        if program_id is not None:
+            self.record_requested.emit("program", program_id)
 
     def _list_hometown(self, key: str) -> None:
         """The hometown associations from one district of origin, in the scope."""

@@ -303,3 +303,45 @@ def test_a_quiet_high_priority_organization_opens_from_the_list(qtbot, demo_path
     shown = window.current_page()
     assert shown.title == "Organizations"
     qtbot.waitUntil(lambda: quiet[0].name in shown.detail.toPlainText(), timeout=10_000)
+
+
+def test_an_indicator_or_an_upcoming_event_opens_its_program(qtbot, demo_path):
+    from datetime import timedelta
+
+    from PySide6.QtCore import Qt
+    from sqlmodel import select
+
+    from db import store
+    from db.migrate import open_database
+    from db.models import Program
+    from db.store.actor import SYSTEM_ACTOR
+    from db.store.programs import add_event
+    from tests.conftest import ensure_user
+
+    opened = open_database(str(demo_path))
+    try:  # the demo's events depend on today's date: one in ten days, to be sure
+        with store.session(opened.engine) as s:
+            program_id = s.exec(select(Program.id).order_by(Program.id.desc())).first()
+            add_event(
+                s,
+                SYSTEM_ACTOR,
+                program_id,
+                {"date": date.today() + timedelta(days=10), "title": "Open house"},
+            )
+    finally:
+        opened.engine.dispose()
+    ensure_user(demo_path, "supervisor_all", "supervisor")
+    window, page = _dashboard(qtbot, demo_path)
+    page.mission_box.setCurrentIndex(page.mission_box.findData(ALL_MISSIONS))
+    qtbot.waitUntil(lambda: not page.figures_loading, timeout=20_000)
+    indicators, events = page.figures.indicators, page.figures.upcoming_program_events
+    assert indicators and events, "the demo measures its programs; an event was added"
+    for table, row in ((page.indicators, indicators[-1]), (page.upcoming, events[0])):
+        window.show_page("Dashboard")
+        table.setFocus()
+        table.selectRow(table.rowCount() - 1 if row is indicators[-1] else 0)
+        qtbot.keyClick(table, Qt.Key.Key_Return)
+        shown = window.current_page()
+        assert shown.title == "Programs"
+        qtbot.waitUntil(lambda shown=shown, row=row: shown.selected_id() == row.program_id)
+        assert row.program in shown.detail.toPlainText()
