@@ -24,7 +24,7 @@ BUNDLED = (
     ("email-validator", "The Unlicense (public domain)"),
     ("platformdirs", "MIT License"),
     ("openpyxl", "MIT License"),
-    ("lxml (libxml2)", "BSD License (MIT License)"),
+    ("lxml, libxml2", "BSD License, MIT License"),
     ("RapidFuzz", "MIT License"),
     ("vobject", "Apache License 2.0"),
     ("icalendar", "BSD License"),
