@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from sqlalchemy import and_, case, func, or_
@@ -9,11 +10,22 @@ from sqlmodel import Session, col, select
 
 from db.models import Affiliation, Contact, Mission, Organization, Program, Region, Tag
 from db.queries.text_match import prefix_range, starts_with, word_starts_with
+from db.queries.visibility import contact_details_withheld
 
 
 class Choice(NamedTuple):
+    """A record a picker offers: its id, its name, and what tells it apart from another
+    of the same name (a person's organization, city and email domain; an organization's
+    city)."""
+
     id: int
     label: str
+    detail: str = ""
+
+    @property
+    def shown(self) -> str:
+        """The name with what tells it apart, as a picker lists it."""
+        return f"{self.label} — {self.detail}" if self.detail else self.label
 
 
 def organization_choices(s: Session, typed: str, limit: int = 12) -> list[Choice]:
@@ -27,7 +39,7 @@ def organization_choices(s: Session, typed: str, limit: int = 12) -> list[Choice
         else_=2,
     )
     rows = s.exec(
-        select(Organization.id, Organization.name, Organization.acronym)
+        select(Organization.id, Organization.name, Organization.acronym, Organization.city)
         .where(
             col(Organization.archived_at).is_(None),
             or_(
@@ -39,7 +51,23 @@ def organization_choices(s: Session, typed: str, limit: int = 12) -> list[Choice
         .order_by(rank, func.lower(Organization.name))
         .limit(limit)
     ).all()
-    return [Choice(i, f"{name} ({acronym})" if acronym else name) for i, name, acronym in rows]
+    return [_organization_choice(*row) for row in rows]
+
+
+def _organization_choice(i: int, name: str, acronym: str, city: str) -> Choice:
+    return Choice(i, f"{name} ({acronym})" if acronym else name, city or "")
+
+
+def organization_choices_of(s: Session, ids: Iterable[int]) -> list[Choice]:
+    """The picker's choices for these organizations, in the order of `ids`."""
+    ids = list(ids)
+    rows = s.exec(
+        select(Organization.id, Organization.name, Organization.acronym, Organization.city).where(
+            col(Organization.id).in_(ids)
+        )
+    ).all()
+    by_id = {row[0]: _organization_choice(*row) for row in rows}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def contact_choices(
@@ -91,7 +119,50 @@ def contact_choices(
             rows = s.exec(statement.order_by(*order, Contact.id).limit(limit - len(found)))
             for i, name, dnc in rows.all():
                 found[i] = Choice(i, name + (" (do not contact)" if dnc else ""))
-    return list(found.values())
+    return _with_contact_details(s, list(found.values()))
+
+
+def contact_choices_of(s: Session, ids: Iterable[int]) -> list[Choice]:
+    """The picker's choices for these people, in the order of `ids`."""
+    ids = list(ids)
+    rows = s.exec(
+        select(Contact.id, Contact.given_name + " " + Contact.family_name).where(
+            col(Contact.id).in_(ids)
+        )
+    ).all()
+    by_id = {i: Choice(i, name.strip()) for i, name in rows}
+    return _with_contact_details(s, [by_id[i] for i in ids if i in by_id])
+
+
+def _with_contact_details(s: Session, choices: list[Choice]) -> list[Choice]:
+    """Each person with what tells two of one name apart: their organization (the
+    primary one first), city and email domain (withheld when they refused contact)."""
+    if not choices:
+        return choices
+    ids = [choice.id for choice in choices]
+    shown_email = case((contact_details_withheld(), ""), else_=Contact.email)
+    people = {
+        i: (city, email)
+        for i, city, email in s.exec(
+            select(Contact.id, Contact.city, shown_email).where(col(Contact.id).in_(ids))
+        ).all()
+    }
+    organization_of: dict[int, str] = {}
+    affiliations = s.exec(
+        select(Affiliation.contact_id, Organization.name, Organization.acronym)
+        .join(Organization, col(Organization.id) == Affiliation.organization_id)
+        .where(col(Affiliation.contact_id).in_(ids), col(Organization.archived_at).is_(None))
+        .order_by(col(Affiliation.is_primary).desc(), Affiliation.id)
+    ).all()
+    for contact_id, name, acronym in affiliations:
+        organization_of.setdefault(contact_id, acronym or name)
+    detailed = []
+    for choice in choices:
+        city, email = people[choice.id]
+        domain = (email or "").partition("@")[2]
+        parts = [organization_of.get(choice.id, ""), city or "", f"@{domain}" if domain else ""]
+        detailed.append(choice._replace(detail=" · ".join(part for part in parts if part)))
+    return detailed
 
 
 def mission_choices(s: Session, typed: str = "", limit: int = 50) -> list[Choice]:

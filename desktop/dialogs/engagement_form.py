@@ -9,14 +9,16 @@ from itertools import pairwise
 from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QWidget
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from db.models import Contact, Engagement, EngagementKind, Mechanism, Organization, Sensitivity
+from db.models import Engagement, EngagementKind, Mechanism, Sensitivity
 from db.queries.pickers import (
     Choice,
     contact_choices,
+    contact_choices_of,
     mission_choices,
     organization_choices,
+    organization_choices_of,
     program_choices,
 )
 from db.store.engagements import linked_ids, log_engagement, update_engagement
@@ -47,14 +49,8 @@ class EngagementForm(RecordForm):
             )
             self.loaded_version = e.version if e.id else None
             org_ids, contact_ids = linked_ids(s, engagement_id) if engagement_id else ([], [])
-            orgs = [
-                Choice(o.id, f"{o.name} ({o.acronym})" if o.acronym else o.name)
-                for o in s.exec(select(Organization).where(col(Organization.id).in_(org_ids)))
-            ]
-            people = [
-                Choice(c.id, f"{c.given_name} {c.family_name}")
-                for c in s.exec(select(Contact).where(col(Contact.id).in_(contact_ids)))
-            ]
+            orgs = organization_choices_of(s, org_ids)
+            people = contact_choices_of(s, contact_ids)
             programs = program_choices(s)
             missions = mission_choices(s)
         self.organizations = EntityPicker(

@@ -52,6 +52,7 @@ class DuplicatesPage(QWidget):
         super().__init__(parent)
         self.workspace = workspace
         self.pairs: list[CandidatePair] = []
+        self.shown_pair: CandidatePair | None = None  # the pair the comparison pane shows
         self.task: DatabaseTask | None = None
         self.merge_dialog: MergeDialog | None = None
         self.kind_combo = QComboBox()
@@ -117,6 +118,7 @@ class DuplicatesPage(QWidget):
     def _kind_changed(self) -> None:
         self.pairs = []
         self.table.setRowCount(0)
+        self._show_pair()
         plural = self.kind_combo.currentText().lower()
         self.status.setText(EMPTY.format(plural=plural[:-1] if plural.endswith("s") else plural))
         self.side_by_side.clear()
@@ -177,6 +179,10 @@ class DuplicatesPage(QWidget):
                 self.table.setItem(row, column, item)
         if self.pairs:
             self.table.selectRow(0)
+        # Row 0 may have been selected before and stay selected, with no signal: the pane
+        # must follow whatever is selected now.
+        if self.shown_pair != self.selected_pair():
+            self._show_pair()
 
     def selected_pair(self) -> CandidatePair | None:
         """The pair selected in the list."""
@@ -192,6 +198,7 @@ class DuplicatesPage(QWidget):
 
     def _show_pair(self) -> None:
         pair = self.selected_pair()
+        self.shown_pair = pair
         for button in (self.not_duplicate_button, self.merge_button):
             button.setEnabled(pair is not None)
         if pair is None:
@@ -221,9 +228,22 @@ class DuplicatesPage(QWidget):
             "<p style='color:#5b6770'>Highlighted: the fields that differ.</p>"
         )
 
+    def pair_on_screen(self) -> CandidatePair | None:
+        """The pair both selected and shown in the comparison pane; None (and the pane
+        brought up to the selection) when the two differ, so that no action runs on a
+        pair the officer has not seen."""
+        pair = self.selected_pair()
+        if pair != self.shown_pair:
+            self._show_pair()
+            self.status.setText(
+                "The comparison now shows the selected pair: look at it, then choose again."
+            )
+            return None
+        return pair
+
     def dismiss_selected(self) -> bool:
         """Remember the selected pair as two records; it leaves the list."""
-        pair = self.selected_pair()
+        pair = self.pair_on_screen()
         if pair is None:
             return False
         try:
@@ -237,7 +257,7 @@ class DuplicatesPage(QWidget):
 
     def merge_selected(self) -> MergeDialog | None:
         """Open the merge dialog for the selected pair."""
-        pair = self.selected_pair()
+        pair = self.pair_on_screen()
         if pair is None:
             return None
         dialog = MergeDialog(self.workspace, self.comparison(pair), self)

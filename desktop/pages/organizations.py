@@ -12,7 +12,13 @@ from db.labels import choices_of, label_of
 from db.models import Organization, OrganizationKind, OrganizationStatus, Priority
 from db.queries.details import organization_detail
 from db.queries.organizations import OrganizationFilter, count_organizations, organization_page
-from db.queries.pickers import Choice, mission_options, region_options, tag_options
+from db.queries.pickers import (
+    Choice,
+    mission_options,
+    organization_choices_of,
+    region_options,
+    tag_options,
+)
 from db.store.organizations import archive_organization, restore_organization
 from desktop.detail_html import organization_html
 from desktop.dialogs.contact_form import ContactForm
@@ -101,8 +107,7 @@ class OrganizationsPage(RecordPage):
         if record_id is None:
             return None
         with Session(self.workspace.engine) as s:
-            org = s.get(Organization, record_id)
-        return Choice(org.id, f"{org.name} ({org.acronym})" if org.acronym else org.name)
+            return next(iter(organization_choices_of(s, [record_id])), None)
 
     def add_contact(self) -> QDialog:
         """A new contact, already placed in the selected organization."""

@@ -1,12 +1,15 @@
 """Type-ahead pickers: type a prefix of a name or acronym ("APP" finds APPNA); Enter or
-Tab takes the best match; Backspace in the empty box removes the last one chosen."""
+Tab takes the best match; Backspace in the empty box removes the last one chosen. Each
+offer shows what tells two of one name apart, and choosing an offer takes exactly that
+row's record (by its id, never by its words)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 
-from PySide6.QtCore import QEvent, QStringListModel, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QCompleter, QLabel, QLineEdit, QVBoxLayout, QWidget
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -14,6 +17,7 @@ from sqlmodel import Session
 from db.queries.pickers import Choice
 
 ChoicesQuery = Callable[[Session, str], list[Choice]]
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class _PickerEdit(QLineEdit):
@@ -77,7 +81,7 @@ class EntityPicker(QWidget):
         self._offered: list[Choice] = []
         self.edit = _PickerEdit()
         self.edit.setPlaceholderText(placeholder)
-        self._model = QStringListModel(self)
+        self._model = QStandardItemModel(self)
         completer = QCompleter(self._model, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
@@ -94,10 +98,7 @@ class EntityPicker(QWidget):
         layout.addWidget(self.chosen_label)
         self.setFocusProxy(self.edit)
         self.edit.textEdited.connect(self._offer)
-        # Queued: the line edit sets the chosen label as its text when the completion is
-        # activated (its own connection is remade on every focus-in, so it can run after
-        # ours); taking the label once that is done leaves the box empty for the next name.
-        completer.activated[str].connect(self._take_label, Qt.ConnectionType.QueuedConnection)
+        completer.activated[QModelIndex].connect(self._take_offer)
         self.edit.resolve_requested.connect(self.resolve_typed)
         self.edit.remove_last_requested.connect(self._remove_last)
 
@@ -134,13 +135,29 @@ class EntityPicker(QWidget):
     def _offer(self, typed: str) -> None:
         with Session(self._engine) as s:
             self._offered = self._query(s, typed) if typed.strip() else []
-        self._model.setStringList([choice.label for choice in self._offered])
-
-    def _take_label(self, label: str) -> None:
+        self._model.clear()
         for choice in self._offered:
-            if choice.label == label:
-                self.add(choice)
-                return
+            item = QStandardItem(choice.shown)
+            item.setData(choice.id, ID_ROLE)
+            item.setToolTip(choice.shown)
+            self._model.appendRow(item)
+
+    def _take_offer(self, index: QModelIndex) -> None:
+        """The offer chosen from the list, found by the id its row carries (two people
+        of one name are two rows with two ids)."""
+        chosen_id = index.data(ID_ROLE)
+        choice = next((c for c in self._offered if c.id == chosen_id), None)
+        if choice is None:
+            return
+        # Later in the event loop: the line edit sets the row's words as its text when
+        # the completion is activated (its own connection is remade on every focus-in,
+        # so it can run after ours); taking the choice once that is done leaves the box
+        # empty for the next name.
+        QTimer.singleShot(0, self, lambda: self.add(choice))
+
+    def offered(self) -> list[Choice]:
+        """What the drop-down offers for the text typed, in its order."""
+        return list(self._offered)
 
     def resolve_typed(self) -> bool:
         """Take the best match for what is typed; False (text kept) when nothing matches."""
@@ -166,11 +183,11 @@ class EntityPicker(QWidget):
 
     def _show_chosen(self) -> None:
         if self.multiple:
-            links = " · ".join(f'{c.label} <a href="{c.id}">✕</a>' for c in self._chosen)
+            links = " · ".join(f'{escape(c.shown)} <a href="{c.id}">✕</a>' for c in self._chosen)
             self.chosen_label.setText(links)
             self.chosen_label.setVisible(bool(self._chosen))
         else:
-            self.edit.setPlaceholderText(self._chosen[0].label if self._chosen else "")
-            self.chosen_label.setText(self._chosen[0].label if self._chosen else "")
+            self.edit.setPlaceholderText(self._chosen[0].shown if self._chosen else "")
+            self.chosen_label.setText(escape(self._chosen[0].shown) if self._chosen else "")
             self.chosen_label.setVisible(bool(self._chosen))
         self.selection_changed.emit()

@@ -21,6 +21,7 @@ def isolated_settings(qapp, tmp_path, monkeypatch):
     )
     yield
     _close_what_is_left(qapp)
+    _release_modifiers(qapp)
 
 
 def _close_what_is_left(qapp) -> None:
@@ -32,6 +33,24 @@ def _close_what_is_left(qapp) -> None:
     for widget in QApplication.topLevelWidgets():
         if widget.isVisible():
             widget.close()
+    qapp.processEvents()
+
+
+def _release_modifiers(qapp) -> None:
+    """Forget a modifier a test's key click held (Ctrl+Return): Qt keeps the last key
+    event's modifiers as the keyboard's state, and the next test's selectRow then added
+    to the selection as a Ctrl+click does."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QWidget
+
+    if QGuiApplication.keyboardModifiers() == Qt.KeyboardModifier.NoModifier:
+        return
+    spare = QWidget()
+    QTest.keyClick(spare, Qt.Key.Key_Shift)
+    QTest.keyRelease(spare, Qt.Key.Key_Shift)
+    spare.deleteLater()
     qapp.processEvents()
 
 
