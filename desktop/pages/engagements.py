@@ -104,7 +104,7 @@ class EngagementsPage(RecordPage):
         self._follow_up(reopen_follow_up)
 
     def _follow_up(self, change) -> None:
-        record_id = self.selected_id()
+        record_id = self.shown_id()
         if record_id is None:
             return
         try:

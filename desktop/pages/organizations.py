@@ -103,7 +103,7 @@ class OrganizationsPage(RecordPage):
         ]
 
     def _selected_choice(self) -> Choice | None:
-        record_id = self.selected_id()
+        record_id = self.shown_id()
         if record_id is None:
             return None
         with Session(self.workspace.engine) as s:

@@ -104,7 +104,7 @@ class ProgramsPage(RecordPage):
         ]
 
     def _sub_form(self, form_class) -> QDialog | None:
-        program_id = self.selected_id()
+        program_id = self.shown_id()
         if program_id is None:
             return None
         return self._open(form_class(self.workspace, program_id, self))

@@ -36,6 +36,7 @@ from db.errors import RabtaError
 from db.queries.audit import record_history
 from db.queries.duplicates import merges_of
 from db.queries.paging import highest_id
+from db.queries.record_titles import RecordTitle, record_title
 from desktop.models.paged_table import ID_ROLE, Column, PagedTableModel
 from desktop.widgets.filter_box import FilterBox
 from desktop.widgets.history_table import HistoryTable
@@ -79,6 +80,7 @@ class RecordPage(QWidget):
         self.open_dialog: QDialog | None = None
         self.pending_confirmation: QMessageBox | None = None
         self.shown_alone: int | None = None  # a record opened from search, not listed
+        self.shown_title: RecordTitle | None = None  # of the record in the detail pane
         self._dirty = False
 
         self.filter_edit = FilterBox()
@@ -106,6 +108,13 @@ class RecordPage(QWidget):
         self.narrowing_clear = QPushButton("Show all")
         self.narrowing_clear.setToolTip("Take off the narrowing shown beside this button")
         self.narrowing_clear.clicked.connect(self.clear_narrowing)
+        # A record opened from elsewhere that the filter hides: said, with a way to list it.
+        self.alone_note = QLabel()
+        self.alone_note.setObjectName("aloneNote")
+        self.alone_note.setWordWrap(True)
+        self.alone_clear = QPushButton("Clear the filter")
+        self.alone_clear.setToolTip("Show the whole list, with the record opened selected in it")
+        self.alone_clear.clicked.connect(self.clear_filter_for_shown)
         self.empty_state = QLabel()
         self.empty_state.setObjectName("emptyState")
         self.empty_state.setWordWrap(True)
@@ -238,8 +247,13 @@ class RecordPage(QWidget):
         narrowed.addWidget(self.narrowing_label, 1)
         narrowed.addWidget(self.narrowing_clear)
         left_layout.addLayout(narrowed)
-        self.narrowing_label.hide()
-        self.narrowing_clear.hide()
+        alone = QHBoxLayout()
+        alone.addWidget(self.alone_note, 1)
+        alone.addWidget(self.alone_clear)
+        left_layout.addLayout(alone)
+        for widget in (self.narrowing_label, self.narrowing_clear, self.alone_note):
+            widget.hide()
+        self.alone_clear.hide()
         left_layout.addWidget(self.table, 1)
         left_layout.addWidget(self.empty_state, 1)
         left_layout.addWidget(self.count_label)
@@ -402,13 +416,15 @@ class RecordPage(QWidget):
         return True
 
     def show_record(self, record_id: int) -> None:
-        """Select a record if it is listed; otherwise show it in the detail pane alone
-        (selected later if it turns up when a list still loading arrives)."""
+        """Show a record: selected if it is listed; otherwise alone in the detail pane,
+        no row selected, and a note says that the filter hides it (it is selected later
+        if it turns up when a list still loading arrives). Edit and Archive then act on
+        the record shown, never on a row selected before."""
         self.shown_alone = record_id
         if self.select_id(record_id):
             self.table.setFocus()
             return
-        self.table.clearSelection()
+        self.table.selectionModel().clear()  # the current row too: nothing else is chosen
         self._show_detail()
 
     def _show_detail(self) -> None:
@@ -418,16 +434,43 @@ class RecordPage(QWidget):
         shown = record_id if record_id is not None else self.shown_alone
         if shown is None:
             self.detail.clear()
+            self.shown_title = None
         else:
             with Session(self.workspace.engine) as s:
                 self.detail.setHtml(self.detail_html(s, shown))
+                self.shown_title = record_title(s, self.workspace.actor, self.noun, shown)
         self._show_history()
-        archived = (
-            record_id is not None and self.model.row_at(self.table.currentIndex().row()).archived
-        )
-        self.edit_button.setEnabled(record_id is not None)
-        self.archive_button.setEnabled(record_id is not None and not archived)
-        self.restore_button.setEnabled(record_id is not None and archived)
+        self._say_shown_alone()
+        archived = self.shown_title is not None and self.shown_title.archived
+        self.edit_button.setEnabled(shown is not None)
+        self.archive_button.setEnabled(shown is not None and not archived)
+        self.restore_button.setEnabled(shown is not None and archived)
+
+    def _say_shown_alone(self) -> None:
+        """The note over the list while the detail pane shows a record the list hides."""
+        alone = self.shown_alone is not None and self.selected_id() is None
+        if alone:
+            what = self.shown_title.title if self.shown_title else f"#{self.shown_alone}"
+            self.alone_note.setText(
+                f"“{what}” is shown on its own: the list as filtered does not hold it."
+            )
+        self.alone_note.setVisible(alone)
+        self.alone_clear.setVisible(alone)
+
+    def clear_filter_for_shown(self) -> None:
+        """Clear the filter box, the drop-downs and any narrowing (and show archived
+        records when the one shown is archived), so the list holds the record shown."""
+        archived = self.shown_title is not None and self.shown_title.archived
+        for widget in (self.filter_edit, *self.combos.values(), self.archived_check):
+            widget.blockSignals(True)
+        self.filter_edit.clear()
+        for combo in self.combos.values():
+            combo.setCurrentIndex(0)
+        if archived:
+            self.archived_check.setChecked(True)
+        for widget in (self.filter_edit, *self.combos.values(), self.archived_check):
+            widget.blockSignals(False)
+        self.clear_narrowing()
 
     def shown_id(self) -> int | None:
         """The record in the detail pane: the selected one, or one opened from elsewhere."""
@@ -588,16 +631,16 @@ class RecordPage(QWidget):
         return self._open(self.form(None))
 
     def edit_selected(self) -> QDialog | None:
-        """Open the selected record's form (Enter, double-click)."""
-        record_id = self.selected_id()
+        """Open the form of the record the detail pane shows (Enter, double-click)."""
+        record_id = self.shown_id()
         return self._open(self.form(record_id), record_id) if record_id is not None else None
 
     def archive_selected(self) -> QMessageBox | None:
-        """Ask, then archive the selected record (Del)."""
-        record_id = self.selected_id()
-        if record_id is None:
+        """Ask, then archive the record the detail pane shows (Del)."""
+        record_id = self.shown_id()
+        if record_id is None or self.shown_title is None:
             return None
-        name = self.model.index(self.table.currentIndex().row(), 0).data()
+        name = self.shown_title.title
         box = QMessageBox(
             QMessageBox.Icon.Question,
             f"Archive {self.noun}",
@@ -622,8 +665,8 @@ class RecordPage(QWidget):
             self._change_archived(record_id, True)
 
     def restore_selected(self) -> None:
-        """Bring the selected archived record back."""
-        record_id = self.selected_id()
+        """Bring the archived record the detail pane shows back."""
+        record_id = self.shown_id()
         if record_id is not None:
             self._change_archived(record_id, False)
 

@@ -91,3 +91,48 @@ def test_after_a_merge_the_pane_shows_the_pair_selected_and_merge_acts_on_it(qtb
         assert page.shown_pair == now_selected  # it shows the selection instead
         assert now_selected in page.pairs
     assert page.merge_selected() is not None
+
+
+def test_a_record_opened_that_the_filter_hides_is_the_one_edit_and_archive_act_on(qtbot, demo_path):
+    from db.models import Organization
+
+    window = active_main_window(qtbot, demo_path, login_name="c.officer")
+    with Session(window.workspace.engine) as s:
+        appna = s.exec(select(Organization).where(Organization.acronym == "APPNA")).one()
+    window.show_page("Organizations")
+    page = window.page("Organizations")
+    page.filter_edit.setText("Karachi")  # a filter that hides APPNA
+    page.apply_filter()
+    qtbot.waitUntil(lambda: not page.model.loading and page.model.rowCount() > 0)
+    page.table.selectRow(0)
+    page.table.setCurrentIndex(page.model.index(0, 0))
+    before = page.selected_id()
+    assert before is not None and before != appna.id
+    window.show_record("organization", appna.id)  # as Ctrl+K does
+    assert page.selected_id() is None  # the row selected before is not chosen any more
+    assert page.shown_id() == appna.id
+    assert "Physicians of Pakistani Descent" in page.detail.toPlainText()
+    assert page.alone_note.isVisible() and "shown on its own" in page.alone_note.text()
+    assert page.edit_button.isEnabled()
+    form = page.edit_selected()
+    assert form.org_id == appna.id
+    form.reject()
+    box = page.archive_selected()
+    assert "Physicians of Pakistani Descent" in box.text()
+    box.reject()
+    page.clear_filter_for_shown()
+    qtbot.waitUntil(lambda: page.selected_id() == appna.id, timeout=10_000)
+    assert page.filter_edit.text() == "" and not page.alone_note.isVisible()
+
+
+def test_archiving_an_engagement_names_it_by_its_subject(qtbot, demo_path):
+    window = active_main_window(qtbot, demo_path, login_name="c.officer")
+    window.show_page("Engagements")
+    page = window.page("Engagements")
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0)
+    page.table.selectRow(0)
+    page.table.setCurrentIndex(page.model.index(0, 0))
+    subject = page.model.row_at(0).subject
+    box = page.archive_selected()
+    assert f"Archive {subject}?" == box.text()
+    box.reject()
