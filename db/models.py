@@ -508,6 +508,8 @@ class Engagement(SQLModel, table=True):
     mechanism: str | None = Field(default=None, max_length=32, index=True)
     follow_up_date: dt.date | None = None
     follow_up_done_at: datetime | None = None
+    # What came of the follow-up, asked when it is marked done (may be empty).
+    follow_up_note: str = Field(default="", sa_column_kwargs={"server_default": ""})
     sensitivity: str = Field(default=Sensitivity.NORMAL, max_length=16)
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)

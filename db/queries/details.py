@@ -252,6 +252,8 @@ def engagement_detail(
         follow_up = "None"
     elif e.follow_up_done_at is not None:
         follow_up = f"Due {e.follow_up_date:%d %b %Y}; done {e.follow_up_done_at:%d %b %Y}"
+        if e.follow_up_note:
+            follow_up += f": {e.follow_up_note}"
     else:
         late = " (overdue)" if e.follow_up_date < today else ""
         follow_up = f"Due {e.follow_up_date:%d %b %Y}{late}"

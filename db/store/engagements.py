@@ -218,14 +218,20 @@ def update_engagement(
 
 
 def complete_follow_up(
-    s: Session, actor: Actor, engagement_id: int, done_at: datetime | None = None
+    s: Session,
+    actor: Actor,
+    engagement_id: int,
+    done_at: datetime | None = None,
+    note: str = "",
 ) -> bool:
-    """Mark an engagement's follow-up done (now, or at `done_at`); False if done already."""
-    return _set_follow_up_done(s, actor, engagement_id, done=True, done_at=done_at)
+    """Mark an engagement's follow-up done (now, or at `done_at`) with what came of it
+    (`note`, which may be empty); False if done already."""
+    return _set_follow_up_done(s, actor, engagement_id, done=True, done_at=done_at, note=note)
 
 
 def reopen_follow_up(s: Session, actor: Actor, engagement_id: int) -> bool:
-    """Undo marking a follow-up done; False if it was not done."""
+    """Undo marking a follow-up done (its note goes too; the audit keeps it); False if
+    it was not done."""
     return _set_follow_up_done(s, actor, engagement_id, done=False)
 
 
@@ -263,7 +269,13 @@ def linked_ids(s: Session, engagement_id: int) -> tuple[list[int], list[int]]:
 
 
 def _set_follow_up_done(
-    s: Session, actor: Actor, engagement_id: int, *, done: bool, done_at: datetime | None = None
+    s: Session,
+    actor: Actor,
+    engagement_id: int,
+    *,
+    done: bool,
+    done_at: datetime | None = None,
+    note: str = "",
 ) -> bool:
     actor.require_write()
     engagement = _changeable(s, actor, engagement_id)
@@ -271,12 +283,20 @@ def _set_follow_up_done(
         raise ValidationError({"follow_up_date": "This engagement has no follow-up to complete."})
     if (engagement.follow_up_done_at is not None) == done:
         return False
-    old = engagement.follow_up_done_at
+    old, old_note = engagement.follow_up_done_at, engagement.follow_up_note
+    given = {"follow_up_note": note}
+    fields = ["follow_up_note"]
     if done_at is not None:
-        check = FieldChecker({"follow_up_done_at": done_at}, ["follow_up_done_at"], partial=False)
+        given["follow_up_done_at"] = done_at
+        fields.append("follow_up_done_at")
+    check = FieldChecker(given, fields, partial=False)
+    check.text("follow_up_note", max_length=2000, multiline=True, label_text="The outcome")
+    if done_at is not None:
         check.moment("follow_up_done_at")
-        done_at = check.done().get("follow_up_done_at")
+    checked = check.done()
+    done_at = checked.get("follow_up_done_at")
     engagement.follow_up_done_at = (done_at or utc_now()) if done else None
+    engagement.follow_up_note = checked.get("follow_up_note", "") if done else ""
     engagement.updated_at = utc_now()
     s.add(engagement)
     record_audit(
@@ -285,7 +305,14 @@ def _set_follow_up_done(
         "complete_follow_up" if done else "reopen_follow_up",
         "engagement",
         engagement.id,
-        {"follow_up_done_at": (old, engagement.follow_up_done_at)},
+        {
+            "follow_up_done_at": (old, engagement.follow_up_done_at),
+            **(
+                {"follow_up_note": (old_note, engagement.follow_up_note)}
+                if old_note != engagement.follow_up_note
+                else {}
+            ),
+        },
         engagement.uid,
     )
     return True

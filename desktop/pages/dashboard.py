@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -52,7 +51,7 @@ from db.stats import (
     dashboard_headline,
     percent_of,
 )
-from db.store.engagements import complete_follow_up
+from db.store.engagements import reopen_follow_up
 from db.store.settings import all_settings
 from desktop.tasks import LatestOnly
 from desktop.widgets.bar_chart import Bar, BarChart
@@ -65,6 +64,7 @@ from reports.region_shapes import shapes_for
 
 if TYPE_CHECKING:
     from desktop.dialogs.engagement_form import EngagementForm
+    from desktop.dialogs.follow_up_done import FollowUpDoneForm
 
 HEADERS = ("Status", "Due", "Engagement", "Organizations", "Officer")
 # Red, amber, green: the colour and the words of each follow-up status.
@@ -174,7 +174,7 @@ class DashboardPage(QWidget):
         super().__init__(parent)
         self.workspace = workspace
         self.rows: list[FollowUpRow] = []
-        self.open_dialog: EngagementForm | None = None
+        self.open_dialog: EngagementForm | FollowUpDoneForm | None = None
         self._dirty = False
         self._latest = LatestOnly(workspace.location, self, self._show, self._failed)
         self._headline_latest = LatestOnly(
@@ -213,6 +213,13 @@ class DashboardPage(QWidget):
         self.open_button = QPushButton("Open engagement")
         self.open_button.setToolTip("Open the engagement the follow-up belongs to (Enter)")
         self.done_button.clicked.connect(self.mark_selected_done)
+        # After a follow-up is marked done: what was done, and Undo (reopens it).
+        self.done_note = QLabel()
+        self.done_note.setWordWrap(True)
+        self.undo_done_button = QPushButton("Undo")
+        self.undo_done_button.setToolTip("Reopen the follow-up just marked done")
+        self.undo_done_button.clicked.connect(self.undo_last_done)
+        self.last_done: int | None = None  # the engagement whose follow-up was marked done
         self.open_button.clicked.connect(self.open_selected)
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
         QShortcut(QKeySequence("Ctrl+D"), self, self.mark_selected_done)
@@ -221,7 +228,10 @@ class DashboardPage(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.done_button)
         buttons.addWidget(self.open_button)
-        buttons.addStretch(1)
+        buttons.addWidget(self.done_note, 1)
+        buttons.addWidget(self.undo_done_button)
+        self.done_note.hide()
+        self.undo_done_button.hide()
         follow_ups = QFrame()
         follow_ups.setObjectName("section")
         follow_ups.setStyleSheet(SECTION_STYLE)
@@ -774,18 +784,41 @@ class DashboardPage(QWidget):
         index = self.table.currentRow()
         return self.rows[index] if 0 <= index < len(self.rows) else None
 
-    def mark_selected_done(self) -> None:
-        """Mark the selected follow-up done."""
+    def mark_selected_done(self) -> FollowUpDoneForm | None:
+        """Ask what came of the selected follow-up, then mark exactly that one done
+        (Ctrl+D); the officer can undo it from the line that says so."""
         row = self.selected_row()
-        if row is None:
-            return
+        if row is None or not self.table.selectionModel().isRowSelected(self.table.currentRow()):
+            return None
+        from desktop.dialogs.follow_up_done import FollowUpDoneForm
+
+        dialog = FollowUpDoneForm(self.workspace, row.engagement_id, row.subject, row.due, self)
+        dialog.accepted.connect(lambda: self._marked_done(row))
+        self.open_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _marked_done(self, row: FollowUpRow) -> None:
+        self.last_done = row.engagement_id
+        self.done_note.setText(f"Marked done: {row.subject}.")
+        self.done_note.show()
+        self.undo_done_button.show()
+
+    def undo_last_done(self) -> bool:
+        """Reopen the follow-up marked done last."""
+        if self.last_done is None:
+            return False
+        engagement_id, self.last_done = self.last_done, None
+        self.undo_done_button.hide()
         try:
             with store.session(self.workspace.engine) as s:
-                complete_follow_up(s, self.workspace.actor, row.engagement_id)
+                reopen_follow_up(s, self.workspace.actor, engagement_id)
         except RabtaError as error:
-            QMessageBox.warning(self, "Follow-up", str(error))
-            return
-        self.workspace.announce("engagement", [row.engagement_id])
+            self.done_note.setText(f"Not reopened: {error}")
+            return False
+        self.done_note.setText("Reopened: the follow-up is open again.")
+        self.workspace.announce("engagement", [engagement_id])
+        return True
 
     def open_selected(self) -> EngagementForm | None:
         """Open the engagement of the selected follow-up."""

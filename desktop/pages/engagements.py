@@ -17,7 +17,6 @@ from db.queries.engagements import EngagementFilter, count_engagements, engageme
 from db.queries.pickers import mission_options
 from db.store.engagements import (
     archive_engagement,
-    complete_follow_up,
     reopen_follow_up,
     restore_engagement,
 )
@@ -97,8 +96,16 @@ class EngagementsPage(RecordPage):
             ("Reopen follow-up", "Undo marking the follow-up done", self.reopen_selected_follow_up),
         ]
 
-    def complete_selected_follow_up(self) -> None:
-        self._follow_up(complete_follow_up)
+    def complete_selected_follow_up(self) -> QDialog | None:
+        """Ask what came of the shown engagement's follow-up, then mark it done."""
+        record_id = self.shown_id()
+        if record_id is None or self.shown_title is None:
+            return None
+        from desktop.dialogs.follow_up_done import FollowUpDoneForm
+
+        return self._open(
+            FollowUpDoneForm(self.workspace, record_id, self.shown_title.title, None, self)
+        )
 
     def reopen_selected_follow_up(self) -> None:
         self._follow_up(reopen_follow_up)

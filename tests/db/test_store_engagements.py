@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db import store
 from db.errors import ValidationError
 from db.models import AuditEntry, Engagement, Organization
+from db.queries.details import engagement_detail
 from db.queries.engagements import open_follow_ups
 from db.store.actor import SYSTEM_ACTOR, Actor
 from db.store.contacts import add_affiliation, create_contact, update_contact
@@ -160,6 +161,31 @@ def test_follow_up_done_and_reopened(engine, officer, people):
     plain = _log(engine, officer, organization_ids=[people["org"]])
     with pytest.raises(ValidationError, match="no follow-up"), store.session(engine) as s:
         complete_follow_up(s, officer, plain)
+
+
+def test_a_follow_up_done_keeps_what_came_of_it_until_reopened(engine, officer, people):
+    engagement_id = _log(
+        engine, officer, organization_ids=[people["org"]], follow_up_date=date.today()
+    )
+    with pytest.raises(ValidationError, match="outcome"), store.session(engine) as s:
+        complete_follow_up(s, officer, engagement_id, note="x" * 2001)
+    with Session(engine) as s:
+        assert s.get(Engagement, engagement_id).follow_up_done_at is None  # left as it was
+    with store.session(engine) as s:
+        assert complete_follow_up(s, officer, engagement_id, note="  Letter sent to the mayor ")
+    with Session(engine) as s:
+        assert s.get(Engagement, engagement_id).follow_up_note == "Letter sent to the mayor"
+        assert "Letter sent" in engagement_detail(s, officer, engagement_id, date.today()).follow_up
+        entry = s.exec(
+            select(AuditEntry)
+            .where(AuditEntry.action == "complete_follow_up")
+            .order_by(col(AuditEntry.id).desc())
+        ).first()
+        assert "Letter sent to the mayor" in entry.changes
+    with store.session(engine) as s:
+        assert reopen_follow_up(s, officer, engagement_id)
+    with Session(engine) as s:
+        assert s.get(Engagement, engagement_id).follow_up_note == ""
 
 
 def test_update_links_and_audit(engine, officer, people):

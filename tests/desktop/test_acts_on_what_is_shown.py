@@ -136,3 +136,32 @@ def test_archiving_an_engagement_names_it_by_its_subject(qtbot, demo_path):
     box = page.archive_selected()
     assert f"Archive {subject}?" == box.text()
     box.reject()
+
+
+def test_ctrl_d_asks_for_the_outcome_marks_only_the_row_shown_and_can_be_undone(qtbot, demo_path):
+    window = active_main_window(qtbot, demo_path, login_name="c.officer")
+    window.show_page("Dashboard")
+    dashboard = window.current_page()
+    qtbot.waitUntil(lambda: not dashboard.loading and len(dashboard.rows) >= 2, timeout=10_000)
+    dashboard.table.selectRow(0)
+    first, second = dashboard.rows[0], dashboard.rows[1]
+    dashboard.table.setFocus()
+    # Two presses in quick succession: the first asks, the second reaches only the dialog.
+    qtbot.keyClick(dashboard.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    asked = dashboard.open_dialog
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is asked)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert dashboard.open_dialog is asked and asked.engagement_id == first.engagement_id
+    assert first.subject in asked.what.text()
+    dashboard.table.selectRow(1)  # the selection moves under the open dialog
+    with qtbot.waitSignal(dashboard.loaded):
+        asked.accept()  # an empty note is allowed
+    with Session(window.workspace.engine) as s:
+        assert s.get(Engagement, first.engagement_id).follow_up_done_at is not None
+        assert s.get(Engagement, second.engagement_id).follow_up_done_at is None
+    assert dashboard.undo_done_button.isVisible() and first.subject in dashboard.done_note.text()
+    with qtbot.waitSignal(dashboard.loaded):
+        assert dashboard.undo_last_done()
+    with Session(window.workspace.engine) as s:
+        assert s.get(Engagement, first.engagement_id).follow_up_done_at is None
+    assert first.engagement_id in [row.engagement_id for row in dashboard.rows]

@@ -153,10 +153,17 @@ def test_new_user_adds_an_organization_with_two_contacts_and_logs_with_both(qtbo
     dashboard.table.selectRow(0)
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(dashboard.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    asked = dashboard.open_dialog  # Ctrl+D asks what came of it before marking it done
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is asked)
+    assert asked.engagement_id == engagement.id
+    qtbot.keyClicks(asked.note_edit, "Briefing held; 12 teachers signed up")
     with qtbot.waitSignal(dashboard.loaded):
-        qtbot.keyClick(dashboard.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClick(asked.note_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     with Session(_engine(window)) as s:
-        assert s.get(Engagement, engagement.id).follow_up_done_at is not None
+        done = s.get(Engagement, engagement.id)
+        assert done.follow_up_done_at is not None
+        assert done.follow_up_note == "Briefing held; 12 teachers signed up"
     assert engagement.id not in [row.engagement_id for row in dashboard.rows]
 
 
