@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         self._make_actions()
         self._make_toolbar()
         self.quick_log_dialog: EngagementForm | None = None
+        self.quick_log_draft: dict | None = None  # a quick log closed with Keep as draft
         self.status_counts = QLabel()
         self.statusBar().addPermanentWidget(self.status_counts)
         self.signed_in_label = QLabel()
@@ -413,14 +414,28 @@ class MainWindow(QMainWindow):
 
         dialog = EngagementForm(self.workspace, None, self)
         dialog.setWindowTitle("Quick log")
+        if self.quick_log_draft is not None:
+            dialog.restore_draft(self.quick_log_draft)
+            dialog.draft_note = QLabel(
+                "Your unsaved quick log is back. Save it, or close it and choose Discard."
+            )
+            dialog.draft_note.setWordWrap(True)
+            dialog.layout().insertWidget(0, dialog.draft_note)
         self.quick_log_dialog = dialog
-        dialog.finished.connect(self._quick_log_closed)
+        dialog.finished.connect(lambda result: self._quick_log_closed(dialog, result))
         dialog.open()
         return dialog
 
-    def _quick_log_closed(self, result: int) -> None:
-        if result and self.quick_log_dialog is not None:
+    def _quick_log_closed(self, dialog, result: int) -> None:
+        """A saved or discarded quick log leaves no draft; one closed with Keep as draft
+        comes back with its text at the next Ctrl+L (kept in memory only, never on disk)."""
+        self.quick_log_draft = dialog.draft_state() if dialog.draft_kept else None
+        if result:
             self.statusBar().showMessage("Engagement logged.", 5000)
+        elif dialog.draft_kept:
+            self.statusBar().showMessage(
+                "The quick log is kept as a draft: Ctrl+L brings it back.", 8000
+            )
 
     def new_on_current_page(self):
         """Ctrl+N: a new record of the current page's kind."""

@@ -41,6 +41,7 @@ class EngagementForm(RecordForm):
             workspace, "Log an engagement" if engagement_id is None else "Edit engagement", parent
         )
         self.engagement_id = engagement_id
+        self.keeps_drafts = engagement_id is None
         with Session(workspace.engine) as s:
             e = (
                 s.get(Engagement, engagement_id)

@@ -1,6 +1,7 @@
 """The form every record is created and edited with: fields in a column, the store's
 refusal shown in red beside each field, the dialog kept open with what was typed.
-Ctrl+Return saves, Esc cancels."""
+Ctrl+Return saves; Esc cancels, and asks first when something was typed (a form that
+keeps drafts, the quick log, can also be closed with what was typed kept)."""
 
 from __future__ import annotations
 
@@ -53,6 +54,7 @@ class RecordForm(QDialog):
     """Subclasses add fields with `add_field` and implement `save(session, values)`."""
 
     entity_type = "record"
+    keeps_drafts = False  # closing may keep what was typed, to come back (the quick log)
     reload_requested = Signal()  # the record changed under the form; open it afresh
 
     def __init__(self, workspace: Workspace, title: str, parent: QWidget | None = None):
@@ -63,6 +65,11 @@ class RecordForm(QDialog):
         self.setWindowTitle(title)
         self.setModal(True)
         self._getters: dict[str, Callable[[], Any]] = {}
+        self._widgets: dict[str, QWidget] = {}
+        self._opened_with: dict[str, Any] | None = None  # the fields as the form opened
+        self.closing_asked: QMessageBox | None = None
+        self.draft_kept = False  # closed with "Keep as draft"
+        self._close_confirmed = False
         self._errors: dict[str, QLabel] = {}
         self._aliases: dict[str, str] = {}
         self.general_error = QLabel()
@@ -123,6 +130,7 @@ class RecordForm(QDialog):
             widget.setToolTip(tooltip)
         self.form.addRow(label, holder)
         self._getters[key] = getter
+        self._widgets[key] = widget
         self._errors[key] = error
         for alias in errors_for:
             self._aliases[alias] = key
@@ -260,12 +268,113 @@ class RecordForm(QDialog):
 
     def _reload(self) -> None:
         self.reload_requested.emit()
-        self.reject()
+        self.discard()
+
+    # --- closing without saving ------------------------------------------------------------
+
+    def showEvent(self, event) -> None:
+        if self._opened_with is None:
+            self._opened_with = self.draft_state()
+        super().showEvent(event)
+
+    def draft_state(self) -> dict[str, Any]:
+        """What every field holds as the officer sees it, to compare or bring back."""
+        return {key: _widget_state(widget) for key, widget in self._widgets.items()}
+
+    def restore_draft(self, state: dict[str, Any]) -> None:
+        """Put back what `draft_state` read (fields the form no longer has are left); a
+        draft brought back counts as typed."""
+        if self._opened_with is None:
+            self._opened_with = self.draft_state()
+        for key, value in state.items():
+            if key in self._widgets:
+                _set_widget_state(self._widgets[key], value)
+
+    def has_typed(self) -> bool:
+        """Whether any field differs from what the form opened with."""
+        opened = self._opened_with
+        return opened is not None and self.draft_state() != opened
+
+    def reject(self) -> None:
+        """Esc, Cancel or the window's close button: close at once when nothing was
+        typed; otherwise ask (Keep editing is the default, and Esc on the question)."""
+        if self._close_confirmed or not self.has_typed():
+            super().reject()
+            return
+        if self.closing_asked is not None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.windowTitle(),
+            "Close without saving?",
+            parent=self,
+        )
+        box.setInformativeText(
+            "What you typed is not saved."
+            + (" Keep it as a draft and Ctrl+L brings it back." if self.keeps_drafts else "")
+        )
+        keep_editing = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
+        if self.keeps_drafts:
+            box.addButton("Keep as draft", QMessageBox.ButtonRole.AcceptRole).setObjectName("draft")
+        box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole).setObjectName("discard")
+        box.setDefaultButton(keep_editing)
+        box.setEscapeButton(keep_editing)
+        box.finished.connect(lambda _result: self._closing_answered(box))
+        self.closing_asked = box
+        box.open()
+
+    def _closing_answered(self, box: QMessageBox) -> None:
+        self.closing_asked = None
+        answer = box.clickedButton().objectName() if box.clickedButton() else ""
+        if answer in ("draft", "discard"):
+            self.draft_kept = answer == "draft"
+            self.discard()
+
+    def discard(self) -> None:
+        """Close without saving and without asking."""
+        self._close_confirmed = True
+        super().reject()
 
     def error_text(self, key: str) -> str:
         """The message shown under a field ("" when none)."""
         label = self._errors[key]
         return label.text() if label.isVisibleTo(self) else ""
+
+
+def _widget_state(widget: QWidget) -> Any:
+    from desktop.widgets.entity_picker import EntityPicker
+
+    if isinstance(widget, EntityPicker):
+        return (tuple(widget.chosen()), widget.edit.text())
+    if isinstance(widget, QLineEdit):
+        return widget.text()
+    if isinstance(widget, QPlainTextEdit):
+        return widget.toPlainText()
+    if isinstance(widget, QComboBox):
+        return widget.currentIndex()
+    if isinstance(widget, QCheckBox):
+        return widget.isChecked()
+    return tuple(box.isChecked() for box in widget.findChildren(QCheckBox))
+
+
+def _set_widget_state(widget: QWidget, state: Any) -> None:
+    from desktop.widgets.entity_picker import EntityPicker
+
+    if isinstance(widget, EntityPicker):
+        chosen, typed = state
+        widget.set_chosen(list(chosen))
+        widget.edit.setText(typed)
+    elif isinstance(widget, QLineEdit):
+        widget.setText(state)
+    elif isinstance(widget, QPlainTextEdit):
+        widget.setPlainText(state)
+    elif isinstance(widget, QComboBox):
+        widget.setCurrentIndex(state)
+    elif isinstance(widget, QCheckBox):
+        widget.setChecked(state)
+    else:
+        for box, checked in zip(widget.findChildren(QCheckBox), state, strict=False):
+            box.setChecked(checked)
 
 
 def focus_first(widget: QWidget) -> None:

@@ -165,3 +165,56 @@ def test_ctrl_d_asks_for_the_outcome_marks_only_the_row_shown_and_can_be_undone(
     with Session(window.workspace.engine) as s:
         assert s.get(Engagement, first.engagement_id).follow_up_done_at is None
     assert first.engagement_id in [row.engagement_id for row in dashboard.rows]
+
+
+def _answer(qtbot, form, answer: str) -> None:
+    asked = form.closing_asked
+    assert asked is not None and asked.isVisible()
+    next(b for b in asked.buttons() if b.text() == answer).click()
+    qtbot.wait(10)
+
+
+def test_esc_on_a_filled_form_asks_and_a_quick_log_can_come_back_as_a_draft(qtbot, demo_path):
+    window = active_main_window(qtbot, demo_path, login_name="c.officer")
+    empty = window.quick_log()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is empty)
+    qtbot.keyClick(empty, Qt.Key.Key_Escape)  # nothing typed: closes at once
+    assert not empty.isVisible() and empty.closing_asked is None
+
+    dialog = window.quick_log()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    qtbot.keyClicks(dialog.subject_edit, "Visit to the Sialkot Association")
+    qtbot.keyClicks(dialog.summary_edit, "Met the new board.")
+    qtbot.keyClick(dialog.subject_edit, Qt.Key.Key_Escape)
+    assert dialog.isVisible()  # asked, not closed
+    _answer(qtbot, dialog, "Keep editing")
+    assert dialog.isVisible() and dialog.subject_edit.text().startswith("Visit")
+    dialog.reject()
+    _answer(qtbot, dialog, "Keep as draft")
+    assert not dialog.isVisible()
+    assert "draft" in window.statusBar().currentMessage()
+
+    again = window.quick_log()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is again)
+    assert again.subject_edit.text() == "Visit to the Sialkot Association"
+    assert again.summary_edit.toPlainText() == "Met the new board."
+    assert "back" in again.draft_note.text()
+    again.reject()  # a draft brought back counts as typed: asked again
+    _answer(qtbot, again, "Discard")
+    third = window.quick_log()
+    assert third.subject_edit.text() == ""  # discarded for good
+    third.reject()
+    assert not third.isVisible()
+
+    window.show_page("Organizations")
+    page = window.page("Organizations")
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0)
+    page.table.selectRow(0)
+    page.table.setCurrentIndex(page.model.index(0, 0))
+    form = page.edit_selected()
+    qtbot.keyClicks(form.name_edit, " (renamed)")
+    qtbot.keyClick(form.name_edit, Qt.Key.Key_Escape)
+    assert form.isVisible() and form.closing_asked is not None
+    assert "Keep as draft" not in [b.text() for b in form.closing_asked.buttons()]
+    _answer(qtbot, form, "Discard")
+    assert not form.isVisible()
