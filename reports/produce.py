@@ -264,13 +264,14 @@ def produce_handover_dossier(
 def produce_organization_brief(
     engine: Engine,
     actor: Actor,
-    organization: str,
+    organization: str | int,
     out: Path | str,
     *,
     include_confidential: bool = False,
     progress: Progress = _no_progress,
 ) -> ProducedReport:
-    """Build the brief of the organization named by acronym, name or uid into `out`."""
+    """Build the brief of the organization named by acronym, name or uid (or given by
+    its id) into `out`."""
     started = time.perf_counter()
     target = check_output_path(out, _database_file(engine))
     _check_confidential(actor, include_confidential)

@@ -122,15 +122,21 @@ def readable_phone(e164: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
-def find_organization(s: Session, wanted: str) -> Organization:
-    """The organization named by acronym, name or uid (case-insensitive).
+def find_organization(s: Session, wanted: str | int) -> Organization:
+    """The organization named by acronym, name or uid (case-insensitive), or by its id
+    (a number, as a picker chose it).
 
     Raises NotFound with up to five close matches when nothing fits exactly.
     """
+    live = col(Organization.archived_at).is_(None)
+    if isinstance(wanted, int):
+        chosen = s.exec(select(Organization).where(live, Organization.id == wanted)).first()
+        if chosen is None:
+            raise NotFound(f"There is no live organization with id {wanted}.")
+        return chosen
     key = wanted.strip().lower()
     if not key:
         raise NotFound("Name the organization by its acronym, name or uid.")
-    live = col(Organization.archived_at).is_(None)
     match = s.exec(
         select(Organization).where(
             live,

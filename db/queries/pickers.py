@@ -58,6 +58,16 @@ def _organization_choice(i: int, name: str, acronym: str, city: str) -> Choice:
     return Choice(i, f"{name} ({acronym})" if acronym else name, city or "")
 
 
+def every_organization_choice(s: Session) -> list[Choice]:
+    """Every live organization as a picker offers it, by name."""
+    rows = s.exec(
+        select(Organization.id, Organization.name, Organization.acronym, Organization.city)
+        .where(col(Organization.archived_at).is_(None))
+        .order_by(func.lower(Organization.name), Organization.id)
+    ).all()
+    return [_organization_choice(*row) for row in rows]
+
+
 def organization_choices_of(s: Session, ids: Iterable[int]) -> list[Choice]:
     """The picker's choices for these organizations, in the order of `ids`."""
     ids = list(ids)

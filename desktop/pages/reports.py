@@ -39,8 +39,9 @@ from sqlmodel import Session, col, select
 
 from db import store
 from db.errors import RabtaError, ValidationError
-from db.models import Mission, Organization
+from db.models import Mission
 from db.periods import Quarter, quarter_containing
+from db.queries.pickers import every_organization_choice, organization_choices
 from db.queries.report_texts import highlight_candidates
 from db.stats import ALL_MISSIONS, report_texts
 from db.store.readouts import record_readout
@@ -221,6 +222,17 @@ class ReportsPage(QWidget):
         self.kind_combo.currentIndexChanged.connect(self._kind_changed)
         self.period_combo.currentIndexChanged.connect(self.load_texts)
         self.scope_combo.currentIndexChanged.connect(self.load_texts)
+        # A preview of other choices than those on the left is taken away, so that Print
+        # and Save as never act on a report the choices no longer describe.
+        for combo in (
+            self.period_combo,
+            self.scope_combo,
+            self.organization_combo,
+            self.handover_combo,
+        ):
+            combo.currentIndexChanged.connect(self.clear_preview)
+        self.confidential_check.toggled.connect(self.clear_preview)
+        self.organization_combo.lineEdit().returnPressed.connect(self.chosen_organization)
         self.save_texts_button.clicked.connect(self.save_texts)
         self.build_button.clicked.connect(self.build)
         self.print_button.clicked.connect(self.print_report)
@@ -268,11 +280,7 @@ class ReportsPage(QWidget):
                 .where(col(Mission.archived_at).is_(None))
                 .order_by(Mission.name)
             ).all()
-            organizations = s.exec(
-                select(Organization.name, Organization.acronym, Organization.uid)
-                .where(col(Organization.archived_at).is_(None))
-                .order_by(Organization.name)
-            ).all()
+            organizations = every_organization_choice(s)
         for code, name in missions:
             self.scope_combo.addItem(f"{name} ({code})", code)
         self._fill_handover_choices(missions)
@@ -283,10 +291,12 @@ class ReportsPage(QWidget):
                 self.scope_combo.setCurrentIndex(max(0, self.scope_combo.findData(own.code)))
         self.period_combo.blockSignals(False)
         self.scope_combo.blockSignals(False)
+        self.organization_combo.blockSignals(True)
         self.organization_combo.clear()
-        for name, acronym, uid in organizations:
-            self.organization_combo.addItem(f"{name} ({acronym})" if acronym else name, uid)
+        for organization in organizations:
+            self.organization_combo.addItem(organization.shown, organization.id)
         self.organization_combo.setCurrentIndex(-1)
+        self.organization_combo.blockSignals(False)
         self.load_texts()
 
     def _fill_handover_choices(self, missions: list) -> None:
@@ -294,6 +304,7 @@ class ReportsPage(QWidget):
         from db.models import User
 
         actor = self.workspace.actor
+        self.handover_combo.blockSignals(True)
         self.handover_combo.clear()
         with Session(self.workspace.engine) as s:
             users = s.exec(
@@ -310,6 +321,7 @@ class ReportsPage(QWidget):
             )
         for code, name in missions:
             self.handover_combo.addItem(f"Mission: {name} ({code})", f"mission:{code}")
+        self.handover_combo.blockSignals(False)
 
     def choose_kind(self, kind: str) -> None:
         """Show the choices of one kind of report (QUARTERLY, BRIEF or HANDOVER)."""
@@ -331,6 +343,20 @@ class ReportsPage(QWidget):
         self.handover_label.setVisible(kind == HANDOVER)
         self.handover_combo.setVisible(kind == HANDOVER)
         self.confidential_check.setVisible(kind != HANDOVER)
+        self.clear_preview()
+
+    def clear_preview(self) -> None:
+        """Take the preview away (its choices changed): Print and Save as wait for the
+        next build."""
+        if self.current_pdf is None:
+            return
+        self.current_pdf = None
+        self.current_title = ""
+        self.document.close()
+        self.preview_stack.setCurrentWidget(self.preview_placeholder)
+        self.print_button.setEnabled(False)
+        self.save_button.setEnabled(False)
+        self.status_label.setText("The choices changed: build the report to preview it.")
 
     def _on_changed(self, entity_type: str, _ids: list) -> None:
         if entity_type in ("organization", "mission", "setting", "all"):
@@ -448,14 +474,8 @@ class ReportsPage(QWidget):
                     progress=report,
                 )
         else:
-            index = self.organization_combo.currentIndex()
-            typed = self.organization_combo.currentText().strip()
-            if index >= 0 and self.organization_combo.itemText(index) == typed:
-                wanted = self.organization_combo.itemData(index)
-            else:
-                wanted = typed
-            if not wanted:
-                self.status_label.setText("Choose the organization to brief on.")
+            wanted = self.chosen_organization()
+            if wanted is None:
                 return
             target = self.output_dir / f"brief-{number}.pdf"
 
@@ -472,6 +492,24 @@ class ReportsPage(QWidget):
         self.progress.show()
         self.status_label.setText("Building…")
         start_task(self._task)
+
+    def chosen_organization(self) -> int | str | None:
+        """The organization the brief is for: the row chosen, else the best match for
+        what is typed, as every picker takes it ("APP" is APPNA); what matches nothing
+        is passed on as typed, for the brief to say so. None (and said) when empty."""
+        index = self.organization_combo.currentIndex()
+        typed = self.organization_combo.currentText().strip()
+        if index >= 0 and self.organization_combo.itemText(index) == typed:
+            return self.organization_combo.itemData(index)
+        if not typed:
+            self.status_label.setText("Choose the organization to brief on.")
+            return None
+        with Session(self.workspace.engine) as s:
+            best = organization_choices(s, typed, limit=1)
+        if not best:
+            return typed
+        self.organization_combo.setCurrentIndex(self.organization_combo.findData(best[0].id))
+        return best[0].id
 
     def _built(self, produced: ProducedReport) -> None:
         self._task = None
@@ -552,10 +590,18 @@ class ReportsPage(QWidget):
         settings = QSettings()
         folder = settings.value("reports/last_folder", str(Path.home()))
         name, _filter = QFileDialog.getSaveFileName(
-            self, "Save report as", str(Path(folder) / self.current_pdf.name), "PDF files (*.pdf)"
+            self,
+            "Save report as",
+            str(Path(folder) / self.proposed_file_name()),
+            "PDF files (*.pdf)",
         )
         if name:
             self.save_copy(Path(name))
+
+    def proposed_file_name(self) -> str:
+        """The previewed report's title as a file name ("Organization brief, APPNA.pdf")."""
+        safe = "".join("-" if c in '<>:"/\\|?*' or ord(c) < 32 else c for c in self.current_title)
+        return f"{safe.strip(' .') or 'report'}.pdf"
 
     def cleanup(self) -> None:
         """Remove the built reports kept for preview (saved copies stay where saved)."""

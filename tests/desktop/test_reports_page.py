@@ -161,3 +161,34 @@ def test_a_handover_dossier_from_the_reports_menu(qtbot, demo_path):
     page.build_button.click()
     qtbot.waitUntil(lambda: page.status_label.text().startswith("Not built"), timeout=30_000)
     assert "own mission only" in page.status_label.text()
+
+
+def test_a_preview_goes_when_its_choices_change_and_save_as_proposes_its_title(
+    qtbot, demo_path
+):
+    page = _page(qtbot, demo_path)
+    page.kind_combo.setCurrentIndex(page.kind_combo.findData(BRIEF))
+    page.organization_combo.setEditText("APPNA")
+    _build(qtbot, page)
+    assert page.save_button.isEnabled() and page.print_button.isEnabled()
+    assert page.proposed_file_name() == f"{page.current_title}.pdf"
+    assert page.proposed_file_name().startswith("Organization brief, ")
+    page.kind_combo.setCurrentIndex(page.kind_combo.findData(HANDOVER))
+    assert page.current_pdf is None and page.document.pageCount() == 0
+    assert not page.save_button.isEnabled() and not page.print_button.isEnabled()
+    assert page.preview_stack.currentWidget() is page.preview_placeholder
+    page.save_as()  # nothing previewed: no dialog, nothing written
+    page.print_report()
+
+
+def test_enter_in_the_organization_box_takes_the_first_match(qtbot, demo_path):
+    from PySide6.QtCore import Qt
+
+    page = _page(qtbot, demo_path)
+    page.kind_combo.setCurrentIndex(page.kind_combo.findData(BRIEF))
+    page.organization_combo.setFocus()
+    page.organization_combo.lineEdit().setText("APP")
+    qtbot.keyClick(page.organization_combo.lineEdit(), Qt.Key.Key_Return)
+    assert "(APPNA)" in page.organization_combo.currentText()
+    _build(qtbot, page)
+    assert "Association of Physicians" in page.status_label.text()
