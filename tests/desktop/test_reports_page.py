@@ -163,9 +163,7 @@ def test_a_handover_dossier_from_the_reports_menu(qtbot, demo_path):
     assert "own mission only" in page.status_label.text()
 
 
-def test_a_preview_goes_when_its_choices_change_and_save_as_proposes_its_title(
-    qtbot, demo_path
-):
+def test_a_preview_goes_when_its_choices_change_and_save_as_proposes_its_title(qtbot, demo_path):
     page = _page(qtbot, demo_path)
     page.kind_combo.setCurrentIndex(page.kind_combo.findData(BRIEF))
     page.organization_combo.setEditText("APPNA")
