@@ -60,6 +60,21 @@ def forget_database_key(location: str) -> None:
     _unlocked_keys.pop(_key_slot(location), None)
 
 
+@contextmanager
+def key_kept_on_failure(location: str) -> Iterator[None]:
+    """Around an unlock that may fail: on failure the key held before it is held again
+    (or none), so a refused sign-in never takes the key of a session already open."""
+    before = database_key(location)
+    try:
+        yield
+    except BaseException:
+        if before is None:
+            forget_database_key(location)
+        else:
+            remember_database_key(location, before)
+        raise
+
+
 def database_key(location: str) -> bytes | None:
     """The key this process holds for a database file, or None."""
     if "://" in location:
@@ -125,9 +140,15 @@ def is_sqlite(location: str) -> bool:
 
 
 def create_database_engine(
-    location: str, *, echo: bool = False, enforce_foreign_keys: bool = True
+    location: str,
+    *,
+    echo: bool = False,
+    enforce_foreign_keys: bool = True,
+    key: bytes | None = None,
 ) -> Engine:
-    """Create an engine for a path or URL with Rabta's connection settings.
+    """Create an engine for a path or URL with Rabta's connection settings; an encrypted
+    file opens with `key` when given (the key a signed-in session holds), else with the
+    key this process remembers for it.
 
     `enforce_foreign_keys=False` is for schema migrations only.
     """
@@ -147,7 +168,9 @@ def create_database_engine(
         module=sqlcipher,
         connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": True},
     )
-    _configure_sqlite(engine, enforce_foreign_keys, database_key(location))
+    _configure_sqlite(
+        engine, enforce_foreign_keys, key if key is not None else database_key(location)
+    )
     return engine
 
 

@@ -231,7 +231,7 @@ class MainWindow(QMainWindow):
         def work(engine, _report):
             return check_database(engine, quick=True)
 
-        self._health_task = DatabaseTask(self.workspace.location, work)
+        self._health_task = DatabaseTask(self.workspace.address, work)
         self._health_task.signals.finished.connect(self._show_health)
         self._health_task.signals.failed.connect(lambda *_: None)  # opening already said it
         start_task(self._health_task)
@@ -519,7 +519,7 @@ class MainWindow(QMainWindow):
                     for model in (Organization, Contact, Engagement)
                 ]
 
-        task = DatabaseTask(self.workspace.location, count)
+        task = DatabaseTask(self.workspace.address, count)
         task.signals.finished.connect(self._show_counts)
         self._count_task = task
         start_task(task)
@@ -570,7 +570,7 @@ class MainWindow(QMainWindow):
         progress.show()
         self.demo_progress = progress
         task = DatabaseTask(
-            self.workspace.location, lambda engine, report: load_demo(engine, progress=report)
+            self.workspace.address, lambda engine, report: load_demo(engine, progress=report)
         )
         task.signals.progress.connect(lambda step: progress.setLabelText(f"Loading: {step}…"))
         task.signals.finished.connect(self._demo_loaded)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import shiboken6
@@ -37,6 +38,16 @@ class BackgroundTask(QRunnable):
             self.signals.finished.emit(result)
 
 
+@dataclass(frozen=True)
+class DatabaseAddress:
+    """Where a worker opens the database, and with which key: the key the signed-in
+    session opened it with (never looked up again, so nothing that happens to the
+    process's remembered keys meanwhile can leave a worker without it)."""
+
+    location: str
+    key: bytes | None = field(default=None, repr=False)
+
+
 class DatabaseTask(BackgroundTask):
     """Runs `work(engine, report_progress)` on a pool thread with a fresh engine.
 
@@ -44,13 +55,15 @@ class DatabaseTask(BackgroundTask):
     crosses threads.
     """
 
-    def __init__(self, location: str, work: Callable[[Engine, Callable[[str], None]], Any]):
+    def __init__(
+        self, address: DatabaseAddress, work: Callable[[Engine, Callable[[str], None]], Any]
+    ):
         super().__init__(self._with_engine)
-        self.location = location
+        self.address = address
         self.database_work = work
 
     def _with_engine(self, report: Callable[[str], None]) -> Any:
-        engine = create_database_engine(self.location)
+        engine = create_database_engine(self.address.location, key=self.address.key)
         try:
             return self.database_work(engine, report)
         finally:
@@ -83,12 +96,12 @@ class LatestOnly:
 
     def __init__(
         self,
-        location: str,
+        address: DatabaseAddress,
         owner: QObject,
         on_result: Callable[[Any], None],
         on_failure: Callable[[Exception, str], None],
     ):
-        self.location = location
+        self.address = address
         self._owner = owner  # outcomes arriving after it is gone are dropped
         self._on_result = on_result
         self._on_failure = on_failure
@@ -99,7 +112,7 @@ class LatestOnly:
         """Run `work(engine, report_progress)` on a worker; earlier requests no longer count."""
         self._generation += 1
         generation = self._generation
-        self._task = DatabaseTask(self.location, work)
+        self._task = DatabaseTask(self.address, work)
         self._task.signals.finished.connect(lambda result: self._deliver(generation, result))
         self._task.signals.failed.connect(self._fail)
         start_task(self._task)

@@ -8,12 +8,14 @@ level, so importing this module does not load the models.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from sqlalchemy import Engine
+
+from desktop.tasks import DatabaseAddress
 
 if TYPE_CHECKING:
     from db.migrate import OpenedDatabase
@@ -35,6 +37,12 @@ class Workspace:
     actor: Actor
     backup_path: Path | None
     broadcast: ChangeBroadcast
+    key: bytes | None = field(default=None, repr=False)  # what an encrypted file opened with
+
+    @property
+    def address(self) -> DatabaseAddress:
+        """Where workers open the database, with this session's own key."""
+        return DatabaseAddress(self.location, self.key)
 
     def announce(self, entity_type: str, ids: list[int] | None = None) -> None:
         """Tell every view that records of this type changed."""
@@ -42,8 +50,14 @@ class Workspace:
 
 
 def workspace_for(opened: OpenedDatabase, actor: Actor) -> Workspace:
-    """The GUI thread's workspace over a database a sign-in opened."""
-    return Workspace(opened.engine, opened.location, actor, opened.backup_path, ChangeBroadcast())
+    """The GUI thread's workspace over a database a sign-in opened, holding the key the
+    sign-in unlocked it with."""
+    from db.engine import database_key, is_sqlite
+
+    key = database_key(opened.location) if is_sqlite(opened.location) else None
+    return Workspace(
+        opened.engine, opened.location, actor, opened.backup_path, ChangeBroadcast(), key
+    )
 
 
 def signed_in_workspace(location: str, username: str, password: str) -> Workspace:

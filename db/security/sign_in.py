@@ -21,6 +21,7 @@ from db.engine import (
     connect_sqlite_file,
     forget_database_key,
     is_sqlite,
+    key_kept_on_failure,
     remember_database_key,
     shown_location,
 )
@@ -212,8 +213,8 @@ def _sign_in_encrypted(location: str, username: str, password: str, now: datetim
         keyring.save()
         raise SignInRefused(WRONG)
     key = _key_that_opens(Path(location), keys)
-    remember_database_key(location, key)
-    try:
+    with key_kept_on_failure(location):
+        remember_database_key(location, key)
         opened = open_database(location, create_missing=False)
         with session(opened.engine) as s:
             user = s.exec(select(User).where(User.username == username)).first()
@@ -231,9 +232,6 @@ def _sign_in_encrypted(location: str, username: str, password: str, now: datetim
                 )
             record_audit(s, actor, "sign_in", "user", user.id, None, user.uid)
             must_change = user.must_change_password
-    except BaseException:
-        forget_database_key(location)
-        raise
     keyring.unaudited.clear()
     keyring.failures.pop(username, None)
     keyring.save()

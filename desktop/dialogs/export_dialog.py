@@ -156,7 +156,7 @@ class ExportDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
         self.progress.setVisible(True)
         self.status.setText("Writing…")
-        self.task = DatabaseTask(self.workspace.location, work)
+        self.task = DatabaseTask(self.workspace.address, work)
         self.task.signals.progress.connect(self.status.setText)
         self.task.signals.finished.connect(self._done)
         self.task.signals.failed.connect(self._failed)

@@ -542,7 +542,7 @@ class ImportWizard(QWizard):
             else:
                 on_failed(f"{type(error).__name__}: {error}")
 
-        self.task = DatabaseTask(self.workspace.location, work)
+        self.task = DatabaseTask(self.workspace.address, work)
         self.task.signals.finished.connect(on_done)
         self.task.signals.failed.connect(failed)
         start_task(self.task)

@@ -41,7 +41,7 @@ class SearchDialog(QDialog):
         self.workspace = workspace
         self.searching = False
         self._open_when_found = False
-        self._latest = LatestOnly(workspace.location, self, self._show_results, self._failed)
+        self._latest = LatestOnly(workspace.address, self, self._show_results, self._failed)
         self.setWindowTitle("Search Rabta")
         self.box = FilterBox()
         self.box.setPlaceholderText(

@@ -13,7 +13,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from desktop.tasks import LatestOnly
+from desktop.tasks import DatabaseAddress, LatestOnly
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
@@ -49,7 +49,7 @@ class PagedTableModel(QAbstractTableModel):
     the next one starts (db/queries/paging.py Page.after) is followed from there as the
     view scrolls (keyset paging); otherwise by offset.
 
-    Given the database `location`, a list of more than BACKGROUND_ABOVE rows counts and
+    Given the database `address`, a list of more than BACKGROUND_ABOVE rows counts and
     sorts on a worker thread, so the window never waits on a slow filter or sort; the old
     rows stay on screen until the new ones arrive. How many rows there may be comes from
     `upper_bound(s)` (cheap, such as the table's highest id) when given, so even the first
@@ -70,17 +70,16 @@ class PagedTableModel(QAbstractTableModel):
         *,
         sort: str,
         descending: bool = False,
-        location: str | None = None,
+        address: DatabaseAddress | None = None,
         upper_bound: Callable[[Session], int] | None = None,
         parent=None,
     ):
         super().__init__(parent)
         self._engine = engine
-        self._location = location
         self._upper_bound = upper_bound
         self._latest = (
-            LatestOnly(location, self, self._background_done, self._background_failed)
-            if location is not None
+            LatestOnly(address, self, self._background_done, self._background_failed)
+            if address is not None
             else None
         )
         self.loading = False

@@ -235,7 +235,7 @@ class AuditPage(QWidget):
             with Session(engine) as s:
                 return verify_audit_chain(s)
 
-        task = DatabaseTask(self.workspace.location, work)
+        task = DatabaseTask(self.workspace.address, work)
         task.signals.finished.connect(self._chain_checked)
         task.signals.failed.connect(
             lambda error, _d: self.chain_label.setText(f"The chain could not be read: {error}")

@@ -25,7 +25,7 @@ from sqlmodel import Session
 
 from db import store
 from db.backups import backup_folder, list_backups, record_counts, restore_backup, take_backup
-from db.engine import database_key, is_sqlite
+from db.engine import is_sqlite
 from db.errors import RabtaError, ValidationError
 from db.store.settings import get_setting, set_setting
 from desktop.tasks import BackgroundTask, start_task
@@ -125,7 +125,7 @@ class BackupsPanel(QWidget):
 
     def reload(self) -> None:
         """List the backups (and count their records) on a worker."""
-        location, key = self.location, database_key(self.location)
+        location, key = self.location, self.workspace.key
         folder = self._folder()
 
         def work(_report):

@@ -176,12 +176,12 @@ class DashboardPage(QWidget):
         self.rows: list[FollowUpRow] = []
         self.open_dialog: EngagementForm | FollowUpDoneForm | None = None
         self._dirty = False
-        self._latest = LatestOnly(workspace.location, self, self._show, self._failed)
+        self._latest = LatestOnly(workspace.address, self, self._show, self._failed)
         self._headline_latest = LatestOnly(
-            workspace.location, self, self._show_headline, self._figures_failed
+            workspace.address, self, self._show_headline, self._figures_failed
         )
         self._figures_latest = LatestOnly(
-            workspace.location, self, self._show_figures, self._figures_failed
+            workspace.address, self, self._show_figures, self._figures_failed
         )
         self.loading = False
         self.figures_loading = False

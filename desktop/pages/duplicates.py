@@ -135,7 +135,7 @@ class DuplicatesPage(QWidget):
         self.find_button.setEnabled(False)
         self.progress.setVisible(True)
         self.status.setText("Comparing…")
-        self.task = DatabaseTask(self.workspace.location, work)
+        self.task = DatabaseTask(self.workspace.address, work)
         self.task.signals.progress.connect(self.status.setText)
         self.task.signals.finished.connect(lambda found: self._found(kind, found))
         self.task.signals.failed.connect(self._failed)

@@ -132,7 +132,7 @@ class RecordPage(QWidget):
             self.make_filter(),
             sort=self.default_sort,
             descending=self.default_descending,
-            location=workspace.location,
+            address=workspace.address,
             upper_bound=lambda s: highest_id(s, self.record_model),
             parent=self,
         )

@@ -484,7 +484,7 @@ class ReportsPage(QWidget):
                     engine, actor, wanted, target, include_confidential=include, progress=report
                 )
 
-        self._task = DatabaseTask(self.workspace.location, work)
+        self._task = DatabaseTask(self.workspace.address, work)
         self._task.signals.progress.connect(self.status_label.setText)
         self._task.signals.finished.connect(self._built)
         self._task.signals.failed.connect(self._failed)

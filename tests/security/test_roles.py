@@ -89,6 +89,7 @@ class Houston:
     affiliation: int
     engagement: int
     archived_engagement: int
+    confidential_engagement: int
     done_follow_up: int
     program: int
     archived_program: int
@@ -440,7 +441,7 @@ def houston(tmp_path_factory, migrated_template) -> Houston:
         archive_engagement(s, admin, archived_meeting)
         done = engagement("Visit with a done follow-up", follow_up_date=TODAY)
         complete_follow_up(s, admin, done)
-        engagement(
+        confidential = engagement(
             f"{SECRET} briefing on a sensitive case",
             by="admin",
             sensitivity="confidential",
@@ -470,6 +471,7 @@ def houston(tmp_path_factory, migrated_template) -> Houston:
         affiliation=affiliation,
         engagement=meeting,
         archived_engagement=archived_meeting,
+        confidential_engagement=confidential,
         done_follow_up=done,
         program=program,
         archived_program=archived_program,
@@ -630,6 +632,25 @@ def _reads() -> dict[str, object]:
         "pickers.mission_options": lambda s, v, h: _module("pickers").mission_options(s),
         "pickers.region_options": lambda s, v, h: _module("pickers").region_options(s),
         "pickers.tag_options": lambda s, v, h: _module("pickers").tag_options(s),
+        "pickers.every_organization_choice": lambda s, v, h: _module(
+            "pickers"
+        ).every_organization_choice(s),
+        "pickers.organization_choices_of": lambda s, v, h: _module(
+            "pickers"
+        ).organization_choices_of(s, [h.organization]),
+        "pickers.contact_choices_of": lambda s, v, h: _module("pickers").contact_choices_of(
+            s, [h.contact]
+        ),
+        "record_titles.record_title": lambda s, v, h: [
+            _module("record_titles").record_title(s, v, kind, record)
+            for kind, record in (
+                ("engagement", h.confidential_engagement),
+                ("engagement", h.engagement),
+                ("organization", h.organization),
+                ("contact", h.contact),
+                ("program", h.program),
+            )
+        ],
         "programs.program_page": lambda s, v, h: _module("programs").program_page(
             s, ProgramFilter()
         ),
