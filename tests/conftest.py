@@ -70,6 +70,7 @@ def ensure_user(
                         "display_name": username.title(),
                         "role": role,
                         "mission_id": mission_id,
+                        "commission_wide": mission_id is None,
                     },
                 )
         with store.session(opened.engine) as s:
@@ -179,6 +180,7 @@ def _actor(engine: Engine, username: str, role: str, mission_id: int | None) -> 
                 "display_name": username.title(),
                 "role": role,
                 "mission_id": mission_id,
+                "commission_wide": mission_id is None,
             },
         )
     return Actor(

@@ -60,6 +60,7 @@ def _user(engine: Engine, username: str, role: str, mission_id: int | None) -> A
                 "display_name": username.replace(".", " ").title(),
                 "role": role,
                 "mission_id": mission_id,
+                "commission_wide": mission_id is None,
             },
         )
     return Actor(user_id, username, role, mission_id, username.title())

@@ -40,15 +40,24 @@ def check_username(username: object) -> str:
     return username.strip().lower()
 
 
+NEEDS_A_MISSION = (UserRole.OFFICER, UserRole.SUPERVISOR)
+COMMISSION_WIDE = (
+    "An officer or supervisor needs a mission. One with none changes every mission's "
+    "records: choose Commission-wide only on purpose."
+)
+
+
 def _check(
     s: Session, values: Mapping[str, Any], *, partial: bool, current: User | None = None
 ) -> dict[str, Any]:
-    check = FieldChecker(values, (*FIELDS, "password"), partial=partial)
+    check = FieldChecker(values, (*FIELDS, "password", "commission_wide"), partial=partial)
     check.text("username", required=True, max_length=64)
     check.text("display_name", required=True, max_length=200, label_text="Display name")
     check.choice("role", UserRole, required=True)
     check.reference(s, "mission_id", Mission, what="Mission")
     check.flag("active")
+    check.flag("commission_wide")
+    _require_a_mission_or_commission_wide(check, current)
     username = check.clean.get("username")
     if username is not None:
         username = username.lower()
@@ -62,7 +71,20 @@ def _check(
             check.fail("username", f"The username {username} is taken.")
     clean = check.done()
     clean.pop("password", None)
+    clean.pop("commission_wide", None)
     return clean
+
+
+def _require_a_mission_or_commission_wide(check: FieldChecker, current: User | None) -> None:
+    """An officer or supervisor without a mission may change every mission's records:
+    the store takes that only when asked for in so many words (`commission_wide`), when
+    the role or the mission is being set."""
+    if "role" not in check.clean and "mission_id" not in check.clean:
+        return
+    role = check.clean.get("role", current.role if current else None)
+    mission = check.clean.get("mission_id", current.mission_id if current else None)
+    if role in NEEDS_A_MISSION and mission is None and not check.clean.get("commission_wide"):
+        check.fail("mission_id", COMMISSION_WIDE)
 
 
 def _keyring_of(s: Session) -> tuple[str, bytes] | None:
@@ -131,13 +153,11 @@ def update_user(s: Session, actor: Actor, user_id: int, values: Mapping[str, Any
     themselves (someone must be left to manage users)."""
     actor.require_admin()
     user = get_record(s, User, user_id, "user")
+    if user.id == actor.id and isinstance(values, Mapping):
+        _refuse_locking_oneself_out(values)
     clean = _check(s, values, partial=True, current=user)
-    if user.id == actor.id and (
-        clean.get("active") is False or clean.get("role", UserRole.ADMIN) != UserRole.ADMIN
-    ):
-        raise ValidationError(
-            {"role": "You cannot deactivate or demote yourself; ask another administrator."}
-        )
+    if user.id == actor.id:
+        _refuse_locking_oneself_out(clean)
     changes = apply_changes(user, clean)
     if changes:
         s.add(user)
@@ -145,6 +165,13 @@ def update_user(s: Session, actor: Actor, user_id: int, values: Mapping[str, Any
         if changes.get("active", (None, True))[1] is False:
             username = user.username
             _update_keyring_after_commit(s, lambda ring, _key: ring.remove(username))
+
+
+def _refuse_locking_oneself_out(values: Mapping[str, Any]) -> None:
+    if values.get("active") is False or values.get("role", UserRole.ADMIN) != UserRole.ADMIN:
+        raise ValidationError(
+            {"role": "You cannot deactivate or demote yourself; ask another administrator."}
+        )
 
 
 def reset_password(s: Session, actor: Actor, user_id: int, new_password: str) -> None:

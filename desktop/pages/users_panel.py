@@ -29,6 +29,7 @@ from db.queries.pickers import mission_options
 from db.store.users import create_user, reset_password, update_user
 
 ID_ROLE = Qt.ItemDataRole.UserRole
+COMMISSION = "commission"  # the mission drop-down's deliberate "no mission"
 HEADERS = ("Username", "Name", "Role", "Mission", "State")
 ROLE_HINTS = {
     UserRole.VIEWER: "reads everything but confidential engagements",
@@ -70,6 +71,12 @@ class UsersPanel(QWidget):
         for role in UserRole:
             self.role.addItem(f"{label_of(UserRole, role)} — {ROLE_HINTS[role]}", role.value)
         self.mission = QComboBox()
+        self.mission_hint = QLabel(
+            "Officers and supervisors work for one mission. Commission-wide (no mission) "
+            "lets them change every mission's records: choose it only on purpose."
+        )
+        self.mission_hint.setWordWrap(True)
+        self.mission_hint.setStyleSheet("color: #5b6770;")
         self.active = QCheckBox("May sign in")
         self.password = _password_field("at least 10 characters; they change it at sign-in")
         self.repeated = _password_field("the same again")
@@ -78,6 +85,7 @@ class UsersPanel(QWidget):
         form.addRow("Full &name", self.display_name)
         form.addRow("&Role", self.role)
         form.addRow("&Mission", self.mission)
+        form.addRow("", self.mission_hint)
         form.addRow("", self.active)
         form.addRow("&Password", self.password)
         form.addRow("&Again", self.repeated)
@@ -159,7 +167,7 @@ class UsersPanel(QWidget):
                 user.username,
                 user.display_name,
                 label_of(UserRole, user.role),
-                missions.get(user.mission_id, "all missions"),
+                missions.get(user.mission_id, "commission-wide"),
                 state,
             )
             for column, value in enumerate(cells):
@@ -168,9 +176,10 @@ class UsersPanel(QWidget):
                 self.table.setItem(row, column, item)
         current = self.mission.currentData()
         self.mission.clear()
-        self.mission.addItem("All missions (the commission)", None)
+        self.mission.addItem("Choose a mission…", None)
         for mission_id, label in options:
             self.mission.addItem(label, mission_id)
+        self.mission.addItem("Commission-wide: every mission (on purpose)", COMMISSION)
         self.mission.setCurrentIndex(max(0, self.mission.findData(current)))
 
     def selected_user_id(self) -> int | None:
@@ -196,7 +205,8 @@ class UsersPanel(QWidget):
         self.username.setReadOnly(True)
         self.display_name.setText(user.display_name)
         self.role.setCurrentIndex(self.role.findData(user.role))
-        self.mission.setCurrentIndex(max(0, self.mission.findData(user.mission_id)))
+        shown = COMMISSION if user.mission_id is None else user.mission_id
+        self.mission.setCurrentIndex(max(0, self.mission.findData(shown)))
         self.active.setChecked(user.active)
         self.password.clear()
         self.repeated.clear()
@@ -221,10 +231,12 @@ class UsersPanel(QWidget):
 
     def save(self) -> bool:
         """Add the new user, or save the selected one's name, role, mission and state."""
+        chosen_mission = self.mission.currentData()
         values = {
             "display_name": self.display_name.text(),
             "role": self.role.currentData(),
-            "mission_id": self.mission.currentData(),
+            "mission_id": None if chosen_mission in (None, COMMISSION) else chosen_mission,
+            "commission_wide": chosen_mission == COMMISSION,
             "active": self.active.isChecked(),
         }
         try:

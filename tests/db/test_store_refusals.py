@@ -121,3 +121,29 @@ def test_an_id_beyond_any_record_is_not_found(engine, officer):
     for wrong in (2**63, -1, 0, "12abc"):
         with pytest.raises((NotFound, ValidationError)), store.session(engine) as s:
             update_organization(s, officer, wrong, {"city": "Houston"})
+
+
+def test_an_officer_or_supervisor_needs_a_mission_unless_commission_wide_on_purpose(engine):
+    from db.models import User
+    from db.store.actor import SYSTEM_ACTOR
+    from db.store.users import create_user, update_user
+
+    for role in ("officer", "supervisor"):
+        with pytest.raises(ValidationError, match="needs a mission"), store.session(engine) as s:
+            create_user(
+                s, SYSTEM_ACTOR, {"username": f"x.{role}", "display_name": "X", "role": role}
+            )
+    with store.session(engine) as s:
+        viewer = create_user(
+            s, SYSTEM_ACTOR, {"username": "v.viewer", "display_name": "V", "role": "viewer"}
+        )
+        wide = create_user(
+            s,
+            SYSTEM_ACTOR,
+            {"username": "w.wide", "display_name": "W", "role": "officer", "commission_wide": True},
+        )
+    with pytest.raises(ValidationError, match="needs a mission"), store.session(engine) as s:
+        update_user(s, SYSTEM_ACTOR, viewer, {"role": "officer"})  # promoted with no mission
+    with store.session(engine) as s:
+        update_user(s, SYSTEM_ACTOR, wide, {"display_name": "W. Wide"})  # a rename is fine
+        assert s.get(User, viewer).role == "viewer" and s.get(User, wide).mission_id is None

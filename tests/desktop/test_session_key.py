@@ -30,6 +30,7 @@ def encrypted(tmp_path):
                 "username": "gone",
                 "display_name": "Left the mission",
                 "role": "officer",
+                "commission_wide": True,
                 "password": PASSWORD,
             },
         )

@@ -236,3 +236,26 @@ def test_an_administrator_erases_a_person_from_the_contacts_page(qtbot, demo_pat
     assert f"Erased contact #{person.id}" in page.detail.toPlainText()
     assert person.email not in page.detail.toPlainText()
     QApplication.processEvents()
+
+
+def test_a_new_officer_saved_with_the_defaults_is_refused_until_given_a_mission(qtbot, demo_path):
+    window = active_main_window(qtbot, demo_path, login_name="commission.admin")
+    users = _settings(window).users
+    users.start_new()
+    assert users.mission.currentText() == "Choose a mission…"
+    assert "on purpose" in users.mission_hint.text()
+    users.username.setText("new.officer")
+    users.display_name.setText("New Officer")
+    users.password.setText("first password 2026")
+    users.repeated.setText("first password 2026")
+    assert not users.save()  # an officer saved with the defaults would reach every mission
+    assert "needs a mission" in users.message.text()
+    with Session(window.workspace.engine) as s:
+        assert s.exec(select(User).where(User.username == "new.officer")).first() is None
+    users.mission.setCurrentIndex(users.mission.findData("commission"))
+    assert users.save(), users.message.text()  # commission-wide, chosen on purpose
+    row = [users.table.item(r, 0).text() for r in range(users.table.rowCount())].index(
+        "new.officer"
+    )
+    assert users.table.item(row, 3).text() == "commission-wide"
+    assert users.mission.currentData() == "commission"  # shown as chosen when edited

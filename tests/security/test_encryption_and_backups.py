@@ -125,6 +125,7 @@ def test_rotating_the_key_keeps_every_user_in(tmp_path):
                 "username": "officer",
                 "display_name": "O",
                 "role": "officer",
+                "commission_wide": True,
                 "password": "officer pass 1",
             },
         )

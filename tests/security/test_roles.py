@@ -366,6 +366,7 @@ def houston(tmp_path_factory, migrated_template) -> Houston:
                     "display_name": username.title(),
                     "role": role,
                     "mission_id": missions[code] if code else None,
+                    "commission_wide": not code,
                 },
             )
             user = s.get(User, user_id)

@@ -115,6 +115,7 @@ def test_a_user_the_administrator_adds_signs_in_and_must_change_the_password(enc
                 "username": "a.zaidi",
                 "display_name": "Ayesha Zaidi",
                 "role": "officer",
+                "commission_wide": True,
                 "password": "first password 1",
             },
         )
