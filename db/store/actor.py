@@ -35,6 +35,11 @@ class Actor:
         """Supervisors and admins may read confidential engagements in reports."""
         return self.role in (UserRole.ADMIN, UserRole.SUPERVISOR)
 
+    @property
+    def may_administer(self) -> bool:
+        """Administrators manage users, missions, settings, erasure and the whole file."""
+        return self.role == UserRole.ADMIN
+
     def require_write(self) -> None:
         """Raise PermissionDenied unless this actor may change records."""
         if not self.can_write:

@@ -189,7 +189,7 @@ def update_engagement(
     """Change the given fields or links of an engagement."""
     actor.require_write()
     values, version = expected_version(values)
-    engagement = _changeable(s, actor, engagement_id, to_change=True)
+    engagement = changeable_engagement(s, actor, engagement_id, to_change=True)
     refuse_if_changed(s, engagement, version, "engagement")
     clean = _check(s, values, partial=True, current=engagement)
     org_ids = clean.pop("organization_ids", None)
@@ -247,7 +247,7 @@ def restore_engagement(s: Session, actor: Actor, engagement_id: int) -> bool:
 
 def _set_engagement_archived(s: Session, actor: Actor, engagement_id: int, archived: bool) -> bool:
     actor.require_write()
-    _changeable(s, actor, engagement_id)
+    changeable_engagement(s, actor, engagement_id)
     changed = set_archived(s, actor, Engagement, "engagement", engagement_id, archived)
     if changed:
         refresh_last_engagement(s, linked_ids(s, engagement_id)[0])
@@ -278,7 +278,7 @@ def _set_follow_up_done(
     note: str = "",
 ) -> bool:
     actor.require_write()
-    engagement = _changeable(s, actor, engagement_id)
+    engagement = changeable_engagement(s, actor, engagement_id)
     if engagement.follow_up_date is None:
         raise ValidationError({"follow_up_date": "This engagement has no follow-up to complete."})
     if (engagement.follow_up_done_at is not None) == done:
@@ -318,11 +318,12 @@ def _set_follow_up_done(
     return True
 
 
-def _changeable(
+def changeable_engagement(
     s: Session, actor: Actor, engagement_id: int, *, to_change: bool = False
 ) -> Engagement:
-    """The engagement, if `actor` may change it: a confidential one only by its own
-    officer, or by a supervisor or administrator."""
+    """The engagement, if `actor` may change it (else PermissionDenied): one of their
+    mission, and a confidential one only by its own officer, a supervisor or an
+    administrator."""
     engagement = get_record(s, Engagement, engagement_id, "engagement", to_change=to_change)
     if not may_see_engagement(actor, engagement):
         raise PermissionDenied(

@@ -84,6 +84,15 @@ class ContactsPage(RecordPage):
         change = archive_contact if archived else restore_contact
         return change(s, self.workspace.actor, record_id)
 
+    def __init__(self, workspace, parent=None):
+        super().__init__(workspace, parent)
+        if not workspace.actor.may_administer:  # the store refuses everyone else
+            for label in ("Export held data…", "Erase…"):
+                self.extra_buttons[label].setEnabled(False)
+                self.extra_buttons[label].setToolTip(
+                    f"Only an administrator can do this; {workspace.actor.username} is not one."
+                )
+
     def extra_actions(self):
         return [
             (

@@ -96,10 +96,14 @@ class EngagementsPage(RecordPage):
             ("Reopen follow-up", "Undo marking the follow-up done", self.reopen_selected_follow_up),
         ]
 
+    def changing_buttons(self):
+        """Marking a follow-up done or reopening it changes the engagement too."""
+        return [*super().changing_buttons(), *self.extra_buttons.values()]
+
     def complete_selected_follow_up(self) -> QDialog | None:
         """Ask what came of the shown engagement's follow-up, then mark it done."""
         record_id = self.shown_id()
-        if record_id is None or self.shown_title is None:
+        if record_id is None or self.shown_title is None or self._refused_here():
             return None
         from desktop.dialogs.follow_up_done import FollowUpDoneForm
 
@@ -108,15 +112,13 @@ class EngagementsPage(RecordPage):
         )
 
     def reopen_selected_follow_up(self) -> None:
-        self._follow_up(reopen_follow_up)
-
-    def _follow_up(self, change) -> None:
+        """Undo marking the shown engagement's follow-up done."""
         record_id = self.shown_id()
-        if record_id is None:
+        if record_id is None or self._refused_here():
             return
         try:
             with store.session(self.workspace.engine) as s:
-                change(s, self.workspace.actor, record_id)
+                reopen_follow_up(s, self.workspace.actor, record_id)
         except RabtaError as error:
             QMessageBox.warning(self, "Follow-up", str(error))
             return

@@ -103,6 +103,10 @@ class ProgramsPage(RecordPage):
             ),
         ]
 
+    def changing_buttons(self):
+        """Participants, events, indicators and measurements change the program too."""
+        return [*super().changing_buttons(), *self.extra_buttons.values()]
+
     def _sub_form(self, form_class) -> QDialog | None:
         program_id = self.shown_id()
         if program_id is None:

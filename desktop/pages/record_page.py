@@ -37,6 +37,7 @@ from db.queries.audit import record_history
 from db.queries.duplicates import merges_of
 from db.queries.paging import highest_id
 from db.queries.record_titles import RecordTitle, record_title
+from db.store.permissions import change_refused
 from desktop.models.paged_table import ID_ROLE, Column, PagedTableModel
 from desktop.widgets.filter_box import FilterBox
 from desktop.widgets.history_table import HistoryTable
@@ -81,6 +82,8 @@ class RecordPage(QWidget):
         self.pending_confirmation: QMessageBox | None = None
         self.shown_alone: int | None = None  # a record opened from search, not listed
         self.shown_title: RecordTitle | None = None  # of the record in the detail pane
+        # Why the store would refuse to change the record shown (None: it would not).
+        self.shown_refusal: str | None = None
         self._dirty = False
 
         self.filter_edit = FilterBox()
@@ -217,11 +220,25 @@ class RecordPage(QWidget):
             f"Bring {self.noun}s in from a CSV or Excel file (Ctrl+Shift+I)"
         )
         self.import_button.clicked.connect(lambda: self.window().import_file(self.import_kind))
+        self.extra_buttons: dict[str, QPushButton] = {}
         for label, tooltip, handler in self.extra_actions():
             button = QPushButton(label)
             button.setToolTip(tooltip)
             button.clicked.connect(handler)
             self.actions_bar.addWidget(button)
+            self.extra_buttons[label] = button
+        for button in (
+            self.edit_button,
+            self.archive_button,
+            self.restore_button,
+            *self.extra_buttons.values(),
+        ):
+            button.setProperty("usual_tip", button.toolTip())
+        if not workspace.actor.can_write:
+            self.new_button.setEnabled(False)
+            self.new_button.setToolTip(
+                f"{workspace.actor.username} has read-only access and cannot add records."
+            )
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.actions_bar.addWidget(spacer)
@@ -435,16 +452,29 @@ class RecordPage(QWidget):
         if shown is None:
             self.detail.clear()
             self.shown_title = None
+            self.shown_refusal = None
         else:
             with Session(self.workspace.engine) as s:
                 self.detail.setHtml(self.detail_html(s, shown))
                 self.shown_title = record_title(s, self.workspace.actor, self.noun, shown)
+                self.shown_refusal = change_refused(s, self.workspace.actor, self.noun, shown)
         self._show_history()
         self._say_shown_alone()
+        self._offer_changes(shown is not None)
+
+    def changing_buttons(self) -> list[QPushButton]:
+        """The buttons that change the record shown, offered only when the store would
+        let the signed-in user change it (subclasses add theirs)."""
+        return [self.edit_button, self.archive_button, self.restore_button]
+
+    def _offer_changes(self, shown: bool) -> None:
         archived = self.shown_title is not None and self.shown_title.archived
-        self.edit_button.setEnabled(shown is not None)
-        self.archive_button.setEnabled(shown is not None and not archived)
-        self.restore_button.setEnabled(shown is not None and archived)
+        allowed = shown and self.shown_refusal is None
+        for button in self.changing_buttons():
+            button.setEnabled(allowed)
+            button.setToolTip(self.shown_refusal or button.property("usual_tip") or "")
+        self.archive_button.setEnabled(allowed and not archived)
+        self.restore_button.setEnabled(allowed and archived)
 
     def _say_shown_alone(self) -> None:
         """The note over the list while the detail pane shows a record the list hides."""
@@ -631,14 +661,26 @@ class RecordPage(QWidget):
         return self._open(self.form(None))
 
     def edit_selected(self) -> QDialog | None:
-        """Open the form of the record the detail pane shows (Enter, double-click)."""
+        """Open the form of the record the detail pane shows (Enter, double-click);
+        when the store would refuse the change, say why instead."""
         record_id = self.shown_id()
-        return self._open(self.form(record_id), record_id) if record_id is not None else None
+        if record_id is None:
+            return None
+        if self._refused_here():
+            return None
+        return self._open(self.form(record_id), record_id)
+
+    def _refused_here(self) -> bool:
+        """Say in the status bar why the record shown may not be changed."""
+        if self.shown_refusal is None:
+            return False
+        self.window().statusBar().showMessage(self.shown_refusal, 10_000)
+        return True
 
     def archive_selected(self) -> QMessageBox | None:
         """Ask, then archive the record the detail pane shows (Del)."""
         record_id = self.shown_id()
-        if record_id is None or self.shown_title is None:
+        if record_id is None or self.shown_title is None or self._refused_here():
             return None
         name = self.shown_title.title
         box = QMessageBox(

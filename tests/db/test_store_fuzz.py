@@ -39,6 +39,8 @@ NOT_FROM_INPUT = {
     "actor_of",
     "session",
     "latest_engagement_date",
+    "changeable_engagement",
+    "change_refused",
 }
 
 

@@ -218,3 +218,35 @@ def test_esc_on_a_filled_form_asks_and_a_quick_log_can_come_back_as_a_draft(qtbo
     assert "Keep as draft" not in [b.text() for b in form.closing_asked.buttons()]
     _answer(qtbot, form, "Discard")
     assert not form.isVisible()
+
+
+def test_an_officer_is_offered_only_the_changes_the_store_would_take(qtbot, demo_path):
+    from db.models import Mission, Organization
+
+    window = active_main_window(qtbot, demo_path, login_name="n.jamil")  # HOU
+    with Session(window.workspace.engine) as s:
+        lax, hou = (
+            s.exec(
+                select(Organization.id)
+                .join(Mission, Mission.id == Organization.mission_id)
+                .where(Mission.code == code, Organization.archived_at.is_(None))
+            ).first()
+            for code in ("LAX", "HOU")
+        )
+    window.show_page("Organizations")
+    page = window.page("Organizations")
+    page.show_record(lax)
+    for button in (page.edit_button, page.archive_button):
+        assert not button.isEnabled()
+        assert "own mission only" in button.toolTip()
+    assert page.edit_selected() is None and page.archive_selected() is None
+    assert "own mission only" in window.statusBar().currentMessage()
+    page.show_record(hou)
+    assert page.edit_button.isEnabled() and page.archive_button.isEnabled()
+    assert page.edit_button.toolTip().startswith("Change the selected")
+    form = page.edit_selected()
+    assert form is not None and form.org_id == hou
+    form.reject()
+    window.show_page("Contacts")
+    erase = window.page("Contacts").extra_buttons["Erase…"]
+    assert not erase.isEnabled() and "Only an administrator" in erase.toolTip()
