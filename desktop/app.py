@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import sys
 import time
 from pathlib import Path
@@ -98,7 +99,18 @@ def _empty_file_may_become_database(location: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
-def sign_in_with_dialogs(location: str, username: str | None = None) -> SignedIn | None:
+def last_user_key(location: str) -> str:
+    """Where the last user to sign in to this database is remembered: one per database,
+    so that a laptop with two registries offers each its own."""
+    from db.engine import shown_location
+
+    digest = hashlib.sha256(shown_location(location).encode("utf-8")).hexdigest()[:16]
+    return f"sign_in/last_user/{digest}"
+
+
+def sign_in_with_dialogs(
+    location: str, username: str | None = None, *, offer_last_user: bool = True
+) -> SignedIn | None:
     """The dialogs before the window: the first administrator on a new database, else
     the sign-in; then a password an administrator set is replaced. None if cancelled."""
     from db import store
@@ -134,12 +146,14 @@ def sign_in_with_dialogs(location: str, username: str | None = None) -> SignedIn
             return None
         signed_in = first.signed_in
     else:
-        remembered = username or settings.value("sign_in/username", "")
+        remembered = username or (
+            settings.value(last_user_key(location), "") if offer_last_user else ""
+        )
         dialog = SignInDialog(location, remembered if isinstance(remembered, str) else "")
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         signed_in = dialog.signed_in
-    settings.setValue("sign_in/username", signed_in.actor.username)
+    settings.setValue(last_user_key(location), signed_in.actor.username)
     if signed_in.must_change_password:
 
         def change(current: str, new: str) -> None:
@@ -196,20 +210,30 @@ def run_window(
         if not startup_probe:  # the probe runs unattended: stderr and the exit code say it
             QMessageBox.critical(None, "Rabta cannot open the database", str(error))
         return 2
-    window = MainWindow()
-    window.show()
-    if startup_probe:
-        _probe_startup(app, window, started_at or 0.0)
-    else:
-        window.ready.connect(lambda: QTimer.singleShot(0, window.offer_demo_if_empty))
-    # The event loop runs first, so the window is drawn before the database work starts.
     QTimer.singleShot(0, add_urdu_fonts)
-    QTimer.singleShot(0, lambda: window.open_signed_in(signed_in.opened, signed_in.actor))
-    code = app.exec()
-    QThreadPool.globalInstance().waitForDone()  # no worker may outlive the window
-    # Tear the window down while Qt is still alive: left to interpreter shutdown, the
-    # garbage collector can meet Qt objects already gone and abort the process.
-    window.deleteLater()
-    app.processEvents()
-    gc.collect()
-    return code
+    while True:
+        window = MainWindow()
+        window.show()
+        if startup_probe:
+            _probe_startup(app, window, started_at or 0.0)
+        else:
+            window.ready.connect(lambda w=window: QTimer.singleShot(0, w.offer_demo_if_empty))
+        # The event loop runs first, so the window is drawn before the database work starts.
+        QTimer.singleShot(0, lambda w=window, s=signed_in: w.open_signed_in(s.opened, s.actor))
+        code = app.exec()
+        QThreadPool.globalInstance().waitForDone()  # no worker may outlive the window
+        signing_out = window.signing_out
+        # Tear the window down while Qt is still alive: left to interpreter shutdown, the
+        # garbage collector can meet Qt objects already gone and abort the process.
+        window.deleteLater()
+        app.processEvents()
+        gc.collect()
+        if not signing_out:
+            return code
+        try:  # File > Sign out: anyone may sign in now; Cancel ends the program
+            signed_in = sign_in_with_dialogs(location, offer_last_user=False)
+        except RabtaError as error:
+            QMessageBox.critical(None, "Rabta cannot open the database", str(error))
+            return 2
+        if signed_in is None:
+            return 0

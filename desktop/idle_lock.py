@@ -54,6 +54,7 @@ class IdleLock(QObject):
 
     locked = Signal()
     unlocked = Signal()
+    sign_out_requested = Signal()  # from the lock screen: someone else is to sign in
 
     def __init__(
         self,
@@ -100,9 +101,9 @@ class IdleLock(QObject):
         self.minutes = 0
         QApplication.instance().removeEventFilter(self)
 
-    def lock(self) -> None:
+    def lock(self, by_hand: bool = False) -> None:
         """Cover every visible Rabta window and ask for the password (not when this
-        lock's own window is closed)."""
+        lock's own window is closed); `by_hand` when the person locked it themselves."""
         if self.covers or not self.window.isVisible():
             return
         self.timer.stop()
@@ -115,8 +116,13 @@ class IdleLock(QObject):
             None,
             check=self.check,
             title="Rabta is locked",
-            intro=f"Rabta locked itself to keep the registry private. Type the password "
-            f"of {self.username} to go on; anything you were typing is still there.",
+            intro=(
+                "You locked Rabta. "
+                if by_hand
+                else "Rabta locked itself to keep the registry private. "
+            )
+            + f"Type the password of {self.username} to go on; anything you were typing "
+            "is still there. Someone else: Sign out, then sign in as yourself.",
         )
         dialog.username.setReadOnly(True)
         dialog.password.setFocus()
@@ -124,6 +130,9 @@ class IdleLock(QObject):
         dialog.buttons.rejected.disconnect()
         dialog.buttons.button(dialog.buttons.StandardButton.Cancel).setText("Quit Rabta")
         dialog.buttons.rejected.connect(self._quit)
+        sign_out = dialog.buttons.addButton("Sign out", dialog.buttons.ButtonRole.ResetRole)
+        sign_out.setToolTip("Close this session (nothing unsaved is kept) and sign in again")
+        sign_out.clicked.connect(self._sign_out)
         dialog.accepted.connect(self._unlock)
         self.dialog = dialog
         dialog.show()
@@ -138,6 +147,11 @@ class IdleLock(QObject):
         self.dialog = None
         self.set_minutes(self.minutes)  # a full period again, whatever the timer held
         self.unlocked.emit()
+
+    def _sign_out(self) -> None:
+        if self.dialog is not None:
+            self.dialog.done(QDialog.DialogCode.Rejected)
+        self.sign_out_requested.emit()
 
     def _quit(self) -> None:
         if self.dialog is not None:

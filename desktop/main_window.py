@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
         self._make_toolbar()
         self.quick_log_dialog: EngagementForm | None = None
         self.quick_log_draft: dict | None = None  # a quick log closed with Keep as draft
+        self.signing_out = False  # closed by Sign out: the program asks for a sign-in
         self.status_counts = QLabel()
         self.statusBar().addPermanentWidget(self.status_counts)
         self.signed_in_label = QLabel()
@@ -133,6 +135,7 @@ class MainWindow(QMainWindow):
         self.idle_lock = IdleLock(
             self, actor.username, workspace.location, self._idle_minutes(), self._sign_in_again
         )
+        self.idle_lock.sign_out_requested.connect(self.sign_out)
         self._set_usable(True)
         self.sidebar.currentRowChanged.connect(self._switch_to)
         page = QSettings().value("main_window/page")
@@ -166,7 +169,7 @@ class MainWindow(QMainWindow):
     def lock_now(self) -> None:
         """Ctrl+Shift+L: cover the windows until the password is typed again."""
         if self.idle_lock is not None:
-            self.idle_lock.lock()
+            self.idle_lock.lock(by_hand=True)
 
     def change_password(self):
         """The signed-in person replaces their password."""
@@ -281,12 +284,26 @@ class MainWindow(QMainWindow):
         self.export_action.triggered.connect(self.export_current_list)
         quit_action = QAction("&Quit", self)
         quit_action.setObjectName("quit")
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
+        # Ctrl+Q in so many words: some platforms' themes bind the standard Quit to nothing.
+        quit_action.setShortcuts(
+            list(
+                dict.fromkeys(
+                    [
+                        QKeySequence("Ctrl+Q"),
+                        *QKeySequence.keyBindings(QKeySequence.StandardKey.Quit),
+                    ]
+                )
+            )
+        )
+        quit_action.triggered.connect(self.quit)
+        self.sign_out_action = QAction("Sign &out", self)
+        self.sign_out_action.setStatusTip("Close this session and sign in again, as anyone")
+        self.sign_out_action.triggered.connect(self.sign_out)
         for action in (self.import_action, self.export_action):
             file_menu.addAction(action)
             self.addAction(action)
         file_menu.addSeparator()
+        file_menu.addAction(self.sign_out_action)
         file_menu.addAction(quit_action)
         self.addAction(quit_action)
 
@@ -616,6 +633,19 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
 
+    def sign_out(self) -> None:
+        """Close this session; the program then asks anyone to sign in again."""
+        self.signing_out = True
+        self.close()
+        if self.isVisible():  # something refused to close
+            self.signing_out = False
+
+    def quit(self) -> None:
+        """Ctrl+Q: close the window and end the program, whatever else is open."""
+        self.close()
+        if not self.isVisible():
+            QApplication.instance().quit()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.idle_lock is not None:
             self.idle_lock.stop()
@@ -629,3 +659,13 @@ class MainWindow(QMainWindow):
             if hasattr(page, "cleanup"):
                 page.cleanup()
         super().closeEvent(event)
+        if self.workspace is not None:
+            self._close_database()
+
+    def _close_database(self) -> None:
+        """Close the database's connections and forget its key: nothing of this session
+        stays open once its window is closed (workers hold their own, and end first)."""
+        from db.engine import forget_database_key
+
+        self.workspace.engine.dispose()
+        forget_database_key(self.workspace.location)

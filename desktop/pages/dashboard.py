@@ -356,7 +356,9 @@ class DashboardPage(QWidget):
         lists.setSpacing(10)
         lists.addWidget(
             _section(
-                "Program indicators", self.indicators, "Progress toward this quarter's target."
+                "Program indicators",
+                _listing(self.indicators),
+                "Progress toward this quarter's target.",
             ),
             0,
             0,
