@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from db.security.sign_in import SignedIn
 
+from db.private_files import keep_new_files_private
 from db.release import __version__
 
 STARTED_AT = time.perf_counter()
@@ -809,6 +810,7 @@ def run(argv: list[str] | None = None) -> int:
 
     from db.errors import SQLITE_ERRORS, RabtaError, ValidationError, explain_database_error
 
+    keep_new_files_private()
     args = build_parser().parse_args(argv)
     try:
         if args.self_test:

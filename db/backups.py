@@ -18,6 +18,7 @@ from pathlib import Path
 
 from db.engine import connect_sqlite_file, database_key, is_sqlite
 from db.errors import SQLITE_ERRORS, DatabaseUnavailable
+from db.private_files import make_private
 from db.security.keyring import keyring_path
 
 KINDS = ("daily", "manual", "upgrade", "replaced")
@@ -98,6 +99,7 @@ def take_backup(
         if keyring_path(path).exists():
             shutil.copyfile(keyring_path(path), keyring_path(target))
             keyring_path(target).chmod(0o600)
+        make_private(partial)
         partial.replace(target)
     except (OSError, *SQLITE_ERRORS) as error:
         partial.unlink(missing_ok=True)
@@ -208,6 +210,7 @@ def restore_backup(location: str, backup: Path, *, now: datetime | None = None) 
     kept = path.parent / f"{path.stem}.backup-{(now or datetime.now()):%Y%m%d-%H%M%S}-replaced.db"
     staged = path.with_name(path.name + ".restoring")
     shutil.copyfile(backup, staged)
+    make_private(staged)
     try:
         if path.exists():
             connection = connect_sqlite_file(path)

@@ -31,6 +31,7 @@ from db.errors import (
     explain_database_error,
 )
 from db.planner_statistics import refresh_planner_statistics
+from db.private_files import make_private
 from db.security.keyring import keyring_path
 
 if TYPE_CHECKING:
@@ -168,6 +169,8 @@ def open_database(
                 backup = None if server_backup_taken else server_backup(location, now=now)
             _upgrade(location)
         refresh_planner_statistics(engine)
+        if path is not None:  # an older Rabta's file (0644) becomes its owner's alone too
+            make_private(path, f"{path}-wal", f"{path}-shm")
         return OpenedDatabase(
             engine=engine,
             location=location,

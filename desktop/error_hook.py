@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from db.engine import APP_AUTHOR, APP_NAME
 from db.errors import RabtaError
+from db.private_files import make_private
 
 log = logging.getLogger("rabta")
 
@@ -31,6 +32,7 @@ def install_exception_hook() -> None:
         level=logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    make_private(log_file_path())
     sys.excepthook = _show_exception
 
 

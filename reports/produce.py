@@ -19,6 +19,7 @@ from sqlmodel import Session
 from db import store
 from db.errors import PermissionDenied, ValidationError
 from db.periods import Quarter, parse_quarter
+from db.private_files import make_private
 from db.queries.handover import find_mission, find_officer, handover_data
 from db.queries.organization_brief import find_organization, organization_brief_data
 from db.queries.subject_access import subject_access
@@ -142,6 +143,7 @@ def _write_and_record(
         with store.session(engine) as s:
             record_readout(s, actor, what, {**details, "file": str(target)}, entity_id)
             s.flush()
+            make_private(partial)
             os.replace(partial, target)
             placed = True
     except OSError as error:
@@ -315,6 +317,7 @@ def produce_subject_access(
         pages = build_subject_access(data, path)
         partial_json = json_target.with_name(f".{json_target.name}.partial")
         partial_json.write_text(data.as_json(), encoding="utf-8")
+        make_private(partial_json)
         os.replace(partial_json, json_target)
         return pages
 

@@ -31,6 +31,7 @@ from db.exchange.columns import COLUMNS
 from db.exchange.spreadsheet_files import write_csv, write_xlsx
 from db.exchange.vcards import write_vcards
 from db.models import Program, ProgramEvent
+from db.private_files import make_private
 from db.queries.contacts import ContactFilter, matching_contact_ids
 from db.queries.engagements import EngagementFilter, matching_engagement_ids
 from db.queries.organizations import OrganizationFilter, matching_organization_ids
@@ -195,6 +196,7 @@ def export_list(
             raise
         if kind in OUTREACH_KINDS and not include_withheld:
             left_out = counted["left_out"]
+    make_private(partial)
     partial.replace(path)
     with store.session(engine) as s:
         record_readout(

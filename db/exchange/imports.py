@@ -36,6 +36,7 @@ from db.models import (
     Region,
     User,
 )
+from db.private_files import make_private
 from db.store.actor import Actor
 from db.store.audit import record_audit
 from db.store.contacts import (
@@ -589,4 +590,5 @@ def write_problem_file(source: Source, outcome: ImportOutcome, path: Path | str)
                     ]
                 )
                 written += 1
+    make_private(path)
     return written

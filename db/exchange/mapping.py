@@ -12,6 +12,7 @@ from pathlib import Path
 
 from db.errors import ValidationError
 from db.exchange.columns import COLUMNS
+from db.private_files import make_private
 
 IMPORT_KINDS = ("organizations", "contacts", "engagements", "affiliations")
 FULL_NAME = "full_name"  # a contact's whole name in one column, split on import
@@ -225,6 +226,7 @@ class Mapping:
     def save(self, path: Path | str) -> None:
         """Keep the mapping in a file to use for the next file of the same shape."""
         Path(path).write_text(self.to_json() + "\n", encoding="utf-8")
+        make_private(path)
 
 
 def suggest_mapping(kind: str, headers: tuple[str, ...], *, day_first: bool = False) -> Mapping:

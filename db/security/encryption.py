@@ -20,6 +20,7 @@ from db.engine import (
     remember_database_key,
 )
 from db.errors import SQLITE_ERRORS, DatabaseUnavailable
+from db.private_files import make_private
 from db.security.keyring import Keyring, keyring_path
 
 
@@ -119,10 +120,12 @@ def encrypt_plain_database(location: str, username: str, password: str) -> Encry
         staged_backup = backup.with_name(backup.name + ".encrypting")
         _export_encrypted(backup, staged_backup, key)
     keyring.save()
+    make_private(staged)
     os.replace(staged, path)
     for side in (Path(f"{path}-wal"), Path(f"{path}-shm")):
         side.unlink(missing_ok=True)
     for backup in plain_backups:
+        make_private(backup.with_name(backup.name + ".encrypting"))
         os.replace(backup.with_name(backup.name + ".encrypting"), backup)
         keyring.path = keyring_path(backup)
         keyring.save()

@@ -41,6 +41,7 @@ from db import store
 from db.errors import RabtaError, ValidationError
 from db.models import Mission
 from db.periods import Quarter, quarter_containing
+from db.private_files import make_private
 from db.queries.pickers import every_organization_choice, organization_choices
 from db.queries.report_texts import highlight_candidates
 from db.stats import ALL_MISSIONS, report_texts
@@ -623,6 +624,7 @@ class ReportsPage(QWidget):
                 )
                 s.flush()
                 shutil.copyfile(self.current_pdf, target)
+                make_private(target)
         except ValidationError as error:
             QMessageBox.warning(self, "Not saved", " ".join(error.errors.values()))
             return False

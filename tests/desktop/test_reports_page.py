@@ -40,6 +40,7 @@ def test_quarterly_report_is_built_previewed_saved_and_printed(qtbot, demo_path,
     assert pages >= 4
     assert "pages, built in" in page.status_label.text()
     assert page.save_copy(tmp_path / "saved")
+    assert (tmp_path / "saved.pdf").stat().st_mode & 0o777 == 0o600  # its owner's alone
     saved = PdfReader(str(tmp_path / "saved.pdf"))
     assert len(saved.pages) == pages
     assert page.period_combo.currentText() in saved.pages[0].extract_text()
