@@ -1,5 +1,8 @@
 """One value as a spreadsheet cell, and back: labels for enums, "; " between list items,
-Yes and No, ISO dates, and text that a spreadsheet would run as a formula neutralised."""
+Yes and No, ISO dates, and text that a spreadsheet would run as a formula neutralised:
+in CSV every cell a spreadsheet could take for a formula (=, +, -, @, tab, return); in
+a workbook only text starting with "=", since a workbook's text cell is never run and
+only "=" makes one a formula when written (a phone's "+1 312…" stays as typed)."""
 
 from __future__ import annotations
 
@@ -31,6 +34,11 @@ def neutralised(text: str) -> str:
     return NEUTRALISER + text if text.startswith(FORMULA_STARTS) else text
 
 
+def neutralised_in_workbook(text: str) -> str:
+    """Text a workbook keeps as text: only a leading "=" would make it a formula."""
+    return NEUTRALISER + text if text.startswith("=") else text
+
+
 def unneutralised(text: str) -> str:
     """The text as it was before `neutralised` (a cell read back from our own export)."""
     if text.startswith(NEUTRALISER) and text[1:].startswith(FORMULA_STARTS):
@@ -45,8 +53,10 @@ def moment_text(value: datetime) -> str:
 
 def cell_text(column: ExchangeColumn, value: Any) -> str:
     """The value as CSV text."""
-    if value is None:
-        return ""
+    return "" if value is None else neutralised(_plain_text(column, value))
+
+
+def _plain_text(column: ExchangeColumn, value: Any) -> str:
     kind = column.kind
     if kind == CHOICE:
         text = label_of(column.enum, value)
@@ -64,7 +74,7 @@ def cell_text(column: ExchangeColumn, value: Any) -> str:
         text = f"{value:.2f}"
     else:
         text = str(value)
-    return neutralised(text)
+    return text
 
 
 def cell_value(column: ExchangeColumn, value: Any) -> Any:
@@ -78,4 +88,4 @@ def cell_value(column: ExchangeColumn, value: Any) -> Any:
         return value.astimezone(UTC).replace(tzinfo=None)
     if column.kind in (INTEGER, NUMBER):
         return value
-    return cell_text(column, value)
+    return neutralised_in_workbook(_plain_text(column, value))

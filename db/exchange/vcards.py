@@ -41,10 +41,37 @@ def contact_card(row: dict) -> str:
         address.value = vobject.vcard.Address(
             city=row["city"], region=(row["region_code"] or "").partition("-")[2]
         )
-    if row["preferred_language"]:
-        card.add("lang").value = row["preferred_language"]
+    tag = language_tag(row["preferred_language"])
+    if tag:
+        card.add("lang").value = tag
     card.add("uid").value = f"urn:uuid:{row['uid']}"
     return card.serialize()
+
+
+# How the field spells languages that ISO 639 names otherwise.
+_SPELLINGS = {"punjabi": "pa", "pashto": "ps", "balochi": "bal", "baluchi": "bal"}
+
+
+def language_tag(language: str) -> str | None:
+    """A preferred language as the language tag a vCard's LANG holds ("Urdu" is ur,
+    "Punjabi" pa, "Saraiki" skr); None when it names no language ISO 639 knows."""
+    import pycountry
+
+    text = (language or "").strip()
+    if not text:
+        return None
+    lowered = text.lower()
+    if lowered in _SPELLINGS:
+        return _SPELLINGS[lowered]
+    if len(lowered) == 2:
+        found = pycountry.languages.get(alpha_2=lowered)
+    elif len(lowered) == 3:
+        found = pycountry.languages.get(alpha_3=lowered)
+    else:
+        found = pycountry.languages.get(name=text.title())
+    if found is None:
+        return None
+    return getattr(found, "alpha_2", None) or found.alpha_3
 
 
 def write_vcards(path: Path, rows: Iterable[dict], progress: Progress | None = None) -> int:

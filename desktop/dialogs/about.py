@@ -28,6 +28,7 @@ BUNDLED = (
     ("RapidFuzz", "MIT License"),
     ("vobject", "Apache License 2.0"),
     ("icalendar", "BSD License"),
+    ("pycountry", "GNU LGPL v2.1"),
     ("Python", "Python Software Foundation License"),
 )
 

@@ -91,6 +91,43 @@ def test_cells_that_a_spreadsheet_would_run_are_neutralised(demo_engine, tmp_pat
     assert any(cell.value == '\'=HYPERLINK("http://evil","x")' for cell in cells)
 
 
+def test_a_workbook_keeps_phones_as_typed_and_csv_keeps_its_guard(demo_engine, tmp_path):
+    from openpyxl import load_workbook
+
+    export_list(demo_engine, ADMIN, "contacts", tmp_path / "c.xlsx")
+    export_list(demo_engine, ADMIN, "contacts", tmp_path / "c.csv")
+    sheet = load_workbook(tmp_path / "c.xlsx").active
+    header = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
+    phones = [
+        row[header.index("Phone")].value
+        for row in sheet.iter_rows(min_row=2)
+        if row[header.index("Phone")].value
+    ]
+    assert phones and all(phone.startswith("+") for phone in phones)  # no visible '
+    assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
+    csv_phones = [row["Phone"] for row in _csv_rows(tmp_path / "c.csv") if row["Phone"]]
+    assert csv_phones and all(phone.startswith("'+") for phone in csv_phones)
+
+
+def test_vcard_lang_is_a_language_tag(demo_engine, tmp_path):
+    import vobject
+
+    from db.exchange.vcards import language_tag
+
+    assert [language_tag(x) for x in ("Urdu", "English", "Punjabi", "Pashto", "ur", "")] == [
+        "ur",
+        "en",
+        "pa",
+        "ps",
+        "ur",
+        None,
+    ]
+    export_list(demo_engine, ADMIN, "contacts", tmp_path / "c.vcf")
+    cards = list(vobject.readComponents((tmp_path / "c.vcf").read_text(encoding="utf-8")))
+    tags = {card.lang.value for card in cards if "lang" in card.contents}
+    assert tags and tags <= {"ur", "en", "pa", "sd", "ps"}, tags
+
+
 def test_people_who_asked_not_to_be_contacted_are_left_out_unless_included(demo_engine, tmp_path):
     with Session(demo_engine) as s:
         withheld = [c for c in s.exec(select(Contact)) if withholds_contact_details(c)]
