@@ -46,6 +46,19 @@ class Quarter:
         head = _fiscal_head(self.code) if self.fiscal else f"Q{self.code[-1]} {self.start.year}"
         return f"{head} ({months} {years})"
 
+    def first_days(self, days: int) -> Quarter:
+        """The same quarter cut to its first `days` days (the whole of it when longer):
+        the span a running quarter's first days are compared with."""
+        end = min(self.end, self.start + timedelta(days=max(days, 1) - 1))
+        return Quarter(self.start, end, self.code, self.fiscal, self.fiscal_start_month)
+
+    def running_days(self, today: date) -> int | None:
+        """How many of its days have passed when `today` falls inside it before its last
+        day (day 68 of 92: 68); None for a quarter that is over or not begun."""
+        if self.start <= today < self.end:
+            return (today - self.start).days + 1
+        return None
+
     def previous(self) -> Quarter:
         """The quarter before this one, of the same style."""
         return quarter_containing(

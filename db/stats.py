@@ -255,6 +255,9 @@ class QuarterlyReportData:
     overdue_by_mission: list[CountRow] = field(default_factory=list)  # open, due by the end
     by_region: list[RegionFigures] = field(default_factory=list)
     host_country: str = ""  # ISO code: whose regions by_region are
+    # A running quarter is compared day for day: days 1 to this of each quarter (None:
+    # a quarter that is over, compared whole).
+    compared_days: int | None = None
 
 
 # Who heads a mission of each kind: the report carries their assessment.
@@ -922,6 +925,8 @@ def _quarterly_report_data(
     dormant, dormant_total = _dormant_priority(s, scope, quarter)
     settings = all_settings(s)
     previous = quarter.previous()
+    compared_days = quarter.running_days(date.today())
+    last_year = same_quarter_last_year(quarter)
     return QuarterlyReportData(
         installation_name=settings["installation_name"],
         marking=settings[
@@ -936,7 +941,8 @@ def _quarterly_report_data(
         generated_at=datetime.now(UTC),
         includes_confidential=include_confidential,
         current=key_figures(s, scope, quarter, organizations_engaged=len(engaged)),
-        previous=key_figures(s, scope, previous),
+        previous=key_figures(s, scope, _compared(previous, compared_days)),
+        compared_days=compared_days,
         engagements_by_month=_by_month(s, scope, quarter),
         engagements_by_kind=_by_column(s, scope, quarter, Engagement.kind, EngagementKind),
         engagements_by_mechanism=_by_column(s, scope, quarter, Engagement.mechanism, Mechanism),
@@ -963,8 +969,8 @@ def _quarterly_report_data(
         overdue_by_mission=_overdue_by_mission(s, scope, quarter),
         by_region=_by_region(s, scope, quarter),
         host_country=settings["host_country"],
-        last_year_quarter=same_quarter_last_year(quarter),
-        last_year=key_figures(s, scope, same_quarter_last_year(quarter)),
+        last_year_quarter=last_year,
+        last_year=key_figures(s, scope, _compared(last_year, compared_days)),
         follow_ups_due_total=follow_ups_total,
         dormant_priority_total=dormant_total,
         audit_chain_head=audit_chain_head(s),
@@ -1088,6 +1094,15 @@ class DashboardData:
     includes_confidential: bool
     by_region: list[RegionFigures] = field(default_factory=list)
     hometowns: list[HometownFigures] = field(default_factory=list)
+    # A running quarter is compared day for day: days 1 to this of each quarter (None:
+    # a quarter that is over, compared whole).
+    compared_days: int | None = None
+
+
+def _compared(quarter: Quarter, compared_days: int | None) -> Quarter:
+    """The span of an earlier quarter a running quarter is compared with: its first
+    `compared_days` days (the same days as the running quarter's so far), else all."""
+    return quarter if compared_days is None else quarter.first_days(compared_days)
 
 
 def same_quarter_last_year(quarter: Quarter) -> Quarter:
@@ -1166,6 +1181,7 @@ def _dashboard_data(
     scope = _Scope(s, mission_code, include_confidential)
     quarter = current_quarter(s, today)
     previous, last_year = quarter.previous(), same_quarter_last_year(quarter)
+    compared_days = quarter.running_days(today)
     ahead = Quarter(today, today + timedelta(days=UPCOMING_DAYS), "", quarter.fiscal)
     dormant, dormant_total = _dormant_priority(s, scope, quarter, as_of=today)
     return DashboardData(
@@ -1176,8 +1192,9 @@ def _dashboard_data(
         last_year_quarter=last_year,
         today=today,
         current=key_figures(s, scope, quarter),
-        previous=key_figures(s, scope, previous),
-        last_year=key_figures(s, scope, last_year),
+        previous=key_figures(s, scope, _compared(previous, compared_days)),
+        last_year=key_figures(s, scope, _compared(last_year, compared_days)),
+        compared_days=compared_days,
         engagements_by_month=_by_month(s, scope, quarter),
         engagements_by_mechanism=_by_column(s, scope, quarter, Engagement.mechanism, Mechanism),
         engagements_by_mission=_by_mission(s, scope, quarter) if scope.mission_id is None else [],

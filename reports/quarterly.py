@@ -91,13 +91,16 @@ def _summary_sentences(data: QuarterlyReportData) -> list[str]:
     previous_name = data.previous_quarter.title.split(" (")[0]
     sentences = []
     today = data.generated_at.astimezone().date()
-    if data.quarter.start <= today <= data.quarter.end:
+    if data.compared_days is not None:
         days = (data.quarter.end - data.quarter.start).days + 1
-        elapsed = (today - data.quarter.start).days + 1
         sentences.append(
-            f"The quarter is still running: its figures are to date, {elapsed} of {days} days, "
-            f"against all of {previous_name}."
+            f"The quarter is still running: its figures are to date, {data.compared_days} of "
+            f"{days} days, against the same days (1–{data.compared_days}) of {previous_name} "
+            "and of the same quarter a year before."
         )
+    elif data.quarter.start <= today <= data.quarter.end:
+        days = (data.quarter.end - data.quarter.start).days + 1
+        sentences.append(f"The figures cover the quarter to its last day, {days} of {days}.")
     if now.engagements == 0:
         return [*sentences, f"No engagements were logged for {data.scope_label} in this quarter."]
     change = _change(now.engagements, before.engagements)
@@ -216,6 +219,13 @@ def _key_figures_table(
     year_ago_name = (
         data.last_year_quarter.title.split(" (")[0] if data.last_year_quarter else "A year before"
     )
+    if data.compared_days is not None:  # the same days of each: say which
+        span = f" days 1–{data.compared_days}"
+        this_name, previous_name, year_ago_name = (
+            this_name + span,
+            previous_name + span,
+            year_ago_name + span,
+        )
     return data_table(
         ["Measure", this_name, previous_name, "Change", year_ago_name, "Change"],
         rows,

@@ -293,6 +293,7 @@ class DashboardPage(QWidget):
         self.mission_box.currentIndexChanged.connect(self._scope_changed)
         self.quarter_label = QLabel()
         self.quarter_label.setStyleSheet("color: #5b6b77;")
+        self.quarter_label.setWordWrap(True)
         self.figures_status = QLabel("Reading the quarter's figures…")
         self.figures_status.setStyleSheet("color: #5b6b77;")
         self.mission_box.setMinimumContentsLength(12)
@@ -457,6 +458,11 @@ class DashboardPage(QWidget):
         self._show_quarter(data.quarter, data.today)
         previous_name = _short(previous)
         year_ago_name = _short(year_ago)
+        if data.compared_days is not None:  # a running quarter: the same days of each
+            self.quarter_label.setText(
+                self.quarter_label.text()
+                + f"; compared with the same days of each quarter (days 1–{data.compared_days})"
+            )
         for field, card in self.cards.items():
             card.show_figure(
                 getattr(data.current, field),

@@ -37,16 +37,40 @@ def test_the_dashboard_and_the_report_agree(demo_engine):
                 assert shown.engagements_by_mechanism == printed.engagements_by_mechanism
                 assert shown.engagements_by_mission == printed.engagements_by_mission
                 assert shown.indicators == printed.indicators
+                # A running quarter is compared with the same days of the year before.
+                days = quarter.running_days(today)
+                year_ago_span = same_quarter_last_year(quarter)
+                if days is not None:
+                    year_ago_span = year_ago_span.first_days(days)
                 year_ago = quarterly_report_data(
-                    s, same_quarter_last_year(quarter), scope, include_confidential=confidential
+                    s, year_ago_span, scope, include_confidential=confidential
                 )
                 assert shown.last_year == year_ago.current
+                assert shown.compared_days == printed.compared_days == days
         everything = dashboard_data(s, ALL_MISSIONS, today=today)
     assert everything.current.engagements > 0 and everything.previous.engagements > 0
     assert len(everything.engagements_by_mission) >= 2
     assert everything.last_year_quarter.start.year == quarter.start.year - 1
     ahead = today + timedelta(days=60)
     assert all(today <= event.date <= ahead for event in everything.upcoming_program_events)
+
+
+def test_a_running_quarter_is_compared_with_the_same_days_of_the_others(demo_engine):
+    with Session(demo_engine) as s:
+        quarter = current_quarter(s, date.today()).previous()  # a quarter with data
+        day_ten = quarter.start + timedelta(days=9)
+        shown = dashboard_data(s, ALL_MISSIONS, today=day_ten)
+        assert shown.quarter == quarter and shown.compared_days == 10
+        previous_ten = quarter.previous().first_days(10)
+        assert (previous_ten.start, previous_ten.end) == (
+            quarter.previous().start,
+            quarter.previous().start + timedelta(days=9),
+        )
+        assert shown.previous == quarterly_report_data(s, previous_ten, ALL_MISSIONS).current
+        whole = quarterly_report_data(s, quarter.previous(), ALL_MISSIONS).current
+        assert shown.previous.engagements < whole.engagements  # not the whole quarter
+        last_day = dashboard_data(s, ALL_MISSIONS, today=quarter.end)
+        assert last_day.compared_days is None and last_day.previous == whole
 
 
 def test_the_dormant_list_up_to_a_quarters_end_is_the_reports(demo_engine):
