@@ -512,7 +512,7 @@ def _run_search(args: argparse.Namespace) -> int:
 
     from db import store
     from db.errors import ValidationError
-    from db.search import search
+    from db.search import count_matches, search
     from db.store.readouts import record_readout
 
     typed = " ".join(args.text)
@@ -522,6 +522,7 @@ def _run_search(args: argparse.Namespace) -> int:
         engine, actor = signed_in.opened.engine, signed_in.actor
         with Session(engine) as s:
             results = search(s, typed, viewer=actor)
+            counts = count_matches(s, typed, viewer=actor)
         hits = [hit for found in results.values() for hit in found]
         if hits:  # names and emails are personal data: printing them is a read-out
             with store.session(engine) as s:
@@ -537,9 +538,16 @@ def _run_search(args: argparse.Namespace) -> int:
     for kind, found in results.items():
         if not found:
             continue
-        print(f"{kind.title()}s")
+        print(f"{kind.title()}s ({counts[kind].of(len(found))})")
         for hit in found:
             print(f"  [{hit.id}] {hit.title}" + (f" · {hit.detail}" if hit.detail else ""))
+        left_out = counts[kind].total - len(found)
+        if left_out > 0 or counts[kind].more:
+            more = "more than " if counts[kind].more else ""
+            print(
+                f"  … {more}{left_out:,} more left out; all of them: "
+                f"rabta export {kind}s --filter {typed!r} --out FILE"
+            )
     return 0
 
 

@@ -136,6 +136,77 @@ _FTS_SQL = {
 }
 
 
+_COUNT_FTS = (
+    "WITH found AS (SELECT rowid AS id FROM {fts} WHERE {fts} MATCH :q "
+    "ORDER BY rowid DESC LIMIT {cap}) "
+    "SELECT count(*), (SELECT count(*) FROM found) FROM found "
+    "JOIN {table} {alias} ON {alias}.id = found.id WHERE 1 {{archived}}"
+)
+_COUNT_TSVECTOR = (
+    "WITH found AS (SELECT id FROM {table} WHERE search_vector @@ to_tsquery('simple', :q) "
+    "ORDER BY id DESC LIMIT {cap}) "
+    "SELECT count(*), (SELECT count(*) FROM found) FROM found "
+    "JOIN {table} {alias} ON {alias}.id = found.id WHERE true {{archived}}"
+)
+
+
+@dataclass(frozen=True)
+class HitCount:
+    """How many records of a kind match: `total`, or at least `total` when `more`
+    (counting stops past MATCH_CAP matches, so a common word stays quick)."""
+
+    total: int
+    more: bool = False
+
+    def of(self, shown: int) -> str:
+        """ "8 of 34", "8 of more than 480", or "3" when all are shown."""
+        if shown >= self.total and not self.more:
+            return f"{shown:,}"
+        return f"{shown:,} of {'more than ' if self.more else ''}{self.total:,}"
+
+
+def count_matches(
+    s: Session, typed: str, *, viewer: Actor, include_archived: bool = False
+) -> dict[str, HitCount]:
+    """How many records of each kind `search` would find with no limit, for `viewer`
+    (the same words, archive and visibility rules)."""
+    counts = {kind: HitCount(0) for kind in KINDS}
+    dialect = s.get_bind().dialect.name
+    if dialect not in ("sqlite", "postgresql"):
+        found = _search_like(s, typed, viewer, MATCH_CAP + 1, include_archived)
+        return {
+            kind: HitCount(min(len(hits), MATCH_CAP), len(hits) > MATCH_CAP)
+            for kind, hits in found.items()
+        }
+    sqlite = dialect == "sqlite"
+    query = fts_query(typed) if sqlite else pg_tsquery(s, typed)
+    if query is None:
+        return counts
+    for kind, (table, _weights, _title, _detail) in _SOURCES.items():
+        template = _COUNT_FTS if sqlite else _COUNT_TSVECTOR
+        sql = template.format(
+            fts=f"{table}_fts", table=table, alias=_ALIAS[kind], cap=MATCH_CAP + 1
+        )
+        counted, matched = (
+            s.connection()
+            .execute(
+                text(sql.format(archived=_hidden_rows(kind, viewer, include_archived))),
+                {"q": query, "viewer": viewer.id if viewer.id else -1},
+            )
+            .one()
+        )
+        counts[kind] = HitCount(int(counted), matched > MATCH_CAP)
+    return counts
+
+
+def _hidden_rows(kind: str, viewer: Actor, include_archived: bool) -> str:
+    """The SQL that leaves out archived rows and engagements `viewer` may not read."""
+    hidden = "" if include_archived else f"AND {_ALIAS[kind]}.archived_at IS NULL"
+    if kind == "engagement" and not viewer.sees_confidential:
+        hidden += " AND (e.sensitivity <> 'confidential' OR e.officer_id = :viewer)"
+    return hidden
+
+
 def search(
     s: Session,
     typed: str,
@@ -162,9 +233,7 @@ def _search_indexed(
         return results
     for kind in KINDS:
         sql = (_FTS_SQL if sqlite else _TSVECTOR_SQL)[kind]
-        archived = "" if include_archived else f"AND {_ALIAS[kind]}.archived_at IS NULL"
-        if kind == "engagement" and not viewer.sees_confidential:
-            archived += " AND (e.sensitivity <> 'confidential' OR e.officer_id = :viewer)"
+        archived = _hidden_rows(kind, viewer, include_archived)
         rows = (
             s.connection()
             .execute(

@@ -54,6 +54,14 @@ PAGES = (
 PAGE_ORDER = tuple(name for name, _module, _class in PAGES)
 
 
+PAGE_OF_KIND = {
+    "organization": "Organizations",
+    "contact": "Contacts",
+    "engagement": "Engagements",
+    "program": "Programs",
+}
+
+
 class MainWindow(QMainWindow):
     """Sidebar of pages on the left, the current page on the right.
 
@@ -410,20 +418,24 @@ class MainWindow(QMainWindow):
 
         dialog = SearchDialog(self.workspace, self)
         dialog.chosen.connect(self.show_record)
+        dialog.list_requested.connect(self.show_filtered_list)
         self.search_dialog = dialog
         dialog.open()
         return dialog
 
     def show_record(self, kind: str, record_id: int) -> None:
         """Go to the record's page and show it there."""
-        page_name = {
-            "organization": "Organizations",
-            "contact": "Contacts",
-            "engagement": "Engagements",
-            "program": "Programs",
-        }[kind]
+        page_name = PAGE_OF_KIND[kind]
         self.show_page(page_name)
         self.page(page_name).show_record(record_id)
+
+    def show_filtered_list(self, kind: str, typed: str) -> None:
+        """Go to a kind's list with its filter box holding `typed` (from search)."""
+        page_name = PAGE_OF_KIND[kind]
+        self.show_page(page_name)
+        page = self.page(page_name)
+        page.filter_edit.setText(typed)
+        page.apply_filter()
 
     def quick_log(self) -> EngagementForm:
         """Ctrl+L from anywhere: log an engagement with the keyboard alone."""

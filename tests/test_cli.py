@@ -48,6 +48,18 @@ def test_demo_command_loads_once_then_refuses(tmp_path):
     assert "Traceback" not in again.stderr
 
 
+def test_search_says_how_many_it_left_out(tmp_path):
+    target = tmp_path / "demo.db"
+    credentials = ("--user", "admin", "--password-file", password_file(tmp_path))
+    assert rabta("demo", "--db", str(target), *credentials).returncode == 0
+    result = rabta("search", "meeting", "--db", str(target), *credentials)
+    assert result.returncode == 0, result.stderr
+    assert "Engagements (8 of " in result.stdout
+    assert "more left out; all of them: rabta export engagements --filter 'meeting'" in (
+        result.stdout
+    )
+
+
 def test_demo_uses_rabta_db_when_no_flag(tmp_path):
     target = tmp_path / "from-env.db"
     result = rabta(

@@ -1,6 +1,8 @@
 """Ctrl+K: one box over the whole registry. Results appear as you type, grouped by
 kind, each search running on a worker so typing never waits; Down moves into the
-results and Enter opens the chosen record (or the first, once it has been found)."""
+results and Enter opens the chosen record (or the first, once it has been found). A
+kind's heading says how many of how many are shown, and Enter on it opens that kind's
+list filtered by what was typed."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 from sqlmodel import Session
 
-from db.search import KINDS, search
+from db.search import KINDS, count_matches, search
 from desktop.tasks import LatestOnly
 from desktop.widgets.filter_box import FilterBox
 from desktop.workspace import Workspace
@@ -34,12 +36,14 @@ class SearchDialog(QDialog):
     """Emits `chosen(kind, id)` when the user opens a result."""
 
     chosen = Signal(str, int)
+    list_requested = Signal(str, str)  # kind, typed: that kind's list, filtered
     searched = Signal(int)  # how many records the latest search found
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None):
         super().__init__(parent)
         self.workspace = workspace
         self.searching = False
+        self.typed = ""
         self._open_when_found = False
         self._latest = LatestOnly(workspace.address, self, self._show_results, self._failed)
         self.setWindowTitle("Search Rabta")
@@ -82,15 +86,20 @@ class SearchDialog(QDialog):
 
         def work(engine, _report):
             with Session(engine) as s:
-                return typed, search(s, typed, viewer=viewer)
+                return (
+                    typed,
+                    search(s, typed, viewer=viewer),
+                    count_matches(s, typed, viewer=viewer),
+                )
 
         self.searching = True
         self.status.setText("Searching…")
         self._latest.start(work)
 
     def _show_results(self, result) -> None:
-        typed, found = result
+        typed, found, counts = result
         self.searching = False
+        self.typed = typed
         self.results.clear()
         total = 0
         first: QTreeWidgetItem | None = None
@@ -98,8 +107,9 @@ class SearchDialog(QDialog):
             hits = found[kind]
             if not hits:
                 continue
-            group = QTreeWidgetItem([f"{KIND_TITLES[kind]} ({len(hits)})"])
-            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            group = QTreeWidgetItem([f"{KIND_TITLES[kind]} ({counts[kind].of(len(hits))})"])
+            group.setData(0, HIT_ROLE, (kind, None))
+            group.setToolTip(0, f"Enter: list every one of these {KIND_TITLES[kind].lower()}")
             font = group.font(0)
             font.setBold(True)
             group.setFont(0, font)
@@ -114,7 +124,15 @@ class SearchDialog(QDialog):
             group.setExpanded(True)
         if first is not None:
             self.results.setCurrentItem(first)
-        self.status.setText(f"{total} found" if total else f"Nothing matches {typed!r}.")
+        left_out = any(counts[kind].more or counts[kind].total > len(found[kind]) for kind in KINDS)
+        if not total:
+            self.status.setText(f"Nothing matches {typed!r}.")
+        elif left_out:
+            self.status.setText(
+                "The best of each kind are shown; Enter on a heading lists them all."
+            )
+        else:
+            self.status.setText(f"{total} found.")
         self.searched.emit(total)
         if self._open_when_found:
             self._open_when_found = False
@@ -140,5 +158,8 @@ class SearchDialog(QDialog):
         if target is None:
             return
         kind, record_id = target
-        self.chosen.emit(kind, record_id)
+        if record_id is None:  # a heading: the whole list of that kind, filtered
+            self.list_requested.emit(kind, self.typed)
+        else:
+            self.chosen.emit(kind, record_id)
         self.accept()

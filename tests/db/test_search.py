@@ -205,3 +205,24 @@ def test_both_engines_find_the_same_records_with_the_same_titles(demo_path, pg_d
     finally:
         for engine in engines:
             engine.dispose()
+
+
+def test_counts_say_how_many_match_beyond_those_listed(demo_engine):
+    from db.queries.engagements import EngagementFilter, count_engagements
+    from db.queries.organizations import OrganizationFilter, count_organizations
+    from db.search import HitCount, count_matches
+
+    with Session(demo_engine) as s:
+        for word in ("Houston", "welfare", "association"):
+            counts = count_matches(s, word, viewer=SYSTEM_ACTOR)
+            listed = search(s, word, viewer=SYSTEM_ACTOR)
+            assert counts["engagement"].total == count_engagements(
+                s, EngagementFilter(viewer=SYSTEM_ACTOR, text=word)
+            )
+            assert counts["organization"].total == count_organizations(
+                s, OrganizationFilter(viewer=SYSTEM_ACTOR, text=word)
+            )
+            for kind, hits in listed.items():
+                assert counts[kind].total >= len(hits)
+    assert HitCount(34).of(8) == "8 of 34" and HitCount(3).of(3) == "3"
+    assert HitCount(480, more=True).of(8) == "8 of more than 480"

@@ -250,3 +250,31 @@ def test_an_officer_is_offered_only_the_changes_the_store_would_take(qtbot, demo
     window.show_page("Contacts")
     erase = window.page("Contacts").extra_buttons["Erase…"]
     assert not erase.isEnabled() and "Only an administrator" in erase.toolTip()
+
+
+def test_search_says_how_many_of_how_many_and_a_heading_opens_the_list(qtbot, demo_path):
+    from db.search import count_matches, search
+
+    window = active_main_window(qtbot, demo_path, login_name="c.officer")
+    titles = {"engagement": "Engagements", "organization": "Organizations"}
+    with Session(window.workspace.engine) as s:
+        for word in ("Houston", "welfare", "meeting", "association"):
+            found = search(s, word, viewer=window.workspace.actor)
+            counts = count_matches(s, word, viewer=window.workspace.actor)
+            many = [k for k in titles if counts[k].total > len(found[k]) and not counts[k].more]
+            if many:
+                break
+    kind = many[0]
+    dialog = window.open_search()
+    with qtbot.waitSignal(dialog.searched, timeout=10_000):
+        qtbot.keyClicks(dialog.box, word)
+    headings = [dialog.results.topLevelItem(i) for i in range(dialog.results.topLevelItemCount())]
+    heading = next(h for h in headings if h.text(0).startswith(titles[kind]))
+    assert f"({len(found[kind])} of {counts[kind].total:,})" in heading.text(0)
+    assert "found" not in dialog.status.text() and "Enter on a heading" in dialog.status.text()
+    dialog.results.setCurrentItem(heading)
+    dialog.open_current()
+    page = window.current_page()
+    assert page.title == titles[kind] and page.filter_edit.text() == word
+    qtbot.waitUntil(lambda: not page.model.loading and page.model.total > 0, timeout=10_000)
+    assert page.model.total == counts[kind].total
