@@ -450,6 +450,7 @@ def _run_import(args: argparse.Namespace) -> int:
     from db.exchange.imports import run_import, write_problem_file
     from db.exchange.mapping import load_mapping, suggest_mapping
     from db.exchange.sources import open_source
+    from db.labels import counted
 
     source = open_source(args.file)
     if args.mapping:
@@ -500,8 +501,8 @@ def _run_import(args: argparse.Namespace) -> int:
     verb = "Would add" if args.dry_run else "Added"
     print(
         f"{verb} {outcome.created:,} and {'would update' if args.dry_run else 'updated'} "
-        f"{outcome.updated:,} {args.kind} from {outcome.rows:,} rows; "
-        f"{outcome.skipped:,} skipped as already there."
+        f"{counted(outcome.updated, args.kind[:-1], args.kind)} from "
+        f"{counted(outcome.rows, 'row')}; {outcome.skipped:,} skipped as already there."
         + (" Nothing was written (dry run)." if args.dry_run else "")
     )
     return 0
@@ -749,6 +750,7 @@ def _run_rekey(args: argparse.Namespace) -> int:
 
 
 def _run_encrypt(args: argparse.Namespace) -> int:
+    from db.labels import counted
     from db.security.encryption import encrypt_plain_database
 
     location = _location(args)
@@ -757,9 +759,11 @@ def _run_encrypt(args: argparse.Namespace) -> int:
         signed_in.opened.engine.dispose()
         converted = encrypt_plain_database(location, username, _password(args))
     print(
-        f"{location} is encrypted now; {converted.backups} backup(s) were encrypted too. "
+        f"{location} is encrypted now; "
+        f"{counted(converted.backups, 'backup was', 'backups were')} encrypted too. "
         + (
-            f"{len(converted.need_password)} user(s) need a password reset by an "
+            f"{counted(len(converted.need_password), 'user needs', 'users need')} a password "
+            "reset by an "
             f"administrator before they can sign in: {', '.join(converted.need_password)}."
             if converted.need_password
             else ""
@@ -774,6 +778,7 @@ def _run_contact(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
     from db import store
+    from db.labels import counted
     from db.queries.subject_access import contacts_due_for_review
     from db.store.erasure import erase_contact
     from db.store.settings import get_setting
@@ -783,13 +788,18 @@ def _run_contact(args: argparse.Namespace) -> int:
         engine, actor = signed_in.opened.engine, signed_in.actor
         if args.contact_action == "export":
             produced = produce_subject_access(engine, actor, args.contact_id, args.out)
-            print(f"Wrote {produced.path} ({produced.pages} pages) and its JSON beside it.")
+            print(
+                f"Wrote {produced.path} ({counted(produced.pages, 'page')}) and its JSON beside it."
+            )
             return 0
         if args.contact_action == "review":
             with Session(engine) as s:
                 years = int(get_setting(s, "review_after_years"))
                 total, due = contacts_due_for_review(s, actor, today=date.today(), years=years)
-            print(f"{total:,} contact(s) held with no engagement in the last {years} years.")
+            print(
+                f"{counted(total, 'contact')} held with no engagement in the last "
+                f"{counted(years, 'year')}."
+            )
             for row in due:
                 last = row.last_engagement.isoformat() if row.last_engagement else "never"
                 print(f"  [{row.contact_id}] {row.name} · last engagement {last}")

@@ -136,3 +136,93 @@ def label_of(enum: type[StrEnum], value: str | None) -> str:
     if value is None or value == "":
         return ""
     return LABELS[enum].get(value, value)
+
+
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """A number with its noun agreeing: "1 row", "2 rows", "1,204 engagements"."""
+    return f"{number:,} {singular if number == 1 else (plural or singular + 's')}"
+
+
+# What a field of an audit entry is called in the History tab and the Audit page, where
+# its name alone would not say it ("merge_id", "follow_up_done_at").
+FIELD_LABELS = {
+    "merge_id": "Merge",
+    "merged_into_id": "Merged into",
+    "created_at": "Added",
+    "updated_at": "Changed",
+    "archived_at": "Archived",
+    "erased_at": "Erased",
+    "follow_up_done_at": "Follow-up done",
+    "follow_up_note": "What came of the follow-up",
+    "follow_up_date": "Follow-up date",
+    "mission_id": "Mission",
+    "lead_mission_id": "Lead mission",
+    "officer_id": "Officer",
+    "program_id": "Program",
+    "region_code": "Region",
+    "name_urdu": "Name in Urdu",
+    "do_not_contact": "Do not contact",
+    "organization_ids": "Organizations",
+    "contact_ids": "Contacts",
+    "members_estimate": "Members (estimate)",
+    "hometown_district": "Home district",
+    "hometown_province": "Home province",
+    "mission_set_by_hand": "Mission chosen by hand",
+    "installation_name": "Installation name",
+    "host_country": "Host country",
+}
+
+# The enum a field's stored values belong to, by (record kind, field) or by field alone.
+_FIELD_ENUMS: dict[tuple[str, str] | str, type[StrEnum]] = {
+    ("organization", "kind"): m.OrganizationKind,
+    ("engagement", "kind"): m.EngagementKind,
+    ("program", "kind"): m.ProgramKind,
+    ("mission", "kind"): m.MissionKind,
+    ("organization", "status"): m.OrganizationStatus,
+    ("program", "status"): m.ProgramStatus,
+    "priority": m.Priority,
+    "mechanism": m.Mechanism,
+    "mechanisms": m.Mechanism,
+    "hometown_province": m.Province,
+    "generation": m.Generation,
+    "public_roles": m.PublicRole,
+    "consent": m.Consent,
+    "sensitivity": m.Sensitivity,
+    "role": m.UserRole,
+}
+
+
+def field_label(field: str) -> str:
+    """A stored field's name as a person reads it: "follow_up_date" is "Follow-up date",
+    "mission_id" "Mission"."""
+    if field in FIELD_LABELS:
+        return FIELD_LABELS[field]
+    words = field.removesuffix("_id").removesuffix("_ids").replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
+def readable_value(kind: str, field: str, value: object) -> str:
+    """A stored value as a person reads it: an enum's label, Yes or No, a date or a
+    moment in words ("28 Jun 2024", "28 Jun 2024 09:30 UTC"), "—" for nothing."""
+    import datetime as dt
+
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return ", ".join(readable_value(kind, field, item) for item in value)
+    enum = _FIELD_ENUMS.get((kind, field)) or _FIELD_ENUMS.get(field)
+    if enum is not None and isinstance(value, str):
+        return label_of(enum, value)
+    if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
+        try:
+            if len(value) == 10:
+                return dt.date.fromisoformat(value).strftime("%d %b %Y")
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return moment.strftime("%d %b %Y %H:%M") + (" UTC" if moment.tzinfo else "")
+    if field.endswith("_id") and isinstance(value, int):
+        return f"#{value}"
+    return str(value)

@@ -24,6 +24,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from db.engine import shown_location
+from db.labels import counted
 from desktop.idle_lock import IdleLock
 from desktop.tasks import BackgroundTask, DatabaseTask, start_task
 from desktop.workspace import Workspace, workspace_for
@@ -555,7 +556,8 @@ class MainWindow(QMainWindow):
 
     def _show_counts(self, counts: list[int]) -> None:
         self.status_counts.setText(
-            f"{counts[0]:,} organizations · {counts[1]:,} contacts · {counts[2]:,} engagements"
+            f"{counted(counts[0], 'organization')} · {counted(counts[1], 'contact')} · "
+            f"{counted(counts[2], 'engagement')}"
         )
 
     # --- first run --------------------------------------------------------------

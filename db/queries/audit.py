@@ -159,7 +159,15 @@ def record_history(
         .limit(limit)
     )
     return [
-        HistoryEntry(row.id, row.at, row.username, row.action, field_changes(row.changes))
+        HistoryEntry(
+            row.id,
+            row.at,
+            row.username,
+            row.action,
+            field_changes(row.changes),
+            row.entity_type,
+            row.entity_id,
+        )
         for row in rows
     ]
 

@@ -49,6 +49,7 @@ from db.exchange.mapping import (
     suggest_mapping,
 )
 from db.exchange.sources import Source, open_source
+from db.labels import counted
 from desktop.tasks import DatabaseTask, start_task
 from desktop.workspace import Workspace
 
@@ -330,9 +331,10 @@ class CheckPage(QWizardPage):
             )
         else:
             self.summary.setText(
-                f"All {outcome.rows:,} rows can be imported: {outcome.created:,} new "
-                f"{kind}, {len(outcome.matches):,} like records already there."
-                + (f" {len(outcome.warnings):,} notes below." if outcome.warnings else "")
+                f"All {counted(outcome.rows, 'row')} can be imported: "
+                f"{counted(outcome.created, 'new ' + kind[:-1], 'new ' + kind)}, "
+                f"{counted(len(outcome.matches), 'like a record', 'like records')} already there."
+                + (f" {counted(len(outcome.warnings), 'note')} below." if outcome.warnings else "")
             )
         shown = outcome.problems[:2000] + outcome.warnings[:500]
         self.problems.setVisible(bool(shown))
@@ -343,7 +345,8 @@ class CheckPage(QWizardPage):
         self.problems.resizeColumnToContents(0)
         self.problems.resizeColumnToContents(1)
         self.match_label.setText(
-            f"{len(outcome.matches):,} rows look like records already in the registry:"
+            f"{counted(len(outcome.matches), 'row looks', 'rows look')} like records already "
+            "in the registry:"
         )
         self.matches.setRowCount(len(outcome.matches[:2000]))
         for row, match in enumerate(outcome.matches[:2000]):
@@ -382,7 +385,8 @@ class CheckPage(QWizardPage):
         if path and self.outcome is not None:
             written = write_problem_file(source, self.outcome, path)
             self.summary.setText(
-                self.summary.text() + f"<br>Saved {written:,} rows with their problems to {path}."
+                self.summary.text()
+                + f"<br>Saved {counted(written, 'row')} with their problems to {path}."
             )
 
     def isComplete(self) -> bool:
@@ -431,13 +435,14 @@ class ImportPage(QWizardPage):
         kind = self.import_wizard.kind
         if outcome.committed or not (outcome.created or outcome.updated or outcome.problems):
             self.summary.setText(
-                f"<b>Imported.</b> {outcome.created:,} {kind} added, {outcome.updated:,} "
-                f"updated, {outcome.skipped:,} rows skipped as already there."
+                f"<b>Imported.</b> {counted(outcome.created, kind[:-1], kind)} added, "
+                f"{outcome.updated:,} updated, {counted(outcome.skipped, 'row')} skipped as "
+                "already there."
             )
             self.import_wizard.workspace.announce(_announced(kind))
         else:
             self.summary.setText(
-                f"<b>Nothing was imported:</b> {outcome.rows_with_problems:,} rows had "
+                f"<b>Nothing was imported:</b> {counted(outcome.rows_with_problems, 'row')} had "
                 "problems when written (another person may have changed the registry since "
                 "the check). Go Back to check again."
             )

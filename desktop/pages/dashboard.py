@@ -33,6 +33,7 @@ from sqlmodel import Session, select
 
 from db import store
 from db.errors import RabtaError, explain_database_error
+from db.labels import counted
 from db.models import Mission
 from db.queries.engagements import (
     EscalatedFollowUps,
@@ -730,8 +731,8 @@ class DashboardPage(QWidget):
         self._show_escalated(escalated)
         of_scope = "" if scope == ALL_MISSIONS else f" of {scope}'s engagements"
         summary = (
-            f"{found.total:,} open follow-ups{of_scope}, {found.overdue:,} overdue; "
-            f"{found.mine:,} are yours and listed first."
+            f"{counted(found.total, 'open follow-up')}{of_scope}, {found.overdue:,} overdue; "
+            f"{found.mine:,} {'is' if found.mine == 1 else 'are'} yours and listed first."
         )
         if found.total > len(self.rows):
             summary += f" The first {len(self.rows):,} are listed."

@@ -31,6 +31,7 @@ from db.duplicates.scan import (
     find_duplicate_organizations,
 )
 from db.errors import RabtaError
+from db.labels import counted
 from db.queries.duplicates import PairComparison, compare_pair
 from db.store.dismissals import dismiss_duplicate
 from desktop.dialogs.merge_dialog import MergeDialog, shown
@@ -270,8 +271,8 @@ class DuplicatesPage(QWidget):
         done = dialog.done_merge
         self._drop(
             pair,
-            f"Merged #{done.merged_id} into #{done.survivor_id}; {done.links_moved} links "
-            "moved. Undo it from either record's History tab.",
+            f"Merged #{done.merged_id} into #{done.survivor_id}; "
+            f"{counted(done.links_moved, 'link')} moved. Undo it from either record's History tab.",
             archived=done.merged_id,
         )
 

@@ -5,24 +5,21 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
+from db.labels import field_label, readable_value
 from db.queries.audit import HistoryEntry
 
 
-def shown_value(value: object) -> str:
-    """A changed value as a cell shows it."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, list):
-        return ", ".join(shown_value(v) for v in value) or "—"
-    return str(value)
-
-
 def change_lines(entry: HistoryEntry) -> str:
-    """Each changed field on its own line: "field: old → new"."""
+    """Each changed field on its own line, in words: "Follow-up date: 1 Dec 2026 → —"."""
+
+    def shown(change, value: object) -> str:
+        return readable_value(entry.entity_type, change.field, value)
+
     return "\n".join(
-        f"{change.field}: {shown_value(change.new)}"
+        f"{field_label(change.field)}: {shown(change, change.new)}"
         if change.old is None
-        else f"{change.field}: {shown_value(change.old)} → {shown_value(change.new)}"
+        else f"{field_label(change.field)}: {shown(change, change.old)} → "
+        f"{shown(change, change.new)}"
         for change in entry.changes
     )
 

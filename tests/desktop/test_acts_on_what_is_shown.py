@@ -278,3 +278,42 @@ def test_search_says_how_many_of_how_many_and_a_heading_opens_the_list(qtbot, de
     assert page.title == titles[kind] and page.filter_edit.text() == word
     qtbot.waitUntil(lambda: not page.model.loading and page.model.total > 0, timeout=10_000)
     assert page.model.total == counts[kind].total
+
+
+def test_history_speaks_in_words_not_field_names():
+    from datetime import UTC, datetime
+
+    from db.labels import counted, field_label, readable_value
+    from db.queries.audit import FieldChange, HistoryEntry
+    from desktop.widgets.history_table import change_lines
+
+    entry = HistoryEntry(
+        1,
+        datetime.now(UTC),
+        "keeper",
+        "merge",
+        [
+            FieldChange("merge_id", None, 1),
+            FieldChange("created_at", None, "2024-06-28T09:30:00+00:00"),
+            FieldChange("follow_up_date", "2026-12-01", None),
+            FieldChange("kind", "professional", "hometown"),
+            FieldChange("do_not_contact", False, True),
+        ],
+        "organization",
+        7,
+    )
+    lines = change_lines(entry).split("\n")
+    assert lines == [
+        "Merge: #1",
+        "Added: 28 Jun 2024 09:30 UTC",
+        "Follow-up date: 01 Dec 2026 → —",
+        "Kind: Professional association → Hometown association",
+        "Do not contact: No → Yes",
+    ]
+    assert field_label("region_code") == "Region" and field_label("given_name") == "Given name"
+    assert readable_value("engagement", "sensitivity", "confidential") == "Confidential"
+    assert [counted(1, "row"), counted(2, "row"), counted(1, "affiliation")] == [
+        "1 row",
+        "2 rows",
+        "1 affiliation",
+    ]

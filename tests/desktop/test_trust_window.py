@@ -193,7 +193,7 @@ def test_the_history_tab_shows_who_changed_which_field(qtbot, demo_path):
     history = page.history
     assert history.rowCount() >= 2  # created by the demo, changed just now
     assert history.item(0, 0).text().split("\n")[1:] == ["n.jamil", "update"]
-    assert "city:" in history.item(0, 1).text() and "Sugar Land" in history.item(0, 1).text()
+    assert "City:" in history.item(0, 1).text() and "Sugar Land" in history.item(0, 1).text()
 
 
 def test_supervisors_read_the_audit_page_and_verify_the_chain(qtbot, demo_path):
