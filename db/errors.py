@@ -38,6 +38,15 @@ class ValidationError(RabtaError):
         super().__init__("; ".join(f"{field}: {message}" for field, message in self.errors.items()))
 
 
+def said(error: BaseException) -> str:
+    """An error as the window shows it: a refusal's sentences alone (the form puts each
+    beside its field; elsewhere "installation_name: …" would show a field's name), any
+    other error as its text."""
+    if isinstance(error, ValidationError):
+        return " ".join(str(message) for message in error.errors.values())
+    return str(error)
+
+
 class NotFound(RabtaError):
     """The record asked for does not exist."""
 

@@ -46,6 +46,11 @@ class Quarter:
         head = _fiscal_head(self.code) if self.fiscal else f"Q{self.code[-1]} {self.start.year}"
         return f"{head} ({months} {years})"
 
+    @property
+    def short_title(self) -> str:
+        """The quarter as the window and reports name it: "Q2 FY2026-27" or "Q4 2026"."""
+        return self.title.split(" (")[0]
+
     def first_days(self, days: int) -> Quarter:
         """The same quarter cut to its first `days` days (the whole of it when longer):
         the span a running quarter's first days are compared with."""
@@ -148,3 +153,16 @@ def quarter_containing(day: date, *, fiscal: bool = False, fiscal_start_month: i
     return _quarter(
         start, f"FY{first_year}-{(first_year + 1) % 100:02d}Q{number}", True, fiscal_start_month
     )
+
+
+def quarter_name(code: str, *, fiscal: bool, fiscal_start_month: int = 7) -> str:
+    """A stored quarter code in the installation's style ("2026Q4" is "Q2 FY2026-27" where
+    quarters are fiscal from July), so one quarter is written one way everywhere; a code
+    that cannot be read is shown as it is."""
+    try:
+        quarter = parse_quarter(code, fiscal_start_month)
+    except ValueError:
+        return code
+    return quarter_containing(
+        quarter.start, fiscal=fiscal, fiscal_start_month=fiscal_start_month
+    ).short_title

@@ -14,7 +14,7 @@ from PySide6.QtGui import QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from db.engine import APP_AUTHOR, APP_NAME
-from db.errors import EmptyDatabaseFile, RabtaError
+from db.errors import EmptyDatabaseFile, RabtaError, said
 from desktop.error_hook import install_exception_hook
 from desktop.main_window import MainWindow
 
@@ -206,9 +206,9 @@ def run_window(
         if signed_in is None:
             return 1
     except RabtaError as error:
-        print(f"rabta: {error}", file=sys.stderr)
+        print(f"rabta: {said(error)}", file=sys.stderr)
         if not startup_probe:  # the probe runs unattended: stderr and the exit code say it
-            QMessageBox.critical(None, "Rabta cannot open the database", str(error))
+            QMessageBox.critical(None, "Rabta cannot open the database", said(error))
         return 2
     QTimer.singleShot(0, add_urdu_fonts)
     while True:
@@ -233,7 +233,7 @@ def run_window(
         try:  # File > Sign out: anyone may sign in now; Cancel ends the program
             signed_in = sign_in_with_dialogs(location, offer_last_user=False)
         except RabtaError as error:
-            QMessageBox.critical(None, "Rabta cannot open the database", str(error))
+            QMessageBox.critical(None, "Rabta cannot open the database", said(error))
             return 2
         if signed_in is None:
             return 0

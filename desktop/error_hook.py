@@ -12,7 +12,7 @@ import platformdirs
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from db.engine import APP_AUTHOR, APP_NAME
-from db.errors import RabtaError
+from db.errors import RabtaError, said
 from db.private_files import make_private
 
 log = logging.getLogger("rabta")
@@ -43,13 +43,13 @@ def _show_exception(
         QApplication.quit()
         return
     if isinstance(error, RabtaError):
-        QMessageBox.warning(QApplication.activeWindow(), "Rabta", str(error))
+        QMessageBox.warning(QApplication.activeWindow(), "Rabta", said(error))
         return
     text = "".join(traceback.format_exception(kind, error, tb))
     log.error("Unexpected error\n%s", text)
     QMessageBox.critical(
         QApplication.activeWindow(),
         "Rabta: unexpected error",
-        f"Something went wrong inside Rabta: {error}\n\nNothing you saved before this was "
+        f"Something went wrong inside Rabta: {said(error)}\n\nNothing you saved before this was "
         f"lost. The details are in {log_file_path()}; please send that file to support.",
     )

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QWidget,
 )
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from db.engine import shown_location
+from db.errors import said
 from db.labels import counted
 from desktop.idle_lock import IdleLock
 from desktop.tasks import BackgroundTask, DatabaseTask, start_task
@@ -225,7 +225,7 @@ class MainWindow(QMainWindow):
         task.signals.finished.connect(self._backed_up)
         task.signals.failed.connect(
             lambda error, _details: self.statusBar().showMessage(
-                f"Today's backup was not taken: {error}", 30_000
+                f"Today's backup was not taken: {said(error)}", 30_000
             )
         )
         self._backup_task = task
@@ -536,28 +536,24 @@ class MainWindow(QMainWindow):
         """Show how many active records the database holds (counted on a worker: on a
         commission-wide registry the counts take longer than a frame)."""
 
+        viewer = self.workspace.actor
+
         def count(engine, _report):
-            from db.models import Contact, Engagement, Organization
+            from db.queries.registry_counts import registry_counts
 
             with Session(engine) as s:
-                return [
-                    s.exec(
-                        select(func.count())
-                        .select_from(model)
-                        .where(col(model.archived_at).is_(None))
-                    ).one()
-                    for model in (Organization, Contact, Engagement)
-                ]
+                return registry_counts(s, viewer)
 
         task = DatabaseTask(self.workspace.address, count)
         task.signals.finished.connect(self._show_counts)
         self._count_task = task
         start_task(task)
 
-    def _show_counts(self, counts: list[int]) -> None:
+    def _show_counts(self, counts) -> None:
         self.status_counts.setText(
-            f"{counted(counts[0], 'organization')} · {counted(counts[1], 'contact')} · "
-            f"{counted(counts[2], 'engagement')}"
+            f"{counted(counts.organizations, 'organization')} · "
+            f"{counted(counts.contacts, 'contact')} · "
+            f"{counted(counts.engagements, 'engagement')}"
         )
 
     # --- first run --------------------------------------------------------------
@@ -625,7 +621,7 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(
             self,
             "Demo data not loaded",
-            f"The demo data could not be loaded: {error}\n\nThe database was left as it was.",
+            f"The demo data could not be loaded: {said(error)}\n\nThe database was left as it was.",
         )
 
     # --- window state -------------------------------------------------------------

@@ -34,6 +34,7 @@ from db.models import (
     Sensitivity,
     User,
 )
+from db.periods import quarter_name
 from db.queries.engagements import contacts_of_engagement
 from db.queries.organization_brief import (
     OrganizationBriefData,
@@ -47,6 +48,7 @@ from db.queries.visibility import (
 )
 from db.store.actor import Actor
 from db.store.engagements import linked_ids
+from db.store.settings import all_settings
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ class IndicatorHistory:
     name: str
     unit: str
     target: float | None
-    by_quarter: list[tuple[str, float | None]]  # (period code, value), oldest first
+    by_quarter: list[tuple[str, float | None]]  # (quarter's name, value), oldest first
 
 
 @dataclass(frozen=True)
@@ -209,6 +211,15 @@ def program_detail(s: Session, program_id: int, quarters: int = 8) -> ProgramDet
         .where(ProgramEvent.program_id == program_id)
         .order_by(col(ProgramEvent.date).desc())
     ).all()
+    settings = all_settings(s)
+
+    def named(period: str) -> str:  # one quarter is written one way everywhere
+        return quarter_name(
+            period,
+            fiscal=settings["period_style"] == "fiscal",
+            fiscal_start_month=int(settings["fiscal_year_start_month"]),
+        )
+
     histories = []
     for indicator in s.exec(
         select(Indicator).where(Indicator.program_id == program_id).order_by(Indicator.id)
@@ -221,7 +232,10 @@ def program_detail(s: Session, program_id: int, quarters: int = 8) -> ProgramDet
         ).all()
         histories.append(
             IndicatorHistory(
-                indicator.name, indicator.unit, indicator.target_per_quarter, list(reversed(values))
+                indicator.name,
+                indicator.unit,
+                indicator.target_per_quarter,
+                [(named(period), value) for period, value in reversed(values)],
             )
         )
     return ProgramDetail(

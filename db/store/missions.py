@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from db.countries import country_name
 from db.errors import ValidationError
 from db.models import Jurisdiction, Mission, MissionKind, Organization, Region
 from db.store.actor import Actor
@@ -33,6 +34,8 @@ def _check_mission(
             check.fail("code", f"Another mission already has the code {check.clean['code']}.")
     if "country" in check.clean:
         check.clean["country"] = check.clean["country"].upper()
+        if country_name(check.clean["country"]) is None:
+            check.fail("country", "Choose the mission's country from the list (its ISO code).")
     return check.done()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from db.countries import country_name
 from db.errors import ValidationError
 from db.models import Setting
 from db.store.actor import Actor
@@ -70,8 +71,10 @@ def _check(key: str, value: str) -> None:
         raise ValidationError({key: "The fiscal year starts in a month from 1 to 12."})
     if key == "period_style" and value not in ("fiscal", "calendar"):
         raise ValidationError({key: "Quarters are either fiscal or calendar."})
-    if key == "host_country" and not (len(value) == 2 and value.isalpha()):
-        raise ValidationError({key: "The host country is a two-letter ISO code, e.g. US."})
+    if key == "host_country" and country_name(value) is None:
+        raise ValidationError(
+            {key: "Choose the host country from the list (it is kept as its ISO code, e.g. US)."}
+        )
     if key == "idle_lock_minutes" and value not in {str(n) for n in range(1, 241)}:
         raise ValidationError({key: "The window locks after 1 to 240 idle minutes."})
     if key == "review_after_years" and value not in {str(n) for n in range(1, 51)}:

@@ -216,11 +216,12 @@ class FieldChecker:
             self.clean[field] = enum(raw).value
         except (ValueError, TypeError):
             allowed = ", ".join(label(member) for member in enum)
-            shown = raw if isinstance(raw, str) and not text_problem(raw) else "That"
-            self.fail(
-                field,
-                f"{shown[:60]!r} is not a known {_human(field).lower()}; choose one of: {allowed}.",
-            )
+            what = _human(field).lower()
+            if isinstance(raw, str) and not text_problem(raw):
+                said = f"{raw[:60]!r} is not a known {what}"
+            else:  # a value that cannot be shown as text is not echoed
+                said = f"The {what} given is not one Rabta knows"
+            self.fail(field, f"{said}; choose one of: {allowed}.")
 
     def choices(self, field: str, enum: type[StrEnum]) -> None:
         """A set of enum values."""

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.errors import RabtaError, ValidationError
+from db.errors import RabtaError, ValidationError, said
 from db.exchange.exports import EXCLUDED_REASON, KIND_FORMATS, OUTREACH_KINDS, export_list
 from desktop.tasks import DatabaseTask, start_task
 from desktop.workspace import Workspace
@@ -184,8 +184,8 @@ class ExportDialog(QDialog):
         if isinstance(error, ValidationError):
             self.status.setText("Nothing was exported: " + " ".join(error.errors.values()))
         elif isinstance(error, RabtaError):
-            self.status.setText(f"Nothing was exported: {error}")
+            self.status.setText(f"Nothing was exported: {said(error)}")
         elif isinstance(error, OSError):
             self.status.setText(f"Nothing was exported: {error.strerror or error}.")
         else:
-            self.status.setText(f"Nothing was exported: {error}")
+            self.status.setText(f"Nothing was exported: {said(error)}")

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from db.errors import RabtaError, ValidationError
+from db.errors import RabtaError, ValidationError, said
 from db.exchange.cell_reading import text_of
 from db.exchange.imports import (
     ADD,
@@ -74,7 +74,7 @@ ENCODING_NAMES = {
 def _message(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.errors.values())
-    return str(error)
+    return said(error)
 
 
 class FilePage(QWizardPage):

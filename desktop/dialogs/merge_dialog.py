@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from db import store
-from db.errors import RabtaError, ValidationError
+from db.errors import RabtaError, ValidationError, said
 from db.queries.duplicates import PairComparison, label_of_value
 from db.store.merges import merge_contacts, merge_organizations
 from desktop.workspace import Workspace
@@ -145,7 +145,7 @@ class MergeDialog(QDialog):
             self.error.setText("Not merged: " + " ".join(error.errors.values()))
             return
         except RabtaError as error:
-            self.error.setText(f"Not merged: {error}")
+            self.error.setText(f"Not merged: {said(error)}")
             return
         self.workspace.announce(self.pair.kind, [survivor, other])
         self.accept()

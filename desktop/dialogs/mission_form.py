@@ -10,6 +10,7 @@ from sqlmodel import Session
 from db.models import Mission, MissionKind
 from db.store.missions import create_mission, update_mission
 from desktop.dialogs.record_form import RecordForm, focus_first
+from desktop.widgets.country_box import CountryBox
 from desktop.workspace import Workspace
 
 
@@ -30,7 +31,9 @@ class MissionForm(RecordForm):
         code = self.line("code", "Code", m.code, placeholder="e.g. HOU")
         self.line("name", "Name", m.name)
         self.choice("kind", "Kind", MissionKind, m.kind or None, empty="Choose…")
-        self.line("country", "Country", m.country or "US", placeholder="ISO code, e.g. US")
+        self.country_box = CountryBox()
+        self.country_box.set_code(m.country or "US")
+        self.add_field("country", "Country", self.country_box, self.country_box.code)
         self.line("city", "City", m.city)
         self.resize(480, 300)
         focus_first(code)

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from sqlmodel import Session
 
 from db import store
-from db.errors import RabtaError, StaleRecord, ValidationError
+from db.errors import RabtaError, StaleRecord, ValidationError, said
 from db.labels import choices_of
 from desktop.workspace import Workspace
 
@@ -256,12 +256,12 @@ class RecordForm(QDialog):
             self.show_errors(error.errors)
             return
         except StaleRecord as error:  # what was typed stays; Reload shows the record now
-            self.general_error.setText(str(error))
+            self.general_error.setText(said(error))
             self.general_error.show()
             self.reload_button.show()
             return
         except RabtaError as error:
-            QMessageBox.warning(self, self.windowTitle(), str(error))
+            QMessageBox.warning(self, self.windowTitle(), said(error))
             return
         self.workspace.announce(self.entity_type, [self.saved_id])
         super().accept()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 from sqlmodel import Session
 
+from db.errors import said
 from db.search import KINDS, count_matches, search
 from desktop.tasks import LatestOnly
 from desktop.widgets.filter_box import FilterBox
@@ -140,7 +141,7 @@ class SearchDialog(QDialog):
 
     def _failed(self, error: Exception, _details: str) -> None:
         self.searching = False
-        self.status.setText(f"The search failed: {error}")
+        self.status.setText(f"The search failed: {said(error)}")
         raise error
 
     def _into_results(self) -> None:

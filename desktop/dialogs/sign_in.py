@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.engine import shown_location
-from db.errors import RabtaError, ValidationError
+from db.errors import RabtaError, ValidationError, said
 
 
 def _password_field() -> QLineEdit:
@@ -74,7 +74,7 @@ class _CredentialsDialog(QDialog):
             self.show_error(" ".join(error.errors.values()))
             return
         except RabtaError as error:
-            self.show_error(str(error))
+            self.show_error(said(error))
             return
         finally:
             QGuiApplication.restoreOverrideCursor()

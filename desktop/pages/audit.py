@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from sqlmodel import Session
 
 from db import store
-from db.errors import RabtaError
+from db.errors import RabtaError, said
 from db.queries.audit import (
     AuditFilter,
     audit_filter_choices,
@@ -206,7 +206,7 @@ class AuditPage(QWidget):
             with store.session(self.workspace.engine) as s:
                 undone = undo_merge(s, self.workspace.actor, merge_id)
         except RabtaError as error:
-            self.message.setText(f"Not undone: {error}")
+            self.message.setText(f"Not undone: {said(error)}")
             return False
         kept = (
             f" Kept the later edits to {', '.join(undone.kept_edits)}." if undone.kept_edits else ""
@@ -238,7 +238,9 @@ class AuditPage(QWidget):
         task = DatabaseTask(self.workspace.address, work)
         task.signals.finished.connect(self._chain_checked)
         task.signals.failed.connect(
-            lambda error, _d: self.chain_label.setText(f"The chain could not be read: {error}")
+            lambda error, _d: self.chain_label.setText(
+                f"The chain could not be read: {said(error)}"
+            )
         )
         self._verify_task = task
         start_task(task)

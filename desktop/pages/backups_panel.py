@@ -26,7 +26,7 @@ from sqlmodel import Session
 from db import store
 from db.backups import backup_folder, list_backups, record_counts, restore_backup, take_backup
 from db.engine import is_sqlite
-from db.errors import RabtaError, ValidationError
+from db.errors import RabtaError, ValidationError, said
 from db.store.settings import get_setting, set_setting
 from desktop.tasks import BackgroundTask, start_task
 
@@ -133,7 +133,7 @@ class BackupsPanel(QWidget):
 
         task = BackgroundTask(work)
         task.signals.finished.connect(self._show)
-        task.signals.failed.connect(lambda error, _d: self._say(str(error), error=True))
+        task.signals.failed.connect(lambda error, _d: self._say(said(error), error=True))
         self._list_task = task
         start_task(task)
 
@@ -184,7 +184,7 @@ class BackupsPanel(QWidget):
             self._say(
                 " ".join(error.errors.values())
                 if isinstance(error, ValidationError)
-                else str(error),
+                else said(error),
                 error=True,
             )
             return False
@@ -210,7 +210,7 @@ class BackupsPanel(QWidget):
 
     def _backup_failed(self, error, _details) -> None:
         self.backup_button.setEnabled(True)
-        self._say(str(error), error=True)
+        self._say(said(error), error=True)
 
     def selected_backup(self) -> Path | None:
         item = self.table.item(self.table.currentRow(), 0)
@@ -250,7 +250,7 @@ class BackupsPanel(QWidget):
         try:
             kept = restore_backup(self.location, backup)
         except RabtaError as error:
-            self._say(str(error), error=True)
+            self._say(said(error), error=True)
             return None
         self.kept = kept
         window = self.window()

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 from sqlmodel import Session
 
 from db import store
-from db.errors import RabtaError
+from db.errors import RabtaError, said
 from db.labels import choices_of, label_of
 from db.models import Consent, Contact
 from db.queries.contacts import ContactFilter, contact_page, count_contacts
@@ -128,7 +128,7 @@ class ContactsPage(RecordPage):
                 self.workspace.engine, self.workspace.actor, record_id, path
             )
         except RabtaError as error:
-            QMessageBox.warning(self, "Nothing was exported", str(error))
+            QMessageBox.warning(self, "Nothing was exported", said(error))
             return False
         self.window().statusBar().showMessage(
             f"Wrote {produced.path} and {produced.path.with_suffix('.json').name} beside it.",
@@ -169,7 +169,7 @@ class ContactsPage(RecordPage):
             with store.session(self.workspace.engine) as s:
                 erased = erase_contact(s, self.workspace.actor, record_id)
         except RabtaError as error:
-            QMessageBox.warning(self, "Nothing was erased", str(error))
+            QMessageBox.warning(self, "Nothing was erased", said(error))
             return False
         self.workspace.announce("contact", [record_id])
         self.workspace.announce("engagement")

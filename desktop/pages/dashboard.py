@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from sqlmodel import Session, select
 
 from db import store
-from db.errors import RabtaError, explain_database_error
+from db.errors import RabtaError, explain_database_error, said
 from db.labels import counted
 from db.models import Mission
 from db.queries.engagements import (
@@ -741,7 +741,7 @@ class DashboardPage(QWidget):
 
     def _failed(self, error: Exception, _details: str) -> None:
         self.loading = False
-        self.summary.setText(f"The follow-ups could not be read: {error}")
+        self.summary.setText(f"The follow-ups could not be read: {said(error)}")
         raise error
 
     def _show_escalated(self, escalated: EscalatedFollowUps | None) -> None:
@@ -823,7 +823,7 @@ class DashboardPage(QWidget):
             with store.session(self.workspace.engine) as s:
                 reopen_follow_up(s, self.workspace.actor, engagement_id)
         except RabtaError as error:
-            self.done_note.setText(f"Not reopened: {error}")
+            self.done_note.setText(f"Not reopened: {said(error)}")
             return False
         self.done_note.setText("Reopened: the follow-up is open again.")
         self.workspace.announce("engagement", [engagement_id])

@@ -30,7 +30,7 @@ from db.duplicates.scan import (
     find_duplicate_contacts,
     find_duplicate_organizations,
 )
-from db.errors import RabtaError
+from db.errors import RabtaError, said
 from db.labels import counted
 from db.queries.duplicates import PairComparison, compare_pair
 from db.store.dismissals import dismiss_duplicate
@@ -163,7 +163,7 @@ class DuplicatesPage(QWidget):
     def _failed(self, error: Exception, _details: str) -> None:
         self.find_button.setEnabled(True)
         self.progress.setVisible(False)
-        self.status.setText(f"The comparison stopped: {error}")
+        self.status.setText(f"The comparison stopped: {said(error)}")
 
     def _fill(self) -> None:
         self.table.setRowCount(len(self.pairs))
@@ -251,7 +251,7 @@ class DuplicatesPage(QWidget):
             with store.session(self.workspace.engine) as s:
                 dismiss_duplicate(s, self.workspace.actor, pair.kind, pair.first_id, pair.second_id)
         except RabtaError as error:
-            self.status.setText(f"Not remembered: {error}")
+            self.status.setText(f"Not remembered: {said(error)}")
             return False
         self._drop(pair, f"Remembered: #{pair.first_id} and #{pair.second_id} are two records.")
         return True

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from sqlmodel import Session
 
 from db import store
-from db.errors import RabtaError
+from db.errors import RabtaError, said
 from db.labels import choices_of, label_of
 from db.models import Engagement, EngagementKind, Mechanism
 from db.queries.details import engagement_detail
@@ -120,6 +120,6 @@ class EngagementsPage(RecordPage):
             with store.session(self.workspace.engine) as s:
                 reopen_follow_up(s, self.workspace.actor, record_id)
         except RabtaError as error:
-            QMessageBox.warning(self, "Follow-up", str(error))
+            QMessageBox.warning(self, "Follow-up", said(error))
             return
         self.workspace.announce("engagement", [record_id])

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from sqlmodel import Session
 
 from db import store
-from db.errors import RabtaError
+from db.errors import RabtaError, said
 from db.queries.audit import record_history
 from db.queries.duplicates import merges_of
 from db.queries.paging import highest_id
@@ -542,7 +542,7 @@ class RecordPage(QWidget):
             with store.session(self.workspace.engine) as s:
                 undone = undo_merge(s, self.workspace.actor, self.shown_merge)
         except RabtaError as error:
-            self.merge_note.setText(f"Not undone: {error}")
+            self.merge_note.setText(f"Not undone: {said(error)}")
             return False
         kept = (
             f" Kept the later edits to {', '.join(undone.kept_edits)}." if undone.kept_edits else ""
@@ -717,7 +717,7 @@ class RecordPage(QWidget):
             with store.session(self.workspace.engine) as s:
                 self.set_archived(s, record_id, archived)
         except RabtaError as error:
-            QMessageBox.warning(self, self.title, str(error))
+            QMessageBox.warning(self, self.title, said(error))
             return
         self.workspace.announce(self.entity_types[0], [record_id])
 

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from sqlmodel import Session, col, select
 
 from db import store
-from db.errors import RabtaError, ValidationError
+from db.errors import RabtaError, ValidationError, said
 from db.models import Mission
 from db.periods import Quarter, quarter_containing
 from db.private_files import make_private
@@ -425,7 +425,7 @@ class ReportsPage(QWidget):
                     values,
                 )
         except RabtaError as error:
-            QMessageBox.warning(self, "Not saved", str(error))
+            QMessageBox.warning(self, "Not saved", said(error))
             return False
         self._texts_changed = False
         self.status_label.setText("Narrative, highlights and signatures saved.")
@@ -531,7 +531,7 @@ class ReportsPage(QWidget):
         self.build_button.setEnabled(True)
         self.progress.hide()
         if isinstance(error, RabtaError):
-            self.status_label.setText(f"Not built: {error}")
+            self.status_label.setText(f"Not built: {said(error)}")
         else:
             self.status_label.setText("Not built: an unexpected error; see the log.")
             raise error
@@ -563,7 +563,9 @@ class ReportsPage(QWidget):
                     {"report": self.current_title, "printer": printer.printerName() or "file"},
                 )
         except RabtaError as error:
-            QMessageBox.warning(self, "Not printed", f"The print could not be recorded: {error}")
+            QMessageBox.warning(
+                self, "Not printed", f"The print could not be recorded: {said(error)}"
+            )
             return 0
         painter = QPainter()
         if not painter.begin(printer):
@@ -629,7 +631,7 @@ class ReportsPage(QWidget):
             QMessageBox.warning(self, "Not saved", " ".join(error.errors.values()))
             return False
         except RabtaError as error:
-            QMessageBox.warning(self, "Not saved", str(error))
+            QMessageBox.warning(self, "Not saved", said(error))
             return False
         except OSError as error:
             QMessageBox.warning(

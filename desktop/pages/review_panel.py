@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 from sqlmodel import Session
 
-from db.errors import PermissionDenied
+from db.errors import PermissionDenied, said
 from db.queries.subject_access import contacts_due_for_review
 from db.store.settings import get_setting
 
@@ -73,7 +73,7 @@ class ReviewPanel(QWidget):
                     s, self.workspace.actor, today=date.today(), years=years
                 )
         except PermissionDenied as error:
-            self.summary.setText(str(error))
+            self.summary.setText(said(error))
             self.open_button.setEnabled(False)
             return
         self.summary.setText(

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from sqlmodel import Session, col, select
 
 from db import store
-from db.errors import RabtaError
+from db.errors import RabtaError, said
 from db.models import Jurisdiction, Mission
 from db.store.missions import set_jurisdiction
 from db.store.settings import all_settings, set_setting
@@ -33,6 +33,7 @@ from desktop.dialogs.mission_form import MissionForm
 from desktop.pages.backups_panel import BackupsPanel
 from desktop.pages.review_panel import ReviewPanel
 from desktop.pages.users_panel import UsersPanel
+from desktop.widgets.country_box import CountryBox
 from desktop.widgets.scrolled import scrolled
 from desktop.workspace import Workspace
 
@@ -52,8 +53,8 @@ class SettingsPage(QWidget):
         self.message.setWordWrap(True)
 
         self.installation_name = QLineEdit()
-        self.host_country = QLineEdit()
-        self.host_country.setMaxLength(2)
+        self.host_country = CountryBox()
+        self.host_country.setToolTip("The country the missions serve: its states and provinces")
         self.fiscal_start = QSpinBox()
         self.fiscal_start.setRange(1, 12)
         self.fiscal_start.setToolTip("Month the fiscal year starts: 7 for July–June")
@@ -203,7 +204,7 @@ class SettingsPage(QWidget):
             ).all()
             usage = tag_usage(s)
         self.installation_name.setText(values["installation_name"])
-        self.host_country.setText(values["host_country"])
+        self.host_country.set_code(values["host_country"])
         self.fiscal_start.setValue(int(values["fiscal_year_start_month"]))
         self.period_style.setCurrentIndex(self.period_style.findData(values["period_style"]))
         self.marking.setText(values["report_marking"])
@@ -242,7 +243,7 @@ class SettingsPage(QWidget):
         """Save the installation settings together (all or none)."""
         values = {
             "installation_name": self.installation_name.text(),
-            "host_country": self.host_country.text().upper(),
+            "host_country": self.host_country.code(),
             "fiscal_year_start_month": str(self.fiscal_start.value()),
             "period_style": self.period_style.currentData(),
             "report_marking": self.marking.text(),
@@ -257,7 +258,7 @@ class SettingsPage(QWidget):
                 for key, value in values.items():
                     set_setting(s, self.workspace.actor, key, value)
         except RabtaError as error:
-            self._say(f"Not saved: {error}", error=True)
+            self._say(f"Not saved: {said(error)}", error=True)
             return False
         self._say("Installation settings saved.")
         self.workspace.announce("setting")
@@ -302,7 +303,7 @@ class SettingsPage(QWidget):
             with store.session(self.workspace.engine) as s:
                 moved = set_jurisdiction(s, self.workspace.actor, mission_id, codes)
         except RabtaError as error:
-            self._say(f"Regions not saved: {error}", error=True)
+            self._say(f"Regions not saved: {said(error)}", error=True)
             return None
         self._say(
             f"Regions saved; {moved} organization{'s' if moved != 1 else ''} moved to "
@@ -365,7 +366,7 @@ class SettingsPage(QWidget):
             with store.session(self.workspace.engine) as s:
                 change(s)
         except RabtaError as error:
-            self._say(str(error), error=True)
+            self._say(said(error), error=True)
             return
         self._say(done)
         self.tag_name.clear()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from sqlmodel import Session, select
 
 from db import store
-from db.errors import RabtaError, ValidationError
+from db.errors import RabtaError, ValidationError, said
 from db.labels import label_of
 from db.models import Mission, User, UserRole, utc_now
 from db.queries.pickers import mission_options
@@ -122,7 +122,7 @@ class UsersPanel(QWidget):
 
     def _refused(self, error: RabtaError) -> None:
         self._say(
-            " ".join(error.errors.values()) if isinstance(error, ValidationError) else str(error),
+            said(error),
             error=True,
         )
 

@@ -317,3 +317,33 @@ def test_history_speaks_in_words_not_field_names():
         "2 rows",
         "1 affiliation",
     ]
+
+
+def test_the_status_bar_counts_the_engagements_the_officer_may_see(qtbot, demo_path):
+    window = active_main_window(qtbot, demo_path, login_name="n.jamil")
+    window.show_page("Engagements")
+    page = window.page("Engagements")
+    qtbot.waitUntil(lambda: not page.model.loading and page.model.total > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: "engagement" in window.status_counts.text(), timeout=10_000)
+    assert f"{page.model.total:,} engagements" in window.status_counts.text()
+
+
+def test_a_country_is_chosen_by_name_and_kept_as_its_code(qtbot):
+    from desktop.widgets.country_box import CountryBox
+
+    box = CountryBox()
+    qtbot.addWidget(box)
+    box.setEditText("United Kingdom")
+    assert box.code() == "GB"
+    box.set_code("pk")
+    assert box.currentText() == "Pakistan (PK)" and box.code() == "PK"
+    box.setEditText("Atlantis")
+    assert box.code() == "Atlantis"  # passed on as typed, for the store to refuse
+
+
+def test_one_quarter_is_written_one_way(demo_engine):
+    from db.periods import quarter_name
+
+    assert quarter_name("2026Q4", fiscal=True) == "Q2 FY2026-27"
+    assert quarter_name("FY2026-27Q2", fiscal=False) == "Q4 2026"
+    assert quarter_name("not a quarter", fiscal=True) == "not a quarter"

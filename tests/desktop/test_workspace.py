@@ -23,6 +23,7 @@ from db.models import (
 )
 from db.periods import quarter_containing
 from db.store.engagements import linked_ids
+from db.store.settings import get_setting
 from desktop.main_window import MainWindow
 from tests.desktop.conftest import active_main_window, open_workspace
 
@@ -344,12 +345,17 @@ def test_settings_refuse_a_bad_month_and_keep_the_old_value(qtbot, demo_path):
     window = active_main_window(qtbot, demo_path, login_name="commission.admin")
     window.show_page("Settings")
     page = window.current_page()
-    page.host_country.setText("U1")
+    page.host_country.setEditText("U1")
     assert not page.save_installation()
-    assert "two-letter" in page.message.text()
-    page.host_country.setText("US")
+    assert "Choose the host country from the list" in page.message.text()
+    assert "host_country" not in page.message.text()  # a sentence, not a field's name
+    page.host_country.setEditText("United Kingdom")  # chosen by name, kept as its code
     page.marking.setText("RESTRICTED")
     assert page.save_installation()
+    with Session(window.workspace.engine) as s:
+        assert get_setting(s, "host_country") == "GB"
+    page.reload()
+    assert page.host_country.currentText() == "United Kingdom (GB)"
     window.show_page("Reports")
 
 

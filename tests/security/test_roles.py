@@ -642,6 +642,9 @@ def _reads() -> dict[str, object]:
         "pickers.contact_choices_of": lambda s, v, h: _module("pickers").contact_choices_of(
             s, [h.contact]
         ),
+        "registry_counts.registry_counts": lambda s, v, h: _module(
+            "registry_counts"
+        ).registry_counts(s, v),
         "record_titles.record_title": lambda s, v, h: [
             _module("record_titles").record_title(s, v, kind, record)
             for kind, record in (
