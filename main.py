@@ -223,6 +223,22 @@ def build_parser() -> argparse.ArgumentParser:
         "that record, or add them as new",
     )
     import_file.add_argument(
+        "--keep-good-rows",
+        action="store_true",
+        help="import the rows without a problem and keep the others in FILE.problems.csv "
+        "to fix (default: all rows or none)",
+    )
+    import_file.add_argument(
+        "--mission",
+        metavar="CODE",
+        help="an engagement log's mission for every row (a consulate's own log)",
+    )
+    import_file.add_argument(
+        "--officer",
+        metavar="NAME",
+        help="an engagement log's officer for every row (username or full name)",
+    )
+    import_file.add_argument(
         "--day-first",
         action="store_true",
         help="dates like 03/04/2026 are 3 April (default: March 4, as US offices write)",
@@ -447,6 +463,7 @@ def _run_export(args: argparse.Namespace) -> int:
 def _run_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from db.errors import ValidationError
     from db.exchange.imports import run_import, write_problem_file
     from db.exchange.mapping import load_mapping, suggest_mapping
     from db.exchange.sources import open_source
@@ -458,6 +475,11 @@ def _run_import(args: argparse.Namespace) -> int:
         mapping.day_first = mapping.day_first or args.day_first
     else:
         mapping = suggest_mapping(args.kind, source.headers, day_first=args.day_first)
+    for name in ("mission", "officer"):
+        if getattr(args, name):
+            if args.kind != "engagements":
+                raise ValidationError({name: f"--{name} gives every row of an engagement log."})
+            mapping.every_row[name] = getattr(args, name)
     for header in source.headers:
         target = mapping.columns.get(header)
         print(f"  {header} → {target or '(left out)'}")
@@ -473,6 +495,7 @@ def _run_import(args: argparse.Namespace) -> int:
             commit=not args.dry_run,
             on_match=args.on_match,
             progress=lambda n: print(f"… {n:,} rows", flush=True),
+            keep_good_rows=args.keep_good_rows,
         )
     for match in outcome.matches[:20]:
         print(
@@ -486,10 +509,18 @@ def _run_import(args: argparse.Namespace) -> int:
     if outcome.problems:
         for problem in outcome.problems[:20]:
             column = f", {problem.column}" if problem.column else ""
-            print(f"Row {problem.row}{column}: {problem.reason}")
+            print(f"{problem.where}{column}: {problem.reason}")
         problems_file = Path(args.file).with_name(Path(args.file).stem + ".problems.csv")
         written = write_problem_file(source, outcome, problems_file)
         refused = outcome.rows_with_problems
+        if outcome.committed:
+            print(
+                f"Added {outcome.created:,} and updated "
+                f"{counted(outcome.updated, args.kind[:-1], args.kind)}; "
+                f"{counted(refused, 'row was', 'rows were')} left out and kept in "
+                f"{problems_file} with what is wrong, to fix and import again."
+            )
+            return 1
         print(
             f"Nothing was imported: {refused:,} of {outcome.rows:,} rows "
             f"{'has a problem' if refused == 1 else 'have problems'}. "

@@ -284,7 +284,9 @@ class MainWindow(QMainWindow):
         self.import_action = QAction("&Import…", self)
         self.import_action.setShortcut(QKeySequence("Ctrl+Shift+I"))
         self.import_action.setStatusTip("Bring a CSV or Excel list into the registry")
-        self.import_action.triggered.connect(self.import_file)
+        # Not connected directly: triggered passes False, which the wizard took for a kind
+        # and opened on Organizations from the Contacts page.
+        self.import_action.triggered.connect(lambda: self.import_file())
         self.export_action = QAction("&Export…", self)
         self.export_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
         self.export_action.setStatusTip(

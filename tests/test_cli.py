@@ -147,3 +147,26 @@ def test_a_server_that_cannot_be_reached_is_one_sentence_without_the_password(tm
     )
     assert unknown_host.returncode != 0 and "Traceback" not in unknown_host.stderr
     assert "s3cret" not in unknown_host.stderr and "cannot be reached" in unknown_host.stderr
+
+
+def test_an_engagement_log_is_imported_under_one_mission_keeping_the_good_rows(tmp_path):
+    target = tmp_path / "demo.db"
+    credentials = ("--user", "admin", "--password-file", password_file(tmp_path))
+    assert rabta("demo", "--db", str(target), *credentials).returncode == 0
+    log = tmp_path / "log.csv"
+    log.write_text(
+        "Date,Kind,Subject,Organization\n"
+        "2026-11-02,Meeting,Welfare desk visit,APPNA\n"
+        "2026-11-03,Meeting,Unknown society,No Such Society\n",
+        encoding="utf-8",
+    )
+    result = rabta(
+        "import", str(log), "--as", "engagements", "--mission", "HOU", "--keep-good-rows",
+        "--db", str(target), *credentials,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    assert "Row 3 (Unknown society), Organization: No organization called" in result.stdout
+    assert "1 row was left out and kept in" in result.stdout
+    assert (tmp_path / "log.problems.csv").exists()
+    wrong = rabta("import", str(log), "--as", "contacts", "--mission", "HOU", *credentials)
+    assert wrong.returncode == 2 and "engagement log" in wrong.stderr

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from sqlmodel import Session, select
 from db.engine import roomy_page_cache, writing
 from db.errors import RabtaError, ValidationError
 from db.exchange.cell_reading import text_of, value_of
+from db.exchange.cells import neutralised
 from db.exchange.columns import COLUMNS, ExchangeColumn
 from db.exchange.mapping import FULL_NAME, Mapping
 from db.exchange.sources import Source
@@ -50,6 +51,7 @@ from db.store.engagements import log_engagement, update_engagement
 from db.store.organizations import create_organization, update_organization
 
 SKIP, UPDATE, ADD = "skip", "update", "add"
+EVERY_ROW = "(every row)"  # where a value chosen for the whole file is said to come from
 BATCH_ROWS = 500  # new contacts written together; also how often progress is told
 DECISIONS = (SKIP, UPDATE, ADD)
 _NAME_WITH_EMAIL = re.compile(r"^(?P<name>.*?)\s*<(?P<email>[^<>\s]+@[^<>\s]+)>\s*$")
@@ -66,6 +68,12 @@ class RowProblem:
     row: int
     column: str  # the file's header, or "" for the whole row
     reason: str
+    named: str = ""  # the row's person, organization or subject, to find it by
+
+    @property
+    def where(self) -> str:
+        """The row as a person finds it: "Row 12 (Hina Aslam)"."""
+        return f"Row {self.row}" + (f" ({self.named})" if self.named else "")
 
 
 @dataclass(frozen=True)
@@ -216,6 +224,9 @@ def _row_values(
         column = columns.get(target) or ExchangeColumn(target, header)
         values[target] = value_of(column, cell, day_first=mapping.day_first)
         origin[target] = header
+    for target, value in mapping.every_row.items():  # chosen for the whole file
+        values[target] = value
+        origin[target] = EVERY_ROW
     return values, origin
 
 
@@ -236,6 +247,7 @@ class _Importer:
         self.columns = {c.field: c for c in COLUMNS[mapping.kind]}
         self.pending: list[tuple[int, dict, dict]] = []  # new contacts: row, values, origin
         self.pending_keys: set[str] = set()
+        self.names: dict[int, str] = {}  # row -> how it names its record, for its problems
 
     # --- references by name -------------------------------------------------------------
 
@@ -391,6 +403,7 @@ class _Importer:
             if FULL_NAME in origin:
                 origin.setdefault("given_name", origin[FULL_NAME])
             _split_full_name(values)
+        self.names[number] = _row_name(self.mapping.kind, values)
         failed = self._resolve(values, origin, number)
         for field_name, reason in failed.items():
             outcome.problems.append(RowProblem(number, origin.get(field_name, ""), reason))
@@ -465,6 +478,19 @@ class _Importer:
             self.registry.add_contacts_where(Contact.id.in_(created[start : start + BATCH_ROWS]))
 
 
+def _row_name(kind: str, values: dict) -> str:
+    """What a row names: its person, organization or subject (the first 60 letters)."""
+    if kind == "contacts":
+        name = f"{values.get('given_name') or ''} {values.get('family_name') or ''}"
+    elif kind == "organizations":
+        name = str(values.get("name") or values.get("acronym") or "")
+    elif kind == "engagements":
+        name = str(values.get("subject") or "")
+    else:
+        name = str(values.get("contact") or values.get("contact_email") or "")
+    return " ".join(name.split())[:60]
+
+
 def _contact_keys(values: dict) -> set[str]:
     """The keys a contact row is matched by (email, phone, name), as _Registry keeps them."""
     name = f"{values.get('given_name') or ''} {values.get('family_name') or ''}"
@@ -511,11 +537,14 @@ def run_import(
     decisions: dict[int, str] | None = None,
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    keep_good_rows: bool = False,
 ) -> ImportOutcome:
     """Read every row of `source` into the registry as `mapping` says. With `commit`
-    False (a dry run), or when any row has a problem, nothing is kept. Rows matching a
-    record get `decisions[row]`, else `on_match`. Raises ImportCancelled when
-    `cancelled()` turns true; the database is then as it was."""
+    False (a dry run), or when any row has a problem, nothing is kept, unless
+    `keep_good_rows`: then the rows without a problem are kept and the others left out
+    (for `write_problem_file`). Rows matching a record get `decisions[row]`, else
+    `on_match`. Raises ImportCancelled when `cancelled()` turns true; the database is
+    then as it was."""
     if on_match not in DECISIONS:
         raise ValidationError({"on_match": f"A matching row is {', '.join(DECISIONS)}."})
     if not any(target for target in mapping.columns.values()):
@@ -541,7 +570,12 @@ def run_import(
                         if progress is not None:
                             progress(outcome.rows)
                 importer.write_pending()
-                keep = commit and not outcome.problems and (outcome.created or outcome.updated)
+                outcome.problems = [
+                    replace(problem, named=importer.names.get(problem.row, ""))
+                    for problem in outcome.problems
+                ]
+                acceptable = not outcome.problems or keep_good_rows
+                keep = commit and acceptable and bool(outcome.created or outcome.updated)
                 if keep:
                     record_audit(
                         s,
@@ -556,6 +590,7 @@ def run_import(
                             "created": (None, outcome.created),
                             "updated": (None, outcome.updated),
                             "skipped": (None, outcome.skipped),
+                            "refused": (None, outcome.rows_with_problems),
                         },
                     )
             if keep:
@@ -582,11 +617,11 @@ def write_problem_file(source: Source, outcome: ImportOutcome, path: Path | str)
         writer.writerow([*source.headers, "Row in the original file", "Problems"])
         for source_row in source.rows():
             if source_row.number in reasons:
-                writer.writerow(
+                writer.writerow(  # neutralised as an export's cells are
                     [
-                        *(text_of(cell) for cell in source_row.cells),
+                        *(neutralised(text_of(cell)) for cell in source_row.cells),
                         source_row.number,
-                        " | ".join(reasons[source_row.number]),
+                        neutralised(" | ".join(reasons[source_row.number])),
                     ]
                 )
                 written += 1

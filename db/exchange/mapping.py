@@ -164,20 +164,35 @@ _ORGANIZATION_SYNONYMS = {
     "description": ["description", "about", "notes", "تفصیل"],
     "founded_year": ["founded", "year founded", "established"],
     "members_estimate": ["members", "membership", "members estimate", "اراکین"],
-    "hometown_district": ["district", "hometown district", "ضلع"],
-    "hometown_province": ["province", "hometown province", "صوبہ"],
+    "hometown_district": ["district", "hometown district", "home district", "ضلع"],
+    "hometown_province": ["province", "hometown province", "home province", "صوبہ"],
 }
 _ENGAGEMENT_SYNONYMS = {
     "date": ["date", "when", "meeting date", "تاریخ"],
     "kind": ["kind", "type", "قسم"],
     "subject": ["subject", "title", "topic", "موضوع"],
     "organizations": ["organizations", "organization", "organisations", "تنظیمیں", "تنظیم"],
-    "contacts": ["contacts", "people", "attendees", "participants", "افراد"],
+    "contacts": [
+        "contacts",
+        "contact",
+        "contact person",
+        "contact persons",
+        "people",
+        "attendees",
+        "participants",
+        "افراد",
+    ],
     "mission": ["mission", "consulate"],
     "officer": ["officer", "logged by", "افسر"],
-    "summary": ["summary", "notes", "description", "خلاصہ"],
+    "summary": ["summary", "notes", "description", "remarks", "comments", "خلاصہ", "کیفیت"],
     "outcome": ["outcome", "result", "نتیجہ"],
-    "follow_up_date": ["follow up", "follow up date", "next step date"],
+    "follow_up_date": [
+        "follow up",
+        "follow up date",
+        "follow up by",
+        "follow up on",
+        "next step date",
+    ],
 }
 _AFFILIATION_SYNONYMS = {
     "contact": ["contact", "person", "name", "نام"],
@@ -214,11 +229,19 @@ class Mapping:
     kind: str
     columns: dict[str, str | None] = field(default_factory=dict)
     day_first: bool = False  # 03/04/2026 is 3 April (True) or March 4 (False)
+    # A value given to every row whatever the file says, e.g. {"mission": "HOU"} for a
+    # consulate's whole engagement log.
+    every_row: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> str:
         """The mapping as the JSON a saved mapping file holds."""
         return json.dumps(
-            {"kind": self.kind, "columns": self.columns, "day_first": self.day_first},
+            {
+                "kind": self.kind,
+                "columns": self.columns,
+                "day_first": self.day_first,
+                "every_row": self.every_row,
+            },
             ensure_ascii=False,
             indent=2,
         )
@@ -229,16 +252,40 @@ class Mapping:
         make_private(path)
 
 
-def suggest_mapping(kind: str, headers: tuple[str, ...], *, day_first: bool = False) -> Mapping:
-    """A mapping from the headers alone: each header known for a field fills it; the
-    first of several columns for one field wins, except phones and emails, which take
-    the first filled one of each row."""
+# Headers whose field depends on what the column holds: Google's Nickname written in
+# Urdu script is a contact's Urdu name.
+_URDU_SCRIPT_HEADERS = {"contacts": {"nickname": "name_urdu", "nick name": "name_urdu"}}
+_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+def _in_urdu_script(values: list[str]) -> bool:
+    filled = [value for value in values if value.strip()]
+    return bool(filled) and all(_ARABIC_SCRIPT.search(value) for value in filled)
+
+
+def suggest_mapping(
+    kind: str,
+    headers: tuple[str, ...],
+    *,
+    day_first: bool = False,
+    samples: list[list[str]] | None = None,
+) -> Mapping:
+    """A mapping from the headers (and, given `samples`, the first values of each
+    column): each header known for a field fills it; the first of several columns for
+    one field wins, except phones and emails, which take the first filled one of each
+    row."""
     fields = import_fields(kind)
     table = _lookup(kind)
+    by_script = _URDU_SCRIPT_HEADERS.get(kind, {})
     chosen: dict[str, str | None] = {}
     taken: set[str] = set()
-    for header in headers:
+    for number, header in enumerate(headers):
         target = table.get(header_key(header))
+        urdu_column = (
+            samples is not None and number < len(samples) and _in_urdu_script(samples[number])
+        )
+        if target is None and header_key(header) in by_script and urdu_column:
+            target = by_script[header_key(header)]
         repeated = target in taken and target not in SEVERAL_COLUMNS
         if target is None or target not in fields or repeated:
             chosen[header] = None
@@ -246,6 +293,18 @@ def suggest_mapping(kind: str, headers: tuple[str, ...], *, day_first: bool = Fa
             chosen[header] = target
             taken.add(target)
     return Mapping(kind, chosen, day_first)
+
+
+def likely_kind(headers: tuple[str, ...]) -> str | None:
+    """The kind of list these headers most look like (most columns a field of it), or
+    None when no kind stands out: for the wizard to warn when the kind chosen differs."""
+    matched = {
+        kind: sum(1 for target in suggest_mapping(kind, headers).columns.values() if target)
+        for kind in IMPORT_KINDS
+    }
+    best = max(matched, key=lambda kind: matched[kind])
+    runners_up = [kind for kind in matched if kind != best and matched[kind] == matched[best]]
+    return None if runners_up or matched[best] == 0 else best
 
 
 def load_mapping(path: Path | str, kind: str) -> Mapping:
@@ -266,4 +325,12 @@ def load_mapping(path: Path | str, kind: str) -> Mapping:
                 {"mapping": f"The mapping sends {header!r} to {target!r}, not a field of {kind}."}
             )
         columns[str(header)] = target
-    return Mapping(kind, columns, bool(saved.get("day_first", False)))
+    every_row = saved.get("every_row") or {}
+    if not isinstance(every_row, dict) or any(name not in fields for name in every_row):
+        raise ValidationError({"mapping": "The mapping gives every row a field it does not have."})
+    return Mapping(
+        kind,
+        columns,
+        bool(saved.get("day_first", False)),
+        {str(name): str(value) for name, value in every_row.items()},
+    )

@@ -8,7 +8,17 @@ from typing import NamedTuple
 from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, col, select
 
-from db.models import Affiliation, Contact, Mission, Organization, Program, Region, Tag
+from db.models import (
+    Affiliation,
+    Contact,
+    Mission,
+    Organization,
+    Program,
+    Region,
+    Tag,
+    User,
+    UserRole,
+)
 from db.queries.text_match import prefix_range, starts_with, word_starts_with
 from db.queries.visibility import contact_details_withheld
 
@@ -203,6 +213,26 @@ def program_choices(s: Session, typed: str = "", limit: int = 50) -> list[Choice
             or_(starts_with(Program.name, typed), word_starts_with(Program.name, typed))
         )
     return [Choice(*row) for row in s.exec(statement.order_by(Program.name).limit(limit)).all()]
+
+
+def mission_code_options(s: Session) -> list[tuple[str, str]]:
+    """(code, "Name (CODE)") of every live mission, for a choice kept as its code."""
+    rows = s.exec(
+        select(Mission.code, Mission.name)
+        .where(col(Mission.archived_at).is_(None))
+        .order_by(Mission.name)
+    ).all()
+    return [(code, f"{name} ({code})") for code, name in rows]
+
+
+def officer_choices(s: Session) -> list[tuple[str, str]]:
+    """(username, "Full name (username)") of every active user who may log engagements."""
+    rows = s.exec(
+        select(User.username, User.display_name)
+        .where(col(User.active).is_(True), User.role != UserRole.VIEWER)
+        .order_by(User.display_name)
+    ).all()
+    return [(username, f"{name.split(',')[0]} ({username})") for username, name in rows]
 
 
 def mission_options(s: Session) -> list[tuple[int, str]]:

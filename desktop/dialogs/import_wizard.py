@@ -45,6 +45,7 @@ from db.exchange.mapping import (
     IMPORT_KINDS,
     Mapping,
     import_fields,
+    likely_kind,
     load_mapping,
     suggest_mapping,
 )
@@ -102,6 +103,7 @@ class FilePage(QWizardPage):
         form.addRow("The rows are", self.kind_combo)
         form.addRow(self.about)
         self.path_edit.textChanged.connect(lambda _text: self.completeChanged.emit())
+        self._warned: tuple[str, str] | None = None  # (file, kind) warned about once
 
     def browse(self) -> None:
         """Pick the file with the system's dialog."""
@@ -120,7 +122,19 @@ class FilePage(QWizardPage):
         except (RabtaError, OSError) as error:
             self.about.setText(f"<b>This file cannot be imported:</b> {_message(error)}")
             return False
-        self.import_wizard.use_source(source, self.kind_combo.currentData())
+        kind = self.kind_combo.currentData()
+        looks = likely_kind(source.headers)
+        if looks not in (None, kind) and self._warned != (str(source.path), kind):
+            self._warned = (str(source.path), kind)
+            self.about.setText(
+                f"<b>These columns look like a list of {KIND_LABELS[looks].lower()}</b> "
+                f"({', '.join(source.headers[:5])}), not of {KIND_LABELS[kind].lower()}. "
+                "Choose what the rows are above, or press Next again to import them as "
+                f"{KIND_LABELS[kind].lower()}."
+            )
+            return False
+        self.about.clear()
+        self.import_wizard.use_source(source, kind)
         return True
 
 
@@ -142,6 +156,14 @@ class MappingPage(QWizardPage):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.day_first = QCheckBox("Dates like 03/04/2026 mean 3 April (day first)")
+        # An engagement log of one consulate: its mission and officer for every row.
+        self.every_mission = QComboBox()
+        self.every_officer = QComboBox()
+        self.every_row = QWidget()
+        every = QFormLayout(self.every_row)
+        every.setContentsMargins(0, 0, 0, 0)
+        every.addRow("Mission of every row", self.every_mission)
+        every.addRow("Officer of every row", self.every_officer)
         load = QPushButton("Use a saved mapping…")
         load.clicked.connect(self.load)
         save = QPushButton("Save this mapping…")
@@ -154,6 +176,7 @@ class MappingPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addWidget(self.about)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.every_row)
         layout.addLayout(buttons)
         self.combos: list[QComboBox] = []
 
@@ -188,6 +211,27 @@ class MappingPage(QWizardPage):
             self.table.setCellWidget(row, 2, combo)
             self.combos.append(combo)
         self.day_first.setChecked(mapping.day_first)
+        self.every_row.setVisible(wizard.kind == "engagements")
+        if wizard.kind == "engagements":
+            self._fill_every_row(mapping)
+
+    def _fill_every_row(self, mapping: Mapping) -> None:
+        from sqlmodel import Session
+
+        from db.queries.pickers import mission_code_options, officer_choices
+
+        with Session(self.import_wizard.workspace.engine) as s:
+            missions, officers = mission_code_options(s), officer_choices(s)
+        self.every_mission.clear()
+        self.every_mission.addItem("As each row says (or its organization's)", None)
+        for code, label in missions:
+            self.every_mission.addItem(label, code)
+        self.every_officer.clear()
+        self.every_officer.addItem("As each row says (or you)", None)
+        for username, name in officers:
+            self.every_officer.addItem(name, username)
+        for combo, field_name in ((self.every_mission, "mission"), (self.every_officer, "officer")):
+            combo.setCurrentIndex(max(0, combo.findData(mapping.every_row.get(field_name))))
 
     def current_mapping(self) -> Mapping:
         """The mapping as the page shows it now."""
@@ -195,7 +239,15 @@ class MappingPage(QWizardPage):
         columns = {
             header: combo.currentData() for header, combo in zip(headers, self.combos, strict=True)
         }
-        return Mapping(self.import_wizard.kind, columns, self.day_first.isChecked())
+        every_row = {}
+        if self.import_wizard.kind == "engagements":
+            for combo, field_name in (
+                (self.every_mission, "mission"),
+                (self.every_officer, "officer"),
+            ):
+                if combo.currentData():
+                    every_row[field_name] = combo.currentData()
+        return Mapping(self.import_wizard.kind, columns, self.day_first.isChecked(), every_row)
 
     def load(self) -> None:
         """Use a mapping saved from an earlier import."""
@@ -257,6 +309,8 @@ class CheckPage(QWizardPage):
         self.problems.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.save_problems = QPushButton("Save the rows with problems as CSV…")
         self.save_problems.clicked.connect(self.save_problem_rows)
+        self.keep_good_rows = QCheckBox()
+        self.keep_good_rows.toggled.connect(self._keep_good_rows_toggled)
         self.matches = QTableWidget(0, 5)
         self.matches.setHorizontalHeaderLabels(
             ["Row", "In the file", "Looks like (in the registry)", "Because", "Do"]
@@ -284,7 +338,10 @@ class CheckPage(QWizardPage):
         progress_row.addWidget(self.cancel_button)
         layout.addLayout(progress_row)
         layout.addWidget(self.problems, 2)
-        layout.addWidget(self.save_problems)
+        problem_row = QHBoxLayout()
+        problem_row.addWidget(self.keep_good_rows, 1)
+        problem_row.addWidget(self.save_problems)
+        layout.addLayout(problem_row)
         layout.addLayout(match_bar)
         layout.addWidget(self.matches, 1)
         self.outcome: ImportOutcome | None = None
@@ -314,8 +371,14 @@ class CheckPage(QWizardPage):
         self.problems.setRowCount(0)
         self.matches.setRowCount(0)
         self.decision_combos = {}
-        for widget in (self.problems, self.save_problems):
+        for widget in (self.problems, self.save_problems, self.keep_good_rows):
             widget.setVisible(bool(outcome and outcome.problems))
+        if outcome is not None and outcome.problems:
+            name = self.import_wizard.source.path.stem + ".problems.csv"
+            self.keep_good_rows.setText(
+                f"Import the {counted(outcome.rows - outcome.rows_with_problems, 'good row')} "
+                f"and keep the others in {name} to fix"
+            )
         has_matches = bool(outcome and outcome.matches)
         for widget in (self.matches, self.all_matches, self.match_label, self.every_label):
             widget.setVisible(has_matches)
@@ -340,7 +403,8 @@ class CheckPage(QWizardPage):
         self.problems.setVisible(bool(shown))
         self.problems.setRowCount(len(shown))
         for row, problem in enumerate(shown):
-            for column, text in enumerate((str(problem.row), problem.column, problem.reason)):
+            where = str(problem.row) + (f" · {problem.named}" if problem.named else "")
+            for column, text in enumerate((where, problem.column, problem.reason)):
                 self.problems.setItem(row, column, QTableWidgetItem(text))
         self.problems.resizeColumnToContents(0)
         self.problems.resizeColumnToContents(1)
@@ -389,8 +453,14 @@ class CheckPage(QWizardPage):
                 + f"<br>Saved {counted(written, 'row')} with their problems to {path}."
             )
 
+    def _keep_good_rows_toggled(self, keep: bool) -> None:
+        self.import_wizard.keep_good_rows = keep
+        self.completeChanged.emit()
+
     def isComplete(self) -> bool:
-        return self.outcome is not None and not self.outcome.problems
+        if self.outcome is None:
+            return False
+        return not self.outcome.problems or self.keep_good_rows.isChecked()
 
 
 class ImportPage(QWizardPage):
@@ -439,6 +509,15 @@ class ImportPage(QWizardPage):
                 f"{outcome.updated:,} updated, {counted(outcome.skipped, 'row')} skipped as "
                 "already there."
             )
+            if outcome.committed and outcome.problems:
+                source = self.import_wizard.source
+                path = source.path.with_name(source.path.stem + ".problems.csv")
+                written = write_problem_file(source, outcome, path)
+                self.summary.setText(
+                    self.summary.text()
+                    + f" {counted(written, 'row was', 'rows were')} left out and kept in "
+                    f"{path} with what is wrong with each, to fix and import again."
+                )
             self.import_wizard.workspace.announce(_announced(kind))
         else:
             self.summary.setText(
@@ -496,6 +575,7 @@ class ImportWizard(QWizard):
         self.kind = kind or "contacts"
         self.mapping: Mapping | None = None
         self.on_match = SKIP
+        self.keep_good_rows = False  # import the good rows, the others to a problems file
         self.decisions: dict[int, str] = {}
         self.task: DatabaseTask | None = None
         self._cancel = threading.Event()
@@ -513,7 +593,7 @@ class ImportWizard(QWizard):
         changed = self.source is None or source.headers != self.source.headers or kind != self.kind
         self.source, self.kind = source, kind
         if changed or self.mapping is None:
-            self.mapping = suggest_mapping(kind, source.headers)
+            self.mapping = suggest_mapping(kind, source.headers, samples=_samples(source))
             self.decisions = {}
 
     def cancel_work(self) -> None:
@@ -525,6 +605,7 @@ class ImportWizard(QWizard):
         self._cancel.clear()
         actor, source, mapping = self.workspace.actor, self.source, self.mapping
         decisions, on_match, cancel = dict(self.decisions), self.on_match, self._cancel
+        keep_good_rows = self.keep_good_rows
 
         def work(engine, report):
             return run_import(
@@ -537,6 +618,7 @@ class ImportWizard(QWizard):
                 decisions=decisions,
                 progress=lambda n: report(f"{n:,} rows…"),
                 cancelled=cancel.is_set,
+                keep_good_rows=keep_good_rows,
             )
 
         def failed(error: Exception, _details: str) -> None:

@@ -59,7 +59,7 @@ def test_rows_with_problems_stop_the_import_and_can_be_saved(qtbot, demo_path, t
     qtbot.waitUntil(lambda: check.outcome is not None, timeout=20_000)
     assert "1 of 2 rows has a problem" in check.summary.text()
     assert not check.isComplete()
-    assert [check.problems.item(0, c).text() for c in range(2)] == ["3", "Email"]
+    assert [check.problems.item(0, c).text() for c in range(2)] == ["3 · Hina", "Email"]
     saved = tmp_path / "fix.csv"
     from db.exchange.imports import write_problem_file
 
@@ -102,3 +102,76 @@ def test_a_file_that_cannot_be_read_keeps_the_first_step(qtbot, demo_path, tmp_p
     wizard.next()
     assert wizard.currentPage() is wizard.file_page
     assert "cannot be imported" in wizard.file_page.about.text()
+
+
+def test_ctrl_shift_i_on_contacts_opens_the_wizard_on_contacts_and_warns_of_another_kind(
+    qtbot, demo_path, tmp_path
+):
+    from PySide6.QtCore import Qt
+
+    window = active_main_window(qtbot, demo_path, login_name="supervisor.one")
+    window.show_page("Contacts")
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_I,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    wizard = window.import_wizard
+    assert wizard.file_page.kind_combo.currentData() == "contacts" and wizard.kind == "contacts"
+    path = tmp_path / "associations.csv"
+    path.write_text("Name,Acronym,Type,City\nSialkot Welfare Society,SWS,welfare,Houston\n")
+    wizard.file_page.path_edit.setText(str(path))
+    wizard.next()
+    assert wizard.currentPage() is wizard.file_page  # warned first, nothing mapped yet
+    about = wizard.file_page.about.text()
+    assert "look like a list of organizations" in about and "Next again" in about
+    wizard.next()  # the officer means it: the rows are people after all
+    assert wizard.currentPage() is wizard.mapping_page
+    wizard.reject()
+
+
+def test_an_engagement_log_gets_one_mission_and_officer_and_good_rows_can_go_in_alone(
+    qtbot, demo_path, tmp_path
+):
+    from db.models import Engagement, Mission, User
+
+    window = active_main_window(qtbot, demo_path, login_name="supervisor.one")
+    path = tmp_path / "houston-log.csv"
+    path.write_text(
+        "Date,Kind,Subject,Organization,Remarks,Follow-up by\n"
+        "2026-11-02,Meeting,Welfare desk visit,APPNA,Met the board,2026-12-20\n"
+        "2026-11-03,Meeting,=HYPERLINK(\"x\"),No Such Society,Bad row,\n"
+        "2026-11-04,Meeting,Mela planning,APPNA,Venue chosen,\n"
+    )
+    wizard = window.import_file("engagements")
+    wizard.file_page.path_edit.setText(str(path))
+    wizard.next()
+    mapping = wizard.mapping_page
+    chosen = {
+        mapping.table.item(row, 0).text(): combo.currentData()
+        for row, combo in enumerate(mapping.combos)
+    }
+    assert chosen["Remarks"] == "summary" and chosen["Follow-up by"] == "follow_up_date"
+    assert mapping.every_row.isVisibleTo(wizard)
+    mapping.every_mission.setCurrentIndex(mapping.every_mission.findData("HOU"))
+    mapping.every_officer.setCurrentIndex(mapping.every_officer.findData("n.jamil"))
+    wizard.next()
+    check = wizard.check_page
+    qtbot.waitUntil(lambda: check.outcome is not None, timeout=20_000)
+    assert not check.isComplete()  # a row has a problem: all or nothing by default
+    assert check.problems.item(0, 0).text().startswith("3 · =HYPERLINK")
+    assert "Import the 2 good rows" in check.keep_good_rows.text()
+    check.keep_good_rows.setChecked(True)
+    assert check.isComplete()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.import_page.outcome is not None, timeout=20_000)
+    assert "1 row was left out" in wizard.import_page.summary.text()
+    with Session(window.workspace.engine) as s:
+        hou = s.exec(select(Mission.id).where(Mission.code == "HOU")).one()
+        jamil = s.exec(select(User.id).where(User.username == "n.jamil")).one()
+        logged = s.exec(
+            select(Engagement).where(Engagement.subject.in_(["Welfare desk visit", "Mela planning"]))
+        ).all()
+    assert len(logged) == 2 and {(e.mission_id, e.officer_id) for e in logged} == {(hou, jamil)}
+    problems = (tmp_path / "houston-log.problems.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in problems and "No Such Society" in problems

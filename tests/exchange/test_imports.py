@@ -322,3 +322,51 @@ def test_import_from_the_command_line(tmp_path):
     assert refused.returncode == 1
     assert "Row 2, Email:" in refused.stdout and "Nothing was imported" in refused.stdout
     assert (tmp_path / "bad.problems.csv").exists()
+
+
+def test_the_obvious_headers_are_suggested_and_a_list_of_another_kind_is_told():
+    from db.exchange.mapping import likely_kind
+
+    log = suggest_mapping(
+        "engagements", ("Date", "Subject", "Contact person", "Remarks", "Follow-up by")
+    )
+    assert log.columns == {
+        "Date": "date",
+        "Subject": "subject",
+        "Contact person": "contacts",
+        "Remarks": "summary",
+        "Follow-up by": "follow_up_date",
+    }
+    homes = suggest_mapping("organizations", ("Name", "Home district", "Home province"))
+    assert homes.columns["Home district"] == "hometown_district"
+    assert homes.columns["Home province"] == "hometown_province"
+    google = ("Name", "Nickname")
+    urdu = suggest_mapping("contacts", google, samples=[["Ali Raza"], ["علی رضا"]])
+    latin = suggest_mapping("contacts", google, samples=[["Ali Raza"], ["Ali"]])
+    assert urdu.columns["Nickname"] == "name_urdu" and latin.columns["Nickname"] is None
+    assert likely_kind(("Name", "Acronym", "Type", "City")) == "organizations"
+    assert likely_kind(("First Name", "Last Name", "E-mail Address")) == "contacts"
+
+
+def test_good_rows_can_go_in_alone_and_the_others_are_kept_neutralised(demo_engine, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "Name,Email\nAli Raza,ali.raza@example.com\n=cmd|' /C calc'!A0,not-an-email\n",
+        encoding="utf-8",
+    )
+    source, mapping, outcome = _import(
+        demo_engine, path, "contacts", commit=True, keep_good_rows=True
+    )
+    assert outcome.committed and outcome.created == 1 and outcome.rows_with_problems == 1
+    assert outcome.problems[0].where == "Row 3 (=cmd|' /C calc'!A0)"
+    with Session(demo_engine) as s:
+        assert s.exec(select(Contact).where(Contact.email == "ali.raza@example.com")).one()
+        entry = s.exec(
+            select(AuditEntry).where(AuditEntry.action == "import").order_by(AuditEntry.id.desc())
+        ).first()
+        assert json.loads(entry.changes)["refused"] == [None, 1]
+    kept = tmp_path / "people.problems.csv"
+    assert write_problem_file(source, outcome, kept) == 1
+    text = kept.read_text(encoding="utf-8-sig")
+    assert "'=cmd|" in text and "\n=cmd" not in text  # a spreadsheet would run it
+    assert open_source(kept).rows  # and it reads back to fix and import again

@@ -633,6 +633,8 @@ def _reads() -> dict[str, object]:
         "pickers.mission_options": lambda s, v, h: _module("pickers").mission_options(s),
         "pickers.region_options": lambda s, v, h: _module("pickers").region_options(s),
         "pickers.tag_options": lambda s, v, h: _module("pickers").tag_options(s),
+        "pickers.mission_code_options": lambda s, v, h: _module("pickers").mission_code_options(s),
+        "pickers.officer_choices": lambda s, v, h: _module("pickers").officer_choices(s),
         "pickers.every_organization_choice": lambda s, v, h: _module(
             "pickers"
         ).every_organization_choice(s),
