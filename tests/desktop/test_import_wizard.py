@@ -140,7 +140,7 @@ def test_an_engagement_log_gets_one_mission_and_officer_and_good_rows_can_go_in_
     path.write_text(
         "Date,Kind,Subject,Organization,Remarks,Follow-up by\n"
         "2026-11-02,Meeting,Welfare desk visit,APPNA,Met the board,2026-12-20\n"
-        "2026-11-03,Meeting,=HYPERLINK(\"x\"),No Such Society,Bad row,\n"
+        '2026-11-03,Meeting,=HYPERLINK("x"),No Such Society,Bad row,\n'
         "2026-11-04,Meeting,Mela planning,APPNA,Venue chosen,\n"
     )
     wizard = window.import_file("engagements")
@@ -169,9 +169,8 @@ def test_an_engagement_log_gets_one_mission_and_officer_and_good_rows_can_go_in_
     with Session(window.workspace.engine) as s:
         hou = s.exec(select(Mission.id).where(Mission.code == "HOU")).one()
         jamil = s.exec(select(User.id).where(User.username == "n.jamil")).one()
-        logged = s.exec(
-            select(Engagement).where(Engagement.subject.in_(["Welfare desk visit", "Mela planning"]))
-        ).all()
+        subjects = ["Welfare desk visit", "Mela planning"]
+        logged = s.exec(select(Engagement).where(Engagement.subject.in_(subjects))).all()
     assert len(logged) == 2 and {(e.mission_id, e.officer_id) for e in logged} == {(hou, jamil)}
     problems = (tmp_path / "houston-log.problems.csv").read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in problems and "No Such Society" in problems

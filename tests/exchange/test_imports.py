@@ -354,7 +354,7 @@ def test_good_rows_can_go_in_alone_and_the_others_are_kept_neutralised(demo_engi
         "Name,Email\nAli Raza,ali.raza@example.com\n=cmd|' /C calc'!A0,not-an-email\n",
         encoding="utf-8",
     )
-    source, mapping, outcome = _import(
+    source, _mapping, outcome = _import(
         demo_engine, path, "contacts", commit=True, keep_good_rows=True
     )
     assert outcome.committed and outcome.created == 1 and outcome.rows_with_problems == 1
