@@ -12,6 +12,7 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from db.engine import APP_AUTHOR, APP_NAME
+from desktop.widgets.screen_fit import fit_on_screen
 
 ICON = Path(__file__).resolve().parent.parent.parent / "resources" / "icons" / "rabta-128.png"
 BUNDLED = (
@@ -67,4 +68,4 @@ class AboutDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(buttons)
-        self.resize(560, 460)
+        fit_on_screen(self, 560, 460)

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from db.store.engagements import complete_follow_up
 from desktop.dialogs.record_form import RecordForm, focus_first
+from desktop.widgets.screen_fit import fit_on_screen
 from desktop.workspace import Workspace
 
 
@@ -44,7 +45,7 @@ class FollowUpDoneForm(RecordForm):
         save = self.buttons.button(self.buttons.StandardButton.Save)
         save.setText("Mark done")
         save.setToolTip("Mark this follow-up done (Ctrl+Return)")
-        self.resize(520, 280)
+        fit_on_screen(self, 520, 280)
         focus_first(self.note_edit)
 
     def save(self, s: Session, values: dict[str, Any]) -> int:

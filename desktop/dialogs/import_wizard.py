@@ -52,6 +52,7 @@ from db.exchange.mapping import (
 from db.exchange.sources import Source, open_source
 from db.labels import counted
 from desktop.tasks import DatabaseTask, start_task
+from desktop.widgets.screen_fit import fit_on_screen
 from desktop.workspace import Workspace
 
 KIND_LABELS = {
@@ -570,7 +571,7 @@ class ImportWizard(QWizard):
         self.setWindowTitle("Import")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, False)
-        self.resize(900, 620)
+        fit_on_screen(self, 900, 620)
         self.source: Source | None = None
         self.kind = kind or "contacts"
         self.mapping: Mapping | None = None

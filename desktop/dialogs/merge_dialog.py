@@ -22,6 +22,7 @@ from db import store
 from db.errors import RabtaError, ValidationError, said
 from db.queries.duplicates import PairComparison, label_of_value
 from db.store.merges import merge_contacts, merge_organizations
+from desktop.widgets.screen_fit import fit_on_screen
 from desktop.workspace import Workspace
 
 
@@ -46,7 +47,7 @@ class MergeDialog(QDialog):
         self.workspace, self.pair = workspace, pair
         self.done_merge = None
         self.setWindowTitle(f"Merge two {pair.kind}s")
-        self.resize(760, 620)
+        fit_on_screen(self, 760, 620)
         self.keep_first = QRadioButton(f"Keep #{pair.first_id}: {shown(pair.first_name)}")
         self.keep_second = QRadioButton(f"Keep #{pair.second_id}: {shown(pair.second_name)}")
         self.keep_first.setChecked(True)

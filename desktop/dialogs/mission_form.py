@@ -11,6 +11,7 @@ from db.models import Mission, MissionKind
 from db.store.missions import create_mission, update_mission
 from desktop.dialogs.record_form import RecordForm, focus_first
 from desktop.widgets.country_box import CountryBox
+from desktop.widgets.screen_fit import fit_on_screen
 from desktop.workspace import Workspace
 
 
@@ -35,7 +36,7 @@ class MissionForm(RecordForm):
         self.country_box.set_code(m.country or "US")
         self.add_field("country", "Country", self.country_box, self.country_box.code)
         self.line("city", "City", m.city)
-        self.resize(480, 300)
+        fit_on_screen(self, 480, 300)
         focus_first(code)
 
     def save(self, s: Session, values: dict[str, Any]) -> int:

@@ -32,6 +32,7 @@ from db.store.programs import (
 from db.store.settings import get_setting
 from desktop.dialogs.record_form import RecordForm, focus_first
 from desktop.widgets.entity_picker import EntityPicker
+from desktop.widgets.screen_fit import fit_on_screen
 from desktop.workspace import Workspace
 
 
@@ -114,7 +115,7 @@ class ParticipantForm(RecordForm):
             lambda: (self.picker.chosen_ids() or [None])[0],
         )
         self.choice("role", "Role", ParticipantRole, ParticipantRole.PARTICIPANT)
-        self.resize(480, 220)
+        fit_on_screen(self, 480, 220)
         focus_first(self.picker.edit)
 
     def prepare(self) -> dict[str, str]:
@@ -140,7 +141,7 @@ class EventForm(RecordForm):
         self.line("venue", "Venue")
         self.line("city", "City")
         self.line("attendance", "Attendance", placeholder="number of people")
-        self.resize(480, 320)
+        fit_on_screen(self, 480, 320)
         focus_first(title)
 
     def save(self, s: Session, values: dict[str, Any]) -> int:
@@ -157,7 +158,7 @@ class IndicatorForm(RecordForm):
         name = self.line("name", "Name", placeholder="e.g. Accounts opened")
         self.line("unit", "Unit", placeholder="e.g. accounts")
         self.line("target_per_quarter", "Target per quarter")
-        self.resize(480, 240)
+        fit_on_screen(self, 480, 240)
         focus_first(name)
 
     def save(self, s: Session, values: dict[str, Any]) -> int:
@@ -193,7 +194,7 @@ class MeasurementForm(RecordForm):
         )
         self.value_edit = self.line("value", "Value")
         self.line("source", "Source", placeholder="where the figure comes from")
-        self.resize(480, 260)
+        fit_on_screen(self, 480, 260)
         focus_first(self.value_edit)
 
     def save(self, s: Session, values: dict[str, Any]) -> int:

@@ -32,6 +32,7 @@ from sqlmodel import Session
 from db import store
 from db.errors import RabtaError, StaleRecord, ValidationError, said
 from db.labels import choices_of
+from desktop.widgets.screen_fit import fit_on_screen
 from desktop.workspace import Workspace
 
 ERROR_STYLE = "color: #9b2226;"
@@ -100,7 +101,9 @@ class RecordForm(QDialog):
         layout.addWidget(self.buttons)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.accept)
-        self.resize(680, 640)  # the two-column choices (Focus) fit without scrolling sideways
+        # The two-column choices (Focus) fit without scrolling sideways; on a small screen
+        # the fields scroll and Save stays in sight.
+        fit_on_screen(self, 680, 640)
 
     # --- building the form ----------------------------------------------------------------
 

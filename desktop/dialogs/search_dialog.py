@@ -21,6 +21,7 @@ from db.errors import said
 from db.search import KINDS, count_matches, search
 from desktop.tasks import LatestOnly
 from desktop.widgets.filter_box import FilterBox
+from desktop.widgets.screen_fit import fit_on_screen
 from desktop.workspace import Workspace
 
 SEARCH_DELAY_MS = 120
@@ -61,7 +62,7 @@ class SearchDialog(QDialog):
         layout.addWidget(self.box)
         layout.addWidget(self.results, 1)
         layout.addWidget(self.status)
-        self.resize(640, 480)
+        fit_on_screen(self, 640, 480)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SEARCH_DELAY_MS)

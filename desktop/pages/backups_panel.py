@@ -97,13 +97,13 @@ class BackupsPanel(QWidget):
         buttons.addWidget(self.restore_button)
         buttons.addStretch(1)
         layout.addLayout(folder_row)
-        layout.addWidget(
-            QLabel(
-                "A backup is taken at the first start of each day and before every upgrade; "
-                "7 daily and 4 weekly copies are kept. Copies are encrypted like the database "
-                "and open with the passwords of the day they were taken."
-            )
+        about = QLabel(
+            "A backup is taken at the first start of each day and before every upgrade; "
+            "7 daily and 4 weekly copies are kept. Copies are encrypted like the database "
+            "and open with the passwords of the day they were taken."
         )
+        about.setWordWrap(True)  # one long line made the tab wider than the page
+        layout.addWidget(about)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.message)

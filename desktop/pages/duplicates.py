@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from html import escape
 
+from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -79,6 +80,8 @@ class DuplicatesPage(QWidget):
         self.table.setColumnWidth(2, 170)
         self.table.itemSelectionChanged.connect(self._show_pair)
         self.side_by_side = QTextBrowser()
+        # Lines break between words only: an email is never cut mid-word.
+        self.side_by_side.setWordWrapMode(QTextOption.WrapMode.WordWrap)
         self.not_duplicate_button = QPushButton("Not a duplicate")
         self.not_duplicate_button.setToolTip("Remember that these are two different records")
         self.not_duplicate_button.clicked.connect(self.dismiss_selected)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QTextOption
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -164,6 +164,8 @@ class RecordPage(QWidget):
         for number, column in enumerate(self.columns):
             self.table.setColumnWidth(number, column.width)
         self.detail = QTextBrowser()
+        # Lines break between words only: an email is never cut mid-word.
+        self.detail.setWordWrapMode(QTextOption.WrapMode.WordWrap)
         self.detail.setOpenLinks(False)
         self.detail.setPlaceholderText(f"Select {self.a_noun} to see it here.")
         self.detail.setMinimumWidth(240)

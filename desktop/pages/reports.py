@@ -188,19 +188,23 @@ class ReportsPage(QWidget):
         left = QVBoxLayout()
         left.addLayout(choice)
         left.addWidget(self.texts_box, 1)
-        left.addWidget(self.build_button)
-        left.addWidget(self.progress)
-        left.addWidget(self.status_label)
-        actions = QHBoxLayout()
-        actions.addWidget(self.print_button)
-        actions.addWidget(self.save_button)
-        left.addLayout(actions)
         left_widget = QWidget()
         left_widget.setLayout(left)
         left_widget.setMinimumWidth(380)
         # The choices and texts scroll on a short screen (768 pixels at 150%) instead of
-        # making the window taller than the screen.
-        left_scroll = scrolled(left_widget, sideways=False)
+        # making the window taller than the screen; Build, Print and Save stay below them,
+        # always in sight.
+        actions = QHBoxLayout()
+        actions.addWidget(self.print_button)
+        actions.addWidget(self.save_button)
+        left_column = QWidget()
+        column = QVBoxLayout(left_column)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(scrolled(left_widget, sideways=False), 1)
+        column.addWidget(self.build_button)
+        column.addWidget(self.progress)
+        column.addWidget(self.status_label)
+        column.addLayout(actions)
 
         self.document = QPdfDocument(self)
         self.preview = QPdfView()
@@ -214,7 +218,7 @@ class ReportsPage(QWidget):
         self.preview_stack.addWidget(self.preview)
 
         splitter = QSplitter()
-        splitter.addWidget(left_scroll)
+        splitter.addWidget(left_column)
         splitter.addWidget(self.preview_stack)
         splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)

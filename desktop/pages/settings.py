@@ -114,12 +114,12 @@ class SettingsPage(QWidget):
         )
         missions_box = QGroupBox("Missions and the regions they cover")
         missions_layout = QVBoxLayout(missions_box)
-        missions_layout.addWidget(self.missions, 1)
-        missions_layout.addWidget(self.regions_edit)
-        row = QHBoxLayout()
+        row = QHBoxLayout()  # above the list: on a short screen it stays in sight
         for button in (self.new_mission_button, self.edit_mission_button, self.save_regions_button):
             row.addWidget(button)
         missions_layout.addLayout(row)
+        missions_layout.addWidget(self.missions, 1)
+        missions_layout.addWidget(self.regions_edit)
 
         self.tags = QListWidget()
         self.tag_name = QLineEdit()
