@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from db import store
 from db.errors import RabtaError, ValidationError, said
+from db.labels import counted
 from db.queries.duplicates import PairComparison, label_of_value
 from db.store.merges import merge_contacts, merge_organizations
 from desktop.widgets.screen_fit import fit_on_screen
@@ -37,6 +38,9 @@ def shown(value: Any, field: str = "") -> str:
     if isinstance(value, datetime | date):
         return value.isoformat()[:10]
     return f"\u2068{value}\u2069"  # isolated, so Urdu never reorders what is around it
+
+
+SINGULAR = {"people": "person"}
 
 
 class MergeDialog(QDialog):
@@ -126,7 +130,11 @@ class MergeDialog(QDialog):
     def _say_what_moves(self) -> None:
         pair = self.pair
         links = pair.second_links if self.keep_first.isChecked() else pair.first_links
-        moving = ", ".join(f"{count} {what}" for what, count in links.items() if count)
+        moving = ", ".join(
+            counted(count, SINGULAR.get(what, what.removesuffix("s")), what)
+            for what, count in links.items()
+            if count
+        )
         self.summary.setText(
             f"Moves to the kept record: {moving or 'nothing else'}. The merge is one step in "
             "the audit and can be undone from either record's History tab."
