@@ -586,8 +586,8 @@ class ImportWizard(QWizard):
         self.import_page = ImportPage(self)
         for page in (self.file_page, self.mapping_page, self.check_page, self.import_page):
             self.addPage(page)
-        if kind:
-            self.file_page.kind_combo.setCurrentIndex(self.file_page.kind_combo.findData(kind))
+        # The drop-down says what the wizard will read: the page's kind, else contacts.
+        self.file_page.kind_combo.setCurrentIndex(self.file_page.kind_combo.findData(self.kind))
 
     def use_source(self, source: Source, kind: str) -> None:
         """The file chosen: suggest a mapping unless the same file shape is kept."""

@@ -320,7 +320,7 @@ def test_import_from_the_command_line(tmp_path):
     bad.write_text("Given name,Email\nAli,not-an-email\n")
     refused = rabta("import", str(bad), "--as", "contacts", *credentials)
     assert refused.returncode == 1
-    assert "Row 2, Email:" in refused.stdout and "Nothing was imported" in refused.stdout
+    assert "Row 2 (Ali), Email:" in refused.stdout and "Nothing was imported" in refused.stdout
     assert (tmp_path / "bad.problems.csv").exists()
 
 
