@@ -57,6 +57,11 @@ class FigureCard(QPushButton):
         ):
             label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
             layout.addWidget(label)
+        for label in (self.previous_label, self.last_year_label):
+            # A comparison longer than a narrow card (150% on a laptop) ends in "…" and
+            # is read whole in the card's tooltip, instead of being cut mid-figure.
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._comparisons = ("", "")
         self.setMinimumHeight(layout.sizeHint().height() + 8)
         self.setMinimumWidth(150)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -74,6 +79,29 @@ class FigureCard(QPushButton):
     ) -> None:
         """Show the quarter's value and its comparisons."""
         self.value_label.setText(f"{value:,}")
-        self.previous_label.setText(change_text(value, previous, previous_name))
-        self.last_year_label.setText(change_text(value, last_year, last_year_name))
+        self._comparisons = (
+            change_text(value, previous, previous_name),
+            change_text(value, last_year, last_year_name),
+        )
+        self._show_comparisons()
+        self.setToolTip(
+            f"{self.title_label.text()}: {value:,}\n{self._comparisons[0]}\n"
+            f"{self._comparisons[1]}\nClick to list the {self.title_label.text().lower()} counted"
+        )
         self.setAccessibleName(f"{self.title_label.text()}: {value:,}")
+
+    def comparisons(self) -> tuple[str, str]:
+        """The two comparison lines in full (the card may show them shortened)."""
+        return self._comparisons
+
+    def _show_comparisons(self) -> None:
+        room = max(40, self.width() - 30)
+        for label, text in zip(
+            (self.previous_label, self.last_year_label), self._comparisons, strict=True
+        ):
+            label.setText(label.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, room))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if any(self._comparisons):
+            self._show_comparisons()

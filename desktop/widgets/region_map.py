@@ -61,7 +61,7 @@ class RegionMap(QWidget):
         return int(width * self.shapes.height / self.shapes.width) + LEGEND_HEIGHT + 8
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(320, 220)
+        return QSize(280, 220)  # the first window at 150% leaves the map this much
 
     def _frame(self) -> tuple[float, float, float]:
         """Scale and offsets that fit the geometry in the widget above the legend."""

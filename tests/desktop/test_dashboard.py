@@ -181,7 +181,10 @@ def test_a_hometown_bar_lists_its_associations(qtbot, demo_path):
 
 
 @pytest.mark.parametrize(
-    "size", [(1366, 768), (1024, 768), (910, 512)], ids=["1366x768", "1024x768", "150%-of-1366x768"]
+    "size",
+    [(1366, 768), (1024, 768), (910, 512), (819, 460)],
+    # The last: the window's first size at 150% (nine tenths of 910x512).
+    ids=["1366x768", "1024x768", "150%-of-1366x768", "first-window-at-150%"],
 )
 def test_nothing_is_clipped(qtbot, demo_path, size):
     from tests.conftest import ensure_user

@@ -76,3 +76,21 @@ def test_pages_keep_their_main_buttons_in_sight(qtbot, demo_path, screen):
     qtbot.wait(50)
     area = settings.tabs.currentWidget()
     assert settings.backups.minimumSizeHint().width() <= area.viewport().width()
+
+
+def test_a_narrow_card_shortens_its_comparisons_and_keeps_them_whole_in_its_tooltip(qtbot):
+    from desktop.widgets.figure_card import FigureCard
+
+    card = FigureCard("Organizations engaged")
+    qtbot.addWidget(card)
+    card.resize(180, 120)
+    card.show()
+    card.show_figure(22, 40, "Q1 FY2026-27", 37, "Q2 FY2025-26")
+    whole = card.comparisons()
+    assert whole == ("▼ 45% on Q1 FY2026-27 (40)", "▼ 41% on Q2 FY2025-26 (37)")
+    for label in (card.previous_label, card.last_year_label):
+        assert label.text().endswith("…") and label.sizeHint().width() <= card.width()
+    assert all(line in card.toolTip() for line in whole)
+    card.resize(600, 120)
+    qtbot.wait(10)
+    assert (card.previous_label.text(), card.last_year_label.text()) == whole
