@@ -89,8 +89,9 @@ def start_task(task: BackgroundTask) -> None:
 
 
 class LatestOnly:
-    """Database work on a worker where only the newest request counts: the result of a
-    request overtaken by a later `start` (or by `supersede`) is dropped when it arrives,
+    """Database work on a worker where only the newest request counts: the result (or
+    the failure) of a request overtaken by a later `start` (or by `supersede`) is dropped
+    when it arrives,
     as is any outcome that arrives after the widget that asked (`owner`) was deleted.
     For lists and searches that the user changes faster than the database answers."""
 
@@ -114,7 +115,9 @@ class LatestOnly:
         generation = self._generation
         self._task = DatabaseTask(self.address, work)
         self._task.signals.finished.connect(lambda result: self._deliver(generation, result))
-        self._task.signals.failed.connect(self._fail)
+        self._task.signals.failed.connect(
+            lambda error, details: self._fail(generation, error, details)
+        )
         start_task(self._task)
 
     def supersede(self) -> None:
@@ -125,6 +128,8 @@ class LatestOnly:
         if generation == self._generation and shiboken6.isValid(self._owner):
             self._on_result(result)
 
-    def _fail(self, error: Exception, details: str) -> None:
-        if shiboken6.isValid(self._owner):
+    def _fail(self, generation: int, error: Exception, details: str) -> None:
+        # A request overtaken by a newer one fails quietly, as its result would be
+        # dropped: its failure once turned "loading" off while the newer one still ran.
+        if generation == self._generation and shiboken6.isValid(self._owner):
             self._on_failure(error, details)

@@ -22,8 +22,11 @@ def test_an_outcome_arriving_after_its_widget_was_deleted_is_dropped(qtbot, db_p
         return "late result"
 
     latest.start(slow)
+    task = latest._task
     shiboken6.delete(owner)
-    qtbot.wait(800)
+    with qtbot.waitSignal(task.signals.finished, timeout=5000):
+        pass  # the worker has finished and its outcome has been delivered, or dropped
+    qtbot.wait(10)
     assert delivered == []
 
     kept = QWidget()
@@ -33,3 +36,28 @@ def test_an_outcome_arriving_after_its_widget_was_deleted_is_dropped(qtbot, db_p
     )
     latest.start(slow)
     qtbot.waitUntil(lambda: delivered == ["late result"])
+
+
+def test_a_superseded_requests_failure_is_dropped_like_its_result(qtbot, db_path):
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    results, failures = [], []
+    latest = LatestOnly(
+        DatabaseAddress(str(db_path)), owner, results.append, lambda e, _d: failures.append(e)
+    )
+
+    def fails_soon(_engine, _report):
+        time.sleep(0.1)
+        raise RuntimeError("the older request failed")
+
+    def answers_later(_engine, _report):
+        time.sleep(0.4)
+        return "newest result"
+
+    latest.start(fails_soon)
+    older = latest._task
+    latest.start(answers_later)
+    with qtbot.waitSignal(older.signals.failed, timeout=5000):
+        pass
+    qtbot.waitUntil(lambda: results == ["newest result"], timeout=5000)
+    assert failures == []  # the older request's failure never reached the page
