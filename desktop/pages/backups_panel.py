@@ -51,7 +51,7 @@ class BackupsPanel(QWidget):
         super().__init__(parent)
         self.workspace = workspace
         self.location = workspace.location
-        admin = workspace.actor.role == "admin"
+        admin = workspace.actor.may_administer
         self.usable = is_sqlite(self.location)
         layout = QVBoxLayout(self)
         self.message = QLabel()
@@ -243,7 +243,7 @@ class BackupsPanel(QWidget):
 
     def restore(self, backup: Path) -> Path | None:
         """Replace the database by `backup` (administrators); return the kept file."""
-        if self.workspace.actor.role != "admin":
+        if not self.workspace.actor.may_administer:
             self._say("Only an administrator can restore a backup.", error=True)
             return None
         self.workspace.engine.dispose()

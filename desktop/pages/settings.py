@@ -176,7 +176,7 @@ class SettingsPage(QWidget):
         self.rename_button.clicked.connect(self.rename_selected_tag)
         self.merge_button.clicked.connect(self.merge_selected_tag)
         self.delete_unused_button.clicked.connect(self.delete_unused)
-        admin = workspace.actor.role == "admin"
+        admin = workspace.actor.may_administer
         for widget in (
             self.new_mission_button,
             self.edit_mission_button,

@@ -53,7 +53,7 @@ class UsersPanel(QWidget):
     def __init__(self, workspace, parent: QWidget | None = None):
         super().__init__(parent)
         self.workspace = workspace
-        admin = workspace.actor.role == UserRole.ADMIN
+        admin = workspace.actor.may_administer
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
