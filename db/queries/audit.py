@@ -4,7 +4,7 @@ history of one record, and the filtered list supervisors read."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from db.audit_chain import GENESIS, ChainedFields, entry_hash, is_redacted
 from db.errors import PermissionDenied
-from db.models import AuditEntry, Engagement
+from db.models import AuditEntry, Contact, Engagement, Mission, Organization, Program, User
 from db.queries.visibility import may_see_engagement
 from db.store.actor import Actor
 
@@ -140,6 +140,79 @@ def field_changes(raw: str) -> list[FieldChange]:
     return found
 
 
+# Fields that hold another record's id, and the table whose name stands for it.
+_REFERENCES = {
+    "mission_id": "mission",
+    "lead_mission_id": "mission",
+    "officer_id": "user",
+    "program_id": "program",
+    "organization_id": "organization",
+    "organization_ids": "organization",
+    "contact_id": "contact",
+    "contact_ids": "contact",
+}
+
+
+def _names_of(s: Session, table: str, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    if table == "mission":
+        rows = s.exec(select(Mission.id, Mission.code).where(col(Mission.id).in_(ids)))
+    elif table == "user":
+        rows = s.exec(select(User.id, User.display_name).where(col(User.id).in_(ids)))
+    elif table == "program":
+        rows = s.exec(select(Program.id, Program.name).where(col(Program.id).in_(ids)))
+    elif table == "organization":
+        rows = s.exec(
+            select(
+                Organization.id,
+                func.coalesce(func.nullif(Organization.acronym, ""), Organization.name),
+            ).where(col(Organization.id).in_(ids))
+        )
+    else:
+        full = Contact.given_name + " " + Contact.family_name
+        rows = s.exec(select(Contact.id, full).where(col(Contact.id).in_(ids)))
+    return {i: str(name).split(",")[0].strip() for i, name in rows if name and str(name).strip()}
+
+
+def _with_names(s: Session, entries: list[HistoryEntry]) -> list[HistoryEntry]:
+    """The entries with the ids of other records (a mission, an officer, a program, the
+    organizations and people of an engagement) named as a person reads them: "HOU",
+    "Nadia Jamil"; an id whose record has no name left stays a number."""
+    wanted: dict[str, set[int]] = {}
+
+    def ids_in(value: Any) -> list[int]:
+        values = value if isinstance(value, list) else [value]
+        return [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
+
+    for entry in entries:
+        for change in entry.changes:
+            table = _REFERENCES.get(change.field)
+            if table:
+                wanted.setdefault(table, set()).update(ids_in(change.old) + ids_in(change.new))
+    names = {table: _names_of(s, table, ids) for table, ids in wanted.items()}
+
+    def named(field: str, value: Any) -> Any:
+        table = _REFERENCES.get(field)
+        if table is None or not ids_in(value):
+            return value
+        found = names.get(table, {})
+        if isinstance(value, list):
+            return [found.get(v, f"#{v}") if isinstance(v, int) else v for v in value]
+        return found.get(value, f"#{value}")
+
+    return [
+        replace(
+            entry,
+            changes=[
+                replace(c, old=named(c.field, c.old), new=named(c.field, c.new))
+                for c in entry.changes
+            ],
+        )
+        for entry in entries
+    ]
+
+
 def record_history(
     s: Session, viewer: Actor, entity_type: str, entity_id: int, limit: int = 500
 ) -> list[HistoryEntry]:
@@ -158,18 +231,21 @@ def record_history(
         .order_by(AuditEntry.id.desc())
         .limit(limit)
     )
-    return [
-        HistoryEntry(
-            row.id,
-            row.at,
-            row.username,
-            row.action,
-            field_changes(row.changes),
-            row.entity_type,
-            row.entity_id,
-        )
-        for row in rows
-    ]
+    return _with_names(
+        s,
+        [
+            HistoryEntry(
+                row.id,
+                row.at,
+                row.username,
+                row.action,
+                field_changes(row.changes),
+                row.entity_type,
+                row.entity_id,
+            )
+            for row in rows
+        ],
+    )
 
 
 @dataclass(frozen=True)
@@ -224,18 +300,21 @@ def list_audit_entries(
         .offset(max(0, offset))
         .limit(max(1, min(limit, 1000)))
     )
-    return [
-        HistoryEntry(
-            row.id,
-            row.at,
-            row.username,
-            row.action,
-            field_changes(row.changes),
-            row.entity_type,
-            row.entity_id,
-        )
-        for row in rows
-    ]
+    return _with_names(
+        s,
+        [
+            HistoryEntry(
+                row.id,
+                row.at,
+                row.username,
+                row.action,
+                field_changes(row.changes),
+                row.entity_type,
+                row.entity_id,
+            )
+            for row in rows
+        ],
+    )
 
 
 def audit_filter_choices(s: Session, viewer: Actor) -> dict[str, list[str]]:

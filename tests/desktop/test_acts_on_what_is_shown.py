@@ -347,3 +347,17 @@ def test_one_quarter_is_written_one_way(demo_engine):
     assert quarter_name("2026Q4", fiscal=True) == "Q2 FY2026-27"
     assert quarter_name("FY2026-27Q2", fiscal=False) == "Q4 2026"
     assert quarter_name("not a quarter", fiscal=True) == "not a quarter"
+
+
+def test_history_names_the_records_an_entry_points_to(demo_engine):
+    from db.queries.audit import AuditFilter, list_audit_entries
+    from db.store.actor import SYSTEM_ACTOR
+
+    with Session(demo_engine) as s:
+        entries = list_audit_entries(
+            s, SYSTEM_ACTOR, AuditFilter(entity_type="engagement", action="create"), limit=50
+        )
+    changes = {c.field: c.new for e in entries for c in e.changes}
+    assert isinstance(changes["mission_id"], str) and len(changes["mission_id"]) <= 10  # "HOU"
+    assert isinstance(changes["officer_id"], str) and not changes["officer_id"].startswith("#")
+    assert all(isinstance(name, str) for name in changes["organization_ids"])
