@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 from sqlmodel import Session
 
 from db.engine import shown_location
-from db.errors import said
 from db.labels import counted
+from desktop.failures import failure_sentence
 from desktop.idle_lock import IdleLock
 from desktop.tasks import BackgroundTask, DatabaseTask, start_task
 from desktop.workspace import Workspace, workspace_for
@@ -224,8 +224,8 @@ class MainWindow(QMainWindow):
         task = BackgroundTask(work)
         task.signals.finished.connect(self._backed_up)
         task.signals.failed.connect(
-            lambda error, _details: self.statusBar().showMessage(
-                f"Today's backup was not taken: {said(error)}", 30_000
+            lambda error, details: self.statusBar().showMessage(
+                f"Today's backup was not taken: {failure_sentence(error, details)}", 30_000
             )
         )
         self._backup_task = task
@@ -245,7 +245,10 @@ class MainWindow(QMainWindow):
 
         self._health_task = DatabaseTask(self.workspace.address, work)
         self._health_task.signals.finished.connect(self._show_health)
-        self._health_task.signals.failed.connect(lambda *_: None)  # opening already said it
+        # Opening already said what is wrong with the file; anything else goes to the log.
+        self._health_task.signals.failed.connect(
+            lambda error, details: failure_sentence(error, details, self.workspace.location)
+        )
         start_task(self._health_task)
 
     def _show_health(self, report) -> None:
@@ -623,7 +626,8 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(
             self,
             "Demo data not loaded",
-            f"The demo data could not be loaded: {said(error)}\n\nThe database was left as it was.",
+            f"The demo data could not be loaded: {failure_sentence(error, details)}\n\n"
+            "The database was left as it was.",
         )
 
     # --- window state -------------------------------------------------------------

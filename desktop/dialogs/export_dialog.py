@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.errors import RabtaError, ValidationError, said
 from db.exchange.exports import EXCLUDED_REASON, KIND_FORMATS, OUTREACH_KINDS, export_list
+from desktop.failures import failure_sentence
 from desktop.tasks import DatabaseTask, start_task
 from desktop.workspace import Workspace
 
@@ -181,11 +181,6 @@ class ExportDialog(QDialog):
     def _failed(self, error: Exception, details: str) -> None:
         self.progress.setVisible(False)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
-        if isinstance(error, ValidationError):
-            self.status.setText("Nothing was exported: " + " ".join(error.errors.values()))
-        elif isinstance(error, RabtaError):
-            self.status.setText(f"Nothing was exported: {said(error)}")
-        elif isinstance(error, OSError):
-            self.status.setText(f"Nothing was exported: {error.strerror or error}.")
-        else:
-            self.status.setText(f"Nothing was exported: {said(error)}")
+        self.status.setText(
+            f"Nothing was exported: {failure_sentence(error, details, self.workspace.location)}"
+        )

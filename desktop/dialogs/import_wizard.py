@@ -51,6 +51,7 @@ from db.exchange.mapping import (
 )
 from db.exchange.sources import Source, open_source
 from db.labels import counted
+from desktop.failures import failure_sentence
 from desktop.tasks import DatabaseTask, start_task
 from desktop.widgets.screen_fit import fit_on_screen
 from desktop.workspace import Workspace
@@ -622,13 +623,11 @@ class ImportWizard(QWizard):
                 keep_good_rows=keep_good_rows,
             )
 
-        def failed(error: Exception, _details: str) -> None:
+        def failed(error: Exception, details: str) -> None:
             if isinstance(error, ImportCancelled):
                 on_failed("cancelled; nothing was written.")
-            elif isinstance(error, RabtaError | OSError):
-                on_failed(_message(error))
             else:
-                on_failed(f"{type(error).__name__}: {error}")
+                on_failed(failure_sentence(error, details, self.workspace.location))
 
         self.task = DatabaseTask(self.workspace.address, work)
         self.task.signals.finished.connect(on_done)

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 )
 from sqlmodel import Session
 
-from db.errors import said
 from db.search import KINDS, count_matches, search
+from desktop.failures import failure_sentence
 from desktop.tasks import LatestOnly
 from desktop.widgets.filter_box import FilterBox
 from desktop.widgets.screen_fit import fit_on_screen
@@ -140,10 +140,11 @@ class SearchDialog(QDialog):
             self._open_when_found = False
             self.open_current()
 
-    def _failed(self, error: Exception, _details: str) -> None:
+    def _failed(self, error: Exception, details: str) -> None:
         self.searching = False
-        self.status.setText(f"The search failed: {said(error)}")
-        raise error
+        self.status.setText(
+            f"The search failed: {failure_sentence(error, details, self.workspace.location)}"
+        )
 
     def _into_results(self) -> None:
         self.results.setFocus()

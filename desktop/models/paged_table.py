@@ -13,6 +13,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from desktop.failures import failure_sentence
 from desktop.tasks import DatabaseAddress, LatestOnly
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -59,6 +60,7 @@ class PagedTableModel(QAbstractTableModel):
     PAGE_SIZE = 200
     BACKGROUND_ABOVE = 20_000
     loading_changed = Signal(bool)
+    load_failed = Signal(str)  # a list read on a worker failed: the sentence to show
 
     def __init__(
         self,
@@ -77,6 +79,7 @@ class PagedTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._engine = engine
         self._upper_bound = upper_bound
+        self._location = address.location if address is not None else None
         self._latest = (
             LatestOnly(address, self, self._background_done, self._background_failed)
             if address is not None
@@ -159,9 +162,9 @@ class PagedTableModel(QAbstractTableModel):
         self._set_loading(False)
         self._replace(*result)
 
-    def _background_failed(self, error: Exception, _details: str) -> None:
+    def _background_failed(self, error: Exception, details: str) -> None:
         self._set_loading(False)
-        raise error
+        self.load_failed.emit(failure_sentence(error, details, self._location))
 
     def _set_loading(self, loading: bool) -> None:
         if loading != self.loading:

@@ -26,6 +26,7 @@ from db.queries.audit import (
     list_audit_entries,
     verify_audit_chain,
 )
+from desktop.failures import failure_sentence
 from desktop.tasks import DatabaseTask, start_task
 from desktop.widgets.history_table import HistoryTable
 from desktop.workspace import Workspace
@@ -238,8 +239,8 @@ class AuditPage(QWidget):
         task = DatabaseTask(self.workspace.address, work)
         task.signals.finished.connect(self._chain_checked)
         task.signals.failed.connect(
-            lambda error, _d: self.chain_label.setText(
-                f"The chain could not be read: {said(error)}"
+            lambda error, details: self.chain_label.setText(
+                f"The chain could not be read: {failure_sentence(error, details)}"
             )
         )
         self._verify_task = task

@@ -28,6 +28,7 @@ from db.backups import backup_folder, list_backups, record_counts, restore_backu
 from db.engine import is_sqlite
 from db.errors import RabtaError, ValidationError, said
 from db.store.settings import get_setting, set_setting
+from desktop.failures import failure_sentence
 from desktop.tasks import BackgroundTask, start_task
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
@@ -133,7 +134,9 @@ class BackupsPanel(QWidget):
 
         task = BackgroundTask(work)
         task.signals.finished.connect(self._show)
-        task.signals.failed.connect(lambda error, _d: self._say(said(error), error=True))
+        task.signals.failed.connect(
+            lambda error, details: self._say(failure_sentence(error, details), error=True)
+        )
         self._list_task = task
         start_task(task)
 
@@ -208,9 +211,9 @@ class BackupsPanel(QWidget):
         self._say(f"Backed up to {path}.")
         self.reload()
 
-    def _backup_failed(self, error, _details) -> None:
+    def _backup_failed(self, error, details) -> None:
         self.backup_button.setEnabled(True)
-        self._say(said(error), error=True)
+        self._say(failure_sentence(error, details), error=True)
 
     def selected_backup(self) -> Path | None:
         item = self.table.item(self.table.currentRow(), 0)

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from sqlmodel import Session, select
 
 from db import store
-from db.errors import RabtaError, explain_database_error, said
+from db.errors import RabtaError, said
 from db.labels import counted
 from db.models import Mission
 from db.queries.engagements import (
@@ -54,6 +54,7 @@ from db.stats import (
 )
 from db.store.engagements import reopen_follow_up
 from db.store.settings import all_settings
+from desktop.failures import failure_sentence
 from desktop.tasks import LatestOnly
 from desktop.widgets.bar_chart import Bar, BarChart
 from desktop.widgets.figure_card import FigureCard
@@ -531,14 +532,12 @@ class DashboardPage(QWidget):
         )
         self.figures_loaded.emit()
 
-    def _figures_failed(self, error: Exception, _details: str) -> None:
+    def _figures_failed(self, error: Exception, details: str) -> None:
         """Said on the page, not raised: a damaged database is already reported by the
         window's health check, and the follow-ups below may still read."""
         self.figures_loading = False
-        explained = explain_database_error(error, self.workspace.location)
-        self.figures_status.setText(
-            f"The quarter's figures could not be read: {explained or error}"
-        )
+        sentence = failure_sentence(error, details, self.workspace.location)
+        self.figures_status.setText(f"The quarter's figures could not be read: {sentence}")
         self.figures_status.show()
         self.first_figures_loaded.emit()
         self.figures_loaded.emit()
@@ -740,10 +739,10 @@ class DashboardPage(QWidget):
         self.summary.setText(summary)
         self.loaded.emit()
 
-    def _failed(self, error: Exception, _details: str) -> None:
+    def _failed(self, error: Exception, details: str) -> None:
         self.loading = False
-        self.summary.setText(f"The follow-ups could not be read: {said(error)}")
-        raise error
+        sentence = failure_sentence(error, details, self.workspace.location)
+        self.summary.setText(f"The follow-ups could not be read: {sentence}")
 
     def _show_escalated(self, escalated: EscalatedFollowUps | None) -> None:
         """Supervisors see their mission's follow-ups overdue past the escalation days."""

@@ -36,6 +36,7 @@ from db.labels import counted
 from db.queries.duplicates import PairComparison, compare_pair
 from db.store.dismissals import dismiss_duplicate
 from desktop.dialogs.merge_dialog import MergeDialog, shown
+from desktop.failures import failure_sentence
 from desktop.tasks import DatabaseTask, start_task
 from desktop.workspace import Workspace
 
@@ -163,10 +164,11 @@ class DuplicatesPage(QWidget):
         self.status.setText(message)
         self._fill()
 
-    def _failed(self, error: Exception, _details: str) -> None:
+    def _failed(self, error: Exception, details: str) -> None:
         self.find_button.setEnabled(True)
         self.progress.setVisible(False)
-        self.status.setText(f"The comparison stopped: {said(error)}")
+        location = self.workspace.location
+        self.status.setText(f"The comparison stopped: {failure_sentence(error, details, location)}")
 
     def _fill(self) -> None:
         self.table.setRowCount(len(self.pairs))

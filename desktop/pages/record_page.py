@@ -299,6 +299,9 @@ class RecordPage(QWidget):
         self.model.modelReset.connect(self._after_reload)
         self.model.rowsInserted.connect(self._show_count)
         self.model.loading_changed.connect(self._show_loading)
+        self.model.load_failed.connect(
+            lambda sentence: self.count_label.setText(f"The list could not be read: {sentence}")
+        )
         self.table.selectionModel().currentRowChanged.connect(self._show_detail)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.new_button.clicked.connect(self.new_record)

@@ -48,6 +48,7 @@ from db.stats import ALL_MISSIONS, report_texts
 from db.store.readouts import record_readout
 from db.store.report_texts import save_report_text
 from db.store.settings import get_setting
+from desktop.failures import failure_sentence
 from desktop.tasks import DatabaseTask, start_task
 from desktop.widgets.scrolled import scrolled
 from desktop.workspace import Workspace
@@ -534,11 +535,8 @@ class ReportsPage(QWidget):
         self._task = None
         self.build_button.setEnabled(True)
         self.progress.hide()
-        if isinstance(error, RabtaError):
-            self.status_label.setText(f"Not built: {said(error)}")
-        else:
-            self.status_label.setText("Not built: an unexpected error; see the log.")
-            raise error
+        sentence = failure_sentence(error, details, self.workspace.location)
+        self.status_label.setText(f"Not built: {sentence}")
 
     # --- print and save ----------------------------------------------------------------
 

@@ -61,3 +61,21 @@ def test_a_superseded_requests_failure_is_dropped_like_its_result(qtbot, db_path
         pass
     qtbot.waitUntil(lambda: results == ["newest result"], timeout=5000)
     assert failures == []  # the older request's failure never reached the page
+
+
+def test_a_failure_is_said_as_a_sentence_or_written_to_the_log(caplog, tmp_path):
+    import sqlite3
+
+    from db.errors import ValidationError
+    from desktop.failures import failure_sentence
+
+    refused = ValidationError({"name": "Type the organization's name."})
+    assert failure_sentence(refused, "") == "Type the organization's name."
+    locked = sqlite3.OperationalError("database is locked")
+    assert "busy" in failure_sentence(locked, "", str(tmp_path / "r.db")) or "locked" in (
+        failure_sentence(locked, "", str(tmp_path / "r.db"))
+    )
+    with caplog.at_level("ERROR", logger="rabta"):
+        sentence = failure_sentence(KeyError("bug"), "Traceback (most recent call last): …")
+    assert sentence.startswith("an unexpected error (KeyError)") and "rabta.log" in sentence
+    assert "Traceback (most recent call last)" in caplog.text  # the worker's traceback
