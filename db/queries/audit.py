@@ -175,6 +175,25 @@ def _names_of(s: Session, table: str, ids: set[int]) -> dict[int, str]:
     return {i: str(name).split(",")[0].strip() for i, name in rows if name and str(name).strip()}
 
 
+def _history_entries(s: Session, rows) -> list[HistoryEntry]:
+    """Audit rows as the History tab and the Audit page show them, records named."""
+    return _with_names(
+        s,
+        [
+            HistoryEntry(
+                row.id,
+                row.at,
+                row.username,
+                row.action,
+                field_changes(row.changes),
+                row.entity_type,
+                row.entity_id,
+            )
+            for row in rows
+        ],
+    )
+
+
 def _with_names(s: Session, entries: list[HistoryEntry]) -> list[HistoryEntry]:
     """The entries with the ids of other records (a mission, an officer, a program, the
     organizations and people of an engagement) named as a person reads them: "HOU",
@@ -231,21 +250,7 @@ def record_history(
         .order_by(AuditEntry.id.desc())
         .limit(limit)
     )
-    return _with_names(
-        s,
-        [
-            HistoryEntry(
-                row.id,
-                row.at,
-                row.username,
-                row.action,
-                field_changes(row.changes),
-                row.entity_type,
-                row.entity_id,
-            )
-            for row in rows
-        ],
-    )
+    return _history_entries(s, rows)
 
 
 @dataclass(frozen=True)
@@ -300,21 +305,7 @@ def list_audit_entries(
         .offset(max(0, offset))
         .limit(max(1, min(limit, 1000)))
     )
-    return _with_names(
-        s,
-        [
-            HistoryEntry(
-                row.id,
-                row.at,
-                row.username,
-                row.action,
-                field_changes(row.changes),
-                row.entity_type,
-                row.entity_id,
-            )
-            for row in rows
-        ],
-    )
+    return _history_entries(s, rows)
 
 
 def audit_filter_choices(s: Session, viewer: Actor) -> dict[str, list[str]]:

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from db.models import Contact, Engagement
 from db.store.engagements import linked_ids
 from tests.desktop.conftest import active_main_window
+from tests.desktop.test_window_hardening import choose_from_popup
 
 
 def _baloch_ids(engine) -> list[int]:
@@ -22,20 +23,6 @@ def _baloch_ids(engine) -> list[int]:
                 .order_by(Contact.id)
             ).all()
         )
-
-
-def _pick_row(qtbot, picker, typed: str, row: int) -> None:
-    """Type into the picker, open its completion list and press Enter on `row`, as a
-    person on a real screen does with the arrow keys."""
-    picker.edit.setFocus()
-    qtbot.keyClicks(picker.edit, typed)
-    completer = picker.edit.completer()
-    completer.complete()
-    popup = completer.popup()
-    qtbot.waitUntil(popup.isVisible)
-    popup.setCurrentIndex(completer.completionModel().index(row, 0))
-    qtbot.keyClick(popup, Qt.Key.Key_Return)
-    qtbot.wait(20)  # what Qt queues after the activation has run
 
 
 def test_two_people_of_one_name_are_told_apart_and_the_one_chosen_is_linked(qtbot, demo_path):
@@ -52,7 +39,8 @@ def test_two_people_of_one_name_are_told_apart_and_the_one_chosen_is_linked(qtbo
     assert "PAPA" in shown[0] and "Edison" in shown[0]
     assert "Berkeley" in shown[1] and "@example.com" in shown[1]
     dialog.contacts.clear()
-    _pick_row(qtbot, dialog.contacts, "Ahmed Bal", 1)
+    choose_from_popup(qtbot, dialog.contacts, "Ahmed Bal", row=1)
+    qtbot.wait(20)  # what Qt queues after the activation has run
     assert dialog.contacts.chosen_ids() == [second]
     assert "Berkeley" in dialog.contacts.chosen_label.text()
     qtbot.keyClicks(dialog.subject_edit, "Call about the student convention")

@@ -21,27 +21,27 @@ def window(qtbot, demo_path):
     return active_main_window(qtbot, demo_path, login_name="c.officer")
 
 
-def _choose_from_popup(qtbot, picker, typed: str) -> None:
-    """Type into the picker, show its completion popup and press Enter on its first row,
-    as a person on a real screen does."""
+def choose_from_popup(qtbot, picker, typed: str, row: int = 0) -> None:
+    """Type into the picker, show its completion popup and press Enter on `row` (the
+    first by default), as a person on a real screen does."""
     picker.edit.setFocus()
     qtbot.keyClicks(picker.edit, typed)
     completer = picker.edit.completer()
     completer.complete()
     popup = completer.popup()
     qtbot.waitUntil(popup.isVisible)
-    popup.setCurrentIndex(completer.completionModel().index(0, 0))
+    popup.setCurrentIndex(completer.completionModel().index(row, 0))
     qtbot.keyClick(popup, Qt.Key.Key_Return)
 
 
 def test_enter_on_a_completion_row_leaves_the_box_empty_for_the_next_name(qtbot, window):
     dialog = window.quick_log()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
-    _choose_from_popup(qtbot, dialog.contacts, "Ayes")
+    choose_from_popup(qtbot, dialog.contacts, "Ayes")
     qtbot.wait(20)  # anything Qt queues after the activation has run
     assert len(dialog.contacts.chosen()) == 1
     assert dialog.contacts.edit.text() == ""
-    _choose_from_popup(qtbot, dialog.contacts, "Kamran")
+    choose_from_popup(qtbot, dialog.contacts, "Kamran")
     qtbot.wait(20)
     assert len(dialog.contacts.chosen()) == 2
     assert dialog.contacts.edit.text() == ""
