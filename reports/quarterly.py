@@ -88,7 +88,7 @@ def _share(count: int, total: int) -> str:
 
 def _summary_sentences(data: QuarterlyReportData) -> list[str]:
     now, before = data.current, data.previous
-    previous_name = data.previous_quarter.title.split(" (")[0]
+    previous_name = data.previous_quarter.short_title
     sentences = []
     today = data.generated_at.astimezone().date()
     if data.compared_days is not None:
@@ -214,10 +214,10 @@ def _key_figures_table(
                 "" if c is None else _change(a, c),
             ]
         )
-    this_name = data.quarter.title.split(" (")[0]
-    previous_name = data.previous_quarter.title.split(" (")[0]
+    this_name = data.quarter.short_title
+    previous_name = data.previous_quarter.short_title
     year_ago_name = (
-        data.last_year_quarter.title.split(" (")[0] if data.last_year_quarter else "A year before"
+        data.last_year_quarter.short_title if data.last_year_quarter else "A year before"
     )
     if data.compared_days is not None:  # the same days of each: say which
         span = f" days 1–{data.compared_days}"

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from db.errors import RabtaError, ValidationError, said
+from db.errors import RabtaError, said
 from db.exchange.cell_reading import text_of
 from db.exchange.imports import (
     ADD,
@@ -74,12 +74,6 @@ ENCODING_NAMES = {
 }
 
 
-def _message(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.errors.values())
-    return said(error)
-
-
 class FilePage(QWizardPage):
     """Which file, and what its rows are."""
 
@@ -122,7 +116,7 @@ class FilePage(QWizardPage):
         try:
             source = open_source(self.path_edit.text().strip())
         except (RabtaError, OSError) as error:
-            self.about.setText(f"<b>This file cannot be imported:</b> {_message(error)}")
+            self.about.setText(f"<b>This file cannot be imported:</b> {said(error)}")
             return False
         kind = self.kind_combo.currentData()
         looks = likely_kind(source.headers)
@@ -264,7 +258,7 @@ class MappingPage(QWizardPage):
         try:
             saved = load_mapping(path, self.import_wizard.kind)
         except RabtaError as error:
-            self.about.setText(f"<b>That mapping cannot be used:</b> {_message(error)}")
+            self.about.setText(f"<b>That mapping cannot be used:</b> {said(error)}")
             return False
         for header, combo in zip(self.import_wizard.source.headers, self.combos, strict=True):
             if header in saved.columns:

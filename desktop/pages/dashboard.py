@@ -459,8 +459,8 @@ class DashboardPage(QWidget):
         self.figures_status.hide()
         previous, year_ago = data.previous_quarter, data.last_year_quarter
         self._show_quarter(data.quarter, data.today)
-        previous_name = _short(previous)
-        year_ago_name = _short(year_ago)
+        previous_name = previous.short_title
+        year_ago_name = year_ago.short_title
         if data.compared_days is not None:  # a running quarter: the same days of each
             self.quarter_label.setText(
                 self.quarter_label.text()
@@ -860,11 +860,6 @@ def _origin(district: str, province: str) -> str:
     if district and province:
         return f"{district} ({province})"
     return district or province or "Not recorded"
-
-
-def _short(quarter) -> str:
-    """A quarter's code as a person says it: "Q1 FY2026-27" or "Q3 2026"."""
-    return quarter.title.split(" (")[0]
 
 
 def _number(value: float | None, unit: str) -> str:
