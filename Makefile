@@ -20,6 +20,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+	$(BIN)/vulture
 
 test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest

@@ -13,8 +13,8 @@ from PySide6.QtCore import QCoreApplication, QSettings, QThreadPool, QTimer
 from PySide6.QtGui import QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from db.engine import APP_AUTHOR, APP_NAME
-from db.errors import EmptyDatabaseFile, RabtaError, said
+from db.foundations.engine import APP_AUTHOR, APP_NAME
+from db.foundations.errors import EmptyDatabaseFile, RabtaError, said
 from desktop.error_hook import install_exception_hook
 from desktop.main_window import MainWindow
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 def configure_application(app: QCoreApplication) -> None:
     """Names that decide where Qt keeps settings on each platform."""
-    from db.release import __version__
+    from db.foundations.release import __version__
 
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_AUTHOR)
@@ -102,7 +102,7 @@ def _empty_file_may_become_database(location: str) -> bool:
 def last_user_key(location: str) -> str:
     """Where the last user to sign in to this database is remembered: one per database,
     so that a laptop with two registries offers each its own."""
-    from db.engine import shown_location
+    from db.foundations.engine import shown_location
 
     digest = hashlib.sha256(shown_location(location).encode("utf-8")).hexdigest()[:16]
     return f"sign_in/last_user/{digest}"

@@ -11,9 +11,9 @@ from types import TracebackType
 import platformdirs
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from db.engine import APP_AUTHOR, APP_NAME
-from db.errors import RabtaError, said
-from db.private_files import make_private
+from db.foundations.engine import APP_AUTHOR, APP_NAME
+from db.foundations.errors import RabtaError, said
+from db.foundations.private_files import make_private
 
 log = logging.getLogger("rabta")
 

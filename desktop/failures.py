@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from db.errors import RabtaError, explain_database_error, said
+from db.foundations.errors import RabtaError, explain_database_error, said
 
 log = logging.getLogger("rabta")
 

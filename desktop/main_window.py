@@ -22,16 +22,16 @@ from PySide6.QtWidgets import (
 )
 from sqlmodel import Session
 
-from db.engine import shown_location
-from db.labels import counted
+from db.foundations.engine import shown_location
+from db.foundations.labels import counted
 from desktop.failures import failure_sentence
 from desktop.idle_lock import IdleLock
-from desktop.tasks import BackgroundTask, DatabaseTask, start_task
+from desktop.tasks import DatabaseTask, start_task
 from desktop.workspace import Workspace, workspace_for
 
 if TYPE_CHECKING:
-    from db.migrate import OpenedDatabase
-    from db.store.actor import Actor
+    from db.database_file.migrate import OpenedDatabase
+    from db.foundations.actor import Actor
     from desktop.dialogs.about import AboutDialog
     from desktop.dialogs.engagement_form import EngagementForm
     from desktop.dialogs.search_dialog import SearchDialog
@@ -157,10 +157,10 @@ class MainWindow(QMainWindow):
     # --- the person signed in ------------------------------------------------------
 
     def _idle_minutes(self) -> int:
-        from db.store.settings import get_setting
+        from db.rules.settings import read_settings
 
         with Session(self.workspace.engine) as s:
-            return int(get_setting(s, "idle_lock_minutes"))
+            return read_settings(s).idle_lock_minutes
 
     def _settings_changed(self, entity_type: str, _ids: list) -> None:
         if entity_type in ("setting", "all") and self.idle_lock is not None:
@@ -203,25 +203,17 @@ class MainWindow(QMainWindow):
     def back_up_daily_in_background(self) -> None:
         """At the first start of a day, copy the database (encrypted like it) into the
         backup folder on a worker and prune old copies; say so in the status bar."""
-        from db.backups import backup_folder, daily_backup_due, prune_backups, take_backup
-        from db.engine import is_sqlite
-        from db.store.settings import get_setting
+        from db.database_file.backups import back_up
+        from db.foundations.engine import is_sqlite
 
-        location = self.workspace.location
+        location, actor = self.workspace.location, self.workspace.actor
         if not is_sqlite(location):
             return
-        with Session(self.workspace.engine) as s:
-            configured = get_setting(s, "backup_folder")
 
-        def work(_report):
-            folder = backup_folder(location, configured)
-            if not daily_backup_due(location, folder):
-                return None
-            taken = take_backup(location, folder, kind="daily")
-            prune_backups(location, folder)
-            return taken
+        def work(engine, _report):  # the worker's own engine (desktop/tasks.py)
+            return back_up(actor, engine, location, kind="daily")
 
-        task = BackgroundTask(work)
+        task = DatabaseTask(self.workspace.address, work)
         task.signals.finished.connect(self._backed_up)
         task.signals.failed.connect(
             lambda error, details: self.statusBar().showMessage(
@@ -238,10 +230,12 @@ class MainWindow(QMainWindow):
 
     def check_health_in_background(self) -> None:
         """Run the quick part of `rabta check` on a worker; warn only if it finds trouble."""
-        from db.health import check_database
+        from db.database_file.health import check_database
+
+        actor = self.workspace.actor
 
         def work(engine, _report):
-            return check_database(engine, quick=True)
+            return check_database(engine, actor, quick=True)
 
         self._health_task = DatabaseTask(self.workspace.address, work)
         self._health_task.signals.finished.connect(self._show_health)
@@ -411,7 +405,7 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> AboutDialog:
         """Version, where the data is, and the licenses of what Rabta bundles."""
-        from db.release import __version__
+        from db.foundations.release import __version__
         from desktop.dialogs.about import AboutDialog
 
         dialog = AboutDialog(__version__, self.workspace.location, self)
@@ -565,7 +559,7 @@ class MainWindow(QMainWindow):
 
     def offer_demo_if_empty(self) -> None:
         """On an empty database, ask whether to load the demo data (non-blocking)."""
-        from db.demo import existing_record_count
+        from db.demo.sample import existing_record_count
 
         with Session(self.workspace.engine) as s:
             if existing_record_count(s):
@@ -593,7 +587,7 @@ class MainWindow(QMainWindow):
 
     def load_demo_in_background(self) -> None:
         """Load the demo data on a worker thread, with a progress dialog."""
-        from db.demo import load_demo
+        from db.demo.sample import load_demo
 
         progress = QProgressDialog("Loading the demo data…", None, 0, 0, self)
         progress.setWindowTitle("Demo data")
@@ -681,7 +675,7 @@ class MainWindow(QMainWindow):
     def _close_database(self) -> None:
         """Close the database's connections and forget its key: nothing of this session
         stays open once its window is closed (workers hold their own, and end first)."""
-        from db.engine import forget_database_key
+        from db.foundations.engine import forget_database_key
 
         self.workspace.engine.dispose()
         forget_database_key(self.workspace.location)

@@ -12,7 +12,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from sqlalchemy import Engine
 
-from db.engine import create_database_engine
+from db.foundations.engine import create_database_engine
 
 
 class TaskSignals(QObject):

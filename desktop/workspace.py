@@ -18,8 +18,8 @@ from sqlalchemy import Engine
 from desktop.tasks import DatabaseAddress
 
 if TYPE_CHECKING:
-    from db.migrate import OpenedDatabase
-    from db.store.actor import Actor
+    from db.database_file.migrate import OpenedDatabase
+    from db.foundations.actor import Actor
 
 
 class ChangeBroadcast(QObject):
@@ -52,7 +52,7 @@ class Workspace:
 def workspace_for(opened: OpenedDatabase, actor: Actor) -> Workspace:
     """The GUI thread's workspace over a database a sign-in opened, holding the key the
     sign-in unlocked it with."""
-    from db.engine import database_key, is_sqlite
+    from db.foundations.engine import database_key, is_sqlite
 
     key = database_key(opened.location) if is_sqlite(opened.location) else None
     return Workspace(

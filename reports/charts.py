@@ -8,7 +8,7 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarC
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 
-from db.stats import CountRow
+from db.figures.measures import CountRow
 from reports.fonts import SANS, SANS_BOLD
 from reports.script_text import shortened_to_width
 

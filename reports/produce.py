@@ -17,16 +17,18 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from db import store
-from db.errors import PermissionDenied, ValidationError
-from db.periods import Quarter, parse_quarter
-from db.private_files import make_private
-from db.queries.handover import find_mission, find_officer, handover_data
+from db.figures.quarterly import quarterly_report_data
+from db.figures.scope import ALL_MISSIONS
+from db.foundations.actor import Actor
+from db.foundations.errors import ValidationError
+from db.foundations.periods import Quarter, parse_quarter
+from db.foundations.private_files import make_private
+from db.queries.handover import handover_data
 from db.queries.organization_brief import find_organization, organization_brief_data
 from db.queries.subject_access import subject_access
-from db.stats import ALL_MISSIONS, quarterly_report_data
-from db.store.actor import Actor
+from db.rules.settings import read_settings
+from db.rules.visibility import require_confidential_allowed
 from db.store.readouts import record_readout
-from db.store.settings import get_setting
 from reports.brief import build_organization_brief
 from reports.handover import build_handover_dossier
 from reports.quarterly import build_quarterly_report
@@ -157,18 +159,10 @@ def _write_and_record(
     return ProducedReport(target, pages, time.perf_counter() - started, title)
 
 
-def _check_confidential(actor: Actor, include_confidential: bool) -> None:
-    if include_confidential and not actor.sees_confidential:
-        raise PermissionDenied(
-            f"{actor.username} is not a supervisor; only supervisors and administrators may "
-            "include confidential engagements in a report."
-        )
-
-
 def resolve_quarter(engine: Engine, quarter_text: str) -> Quarter:
     """Read a quarter code with the installation's fiscal year start."""
     with Session(engine) as s:
-        start_month = int(get_setting(s, "fiscal_year_start_month"))
+        start_month = read_settings(s).fiscal_year_start_month
     try:
         return parse_quarter(quarter_text, start_month)
     except ValueError as error:
@@ -188,13 +182,13 @@ def produce_quarterly_report(
     """Build the quarterly outreach report for a quarter and scope into `out`."""
     started = time.perf_counter()
     target = check_output_path(out, _database_file(engine))
-    _check_confidential(actor, include_confidential)
+    require_confidential_allowed(actor, include_confidential)  # before any work
     quarter = resolve_quarter(engine, quarter_text)
     progress("Computing the figures")
     with Session(engine) as s:
         try:
             data = quarterly_report_data(
-                s, quarter, mission, include_confidential=include_confidential
+                s, actor, quarter, mission, include_confidential=include_confidential
             )
         except ValueError as error:
             raise ValidationError({"mission": str(error)}) from error
@@ -213,13 +207,6 @@ def produce_quarterly_report(
     )
 
 
-def _require_own_mission(actor: Actor, mission_id: int | None) -> None:
-    if actor.role != "admin" and actor.mission_id is not None and mission_id != actor.mission_id:
-        raise PermissionDenied(
-            f"{actor.username} may hand over portfolios of their own mission only."
-        )
-
-
 def produce_handover_dossier(
     engine: Engine,
     actor: Actor,
@@ -234,21 +221,8 @@ def produce_handover_dossier(
     supervisors and administrators anyone's in their reach; viewers none."""
     started = time.perf_counter()
     target = check_output_path(out, _database_file(engine))
-    if not actor.can_write:
-        raise PermissionDenied("Viewers cannot produce a handover dossier.")
     progress("Gathering the portfolio")
     with Session(engine) as s:
-        if officer is not None:
-            leaving = find_officer(s, officer)
-            if leaving.id != actor.id and not actor.sees_confidential:
-                raise PermissionDenied(
-                    "An officer hands over their own portfolio; ask a supervisor for "
-                    f"{leaving.display_name}'s."
-                )
-            if leaving.id != actor.id:
-                _require_own_mission(actor, leaving.mission_id)
-        if mission is not None:
-            _require_own_mission(actor, find_mission(s, mission).id)
         data = handover_data(s, actor, officer=officer, mission_code=mission)
     progress("Laying out the pages")
     return _write_and_record(
@@ -276,7 +250,7 @@ def produce_organization_brief(
     its id) into `out`."""
     started = time.perf_counter()
     target = check_output_path(out, _database_file(engine))
-    _check_confidential(actor, include_confidential)
+    require_confidential_allowed(actor, include_confidential)  # before any work
     progress("Gathering the organization's record")
     with Session(engine) as s:
         org = find_organization(s, organization)

@@ -14,13 +14,8 @@ from reportlab.platypus import (
     Table,
 )
 
-from db.stats import (
-    FollowUpRow,
-    IndicatorResult,
-    KeyFigures,
-    ProgramEventRow,
-    QuarterlyReportData,
-)
+from db.figures.measures import IndicatorResult, KeyFigures, ProgramEventRow
+from db.figures.quarterly import FollowUpRow, QuarterlyReportData
 from reports.charts import horizontal_bars, vertical_bars
 from reports.document import (
     ACCENT,

@@ -10,7 +10,7 @@ from reportlab.graphics.shapes import Drawing, Path, Rect, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from db.stats import RegionFigures
+from db.figures.measures import RegionFigures
 from reports.fonts import SANS, SANS_BOLD, register_fonts
 from reports.region_shapes import BORDER, RegionShapes, class_bounds, legend_entries, shade_of
 

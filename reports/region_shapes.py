@@ -20,7 +20,6 @@ Point = tuple[float, float]
 # No engagement, then five classes from light to dark.
 PALETTE = ("#eef2f5", "#c9dde9", "#93bdd6", "#5a97bf", "#2a6f97", "#163f5c")
 BORDER = "#ffffff"
-NO_DATA_TEXT = "#5b6b77"
 
 
 @dataclass(frozen=True)

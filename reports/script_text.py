@@ -242,7 +242,6 @@ class MixedScriptParagraph(Flowable):
         self.base, self._levels = _levels(self.text) if self.text else (0, [])
         self.bold = style.fontName in (SANS_BOLD, URDU_BOLD)
         self.lines: list[tuple[float, list[_Piece]]] = []
-        self._first_line = 0
         self._all_lines: list[tuple[float, list[_Piece]]] | None = None
 
     # --- layout -----------------------------------------------------------------

@@ -14,15 +14,15 @@ import re
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from db.demo import load_demo
-from db.engine import forget_database_key
-from db.health import check_database
-from db.migrate import head_revision
-from db.periods import quarter_containing
+from db.database_file.health import check_database
+from db.database_file.migrate import head_revision
+from db.demo.sample import load_demo
+from db.foundations import clock
+from db.foundations.engine import forget_database_key
+from db.foundations.periods import quarter_containing
 from db.security.sign_in import create_first_administrator, is_encrypted, sign_in
 from reports.produce import produce_quarterly_report
 
@@ -100,7 +100,7 @@ def _sign_in(state: dict) -> str:
 def _no_plaintext(state: dict) -> str:
     from sqlmodel import Session, select
 
-    from db.models import Contact
+    from db.foundations.models import Contact
 
     with Session(state["engine"]) as s:
         contact = s.exec(select(Contact).where(Contact.email != "")).first()
@@ -121,7 +121,7 @@ def _demo(state: dict) -> str:
 
 
 def _report(state: dict) -> str:
-    quarter = quarter_containing(date.today(), fiscal=True).previous()
+    quarter = quarter_containing(clock.today(), fiscal=True).previous()
     produced = produce_quarterly_report(
         state["engine"], state["actor"], quarter.code, state["path"].with_suffix(".pdf")
     )
@@ -142,7 +142,7 @@ def _check_pdf(state: dict) -> str:
 
 
 def _check_database(state: dict) -> str:
-    report = check_database(state["engine"])
+    report = check_database(state["engine"], state["actor"])
     if not report.healthy:
         raise StepFailed("; ".join(report.problems))
     return "integrity, foreign keys, search index and audit chain are sound"

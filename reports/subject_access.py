@@ -7,8 +7,8 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
-from db.labels import label_of
-from db.models import EngagementKind
+from db.foundations.labels import label_of
+from db.foundations.models import EngagementKind
 from db.queries.subject_access import SubjectAccess
 from reports.document import (
     CONTENT_WIDTH,

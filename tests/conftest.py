@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -22,8 +21,9 @@ from sqlalchemy import Engine
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from db import store
-from db.migrate import open_database
-from db.store.actor import SYSTEM_ACTOR, Actor
+from db.database_file.migrate import open_database
+from db.foundations import clock
+from db.foundations.actor import SYSTEM_ACTOR, Actor
 from db.store.missions import add_region, create_mission, set_jurisdiction
 from db.store.users import create_user
 
@@ -48,7 +48,7 @@ def ensure_user(
     with no password change pending)."""
     from sqlmodel import Session, select
 
-    from db.models import Mission, User
+    from db.foundations.models import Mission, User
     from db.security.passwords import hash_password
 
     opened = open_database(str(location))
@@ -204,11 +204,11 @@ def viewer(engine, geography) -> Actor:
 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory) -> Path:
-    from db.demo import load_demo
+    from db.demo.sample import load_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     opened = open_database(str(path))
-    load_demo(opened.engine, today=date.today())
+    load_demo(opened.engine, today=clock.today())
     opened.engine.dispose()
     return path
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import itertools
 import warnings
-from datetime import date
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
+
+from db.foundations import clock
 
 
 class PgDatabases:
@@ -35,15 +36,15 @@ class PgDatabases:
         template = f"rabta_template_{name}"
         if name in self.templates:
             return template
-        from db.migrate import open_database
+        from db.database_file.migrate import open_database
 
         with self.admin.connect() as connection:
             connection.execute(text(f"CREATE DATABASE {template}"))
         opened = open_database(self.url(template))
         if name == "demo":
-            from db.demo import load_demo
+            from db.demo.sample import load_demo
 
-            load_demo(opened.engine, today=date.today())
+            load_demo(opened.engine, today=clock.today())
         opened.engine.dispose()
         self.templates.add(name)
         return template

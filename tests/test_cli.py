@@ -29,7 +29,7 @@ def password_file(folder: Path, password: str = "correct horse battery") -> str:
 
 
 def test_version_and_help():
-    from db.release import __version__
+    from db.foundations.release import __version__
 
     assert rabta("--version").stdout.strip() == f"Rabta {__version__}"
     help_text = rabta("--help").stdout
@@ -121,7 +121,7 @@ def test_the_self_test_passes_from_the_checkout():
 
 
 def test_a_server_that_cannot_be_reached_is_one_sentence_without_the_password(tmp_path):
-    from db.engine import shown_location
+    from db.foundations.engine import shown_location
 
     url = "postgresql+psycopg://rabta:s3cret-pass@127.0.0.1:1/rabta"
     assert shown_location(url) == "postgresql+psycopg://rabta:***@127.0.0.1:1/rabta"

@@ -7,11 +7,11 @@ a sentence that says what to do instead."""
 from __future__ import annotations
 
 import csv
-from datetime import date
 
 from pypdf import PdfReader
 
-from db.periods import quarter_containing
+from db.foundations import clock
+from db.foundations.periods import quarter_containing
 from tests.test_cli import password_file, rabta
 
 
@@ -25,7 +25,7 @@ def test_an_office_works_on_a_shared_registry_from_the_command_line(pg_databases
     found = rabta("search", "roshan", "dig", *signed)
     assert found.returncode == 0 and "Roshan Digital Account outreach" in found.stdout
 
-    quarter = quarter_containing(date.today(), fiscal=True).previous()
+    quarter = quarter_containing(clock.today(), fiscal=True).previous()
     report = rabta(
         "report", "quarterly", "--quarter", quarter.code, "--out", str(tmp_path / "q.pdf"), *signed
     )

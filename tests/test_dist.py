@@ -25,7 +25,7 @@ def _run(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_bundle_version_and_self_test():
-    from db.release import __version__
+    from db.foundations.release import __version__
 
     assert BUNDLE.exists(), "run `make dist` first"
     assert _run("--version").stdout.strip() == f"Rabta {__version__}"

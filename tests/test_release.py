@@ -1,5 +1,5 @@
 """One version everywhere: the installed package, the command line, the window and the
-Windows installer say the version db/release.py holds."""
+Windows installer say the version db/foundations/release.py holds."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
-from db.release import __version__
+from db.foundations.release import __version__
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,7 +24,7 @@ def test_the_command_line_and_the_installer_say_the_release_version():
 
 
 def test_the_installed_package_carries_the_release_version():
-    """pyproject.toml reads the version from db/release.py without importing main.py,
+    """pyproject.toml reads the version from db/foundations/release.py without importing main.py,
     whose imports a fresh build environment cannot satisfy."""
     assert version("rabta") == __version__
-    assert 'attr = "db.release.__version__"' in (ROOT / "pyproject.toml").read_text()
+    assert 'attr = "db.foundations.release.__version__"' in (ROOT / "pyproject.toml").read_text()

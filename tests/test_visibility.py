@@ -6,16 +6,19 @@ their email and phone withheld in all of those places."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from db import store
-from db.errors import NotFound, PermissionDenied
-from db.models import Engagement, Organization
-from db.periods import quarter_containing
+from db.figures.quarterly import quarterly_report_data
+from db.foundations import clock
+from db.foundations.actor import SYSTEM_ACTOR, Actor
+from db.foundations.errors import NotFound, PermissionDenied
+from db.foundations.models import Engagement, Organization
+from db.foundations.periods import quarter_containing
 from db.queries.contacts import ContactFilter, contact_page
 from db.queries.details import contact_detail, engagement_detail, organization_detail
 from db.queries.engagements import (
@@ -26,9 +29,7 @@ from db.queries.engagements import (
 )
 from db.queries.organizations import OrganizationFilter, organization_page
 from db.queries.pickers import contact_choices, organization_choices
-from db.search import search
-from db.stats import quarterly_report_data
-from db.store.actor import SYSTEM_ACTOR, Actor
+from db.queries.search import search
 from db.store.contacts import create_contact
 from db.store.engagements import log_engagement, update_engagement
 from db.store.organizations import create_organization
@@ -37,7 +38,7 @@ from reports.produce import produce_organization_brief, produce_quarterly_report
 from tests.reports.conftest import pdf_pages
 
 SECRET = "Xanthic"  # a word only the confidential engagement's subject holds
-TODAY = date.today()
+TODAY = clock.today()
 NORMAL_DAY = TODAY - timedelta(days=3)
 SECRET_DAY = TODAY - timedelta(days=1)
 
@@ -207,8 +208,8 @@ def test_briefs_and_reports_follow_the_same_rule(engine, registry, tmp_path, who
                 engine, viewer, quarter.code, report, include_confidential=True
             )
     with Session(engine) as s:
-        without = quarterly_report_data(s, quarter, include_confidential=False)
-        withal = quarterly_report_data(s, quarter, include_confidential=True)
+        without = quarterly_report_data(s, SYSTEM_ACTOR, quarter, include_confidential=False)
+        withal = quarterly_report_data(s, SYSTEM_ACTOR, quarter, include_confidential=True)
     assert (without.current.engagements, withal.current.engagements) == (1, 2)
 
 

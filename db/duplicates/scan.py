@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 from sqlmodel import Session, select
 
 from db.duplicates.names import canonical_name, is_urdu, name_skeleton
-from db.models import Affiliation, Contact, DuplicateDismissal, Organization
+from db.foundations.models import Affiliation, Contact, DuplicateDismissal, Organization
 
 MINIMUM_SCORE = 70
 SHOWN_PAIRS = 2_000  # the best pairs kept; a registry with more is worked through in turns

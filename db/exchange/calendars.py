@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from pathlib import Path
 
-from db.models import utc_now
+from db.foundations.clock import utc_now
 
 Progress = Callable[[int], None]
 # All-day entries start at midnight: 15 hours before is 09:00 the day before.

@@ -21,7 +21,7 @@ from db.exchange.columns import (
     NAMES,
     ExchangeColumn,
 )
-from db.labels import LABELS
+from db.foundations.labels import LABELS
 
 _YES = {"yes", "y", "true", "1", "x", "✓", "ہاں", "جی ہاں"}
 _NO = {"no", "n", "false", "0", "", "نہیں"}

@@ -21,7 +21,7 @@ from db.exchange.columns import (
     NUMBER,
     ExchangeColumn,
 )
-from db.labels import label_of
+from db.foundations.labels import label_of
 
 # A cell starting with one of these is read by Excel, LibreOffice and Google Sheets as a
 # formula (tab and carriage return too, by some); an apostrophe in front makes it text.

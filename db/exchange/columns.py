@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from db.models import (
+from db.foundations.models import (
     Consent,
     EngagementKind,
     Generation,

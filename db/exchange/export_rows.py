@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from db.models import (
+from db.foundations.actor import Actor
+from db.foundations.models import (
     Affiliation,
     Contact,
     ContactPublicRole,
@@ -28,8 +29,7 @@ from db.models import (
     Tag,
     User,
 )
-from db.queries.visibility import withholds_contact_details
-from db.store.actor import Actor
+from db.rules.visibility import withholds_contact_details
 
 CHUNK = 1000
 

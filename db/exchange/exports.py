@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,6 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from db import store
-from db.errors import ValidationError
 from db.exchange import export_rows
 from db.exchange.calendars import (
     follow_up_event,
@@ -30,13 +28,15 @@ from db.exchange.calendars import (
 from db.exchange.columns import COLUMNS
 from db.exchange.spreadsheet_files import write_csv, write_xlsx
 from db.exchange.vcards import write_vcards
-from db.models import Program, ProgramEvent
-from db.private_files import make_private
+from db.foundations import clock
+from db.foundations.actor import Actor
+from db.foundations.errors import ValidationError
+from db.foundations.models import Program, ProgramEvent
+from db.foundations.private_files import make_private
 from db.queries.contacts import ContactFilter, matching_contact_ids
 from db.queries.engagements import EngagementFilter, matching_engagement_ids
 from db.queries.organizations import OrganizationFilter, matching_organization_ids
 from db.queries.programs import ProgramFilter, matching_program_ids
-from db.store.actor import Actor
 from db.store.readouts import record_readout
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".vcf": "vcard", ".ics": "icalendar"}
@@ -209,7 +209,7 @@ def export_list(
                 "file": path.name,
                 "rows": written,
                 "left_out": left_out,
-                "on": date.today(),
+                "on": clock.today(),
             },
         )
     return Exported(path, kind, fmt, written, left_out)

@@ -20,14 +20,15 @@ from typing import Any
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from db.engine import roomy_page_cache, writing
-from db.errors import RabtaError, ValidationError
 from db.exchange.cell_reading import text_of, value_of
 from db.exchange.cells import neutralised
 from db.exchange.columns import COLUMNS, ExchangeColumn
 from db.exchange.mapping import FULL_NAME, Mapping
 from db.exchange.sources import Source
-from db.models import (
+from db.foundations.actor import Actor
+from db.foundations.engine import roomy_page_cache, writing
+from db.foundations.errors import RabtaError, ValidationError
+from db.foundations.models import (
     Affiliation,
     Contact,
     Engagement,
@@ -37,8 +38,7 @@ from db.models import (
     Region,
     User,
 )
-from db.private_files import make_private
-from db.store.actor import Actor
+from db.foundations.private_files import make_private
 from db.store.audit import record_audit
 from db.store.contacts import (
     add_affiliation,

@@ -10,9 +10,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from db.errors import ValidationError
 from db.exchange.columns import COLUMNS
-from db.private_files import make_private
+from db.foundations.errors import ValidationError
+from db.foundations.private_files import make_private
 
 IMPORT_KINDS = ("organizations", "contacts", "engagements", "affiliations")
 FULL_NAME = "full_name"  # a contact's whole name in one column, split on import

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from db.errors import ValidationError
+from db.foundations.errors import ValidationError
 
 CSV_SUFFIXES = (".csv", ".txt", ".tsv", ".tab")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")

@@ -1,10 +1,10 @@
-"""Alembic environment: runs on the connection db/migrate.py hands over."""
+"""Alembic environment: runs on the connection db/database_file/migrate.py hands over."""
 
 from alembic import context
 from sqlmodel import SQLModel
 
-import db.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from db.migrate import include_in_comparison
+import db.foundations.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from db.database_file.migrate import include_in_comparison
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -16,7 +16,7 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    from db.engine import create_database_engine
+    from db.foundations.engine import create_database_engine
 
     engine = create_database_engine(config.get_main_option("sqlalchemy.url"))
     with engine.connect() as fresh:

@@ -11,11 +11,19 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from db.audit_chain import GENESIS, ChainedFields, entry_hash, is_redacted
-from db.errors import PermissionDenied
-from db.models import AuditEntry, Contact, Engagement, Mission, Organization, Program, User
-from db.queries.visibility import may_see_engagement
-from db.store.actor import Actor
+from db.foundations.actor import Actor
+from db.foundations.errors import PermissionDenied
+from db.foundations.models import (
+    AuditEntry,
+    Contact,
+    Engagement,
+    Mission,
+    Organization,
+    Program,
+    User,
+)
+from db.rules.audit_chain import GENESIS, ChainedFields, entry_hash, is_redacted
+from db.rules.visibility import may_see_engagement
 
 
 @dataclass(frozen=True)
@@ -41,9 +49,10 @@ class ChainCheck:
         return f"entry {self.head_id} · {self.head_hash[:12]}"
 
 
-def verify_audit_chain(s: Session, progress=None) -> ChainCheck:
+def verify_audit_chain(s: Session, viewer: Actor, progress=None) -> ChainCheck:
     """Walk the whole audit log in order; name the first entry that was changed, removed
-    or slipped in, and what differs."""
+    or slipped in, and what differs (supervisors and administrators)."""
+    _require_supervisor(viewer)
     previous_hash, previous_id, count = GENESIS, None, 0
     rows = s.exec(select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=5000))
     for entry in rows:

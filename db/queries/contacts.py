@@ -9,12 +9,12 @@ from typing import NamedTuple
 from sqlalchemy import Select, case, func
 from sqlmodel import Session, col, select
 
-from db.models import Affiliation, Contact, Jurisdiction, Organization
-from db.queries.contact_mission import contact_mission
+from db.foundations.models import Affiliation, Contact, Jurisdiction, Organization
 from db.queries.created_within import created_within
 from db.queries.paging import ordered_ids, ordered_page
-from db.queries.visibility import contact_details_withheld
-from db.search import text_filter
+from db.queries.search import text_filter
+from db.rules.contact_mission import contact_mission
+from db.rules.visibility import contact_details_withheld
 
 PRIMARY_ORGANIZATION_LIMIT = 1
 
@@ -32,7 +32,7 @@ class ContactFilter:
     # What a Dashboard figure counted (no filter bar control):
     created_from: date | None = None  # added on or after, with created_to
     created_to: date | None = None
-    belongs_to_mission_id: int | None = None  # by db/queries/contact_mission.py's rule
+    belongs_to_mission_id: int | None = None  # by db/rules/contact_mission.py's rule
 
 
 class ContactRow(NamedTuple):

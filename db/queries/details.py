@@ -7,9 +7,10 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from db.errors import NotFound
-from db.labels import label_of
-from db.models import (
+from db.foundations.actor import Actor
+from db.foundations.errors import NotFound
+from db.foundations.labels import label_of
+from db.foundations.models import (
     Affiliation,
     Consent,
     Contact,
@@ -34,21 +35,20 @@ from db.models import (
     Sensitivity,
     User,
 )
-from db.periods import quarter_name
+from db.foundations.periods import quarter_name
 from db.queries.engagements import contacts_of_engagement
 from db.queries.organization_brief import (
     OrganizationBriefData,
     organization_brief_data,
     readable_phone,
 )
-from db.queries.visibility import (
+from db.rules.rows import linked_ids
+from db.rules.settings import read_settings
+from db.rules.visibility import (
     may_see_engagement,
     visible_engagements,
     withholds_contact_details,
 )
-from db.store.actor import Actor
-from db.store.engagements import linked_ids
-from db.store.settings import all_settings
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ def organization_detail(s: Session, viewer: Actor, org_id: int) -> OrganizationB
     """Profile, contacts, engagement timeline, programs and open follow-ups, as `viewer`
     may see them."""
     return organization_brief_data(
-        s, viewer, org_id, include_confidential=True, engagement_limit=50
+        s, viewer, org_id, include_confidential=True, engagement_limit=50, printed=False
     )
 
 
@@ -211,13 +211,13 @@ def program_detail(s: Session, program_id: int, quarters: int = 8) -> ProgramDet
         .where(ProgramEvent.program_id == program_id)
         .order_by(col(ProgramEvent.date).desc())
     ).all()
-    settings = all_settings(s)
+    settings = read_settings(s)
 
     def named(period: str) -> str:  # one quarter is written one way everywhere
         return quarter_name(
             period,
-            fiscal=settings["period_style"] == "fiscal",
-            fiscal_start_month=int(settings["fiscal_year_start_month"]),
+            fiscal=settings.fiscal,
+            fiscal_start_month=settings.fiscal_year_start_month,
         )
 
     histories = []

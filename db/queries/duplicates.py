@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from db.labels import label_of
-from db.models import (
+from db.foundations.actor import Actor
+from db.foundations.labels import label_of
+from db.foundations.models import (
     Affiliation,
     Consent,
     Contact,
@@ -27,9 +28,8 @@ from db.models import (
     ProgramParticipant,
     Province,
 )
-from db.queries.visibility import withholds_contact_details
-from db.store.actor import Actor
-from db.store.merges import CHOSEN_FIELDS
+from db.rules.record_fields import MERGE_FIELDS
+from db.rules.visibility import withholds_contact_details
 
 LABELS = {
     "given_name": "Given name", "family_name": "Family name", "name_urdu": "Name in Urdu",
@@ -133,7 +133,7 @@ def compare_pair(
 
     fields = [
         ComparedField(field, _label(field), value(first, field), value(second, field))
-        for field in CHOSEN_FIELDS[kind]
+        for field in MERGE_FIELDS[kind]
     ]
     if kind == "contact":
         names = [f"{c.given_name} {c.family_name}".strip() for c in (first, second)]

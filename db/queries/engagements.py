@@ -10,7 +10,9 @@ from typing import NamedTuple
 from sqlalchemy import Select, and_, case, func, literal, or_, true
 from sqlmodel import Session, col, select
 
-from db.models import (
+from db.foundations import clock
+from db.foundations.actor import Actor
+from db.foundations.models import (
     Contact,
     Engagement,
     EngagementContact,
@@ -22,9 +24,8 @@ from db.models import (
 )
 from db.queries.ordered_text import joined_in_order
 from db.queries.paging import ordered_ids, ordered_page
-from db.queries.visibility import visible_engagements
-from db.search import text_filter
-from db.store.actor import Actor
+from db.queries.search import text_filter
+from db.rules.visibility import visible_engagements
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class EngagementRow(NamedTuple):
             return ""
         if self.follow_up_done:
             return f"{self.follow_up_date:%Y-%m-%d} done"
-        late = " overdue" if self.follow_up_date < date.today() else ""
+        late = " overdue" if self.follow_up_date < clock.today() else ""
         return f"{self.follow_up_date:%Y-%m-%d}{late}"
 
 

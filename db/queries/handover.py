@@ -6,18 +6,19 @@ The handover dossier (reports/handover.py) prints it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from db.errors import ValidationError
-from db.models import Engagement, EngagementOrganization, Mission, Organization, User
+from db.foundations import clock
+from db.foundations.actor import Actor
+from db.foundations.errors import PermissionDenied, ValidationError
+from db.foundations.models import Engagement, EngagementOrganization, Mission, Organization, User
 from db.queries.engagements import ORGANIZATION_NAMES
 from db.queries.organization_brief import OrganizationBriefData, organization_brief_data
-from db.queries.visibility import visible_engagements
-from db.store.actor import Actor
-from db.store.settings import all_settings
+from db.rules.settings import read_settings
+from db.rules.visibility import visible_engagements
 
 PORTFOLIO_YEARS = 3  # officers rotate every three years
 ENGAGEMENTS_PER_ORGANIZATION = 5
@@ -101,21 +102,34 @@ def handover_data(
 ) -> HandoverData:
     """The dossier for an officer (username or name) or a mission (code): organizations
     engaged in the last PORTFOLIO_YEARS years, most recently engaged first, each with its
-    brief as `viewer` may see it, and the follow-ups still open."""
+    brief as `viewer` may see it, and the follow-ups still open.
+
+    An officer may hand over their own portfolio or their mission's; supervisors and
+    administrators anyone's in their reach; viewers none (PermissionDenied)."""
     if (officer is None) == (mission_code is None):
         raise ValidationError({"officer": "Name either an officer or a mission, not both."})
-    today = today or date.today()
+    if not viewer.can_write:
+        raise PermissionDenied("Viewers cannot produce a handover dossier.")
+    today = today or clock.today()
     start = _years_before(today, PORTFOLIO_YEARS)
     # A dossier is passed on: confidential engagements only when its maker may see them all.
     visible = visible_engagements(viewer, include_confidential=viewer.sees_confidential)
     clauses = [col(Engagement.archived_at).is_(None), visible]
     if officer is not None:
         user = find_officer(s, officer)
+        if user.id != viewer.id and not viewer.sees_confidential:
+            raise PermissionDenied(
+                "An officer hands over their own portfolio; ask a supervisor for "
+                f"{user.display_name}'s."
+            )
+        if user.id != viewer.id:
+            _require_own_mission(viewer, user.mission_id)
         mission = s.get(Mission, user.mission_id) if user.mission_id else None
         clauses.append(Engagement.officer_id == user.id)
         handed_over_by = user.display_name + (f" ({mission.code})" if mission else "")
     else:
         mission = find_mission(s, mission_code or "")
+        _require_own_mission(viewer, mission.id)
         clauses.append(Engagement.mission_id == mission.id)
         handed_over_by = mission.name
     engaged = s.exec(
@@ -149,13 +163,11 @@ def handover_data(
         )
         for org_id, count, last in engaged
     ]
-    settings = all_settings(s)
+    settings = read_settings(s)
     return HandoverData(
-        installation_name=settings["installation_name"],
-        marking=settings[
-            "report_marking_confidential" if viewer.sees_confidential else "report_marking"
-        ],
-        generated_at=datetime.now(UTC),
+        installation_name=settings.installation_name,
+        marking=settings.marking(viewer.sees_confidential),
+        generated_at=clock.utc_now(),
         generated_by=viewer.display_name or viewer.username,
         includes_confidential=viewer.sees_confidential,
         handed_over_by=handed_over_by,
@@ -184,3 +196,11 @@ def _commitments(s: Session, clauses: list, today: date) -> list[OpenCommitment]
         )
         for due, subject, organizations, officer in rows
     ]
+
+
+def _require_own_mission(viewer: Actor, mission_id: int | None) -> None:
+    reach = None if viewer.may_administer else viewer.mission_id  # None: every mission
+    if reach is not None and mission_id != reach:
+        raise PermissionDenied(
+            f"{viewer.username} may hand over portfolios of their own mission only."
+        )

@@ -5,15 +5,17 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import phonenumbers
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from db.errors import NotFound
-from db.labels import label_of
-from db.models import (
+from db.foundations import clock
+from db.foundations.actor import Actor
+from db.foundations.errors import NotFound
+from db.foundations.labels import label_of
+from db.foundations.models import (
     Affiliation,
     Consent,
     Contact,
@@ -36,10 +38,13 @@ from db.models import (
     Sensitivity,
     User,
 )
-from db.queries.visibility import visible_engagements, withholds_contact_details
-from db.store.actor import Actor
-from db.store.organizations import tags_of
-from db.store.settings import all_settings
+from db.rules.rows import tags_of
+from db.rules.settings import read_settings
+from db.rules.visibility import (
+    require_confidential_allowed,
+    visible_engagements,
+    withholds_contact_details,
+)
 
 
 @dataclass(frozen=True)
@@ -169,16 +174,20 @@ def organization_brief_data(
     include_confidential: bool = False,
     today: date | None = None,
     engagement_limit: int = 10,
+    printed: bool = True,
 ) -> OrganizationBriefData:
     """The brief's content for one organization as `viewer` may see it: confidential
     engagements left out unless asked for (and then only those the viewer may read);
     the email and phone of people who refused consent or asked not to be contacted
-    withheld."""
-    today = today or date.today()
+    withheld. A `printed` brief with confidential engagements is for those who may see
+    them all (else PermissionDenied); on screen each reader sees what they may."""
+    today = today or clock.today()
     org = s.get(Organization, org_id)
     if org is None:
         raise NotFound(f"There is no organization with id {org_id}.")
-    settings = all_settings(s)
+    settings = read_settings(s)
+    if printed:
+        require_confidential_allowed(viewer, include_confidential)
     visible = visible_engagements(viewer, include_confidential=include_confidential)
     mission = s.get(Mission, org.mission_id) if org.mission_id else None
     region = s.get(Region, org.region_code) if org.region_code else None
@@ -211,11 +220,9 @@ def organization_brief_data(
     if org.archived_at is not None:
         profile.insert(0, ("Archived", org.archived_at.date().isoformat()))
     return OrganizationBriefData(
-        installation_name=settings["installation_name"],
-        marking=settings[
-            "report_marking_confidential" if include_confidential else "report_marking"
-        ],
-        generated_at=datetime.now(UTC),
+        installation_name=settings.installation_name,
+        marking=settings.marking(include_confidential),
+        generated_at=clock.utc_now(),
         includes_confidential=include_confidential,
         name=org.name,
         acronym=org.acronym,

@@ -9,7 +9,8 @@ from typing import NamedTuple
 from sqlalchemy import Select, func
 from sqlmodel import Session, col, select
 
-from db.models import (
+from db.foundations.actor import Actor
+from db.foundations.models import (
     Engagement,
     EngagementOrganization,
     Mission,
@@ -20,8 +21,7 @@ from db.models import (
 )
 from db.queries.created_within import created_within
 from db.queries.paging import ordered_ids, ordered_page
-from db.search import text_filter
-from db.store.actor import Actor
+from db.queries.search import text_filter
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ def _filtered(s: Session, statement: Select, flt: OrganizationFilter) -> Select:
 
 
 def _narrowed(statement: Select, flt: OrganizationFilter) -> Select:
-    """The narrowing a Dashboard figure asks for, counted as db/stats.py counts it."""
+    """The narrowing a Dashboard figure asks for, counted as db/figures/quarterly.py counts it."""
     if flt.engaged_from and flt.engaged_to:
         engaged = [
             col(Engagement.archived_at).is_(None),

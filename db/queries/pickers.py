@@ -8,9 +8,10 @@ from typing import NamedTuple
 from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, col, select
 
-from db.models import (
+from db.foundations.models import (
     Affiliation,
     Contact,
+    Jurisdiction,
     Mission,
     Organization,
     Program,
@@ -20,7 +21,7 @@ from db.models import (
     UserRole,
 )
 from db.queries.text_match import prefix_range, starts_with, word_starts_with
-from db.queries.visibility import contact_details_withheld
+from db.rules.visibility import contact_details_withheld
 
 
 class Choice(NamedTuple):
@@ -250,3 +251,21 @@ def tag_options(s: Session) -> list[tuple[str, str]]:
     """(name, name) of every tag in use."""
     rows = s.exec(select(Tag.name).order_by(func.lower(Tag.name))).all()
     return [(name, name) for name in rows]
+
+
+def live_missions(s: Session) -> list[Mission]:
+    """Every mission not archived, by name."""
+    return list(
+        s.exec(select(Mission).where(col(Mission.archived_at).is_(None)).order_by(Mission.name))
+    )
+
+
+def regions_of_mission(s: Session, mission_id: int) -> list[str]:
+    """The codes of the regions a mission covers, in order."""
+    return list(
+        s.exec(
+            select(Jurisdiction.region_code)
+            .where(Jurisdiction.mission_id == mission_id)
+            .order_by(Jurisdiction.region_code)
+        )
+    )

@@ -9,9 +9,9 @@ from typing import NamedTuple
 from sqlalchemy import Select, func
 from sqlmodel import Session, col, select
 
-from db.models import Mission, Program, ProgramEvent, ProgramParticipant
+from db.foundations.models import Indicator, Mission, Program, ProgramEvent, ProgramParticipant
 from db.queries.paging import ordered_ids, ordered_page
-from db.search import text_filter
+from db.queries.search import text_filter
 
 
 @dataclass(frozen=True)
@@ -137,3 +137,14 @@ def matching_program_ids(
 ) -> list[int]:
     """The ids of every program the filter matches, in the list's order."""
     return ordered_ids(s, col(Program.id), _matching(s, flt), SORT_KEYS[sort], descending)
+
+
+def program_indicators(s: Session, program_id: int) -> list[tuple[int, str, str]]:
+    """(id, name, unit) of a program's indicators, in the order they were added."""
+    return list(
+        s.exec(
+            select(Indicator.id, Indicator.name, Indicator.unit)
+            .where(Indicator.program_id == program_id)
+            .order_by(Indicator.id)
+        )
+    )

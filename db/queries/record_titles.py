@@ -7,9 +7,9 @@ from typing import NamedTuple
 
 from sqlmodel import Session, col, select
 
-from db.models import Contact, Engagement, Organization, Program
-from db.queries.visibility import may_see_engagement
-from db.store.actor import Actor
+from db.foundations.actor import Actor
+from db.foundations.models import Contact, Engagement, Organization, Program
+from db.rules.visibility import may_see_engagement
 
 
 class RecordTitle(NamedTuple):

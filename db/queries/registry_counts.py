@@ -8,9 +8,9 @@ from typing import NamedTuple
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from db.models import Contact, Engagement, Organization
-from db.queries.visibility import visible_engagements
-from db.store.actor import Actor
+from db.foundations.actor import Actor
+from db.foundations.models import Contact, Engagement, Organization
+from db.rules.visibility import visible_engagements
 
 
 class RegistryCounts(NamedTuple):

@@ -1,32 +1,13 @@
-"""The narrative and signatures kept for a quarter's report, found by its months."""
+"""What a quarter's report may feature: the engagements with an outcome a viewer may see."""
 
 from __future__ import annotations
 
-from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
-from db.models import Engagement, Mission, ReportText
-from db.periods import Quarter
-from db.queries.visibility import visible_engagements
-from db.store.actor import Actor
-
-
-def find_report_text(s: Session, quarter: Quarter, scope: str) -> ReportText | None:
-    """The text kept for the months of `quarter` and a scope, however the quarter was
-    typed when it was saved (the newest, where both spellings were saved before)."""
-    return s.exec(
-        select(ReportText)
-        .where(
-            ReportText.scope == scope.upper(),
-            or_(
-                and_(
-                    ReportText.period_start == quarter.start, ReportText.period_end == quarter.end
-                ),
-                ReportText.period == quarter.code,
-            ),
-        )
-        .order_by(col(ReportText.updated_at).desc(), col(ReportText.id).desc())
-    ).first()
+from db.foundations.actor import Actor
+from db.foundations.models import Engagement, Mission
+from db.foundations.periods import Quarter
+from db.rules.visibility import visible_engagements
 
 
 def highlight_candidates(

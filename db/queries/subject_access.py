@@ -2,7 +2,7 @@
 held longer than the installation's review period without an engagement.
 
 The subject access export is complete: it includes confidential engagements the person
-appears in, since it is about them; only administrators may make one (db/store/actor.py).
+appears in, since it is about them; only administrators may make one (db/foundations/actor.py).
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ from typing import Any
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from db.errors import PermissionDenied
-from db.labels import label_of
-from db.models import (
+from db.foundations import clock
+from db.foundations.actor import Actor
+from db.foundations.errors import PermissionDenied
+from db.foundations.labels import label_of
+from db.foundations.models import (
     Affiliation,
     AuditEntry,
     Contact,
@@ -30,12 +32,11 @@ from db.models import (
     PublicRole,
 )
 from db.queries.audit import FieldChange, field_changes
-from db.store.actor import Actor
-from db.store.contacts import SCALAR_FIELDS
-from db.store.records import get_record
+from db.rules.record_fields import CONTACT_FIELDS
+from db.rules.rows import get_record
 
 # The contact's fields in the order a person reads them.
-PERSONAL_FIELDS = ("created_at", "updated_at", "archived_at", "erased_at", *SCALAR_FIELDS)
+PERSONAL_FIELDS = ("created_at", "updated_at", "archived_at", "erased_at", *CONTACT_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ class SubjectAccess:
 
 def subject_access(s: Session, viewer: Actor, contact_id: int) -> SubjectAccess:
     """Everything held about a contact (administrators only)."""
-    from db.store.settings import get_setting
+    from db.rules.settings import read_settings
 
     viewer.require_admin()
     contact = get_record(s, Contact, contact_id, "contact")
@@ -145,9 +146,9 @@ def subject_access(s: Session, viewer: Actor, contact_id: int) -> SubjectAccess:
         contact_id=contact.id,
         uid=contact.uid,
         name=" ".join(p for p in (contact.honorific, contact.given_name, contact.family_name) if p),
-        prepared_at=datetime.now(UTC),
+        prepared_at=clock.utc_now(),
         prepared_by=viewer.display_name or viewer.username,
-        installation_name=get_setting(s, "installation_name"),
+        installation_name=read_settings(s).installation_name,
         personal=[(name, getattr(contact, name)) for name in PERSONAL_FIELDS],
         public_roles=roles,
         affiliations=affiliations,

@@ -12,15 +12,16 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from db.backups import list_backups
-from db.engine import (
+from db.database_file.backups import list_backups
+from db.foundations.actor import Actor
+from db.foundations.engine import (
     connect_sqlite_file,
     database_key,
     forget_database_key,
     remember_database_key,
 )
-from db.errors import SQLITE_ERRORS, DatabaseUnavailable
-from db.private_files import make_private
+from db.foundations.errors import SQLITE_ERRORS, DatabaseUnavailable
+from db.foundations.private_files import make_private
 from db.security.keyring import Keyring, keyring_path
 
 
@@ -73,7 +74,7 @@ def _export_encrypted(plain_path: Path, target: Path, key: bytes) -> None:
 
 def _require_file(location: str) -> None:
     """Refuse a server: its registry is not a file Rabta encrypts."""
-    from db.engine import is_sqlite
+    from db.foundations.engine import is_sqlite
 
     if not is_sqlite(location):
         raise DatabaseUnavailable(
@@ -83,17 +84,19 @@ def _require_file(location: str) -> None:
         )
 
 
-def encrypt_plain_database(location: str, username: str, password: str) -> Encrypted:
+def encrypt_plain_database(actor: Actor, location: str, password: str) -> Encrypted:
     """Encrypt a plain database in place, for the administrator who signed in with this
     password: an encrypted copy is written and verified first, then replaces the plain
     file; plain backups beside it are encrypted the same way. Other users need a password
     reset by an administrator (their passwords are not known, so no key can be sealed for
     them); their names are returned."""
+    actor.require_admin()
+    username = actor.username
     _require_file(location)
     from sqlmodel import Session, select
 
-    from db.engine import create_database_engine
-    from db.models import User
+    from db.foundations.engine import create_database_engine
+    from db.foundations.models import User
 
     path = Path(location)
     if keyring_path(path).exists():
@@ -132,11 +135,12 @@ def encrypt_plain_database(location: str, username: str, password: str) -> Encry
     return Encrypted(len(plain_backups), others)
 
 
-def rotate_key(location: str, engine: Engine) -> int:
+def rotate_key(actor: Actor, location: str, engine: Engine) -> int:
     """Re-encrypt the database under a new random key and seal it for every user (their
-    public keys suffice: no password is needed); return how many users hold it. During
-    the change the keyring holds both keys, so a failure at any point leaves a database
-    that opens."""
+    public keys suffice: no password is needed); return how many users hold it
+    (administrators). During the change the keyring holds both keys, so a failure at
+    any point leaves a database that opens."""
+    actor.require_admin()
     _require_file(location)
     path = Path(location)
     old = database_key(location)

@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from db.errors import DatabaseUnavailable
+from db.foundations.errors import DatabaseUnavailable
 from db.security.passwords import derive_key
 
 KEYRING_SUFFIX = ".keys"

@@ -7,7 +7,7 @@ import os
 import stat
 from pathlib import Path
 
-from db.errors import RabtaError
+from db.foundations.errors import RabtaError
 
 
 class PasswordFileRefused(RabtaError):

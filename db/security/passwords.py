@@ -11,7 +11,7 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from argon2.low_level import hash_secret_raw
 
-from db.errors import ValidationError
+from db.foundations.errors import ValidationError
 
 MINIMUM_LENGTH = 10
 MAXIMUM_LENGTH = 256

@@ -17,7 +17,10 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from db.engine import (
+from db.database_file.migrate import OpenedDatabase, open_database
+from db.foundations.actor import Actor
+from db.foundations.clock import utc_now
+from db.foundations.engine import (
     connect_sqlite_file,
     forget_database_key,
     is_sqlite,
@@ -25,18 +28,16 @@ from db.engine import (
     remember_database_key,
     shown_location,
 )
-from db.errors import (
+from db.foundations.errors import (
     SQLITE_ERRORS,
     DatabaseUnavailable,
     EmptyDatabaseFile,
     RabtaError,
     ValidationError,
 )
-from db.migrate import OpenedDatabase, open_database
-from db.models import User, UserRole, utc_now
+from db.foundations.models import User, UserRole
 from db.security.keyring import Keyring, keyring_path
 from db.security.passwords import check_new_password, hash_password, password_matches
-from db.store.actor import Actor
 from db.store.audit import record_audit
 from db.store.unit_of_work import session
 from db.store.users import actor_of, check_username

@@ -8,7 +8,7 @@ and adds its audit entry, all in the caller's single transaction::
         org_id = organizations.create_organization(s, actor, {"name": ..., "kind": ...})
 """
 
-from db.store.actor import Actor
+from db.foundations.actor import Actor
 from db.store.unit_of_work import session
 
 __all__ = ["Actor", "session"]

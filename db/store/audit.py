@@ -1,5 +1,5 @@
 """Audit entries: one append-only row per change, written in the change's transaction,
-each chained to the one before it (db/audit_chain.py)."""
+each chained to the one before it (db/rules/audit_chain.py)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from typing import Any
 from sqlalchemy import insert, text
 from sqlmodel import Session, select
 
-from db.audit_chain import GENESIS, ChainedFields, entry_hash
-from db.models import AuditEntry, utc_now
-from db.store.actor import Actor
+from db.foundations.actor import Actor
+from db.foundations.clock import utc_now
+from db.foundations.models import AuditEntry
+from db.rules.audit_chain import GENESIS, ChainedFields, entry_hash
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,11 @@ from typing import Any
 from sqlalchemy import delete, func, insert, update
 from sqlmodel import Session, select
 
-from db.errors import ValidationError
-from db.models import (
+from db.foundations import clock
+from db.foundations.actor import Actor
+from db.foundations.clock import utc_now
+from db.foundations.errors import ValidationError
+from db.foundations.models import (
     Affiliation,
     Consent,
     Contact,
@@ -24,45 +27,25 @@ from db.models import (
     Region,
     UserRole,
     new_uid,
-    utc_now,
 )
-from db.queries.contact_mission import contact_mission
-from db.store.actor import Actor
+from db.rules.contact_mission import contact_mission
+from db.rules.record_fields import CONTACT_FIELDS
+from db.rules.rows import get_record, record_id, record_id_of
+from db.rules.settings import read_settings
 from db.store.audit import AuditItem, record_audit, record_audits
 from db.store.records import (
     apply_changes,
     expected_version,
-    get_record,
     mission_of,
-    record_id_of,
     refuse_if_changed,
     saved_new_version,
     set_archived,
 )
-from db.store.settings import get_setting
-from db.store.validation import FieldChecker, record_id
+from db.store.validation import FieldChecker
 
 _CHUNK = 500  # keys per IN (...) of a bulk read
 
-SCALAR_FIELDS = (
-    "given_name",
-    "family_name",
-    "name_urdu",
-    "honorific",
-    "profession",
-    "generation",
-    "city",
-    "region_code",
-    "email",
-    "phone",
-    "preferred_language",
-    "consent",
-    "consent_date",
-    "consent_source",
-    "do_not_contact",
-    "notes",
-)
-FIELDS = (*SCALAR_FIELDS, "created_at", "public_roles", "affiliations")
+FIELDS = (*CONTACT_FIELDS, "created_at", "public_roles", "affiliations")
 AFFILIATION_FIELDS = ("organization_id", "role_title", "is_primary", "start_date", "end_date")
 
 
@@ -102,10 +85,10 @@ def _check(
     check.text("city", max_length=120)
     check.region(s, known=lookups.region_codes if lookups else None)
     check.email("email")
-    check.phone("phone", lookups.host_country if lookups else get_setting(s, "host_country"))
+    check.phone("phone", lookups.host_country if lookups else read_settings(s).host_country)
     check.text("preferred_language", max_length=35)
     check.choice("consent", Consent)
-    check.day("consent_date", earliest=date(1990, 1, 1), latest=date.today())
+    check.day("consent_date", earliest=date(1990, 1, 1), latest=clock.today())
     check.text("consent_source", max_length=200)
     check.flag("do_not_contact")
     check.text("notes", multiline=True)
@@ -155,7 +138,7 @@ def _check_affiliation(
     )
     check.text("role_title", max_length=120)
     check.flag("is_primary")
-    check.day("start_date", earliest=date(1900, 1, 1), latest=date.today())
+    check.day("start_date", earliest=date(1900, 1, 1), latest=clock.today())
     check.day("end_date", earliest=date(1900, 1, 1))
     start, end = check.clean.get("start_date"), check.clean.get("end_date")
     if start and end and end < start:
@@ -254,7 +237,7 @@ def _batch_lookups(s: Session, rows: Sequence[Mapping[str, Any]]) -> _Lookups:
     )
     return _Lookups(
         region_codes=frozenset(s.exec(select(Region.code))),
-        host_country=get_setting(s, "host_country"),
+        host_country=read_settings(s).host_country,
         organizations={row.id: row for row in found},
     )
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from db.errors import ValidationError
-from db.models import Contact, DuplicateDismissal, Organization
-from db.store.actor import Actor
+from db.foundations.actor import Actor
+from db.foundations.errors import ValidationError
+from db.foundations.models import Contact, DuplicateDismissal, Organization
+from db.rules.rows import get_record
 from db.store.audit import record_audit
-from db.store.records import get_record, mission_of
+from db.store.records import mission_of
 
 KINDS = {"contact": Contact, "organization": Organization}
 

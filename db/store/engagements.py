@@ -9,8 +9,11 @@ from typing import Any
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from db.errors import PermissionDenied, ValidationError
-from db.models import (
+from db.foundations import clock
+from db.foundations.actor import Actor
+from db.foundations.clock import utc_now
+from db.foundations.errors import PermissionDenied, ValidationError
+from db.foundations.models import (
     Contact,
     Engagement,
     EngagementContact,
@@ -22,22 +25,20 @@ from db.models import (
     Program,
     Sensitivity,
     User,
-    utc_now,
 )
-from db.queries.contact_mission import contact_mission
-from db.queries.visibility import may_see_engagement
-from db.store.actor import Actor
+from db.rules.contact_mission import contact_mission
+from db.rules.rows import get_record, linked_ids, record_id
+from db.rules.visibility import may_see_engagement
 from db.store.audit import record_audit
 from db.store.last_engagement import refresh_last_engagement
 from db.store.records import (
     apply_changes,
     expected_version,
-    get_record,
     refuse_if_changed,
     saved_new_version,
     set_archived,
 )
-from db.store.validation import FieldChecker, record_id
+from db.store.validation import FieldChecker
 
 SCALAR_FIELDS = (
     "date",
@@ -96,7 +97,7 @@ def _check(
 ) -> dict[str, Any]:
     check = FieldChecker(values, FIELDS, partial=partial)
     check.day(
-        "date", earliest=EARLIEST_DATE, latest=date.today() + timedelta(days=366), required=True
+        "date", earliest=EARLIEST_DATE, latest=clock.today() + timedelta(days=366), required=True
     )
     check.choice("kind", EngagementKind, required=True)
     check.text("subject", required=True, max_length=200)
@@ -107,7 +108,7 @@ def _check(
     check.reference(s, "program_id", Program, what="Program")
     check.choice("mechanism", Mechanism)
     check.day(
-        "follow_up_date", earliest=EARLIEST_DATE, latest=date.today() + timedelta(days=3 * 366)
+        "follow_up_date", earliest=EARLIEST_DATE, latest=clock.today() + timedelta(days=3 * 366)
     )
     check.choice("sensitivity", Sensitivity)
     _ids(check, s, "organization_ids", Organization, "organization")
@@ -252,20 +253,6 @@ def _set_engagement_archived(s: Session, actor: Actor, engagement_id: int, archi
     if changed:
         refresh_last_engagement(s, linked_ids(s, engagement_id)[0])
     return changed
-
-
-def linked_ids(s: Session, engagement_id: int) -> tuple[list[int], list[int]]:
-    """The sorted organization ids and contact ids of an engagement."""
-    engagement_id = record_id(engagement_id, "engagement_id", "Engagement")
-    orgs = s.exec(
-        select(EngagementOrganization.organization_id).where(
-            EngagementOrganization.engagement_id == engagement_id
-        )
-    ).all()
-    contacts = s.exec(
-        select(EngagementContact.contact_id).where(EngagementContact.engagement_id == engagement_id)
-    ).all()
-    return sorted(orgs), sorted(contacts)
 
 
 def _set_follow_up_done(

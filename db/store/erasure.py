@@ -4,7 +4,7 @@ The contact keeps its id, uid and links (so counts and engagements stay right) a
 "Erased contact #id"; every personal field is emptied, their public roles and the titles
 of their affiliations removed, their name, email and phone replaced by "[erased]" in the
 text of the engagements they appear in, and every earlier audit value that held any of
-these replaced by its digest, which the audit chain still verifies (db/audit_chain.py).
+these replaced by its digest, which the audit chain still verifies (db/rules/audit_chain.py).
 The erasure itself is audited by field name only. Backups taken before keep the person
 until they age out; the caller says so.
 """
@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from sqlalchemy import delete, or_, text
 from sqlmodel import Session, col, select
 
-from db.audit_chain import is_redacted, redacted
-from db.errors import ValidationError
-from db.models import (
+from db.foundations.actor import Actor
+from db.foundations.clock import utc_now
+from db.foundations.errors import ValidationError
+from db.foundations.models import (
     Affiliation,
     AuditEntry,
     Consent,
@@ -29,19 +30,19 @@ from db.models import (
     Engagement,
     EngagementContact,
     Generation,
-    utc_now,
 )
-from db.store.actor import Actor
+from db.rules.audit_chain import is_redacted, redacted
+from db.rules.record_fields import CONTACT_FIELDS
+from db.rules.rows import get_record
 from db.store.audit import record_audit
-from db.store.contacts import SCALAR_FIELDS, public_roles_of
-from db.store.records import get_record
+from db.store.contacts import public_roles_of
 
 ERASED_TEXT = "[erased]"
 # Engagement fields that may mention a person by name.
 ENGAGEMENT_TEXT_FIELDS = ("subject", "summary", "outcome")
 # What each personal field of an erased contact becomes.
 EMPTIED: dict[str, object] = {
-    **{field: "" for field in SCALAR_FIELDS},
+    **{field: "" for field in CONTACT_FIELDS},
     "region_code": None,
     "generation": Generation.UNKNOWN,
     "consent": Consent.UNKNOWN,

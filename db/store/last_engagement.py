@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from db.errors import ValidationError
-from db.models import Engagement, EngagementOrganization, Organization, Sensitivity
-from db.store.validation import record_id
+from db.foundations.errors import ValidationError
+from db.foundations.models import Engagement, EngagementOrganization, Organization, Sensitivity
+from db.rules.rows import record_id
 
 
 def latest_engagement_date(*, confidential_too: bool = True):

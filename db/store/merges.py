@@ -4,7 +4,7 @@ A merge keeps one record (the survivor) with the field values the person chose f
 either, moves every link of the other (affiliations, engagement links, program
 participation, tags, mechanisms, public roles) to the survivor, and archives the other
 with a pointer to the survivor, in one transaction and one audit entry. Its journal
-(db.models.MergeRecord) holds the survivor's fields before and after, each link moved
+(db.foundations.models.MergeRecord) holds the survivor's fields before and after, each link moved
 and each duplicate link removed, so "Undo merge" puts both records and every link back
 as they were, even after later edits elsewhere; a survivor field edited since the merge
 keeps its newer value and is named in what the undo returns.
@@ -21,12 +21,15 @@ from typing import Any
 from sqlalchemy import and_, delete, insert, select, update
 from sqlmodel import Session, SQLModel
 
-from db.errors import ValidationError
-from db.models import Contact, MergeRecord, Organization, utc_now
-from db.store.actor import Actor
+from db.foundations.actor import Actor
+from db.foundations.clock import utc_now
+from db.foundations.errors import ValidationError
+from db.foundations.models import Contact, MergeRecord, Organization
+from db.rules.record_fields import MERGE_FIELDS
+from db.rules.rows import get_record
 from db.store.audit import record_audit
 from db.store.last_engagement import refresh_last_engagement
-from db.store.records import get_record, mission_of
+from db.store.records import mission_of
 
 # The tables that point at a contact or an organization: (table, its column pointing at
 # the record, the columns that make a link the same link when it points at the survivor).
@@ -45,19 +48,6 @@ LINKS = {
     ),
 }
 MODELS = {"contact": Contact, "organization": Organization}
-# The fields a person chooses between when merging.
-CHOSEN_FIELDS = {
-    "contact": (
-        "honorific", "given_name", "family_name", "name_urdu", "profession", "generation",
-        "city", "region_code", "email", "phone", "preferred_language", "consent",
-        "consent_date", "consent_source", "do_not_contact", "notes",
-    ),
-    "organization": (
-        "name", "acronym", "kind", "description", "founded_year", "members_estimate",
-        "website", "email", "phone", "address", "city", "region_code", "mission_id",
-        "hometown_district", "hometown_province", "status", "priority",
-    ),
-}  # fmt: skip
 _KEPT_AS_THEY_WERE = ("updated_at", "mission_set_by_hand")
 
 
@@ -173,10 +163,10 @@ def _merge(
     if chosen is not None and not isinstance(chosen, Mapping):
         raise ValidationError({"chosen": "The values to keep must be given by field name."})
     chosen = dict(chosen or {})
-    unknown = sorted(map(str, set(chosen) - set(CHOSEN_FIELDS[kind])))
+    unknown = sorted(map(str, set(chosen) - set(MERGE_FIELDS[kind])))
     if unknown:
         raise ValidationError({"values": f"{', '.join(unknown)} cannot be chosen in a merge."})
-    fields = CHOSEN_FIELDS[kind] + tuple(f for f in _KEPT_AS_THEY_WERE if hasattr(model, f))
+    fields = MERGE_FIELDS[kind] + tuple(f for f in _KEPT_AS_THEY_WERE if hasattr(model, f))
     survivor_before = _snapshot(survivor, fields)
     merged_before = _snapshot(merged, ("archived_at", "merged_into_id", "updated_at"))
     # The other record goes first, so the survivor may take its name or email.
@@ -212,7 +202,7 @@ def _merge(
     s.flush()
     changed = {
         field: (survivor_before[field], journal["survivor_after"][field])
-        for field in CHOSEN_FIELDS[kind]
+        for field in MERGE_FIELDS[kind]
         if survivor_before[field] != journal["survivor_after"][field]
     }
     record_audit(

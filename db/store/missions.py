@@ -7,13 +7,14 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from db.countries import country_name
-from db.errors import ValidationError
-from db.models import Jurisdiction, Mission, MissionKind, Organization, Region
-from db.store.actor import Actor
+from db.foundations.actor import Actor
+from db.foundations.countries import country_name
+from db.foundations.errors import ValidationError
+from db.foundations.models import Jurisdiction, Mission, MissionKind, Organization, Region
+from db.rules.rows import get_record, record_id
 from db.store.audit import record_audit
-from db.store.records import apply_changes, get_record
-from db.store.validation import FieldChecker, plain_text, record_id
+from db.store.records import apply_changes
+from db.store.validation import FieldChecker, plain_text
 
 MISSION_FIELDS = ("code", "name", "kind", "country", "city")
 

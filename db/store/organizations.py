@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
-from db.models import (
+from db.foundations import clock
+from db.foundations.actor import Actor
+from db.foundations.models import (
     Mechanism,
     Mission,
     Organization,
@@ -21,19 +22,17 @@ from db.models import (
     Province,
     Tag,
 )
-from db.store.actor import Actor
+from db.rules.rows import get_record, record_id_of, tags_of
+from db.rules.settings import read_settings
 from db.store.audit import record_audit
 from db.store.missions import mission_for_region
 from db.store.records import (
     apply_changes,
     expected_version,
-    get_record,
-    record_id_of,
     refuse_if_changed,
     saved_new_version,
     set_archived,
 )
-from db.store.settings import get_setting
 from db.store.validation import FieldChecker, text_problem
 
 SCALAR_FIELDS = (
@@ -66,11 +65,11 @@ def _check(
     check.text("acronym", max_length=30)
     check.choice("kind", OrganizationKind, required=True)
     check.text("description", multiline=True)
-    check.integer("founded_year", minimum=1800, maximum=date.today().year)
+    check.integer("founded_year", minimum=1800, maximum=clock.today().year)
     check.integer("members_estimate", minimum=0, maximum=10_000_000)
     check.text("website", max_length=200)
     check.email("email")
-    check.phone("phone", get_setting(s, "host_country"))
+    check.phone("phone", read_settings(s).host_country)
     check.text("address", max_length=500, multiline=True)
     check.text("city", max_length=120)
     check.region(s)
@@ -196,18 +195,6 @@ def mechanisms_of(s: Session, org_id: int) -> list[str]:
             select(OrganizationMechanism.mechanism).where(
                 OrganizationMechanism.organization_id == org_id
             )
-        ).all()
-    )
-
-
-def tags_of(s: Session, org_id: int) -> list[str]:
-    """The tag names of an organization, sorted."""
-    org_id = record_id_of(org_id, "organization")
-    return sorted(
-        s.exec(
-            select(Tag.name)
-            .join(OrganizationTag, OrganizationTag.tag_id == Tag.id)
-            .where(OrganizationTag.organization_id == org_id)
         ).all()
     )
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from db.errors import NotFound, PermissionDenied
-from db.models import Contact, Organization, Program
-from db.store.actor import Actor
-from db.store.records import get_record, mission_of
+from db.foundations.actor import Actor
+from db.foundations.errors import NotFound, PermissionDenied
+from db.foundations.models import Contact, Organization, Program
+from db.rules.rows import get_record
+from db.store.records import mission_of
 
 _MODELS = {"organization": Organization, "contact": Contact, "program": Program}
 

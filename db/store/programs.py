@@ -9,8 +9,10 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from db.errors import ValidationError
-from db.models import (
+from db.foundations import clock
+from db.foundations.actor import Actor
+from db.foundations.errors import ValidationError
+from db.foundations.models import (
     Indicator,
     Measurement,
     Mechanism,
@@ -23,18 +25,17 @@ from db.models import (
     ProgramParticipant,
     ProgramStatus,
 )
-from db.periods import parse_quarter
-from db.store.actor import Actor
+from db.foundations.periods import parse_quarter
+from db.rules.rows import get_record
+from db.rules.settings import read_settings
 from db.store.audit import record_audit
 from db.store.records import (
     apply_changes,
     expected_version,
-    get_record,
     refuse_if_changed,
     saved_new_version,
     set_archived,
 )
-from db.store.settings import get_setting
 from db.store.validation import FieldChecker
 
 PROGRAM_FIELDS = (
@@ -73,8 +74,8 @@ def _check_program(
     check.choice("mechanism", Mechanism)
     check.text("description", multiline=True)
     check.reference(s, "lead_mission_id", Mission, what="Lead mission")
-    check.day("start_date", earliest=EARLIEST, latest=date.today() + timedelta(days=5 * 366))
-    check.day("end_date", earliest=EARLIEST, latest=date.today() + timedelta(days=10 * 366))
+    check.day("start_date", earliest=EARLIEST, latest=clock.today() + timedelta(days=5 * 366))
+    check.day("end_date", earliest=EARLIEST, latest=clock.today() + timedelta(days=10 * 366))
     check.choice("status", ProgramStatus)
     check.integer("budget_minor", minimum=0)
     check.text("budget_currency", max_length=3)
@@ -226,7 +227,7 @@ def remove_participant(s: Session, actor: Actor, participant_id: int) -> None:
 def _check_event(values: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
     check = FieldChecker(values, EVENT_FIELDS, partial=partial)
     check.day(
-        "date", earliest=EARLIEST, latest=date.today() + timedelta(days=3 * 366), required=True
+        "date", earliest=EARLIEST, latest=clock.today() + timedelta(days=3 * 366), required=True
     )
     check.text("title", required=True, max_length=200)
     check.text("venue", max_length=200)
@@ -339,10 +340,10 @@ def record_measurement(
         check.fail("period", "Period is required, e.g. 2026Q3.")
     else:
         try:
-            quarter = parse_quarter(raw_period, int(get_setting(s, "fiscal_year_start_month")))
+            quarter = parse_quarter(raw_period, read_settings(s).fiscal_year_start_month)
         except ValueError as error:
             check.fail("period", str(error))
-    if quarter is not None and quarter.start > date.today():
+    if quarter is not None and quarter.start > clock.today():
         check.fail("period", f"{quarter.code} has not started yet; record it once it has.")
     clean = check.done()
     measurement = s.exec(

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from db.store.actor import Actor
+from db.foundations.actor import Actor
 from db.store.audit import record_audit
 
 

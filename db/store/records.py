@@ -3,42 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlmodel import Session, select
 
-from db.errors import NotFound, StaleRecord, ValidationError
-from db.models import utc_now
-from db.store.actor import Actor
+from db.foundations.actor import Actor
+from db.foundations.clock import utc_now
+from db.foundations.errors import StaleRecord, ValidationError
+from db.rules.rows import get_record
 from db.store.audit import record_audit
-from db.store.validation import record_id as _record_id
-
-
-def record_id_of(raw: Any, what: str) -> int:
-    """The id of a `what` as a caller gave it, or ValidationError."""
-    return _record_id(raw, f"{what.replace(' ', '_')}_id", what.capitalize())
-
-
-Record = TypeVar("Record")
-
-
-def get_record(
-    s: Session, model: type[Record], record_id: int, what: str, *, to_change: bool = False
-) -> Record:
-    """The row of `model` with this id, or NotFound naming `what` was missing (a value
-    that cannot be an id is missing too). `to_change` locks the row on a server until the
-    transaction ends, so a save that reads and then writes it waits for any other."""
-    try:
-        key = record_id_of(record_id, what)
-    except ValidationError:
-        raise NotFound(f"There is no {what} with that id.") from None
-    if to_change:
-        record = s.get(model, key, with_for_update=True, populate_existing=True)
-    else:
-        record = s.get(model, key)
-    if record is None:
-        raise NotFound(f"There is no {what} with id {record_id}.")
-    return record
 
 
 def expected_version(values: Mapping[str, Any]) -> tuple[dict[str, Any], int | None]:
@@ -60,7 +33,7 @@ def refuse_if_changed(s: Session, record: Any, expected: int | None, what: str) 
     form read version `expected` of it."""
     if expected is None or record.version == expected:
         return
-    from db.models import AuditEntry
+    from db.foundations.models import AuditEntry
 
     latest = s.exec(
         select(AuditEntry.username, AuditEntry.at)
@@ -100,8 +73,8 @@ def mission_of(s: Session, record: Any) -> int | None:
     a contact's by their organizations or residence."""
     from sqlmodel import select
 
-    from db.models import Contact
-    from db.queries.contact_mission import contact_mission
+    from db.foundations.models import Contact
+    from db.rules.contact_mission import contact_mission
 
     if isinstance(record, Contact):
         if record.id is None:

@@ -4,21 +4,24 @@ signature block, kept per quarter and scope."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from db.errors import ValidationError
-from db.models import Engagement, Mission, ReportText, utc_now
-from db.periods import parse_quarter
-from db.queries.report_texts import find_report_text
-from db.store.actor import Actor
+from db.foundations import clock
+from db.foundations.actor import Actor
+from db.foundations.clock import utc_now
+from db.foundations.errors import ValidationError
+from db.foundations.models import Engagement, Mission, ReportText
+from db.foundations.periods import parse_quarter
+from db.rules.report_texts import find_report_text
+from db.rules.rows import record_id
+from db.rules.settings import read_settings
 from db.store.audit import record_audit
 from db.store.records import apply_changes
-from db.store.settings import get_setting
-from db.store.validation import FieldChecker, plain_text, record_id
+from db.store.validation import FieldChecker, plain_text
 
 FIELDS = (
     "narrative",
@@ -40,7 +43,7 @@ def save_report_text(
     actor.require_write()
     period = plain_text(period, "period", "The quarter", max_length=20)
     try:
-        quarter = parse_quarter(period, int(get_setting(s, "fiscal_year_start_month")))
+        quarter = parse_quarter(period, read_settings(s).fiscal_year_start_month)
     except ValueError as error:
         raise ValidationError({"period": str(error)}) from error
     scope = plain_text(scope, "scope", "The scope", max_length=20).upper()
@@ -51,7 +54,7 @@ def save_report_text(
         raise ValidationError({"scope": f"There is no mission with the code {scope}."})
     check = FieldChecker(values, FIELDS, partial=True)
     check.text("narrative", max_length=20_000, multiline=True)
-    latest = date.today() + timedelta(days=31)
+    latest = clock.today() + timedelta(days=31)
     for role in ("prepared", "reviewed", "approved"):
         check.text(f"{role}_by", max_length=200)
         check.day(f"{role}_on", earliest=quarter.start, latest=latest)

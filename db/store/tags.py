@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from db.errors import ValidationError
-from db.models import OrganizationTag, Tag
-from db.store.actor import Actor
+from db.foundations.actor import Actor
+from db.foundations.errors import ValidationError
+from db.foundations.models import OrganizationTag, Tag
+from db.rules.rows import get_record
 from db.store.audit import record_audit
-from db.store.records import get_record
 from db.store.validation import plain_text
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from db.engine import writing
-from db.errors import explain_database_error, explain_unique_clash
+from db.foundations.engine import writing
+from db.foundations.errors import explain_database_error, explain_unique_clash
 
 _AFTER_COMMIT = "rabta_after_commit"
 

@@ -16,14 +16,15 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from db.engine import database_key
-from db.errors import PermissionDenied, ValidationError
-from db.models import Mission, User, UserRole
+from db.foundations.actor import Actor
+from db.foundations.engine import database_key
+from db.foundations.errors import PermissionDenied, ValidationError
+from db.foundations.models import Mission, User, UserRole
+from db.rules.rows import get_record
 from db.security.keyring import Keyring, keyring_path
 from db.security.passwords import check_new_password, hash_password, password_matches
-from db.store.actor import Actor
 from db.store.audit import record_audit
-from db.store.records import apply_changes, get_record
+from db.store.records import apply_changes
 from db.store.unit_of_work import after_commit
 from db.store.validation import FieldChecker
 

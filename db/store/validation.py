@@ -15,12 +15,13 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from db.errors import ValidationError
-from db.labels import label
-from db.models import Region
+from db.foundations import clock
+from db.foundations.errors import ValidationError
+from db.foundations.labels import label
+from db.foundations.models import Region
+from db.rules.rows import record_id
 
 _MISSING = object()
-LARGEST_ID = 2**63 - 1
 LARGEST_INTEGER = 2**53  # beyond this a number is a typing slip, not a count or an amount
 LONG_TEXT_LENGTH = 10_000  # summaries, outcomes, notes, descriptions, narratives
 EARLIEST_DAY = date(1900, 1, 1)
@@ -43,21 +44,6 @@ def text_problem(value: str, *, multiline: bool = False) -> str | None:
     if character in "\n\r\t":
         return "must be on one line."
     return f"holds the invisible control character U+{ord(character):04X}; retype it."
-
-
-def record_id(raw: Any, field: str, what: str) -> int:
-    """The id of a record as given by a caller, or ValidationError naming the field."""
-    if isinstance(raw, bool) or not isinstance(raw, int | str):
-        raise ValidationError({field: f"{what} must be given by its id (a whole number)."})
-    try:
-        key = int(raw)
-    except ValueError:
-        raise ValidationError(
-            {field: f"{what} must be given by its id (a whole number)."}
-        ) from None
-    if not 1 <= key <= LARGEST_ID:
-        raise ValidationError({field: f"There is no {what.lower()} with the id {raw}."})
-    return key
 
 
 def plain_text(raw: Any, field: str, what: str, *, max_length: int = 200) -> str:
@@ -391,7 +377,7 @@ class FieldChecker:
         if too_early:
             self.fail(field, f"{_human(field)} cannot be before {EARLIEST_DAY.year}.")
             return
-        if value > datetime.now(UTC):
+        if value > clock.utc_now():
             self.fail(field, f"{_human(field)} cannot be in the future.")
             return
         self.clean[field] = value

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from db.engine import APP_AUTHOR, APP_NAME
+from db.foundations.engine import APP_AUTHOR, APP_NAME
 from desktop.widgets.screen_fit import fit_on_screen
 
 ICON = Path(__file__).resolve().parent.parent.parent / "resources" / "icons" / "rabta-128.png"
@@ -38,7 +38,7 @@ class AboutDialog(QDialog):
     def __init__(self, version: str, database: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("About Rabta")
-        from db.migrate import head_revision
+        from db.database_file.migrate import head_revision
 
         data_dir = platformdirs.user_data_dir(APP_NAME, APP_AUTHOR)
         licenses = "".join(

@@ -7,7 +7,8 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 from sqlmodel import Session
 
-from db.models import Consent, Contact, Generation, PublicRole
+from db.foundations.models import Consent, Contact, Generation, PublicRole
+from db.queries.editing import record_to_edit
 from db.queries.pickers import Choice, organization_choices
 from db.store.contacts import create_contact, public_roles_of, update_contact
 from desktop.dialogs.record_form import RecordForm, focus_first
@@ -28,7 +29,11 @@ class ContactForm(RecordForm):
         super().__init__(workspace, "New contact" if contact_id is None else "Edit contact", parent)
         self.contact_id = contact_id
         with Session(workspace.engine) as s:
-            c = s.get(Contact, contact_id) if contact_id else Contact(given_name="")
+            c = (
+                record_to_edit(s, workspace.actor, "contact", contact_id)
+                if contact_id
+                else Contact(given_name="")
+            )
             self.loaded_version = c.version if c.id else None
             roles = public_roles_of(s, contact_id) if contact_id else []
         self.line("honorific", "Honorific", c.honorific, placeholder="Dr., Prof., …")

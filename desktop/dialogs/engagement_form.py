@@ -4,14 +4,15 @@ subject, summary, program, mechanism, follow-up date, date, mission; Ctrl+Return
 
 from __future__ import annotations
 
-from datetime import date
 from itertools import pairwise
 from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QWidget
 from sqlmodel import Session
 
-from db.models import Engagement, EngagementKind, Mechanism, Sensitivity
+from db.foundations import clock
+from db.foundations.models import Engagement, EngagementKind, Mechanism, Sensitivity
+from db.queries.editing import record_to_edit
 from db.queries.pickers import (
     Choice,
     contact_choices,
@@ -21,7 +22,8 @@ from db.queries.pickers import (
     organization_choices_of,
     program_choices,
 )
-from db.store.engagements import linked_ids, log_engagement, update_engagement
+from db.rules.rows import linked_ids
+from db.store.engagements import log_engagement, update_engagement
 from desktop.dialogs.record_form import RecordForm, focus_first
 from desktop.widgets.entity_picker import EntityPicker
 from desktop.workspace import Workspace
@@ -44,9 +46,9 @@ class EngagementForm(RecordForm):
         self.keeps_drafts = engagement_id is None
         with Session(workspace.engine) as s:
             e = (
-                s.get(Engagement, engagement_id)
+                record_to_edit(s, workspace.actor, "engagement", engagement_id)
                 if engagement_id
-                else Engagement(date=date.today(), kind=EngagementKind.MEETING, subject="")
+                else Engagement(date=clock.today(), kind=EngagementKind.MEETING, subject="")
             )
             self.loaded_version = e.version if e.id else None
             org_ids, contact_ids = linked_ids(s, engagement_id) if engagement_id else ([], [])

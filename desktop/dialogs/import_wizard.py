@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from db.errors import RabtaError, said
 from db.exchange.cell_reading import text_of
 from db.exchange.imports import (
     ADD,
@@ -50,7 +49,8 @@ from db.exchange.mapping import (
     suggest_mapping,
 )
 from db.exchange.sources import Source, open_source
-from db.labels import counted
+from db.foundations.errors import RabtaError, said
+from db.foundations.labels import counted
 from desktop.failures import failure_sentence
 from desktop.tasks import DatabaseTask, start_task
 from desktop.widgets.screen_fit import fit_on_screen

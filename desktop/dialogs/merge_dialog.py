@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from db import store
-from db.errors import RabtaError, ValidationError, said
-from db.labels import counted
+from db.foundations.errors import RabtaError, ValidationError, said
+from db.foundations.labels import counted
 from db.queries.duplicates import PairComparison, label_of_value
 from db.store.merges import merge_contacts, merge_organizations
 from desktop.widgets.screen_fit import fit_on_screen

@@ -7,7 +7,8 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 from sqlmodel import Session
 
-from db.models import Mission, MissionKind
+from db.foundations.models import Mission, MissionKind
+from db.queries.editing import record_to_edit
 from db.store.missions import create_mission, update_mission
 from desktop.dialogs.record_form import RecordForm, focus_first
 from desktop.widgets.country_box import CountryBox
@@ -25,7 +26,7 @@ class MissionForm(RecordForm):
         self.mission_id = mission_id
         with Session(workspace.engine) as s:
             m = (
-                s.get(Mission, mission_id)
+                record_to_edit(s, workspace.actor, "mission", mission_id)
                 if mission_id
                 else Mission(code="", name="", kind="", country="")
             )

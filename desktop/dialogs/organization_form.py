@@ -5,23 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QWidget
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from db.models import (
+from db.foundations.models import (
     Mechanism,
-    Mission,
     Organization,
     OrganizationKind,
     OrganizationStatus,
     Priority,
     Province,
 )
-from db.store.organizations import (
-    create_organization,
-    mechanisms_of,
-    tags_of,
-    update_organization,
-)
+from db.queries.editing import record_to_edit
+from db.queries.pickers import live_missions
+from db.rules.rows import tags_of
+from db.store.organizations import create_organization, mechanisms_of, update_organization
 from desktop.dialogs.record_form import RecordForm, focus_first
 from desktop.workspace import Workspace
 
@@ -41,15 +38,15 @@ class OrganizationForm(RecordForm):
         )
         self.org_id = org_id
         with Session(workspace.engine) as s:
-            org = s.get(Organization, org_id) if org_id else Organization(name="", kind="")
+            org = (
+                record_to_edit(s, workspace.actor, "organization", org_id)
+                if org_id
+                else Organization(name="", kind="")
+            )
             self.loaded_version = org.version if org.id else None
             mechanisms = mechanisms_of(s, org_id) if org_id else []
             tags = tags_of(s, org_id) if org_id else []
-            missions = s.exec(
-                select(Mission.id, Mission.name, Mission.code)
-                .where(col(Mission.archived_at).is_(None))
-                .order_by(Mission.name)
-            ).all()
+            missions = [(m.id, m.name, m.code) for m in live_missions(s)]
         self.name_edit = self.line("name", "Name", org.name)
         self.line("acronym", "Acronym", org.acronym)
         self.choice("kind", "Kind", OrganizationKind, org.kind or None, empty="Choose…")

@@ -3,24 +3,25 @@ quarterly measurements."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QWidget
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from db.errors import ValidationError
-from db.models import (
-    Indicator,
+from db.foundations import clock
+from db.foundations.errors import ValidationError
+from db.foundations.models import (
     Mechanism,
-    Mission,
     ParticipantRole,
     Program,
     ProgramKind,
     ProgramStatus,
 )
-from db.periods import quarter_containing
-from db.queries.pickers import organization_choices
+from db.foundations.periods import quarter_containing
+from db.queries.editing import record_to_edit
+from db.queries.pickers import live_missions, organization_choices
+from db.queries.programs import program_indicators
+from db.rules.settings import read_settings
 from db.store.programs import (
     add_event,
     add_indicator,
@@ -29,7 +30,6 @@ from db.store.programs import (
     record_measurement,
     update_program,
 )
-from db.store.settings import get_setting
 from desktop.dialogs.record_form import RecordForm, focus_first
 from desktop.widgets.entity_picker import EntityPicker
 from desktop.widgets.screen_fit import fit_on_screen
@@ -45,13 +45,13 @@ class ProgramForm(RecordForm):
         super().__init__(workspace, "New program" if program_id is None else "Edit program", parent)
         self.program_id = program_id
         with Session(workspace.engine) as s:
-            p = s.get(Program, program_id) if program_id else Program(name="", kind="")
+            p = (
+                record_to_edit(s, workspace.actor, "program", program_id)
+                if program_id
+                else Program(name="", kind="")
+            )
             self.loaded_version = p.version if p.id else None
-            missions = s.exec(
-                select(Mission.id, Mission.name)
-                .where(col(Mission.archived_at).is_(None))
-                .order_by(Mission.name)
-            ).all()
+            missions = [(m.id, m.name) for m in live_missions(s)]
         name = self.line("name", "Name", p.name)
         self.choice("kind", "Kind", ProgramKind, p.kind or None, empty="Choose…")
         self.choice("mechanism", "Mechanism", Mechanism, p.mechanism, empty="—")
@@ -137,7 +137,7 @@ class EventForm(RecordForm):
         super().__init__(workspace, "Add a program event", parent)
         self.program_id = program_id
         title = self.line("title", "Title")
-        self.day("date", "Date", date.today())
+        self.day("date", "Date", clock.today())
         self.line("venue", "Venue")
         self.line("city", "City")
         self.line("attendance", "Attendance", placeholder="number of people")
@@ -175,20 +175,16 @@ class MeasurementForm(RecordForm):
         super().__init__(workspace, "Record a measurement", parent)
         self.program_id = program_id
         with Session(workspace.engine) as s:
-            indicators = s.exec(
-                select(Indicator.id, Indicator.name, Indicator.unit)
-                .where(Indicator.program_id == program_id)
-                .order_by(Indicator.id)
-            ).all()
-            fiscal = get_setting(s, "period_style") == "fiscal"
-            start_month = int(get_setting(s, "fiscal_year_start_month"))
+            indicators = program_indicators(s, program_id)
+            settings = read_settings(s)
+        fiscal, start_month = settings.fiscal, settings.fiscal_year_start_month
         self.indicator_combo = QComboBox()
         for indicator_id, name, unit in indicators:
             self.indicator_combo.addItem(f"{name} ({unit})" if unit else name, indicator_id)
         self.add_field(
             "indicator_id", "Indicator", self.indicator_combo, self.indicator_combo.currentData
         )
-        quarter = quarter_containing(date.today(), fiscal=fiscal, fiscal_start_month=start_month)
+        quarter = quarter_containing(clock.today(), fiscal=fiscal, fiscal_start_month=start_month)
         self.period_edit = self.line(
             "period", "Quarter", quarter.code, placeholder="2026Q3 or FY2026-27Q1"
         )

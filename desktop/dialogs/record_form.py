@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
 from sqlmodel import Session
 
 from db import store
-from db.errors import RabtaError, StaleRecord, ValidationError, said
-from db.labels import choices_of
+from db.foundations import clock
+from db.foundations.errors import RabtaError, StaleRecord, ValidationError, said
+from db.foundations.labels import choices_of
 from desktop.widgets.screen_fit import fit_on_screen
 from desktop.workspace import Workspace
 
@@ -45,9 +46,9 @@ def day_from_text(text: str) -> date | str | None:
     if not text:
         return None
     if text.startswith("+") and text[1:].isdigit():
-        return date.today() + timedelta(days=int(text[1:]))
+        return clock.today() + timedelta(days=int(text[1:]))
     if text.lower() == "today":
-        return date.today()
+        return clock.today()
     return text
 
 

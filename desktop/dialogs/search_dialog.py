@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 from sqlmodel import Session
 
-from db.search import KINDS, count_matches, search
+from db.queries.search import KINDS, count_matches, search
 from desktop.failures import failure_sentence
 from desktop.tasks import LatestOnly
 from desktop.widgets.filter_box import FilterBox

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.engine import shown_location
-from db.errors import RabtaError, ValidationError, said
+from db.foundations.engine import shown_location
+from db.foundations.errors import RabtaError, ValidationError, said
 
 
 def _password_field() -> QLineEdit:

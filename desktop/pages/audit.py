@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from sqlmodel import Session
 
 from db import store
-from db.errors import RabtaError, said
+from db.foundations.errors import RabtaError, said
 from db.queries.audit import (
     AuditFilter,
     audit_filter_choices,
@@ -231,10 +231,11 @@ class AuditPage(QWidget):
         """Walk the whole chain on a worker and say whether it is intact."""
         self.verify_button.setEnabled(False)
         self.chain_label.setText("Verifying the audit chain…")
+        viewer = self.workspace.actor
 
         def work(engine, _report):
             with Session(engine) as s:
-                return verify_audit_chain(s)
+                return verify_audit_chain(s, viewer)
 
         task = DatabaseTask(self.workspace.address, work)
         task.signals.finished.connect(self._chain_checked)

@@ -24,12 +24,19 @@ from PySide6.QtWidgets import (
 from sqlmodel import Session
 
 from db import store
-from db.backups import backup_folder, list_backups, record_counts, restore_backup, take_backup
-from db.engine import is_sqlite
-from db.errors import RabtaError, ValidationError, said
-from db.store.settings import get_setting, set_setting
+from db.database_file.backups import (
+    back_up,
+    backup_folder,
+    list_backups,
+    record_counts,
+    restore_backup,
+)
+from db.foundations.engine import is_sqlite
+from db.foundations.errors import RabtaError, ValidationError, said
+from db.rules.settings import read_settings
+from db.store.settings import set_setting
 from desktop.failures import failure_sentence
-from desktop.tasks import BackgroundTask, start_task
+from desktop.tasks import BackgroundTask, DatabaseTask, start_task
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 HEADERS = ("Taken", "Kind", "Size", "Organizations", "Contacts", "Engagements", "File")
@@ -114,7 +121,7 @@ class BackupsPanel(QWidget):
         self.backup_button.clicked.connect(self.back_up_now)
         self.restore_button.clicked.connect(self.restore_selected)
         with Session(workspace.engine) as s:
-            self.folder.setText(get_setting(s, "backup_folder"))
+            self.folder.setText(read_settings(s).backup_folder)
         self.reload()
 
     def _say(self, text: str, *, error: bool = False) -> None:
@@ -197,10 +204,13 @@ class BackupsPanel(QWidget):
 
     def back_up_now(self) -> None:
         """Take a backup by hand, on a worker."""
-        location, folder = self.location, self._folder()
+        location, actor, folder = self.location, self.workspace.actor, self._folder()
         self.backup_button.setEnabled(False)
         self._say("Taking a backup…")
-        task = BackgroundTask(lambda _report: take_backup(location, folder, kind="manual"))
+        task = DatabaseTask(
+            self.workspace.address,
+            lambda engine, _report: back_up(actor, engine, location, folder=folder),
+        )
         task.signals.finished.connect(self._backed_up)
         task.signals.failed.connect(self._backup_failed)
         self._backup_task = task
@@ -246,12 +256,9 @@ class BackupsPanel(QWidget):
 
     def restore(self, backup: Path) -> Path | None:
         """Replace the database by `backup` (administrators); return the kept file."""
-        if not self.workspace.actor.may_administer:
-            self._say("Only an administrator can restore a backup.", error=True)
-            return None
         self.workspace.engine.dispose()
         try:
-            kept = restore_backup(self.location, backup)
+            kept = restore_backup(self.workspace.actor, self.location, backup)
         except RabtaError as error:
             self._say(said(error), error=True)
             return None

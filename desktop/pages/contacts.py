@@ -8,9 +8,9 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 from sqlmodel import Session
 
 from db import store
-from db.errors import RabtaError, said
-from db.labels import choices_of, label_of
-from db.models import Consent, Contact
+from db.foundations.errors import RabtaError, said
+from db.foundations.labels import choices_of, label_of
+from db.foundations.models import Consent, Contact
 from db.queries.contacts import ContactFilter, contact_page, count_contacts
 from db.queries.details import contact_detail
 from db.queries.organization_brief import readable_phone

@@ -3,7 +3,7 @@ the previous quarter and the same quarter last year, charts by month, mechanism 
 mission, program indicators, upcoming program events, high-priority organizations gone
 quiet), then the open follow-ups of the same scope, the user's own first, overdue first.
 
-Figures come from db/stats.py `dashboard_data`, the same functions as the quarterly
+Figures come from db/figures/quarterly.py `dashboard_data`, the same functions as the quarterly
 report's, read on a worker; the follow-ups are read on another, so either shows as soon
 as it is ready."""
 
@@ -29,12 +29,20 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from db import store
-from db.errors import RabtaError, said
-from db.labels import counted
-from db.models import Mission
+from db.figures.dashboard import (
+    DashboardData,
+    DashboardHeadline,
+    dashboard_data,
+    dashboard_headline,
+)
+from db.figures.measures import percent_of
+from db.figures.scope import ALL_MISSIONS
+from db.foundations import clock
+from db.foundations.errors import RabtaError, said
+from db.foundations.labels import counted
 from db.queries.engagements import (
     EscalatedFollowUps,
     FollowUpRow,
@@ -44,16 +52,9 @@ from db.queries.engagements import (
     follow_up_status,
     open_follow_ups,
 )
-from db.stats import (
-    ALL_MISSIONS,
-    DashboardData,
-    DashboardHeadline,
-    dashboard_data,
-    dashboard_headline,
-    percent_of,
-)
+from db.queries.pickers import live_missions
+from db.rules.settings import read_settings
 from db.store.engagements import reopen_follow_up
-from db.store.settings import all_settings
 from desktop.failures import failure_sentence
 from desktop.tasks import LatestOnly
 from desktop.widgets.bar_chart import Bar, BarChart
@@ -279,16 +280,15 @@ class DashboardPage(QWidget):
         self.mission_box.setToolTip("Whose figures: one mission, or all missions")
         self.mission_box.setMinimumContentsLength(18)
         with Session(self.workspace.engine) as s:
-            missions = s.exec(select(Mission).order_by(Mission.code)).all()
+            missions = sorted(live_missions(s), key=lambda mission: mission.code)
         self.mission_box.addItem("All missions", ALL_MISSIONS)
         for mission in missions:
-            if mission.archived_at is None:
-                place = mission.city or mission.name
-                self.mission_box.addItem(f"{mission.code} · {place}", mission.code)
-                self.mission_box.setItemData(
-                    self.mission_box.count() - 1, mission.name, Qt.ItemDataRole.ToolTipRole
-                )
-                self.scope_mission_ids[mission.code] = mission.id
+            place = mission.city or mission.name
+            self.mission_box.addItem(f"{mission.code} · {place}", mission.code)
+            self.mission_box.setItemData(
+                self.mission_box.count() - 1, mission.name, Qt.ItemDataRole.ToolTipRole
+            )
+            self.scope_mission_ids[mission.code] = mission.id
         remembered = QSettings().value("dashboard/scope", "")
         own = next((m.code for m in missions if m.id == self.workspace.actor.mission_id), None)
         chosen = remembered or own or ALL_MISSIONS
@@ -332,7 +332,7 @@ class DashboardPage(QWidget):
 
         self.region_map: RegionMap | None = None
         with Session(self.workspace.engine) as s:
-            shapes = shapes_for(all_settings(s)["host_country"])
+            shapes = shapes_for(read_settings(s).host_country)
         if shapes is not None:
             self.region_map = RegionMap(shapes)
             self.region_map.region_clicked.connect(self._list_region)
@@ -406,12 +406,11 @@ class DashboardPage(QWidget):
         """Read the quarter's figures for the chosen scope again on a worker thread: its
         own numbers and charts first (`first_figures_loaded`), then the comparisons, map
         and lists (`figures_loaded`)."""
-        scope, today = self.scope, date.today()
-        confidential = self.workspace.actor.sees_confidential
+        scope, today, viewer = self.scope, clock.today(), self.workspace.actor
 
         def headline(engine, _report):
             with Session(engine) as s:
-                return dashboard_headline(s, scope, today=today, include_confidential=confidential)
+                return dashboard_headline(s, viewer, scope, today=today)
 
         self.figures_loading = True
         self._figures_latest.supersede()
@@ -422,8 +421,7 @@ class DashboardPage(QWidget):
 
     def _show_headline(self, headline: DashboardHeadline) -> None:
         """The quarter's own figures and charts; the comparisons follow."""
-        scope, today = headline.scope_code, headline.today
-        confidential = self.workspace.actor.sees_confidential
+        scope, today, viewer = headline.scope_code, headline.today, self.workspace.actor
         self._show_quarter(headline.quarter, today)
         for field, card in self.cards.items():
             card.show_value(getattr(headline.current, field))
@@ -434,7 +432,7 @@ class DashboardPage(QWidget):
 
         def everything(engine, _report):
             with Session(engine) as s:
-                return dashboard_data(s, scope, today=today, include_confidential=confidential)
+                return dashboard_data(s, viewer, scope, today=today)
 
         self._figures_latest.start(everything)
 
@@ -686,16 +684,16 @@ class DashboardPage(QWidget):
         """Read the quarter's figures and the open follow-ups again, each on a worker
         thread; `figures_loaded` and `loaded` say when each is on screen."""
         self.reload_figures()
-        today = date.today()
+        today = clock.today()
         viewer = self.workspace.actor
         scope = self.scope
         mission_id = self.scope_mission_ids.get(scope)
 
         def work(engine, _report):
             with Session(engine) as s:
-                settings = all_settings(s)
-                amber = int(settings["follow_up_amber_days"])
-                escalation = int(settings["follow_up_escalation_days"])
+                settings = read_settings(s)
+                amber = settings.follow_up_amber_days
+                escalation = settings.follow_up_escalation_days
                 found = open_follow_ups(s, viewer, today=today, mission_id=mission_id)
                 escalated = escalated_follow_ups(
                     s, viewer, today=today, after_days=escalation, mission_id=mission_id

@@ -31,8 +31,8 @@ from db.duplicates.scan import (
     find_duplicate_contacts,
     find_duplicate_organizations,
 )
-from db.errors import RabtaError, said
-from db.labels import counted
+from db.foundations.errors import RabtaError, said
+from db.foundations.labels import counted
 from db.queries.duplicates import PairComparison, compare_pair
 from db.store.dismissals import dismiss_duplicate
 from desktop.dialogs.merge_dialog import MergeDialog, shown

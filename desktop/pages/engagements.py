@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from PySide6.QtWidgets import QDialog, QMessageBox
 from sqlmodel import Session
 
 from db import store
-from db.errors import RabtaError, said
-from db.labels import choices_of, label_of
-from db.models import Engagement, EngagementKind, Mechanism
+from db.foundations import clock
+from db.foundations.errors import RabtaError, said
+from db.foundations.labels import choices_of, label_of
+from db.foundations.models import Engagement, EngagementKind, Mechanism
 from db.queries.details import engagement_detail
 from db.queries.engagements import EngagementFilter, count_engagements, engagement_page
 from db.queries.pickers import mission_options
@@ -77,7 +77,7 @@ class EngagementsPage(RecordPage):
         )
 
     def detail_html(self, s: Session, record_id: int) -> str:
-        return engagement_html(engagement_detail(s, self.workspace.actor, record_id, date.today()))
+        return engagement_html(engagement_detail(s, self.workspace.actor, record_id, clock.today()))
 
     def form(self, record_id: int | None) -> QDialog:
         return EngagementForm(self.workspace, record_id, self)

@@ -8,8 +8,8 @@ from typing import Any
 from PySide6.QtWidgets import QDialog
 from sqlmodel import Session
 
-from db.labels import choices_of, label_of
-from db.models import Organization, OrganizationKind, OrganizationStatus, Priority
+from db.foundations.labels import choices_of, label_of
+from db.foundations.models import Organization, OrganizationKind, OrganizationStatus, Priority
 from db.queries.details import organization_detail
 from db.queries.organizations import OrganizationFilter, count_organizations, organization_page
 from db.queries.pickers import (

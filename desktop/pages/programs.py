@@ -8,8 +8,8 @@ from typing import Any
 from PySide6.QtWidgets import QDialog
 from sqlmodel import Session
 
-from db.labels import choices_of, label_of
-from db.models import Mechanism, Program, ProgramKind, ProgramStatus
+from db.foundations.labels import choices_of, label_of
+from db.foundations.models import Mechanism, Program, ProgramKind, ProgramStatus
 from db.queries.details import program_detail
 from db.queries.pickers import mission_options
 from db.queries.programs import ProgramFilter, count_programs, program_page

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from sqlmodel import Session
 
 from db import store
-from db.errors import RabtaError, said
+from db.foundations.errors import RabtaError, said
 from db.queries.audit import record_history
 from db.queries.duplicates import merges_of
 from db.queries.paging import highest_id

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QPointF, QRectF, QSettings, QSize, Qt
@@ -35,19 +34,21 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from db import store
-from db.errors import RabtaError, ValidationError, said
-from db.models import Mission
-from db.periods import Quarter, quarter_containing
-from db.private_files import make_private
-from db.queries.pickers import every_organization_choice, organization_choices
+from db.figures.quarterly import report_texts
+from db.figures.scope import ALL_MISSIONS
+from db.foundations import clock
+from db.foundations.errors import RabtaError, ValidationError, said
+from db.foundations.periods import Quarter, quarter_containing
+from db.foundations.private_files import make_private
+from db.queries.pickers import every_organization_choice, live_missions, organization_choices
 from db.queries.report_texts import highlight_candidates
-from db.stats import ALL_MISSIONS, report_texts
+from db.queries.users import active_officers
+from db.rules.settings import read_settings
 from db.store.readouts import record_readout
 from db.store.report_texts import save_report_text
-from db.store.settings import get_setting
 from desktop.failures import failure_sentence
 from desktop.tasks import DatabaseTask, start_task
 from desktop.widgets.scrolled import scrolled
@@ -260,9 +261,9 @@ class ReportsPage(QWidget):
     def offered_quarters(self) -> list[Quarter]:
         """The current quarter and the seven before it, in the installation's style."""
         with Session(self.workspace.engine) as s:
-            fiscal = get_setting(s, "period_style") == "fiscal"
-            start_month = int(get_setting(s, "fiscal_year_start_month"))
-        quarter = quarter_containing(date.today(), fiscal=fiscal, fiscal_start_month=start_month)
+            fiscal = read_settings(s).fiscal
+            start_month = read_settings(s).fiscal_year_start_month
+        quarter = quarter_containing(clock.today(), fiscal=fiscal, fiscal_start_month=start_month)
         quarters = []
         for _ in range(QUARTERS_OFFERED):
             quarters.append(quarter)
@@ -281,20 +282,15 @@ class ReportsPage(QWidget):
         self.scope_combo.clear()
         self.scope_combo.addItem("All missions", ALL_MISSIONS)
         with Session(self.workspace.engine) as s:
-            missions = s.exec(
-                select(Mission.code, Mission.name)
-                .where(col(Mission.archived_at).is_(None))
-                .order_by(Mission.name)
-            ).all()
+            live = live_missions(s)
             organizations = every_organization_choice(s)
+        missions = [(mission.code, mission.name) for mission in live]
         for code, name in missions:
             self.scope_combo.addItem(f"{name} ({code})", code)
         self._fill_handover_choices(missions)
-        if self.workspace.actor.mission_id is not None:
-            with Session(self.workspace.engine) as s:
-                own = s.get(Mission, self.workspace.actor.mission_id)
-            if own is not None:
-                self.scope_combo.setCurrentIndex(max(0, self.scope_combo.findData(own.code)))
+        own = [m.code for m in live if m.id == self.workspace.actor.mission_id]
+        if own:
+            self.scope_combo.setCurrentIndex(max(0, self.scope_combo.findData(own[0])))
         self.period_combo.blockSignals(False)
         self.scope_combo.blockSignals(False)
         self.organization_combo.blockSignals(True)
@@ -307,18 +303,11 @@ class ReportsPage(QWidget):
 
     def _fill_handover_choices(self, missions: list) -> None:
         """Officers (the signed-in one first) and missions a dossier can hand over."""
-        from db.models import User
-
         actor = self.workspace.actor
         self.handover_combo.blockSignals(True)
         self.handover_combo.clear()
         with Session(self.workspace.engine) as s:
-            users = s.exec(
-                select(User.username, User.display_name, Mission.code)
-                .outerjoin(Mission, Mission.id == User.mission_id)
-                .where(col(User.active).is_(True))
-                .order_by(User.display_name)
-            ).all()
+            users = active_officers(s)
         users = sorted(users, key=lambda u: u[0] != actor.username)
         for username, name, code in users:
             where = f" ({code})" if code else ""

@@ -4,8 +4,6 @@ page does both for the one selected)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,9 +18,10 @@ from PySide6.QtWidgets import (
 )
 from sqlmodel import Session
 
-from db.errors import PermissionDenied, said
+from db.foundations import clock
+from db.foundations.errors import PermissionDenied, said
 from db.queries.subject_access import contacts_due_for_review
-from db.store.settings import get_setting
+from db.rules.settings import read_settings
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -68,9 +67,9 @@ class ReviewPanel(QWidget):
         self.table.setRowCount(0)
         try:
             with Session(self.workspace.engine) as s:
-                years = int(get_setting(s, "review_after_years"))
+                years = read_settings(s).review_after_years
                 total, due = contacts_due_for_review(
-                    s, self.workspace.actor, today=date.today(), years=years
+                    s, self.workspace.actor, today=clock.today(), years=years
                 )
         except PermissionDenied as error:
             self.summary.setText(said(error))

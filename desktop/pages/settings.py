@@ -21,13 +21,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from db import store
-from db.errors import RabtaError, said
-from db.models import Jurisdiction, Mission
+from db.foundations.errors import RabtaError, said
+from db.queries.pickers import live_missions, regions_of_mission
+from db.rules.settings import setting_texts
 from db.store.missions import set_jurisdiction
-from db.store.settings import all_settings, set_setting
+from db.store.settings import set_setting
 from db.store.tags import delete_unused_tags, merge_tags, rename_tag, tag_usage
 from desktop.dialogs.mission_form import MissionForm
 from desktop.pages.backups_panel import BackupsPanel
@@ -198,10 +199,8 @@ class SettingsPage(QWidget):
     def reload(self) -> None:
         """Show the current settings, missions and tags."""
         with Session(self.workspace.engine) as s:
-            values = all_settings(s)
-            missions = s.exec(
-                select(Mission).where(col(Mission.archived_at).is_(None)).order_by(Mission.name)
-            ).all()
+            values = setting_texts(s)
+            missions = live_missions(s)
             usage = tag_usage(s)
         self.installation_name.setText(values["installation_name"])
         self.host_country.set_code(values["host_country"])
@@ -281,11 +280,7 @@ class SettingsPage(QWidget):
             self.regions_edit.clear()
             return
         with Session(self.workspace.engine) as s:
-            codes = s.exec(
-                select(Jurisdiction.region_code)
-                .where(Jurisdiction.mission_id == mission_id)
-                .order_by(Jurisdiction.region_code)
-            ).all()
+            codes = regions_of_mission(s, mission_id)
         self.regions_edit.setPlainText(", ".join(codes))
 
     def save_regions(self) -> int | None:

@@ -19,13 +19,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from db import store
-from db.errors import RabtaError, ValidationError, said
-from db.labels import label_of
-from db.models import Mission, User, UserRole, utc_now
+from db.foundations.clock import utc_now
+from db.foundations.errors import RabtaError, ValidationError, said
+from db.foundations.labels import label_of
+from db.foundations.models import UserRole
+from db.queries.editing import record_to_edit
 from db.queries.pickers import mission_options
+from db.queries.users import user_accounts
 from db.store.users import create_user, reset_password, update_user
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -133,14 +136,11 @@ class UsersPanel(QWidget):
     def reload(self) -> None:
         """Show every user, active ones first."""
         with Session(self.workspace.engine) as s:
-            missions = dict(s.exec(select(Mission.id, Mission.code)).all())
-            users = s.exec(
-                select(User).order_by(User.active.desc(), User.username)  # type: ignore[union-attr]
-            ).all()
+            accounts = user_accounts(s)
             options = mission_options(s)
         now = utc_now()
         self.table.setRowCount(0)
-        for user in users:
+        for user, mission_code in accounts:
             row = self.table.rowCount()
             self.table.insertRow(row)
             locked = (
@@ -167,7 +167,7 @@ class UsersPanel(QWidget):
                 user.username,
                 user.display_name,
                 label_of(UserRole, user.role),
-                missions.get(user.mission_id, "commission-wide"),
+                mission_code or "commission-wide",
                 state,
             )
             for column, value in enumerate(cells):
@@ -199,7 +199,7 @@ class UsersPanel(QWidget):
         if user_id is None:
             return
         with Session(self.workspace.engine) as s:
-            user = s.get(User, user_id)
+            user = record_to_edit(s, self.workspace.actor, "user", user_id)
         self.editing = user.id
         self.username.setText(user.username)
         self.username.setReadOnly(True)

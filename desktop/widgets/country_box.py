@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
-from db.countries import country_choices
+from db.foundations.countries import country_choices
 
 
 class CountryBox(QComboBox):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
-from db.labels import field_label, readable_value
+from db.foundations.labels import field_label, readable_value
 from db.queries.audit import HistoryEntry
 
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from db.stats import RegionFigures
+from db.figures.measures import RegionFigures
 from reports.region_shapes import RegionShapes, class_bounds, legend_entries, shade_of
 
 LEGEND_ROW = 20

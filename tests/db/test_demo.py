@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from db import store
-from db.demo import DatabaseNotEmpty, load_demo
-from db.models import (
+from db.demo.sample import DatabaseNotEmpty, load_demo
+from db.foundations import clock
+from db.foundations.models import (
     Contact,
     Engagement,
     Jurisdiction,
@@ -20,7 +21,7 @@ from db.models import (
     Program,
     Region,
 )
-from db.periods import quarter_containing
+from db.foundations.periods import quarter_containing
 from db.store.organizations import create_organization
 
 
@@ -29,7 +30,7 @@ def _count(s, model, *where):
 
 
 def test_demo_has_the_shape_the_issue_describes(demo_engine):
-    today = date.today()
+    today = clock.today()
     with Session(demo_engine) as s:
         assert _count(s, Mission) == 5
         assert 45 <= _count(s, Organization) <= 60

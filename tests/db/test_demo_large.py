@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, text
 from sqlmodel import Session, select
 
-from db import demo_large, store
-from db.demo import DatabaseNotEmpty
-from db.models import Organization
-from db.search import search
-from db.store.actor import SYSTEM_ACTOR
+from db import store
+from db.demo import large as demo_large
+from db.demo.sample import DatabaseNotEmpty
+from db.foundations import clock
+from db.foundations.actor import SYSTEM_ACTOR
+from db.foundations.models import Organization
+from db.queries.search import search
 from db.store.last_engagement import latest_engagement_date
 from db.store.organizations import update_organization
 
@@ -78,7 +80,7 @@ def test_the_registry_is_skewed_like_the_real_thing(engine, loaded):
             .select_from(Organization)
             .where(
                 Organization.status.in_(["dormant", "closed"]),
-                Organization.last_engagement_on >= date.today() - timedelta(days=365),
+                Organization.last_engagement_on >= clock.today() - timedelta(days=365),
             )
         ).one()
         by_status = dict(

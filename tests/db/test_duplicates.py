@@ -9,7 +9,7 @@ from sqlmodel import Session
 from db import store
 from db.duplicates.names import canonical_name, name_skeleton
 from db.duplicates.scan import find_duplicate_contacts, find_duplicate_organizations
-from db.store.actor import Actor
+from db.foundations.actor import Actor
 from db.store.contacts import create_contact
 from db.store.dismissals import dismiss_duplicate
 from db.store.organizations import create_organization

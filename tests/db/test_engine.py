@@ -11,10 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from db import store
-from db.engine import default_database_path, resolve_database_location, roomy_page_cache
-from db.errors import DatabaseUnavailable, explain_database_error
-from db.migrate import open_database
-from db.models import Contact
+from db.database_file.migrate import open_database
+from db.foundations.engine import default_database_path, resolve_database_location, roomy_page_cache
+from db.foundations.errors import DatabaseUnavailable, explain_database_error
+from db.foundations.models import Contact
 from db.store.contacts import create_contact
 
 

@@ -11,18 +11,19 @@ import pytest
 from sqlmodel import Session
 
 from db import store
-from db.errors import ValidationError
-from db.models import UserRole
+from db.foundations.actor import SYSTEM_ACTOR, Actor
+from db.foundations.errors import ValidationError
+from db.foundations.models import UserRole
 from db.queries.engagements import (
     FollowUpStatus,
     escalated_follow_ups,
     follow_up_status,
     open_follow_ups,
 )
-from db.store.actor import SYSTEM_ACTOR, Actor
+from db.rules.settings import read_settings
 from db.store.engagements import complete_follow_up, log_engagement
 from db.store.organizations import create_organization
-from db.store.settings import get_setting, set_setting
+from db.store.settings import set_setting
 
 TODAY = date(2026, 11, 24)
 
@@ -108,11 +109,11 @@ def test_the_dashboards_mission_narrows_open_and_escalated_follow_ups(engine, ge
 
 def test_the_thresholds_are_settings_with_bounds(engine):
     with store.session(engine) as s:
-        assert get_setting(s, "follow_up_amber_days") == "7"
-        assert get_setting(s, "follow_up_escalation_days") == "14"
+        assert read_settings(s).follow_up_amber_days == 7
+        assert read_settings(s).follow_up_escalation_days == 14
         set_setting(s, SYSTEM_ACTOR, "follow_up_escalation_days", "30")
     for key, bad in (("follow_up_amber_days", "91"), ("follow_up_escalation_days", "0")):
         with pytest.raises(ValidationError), store.session(engine) as s:
             set_setting(s, SYSTEM_ACTOR, key, bad)
     with Session(engine) as s:
-        assert get_setting(s, "follow_up_escalation_days") == "30"
+        assert read_settings(s).follow_up_escalation_days == 30

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
+from db.foundations.actor import SYSTEM_ACTOR
 from db.queries import contacts, engagements, organizations, programs
-from db.store.actor import SYSTEM_ACTOR
 
 LISTS = {
     "organizations": (

@@ -8,8 +8,9 @@ from sqlalchemy import text
 from sqlmodel import Session, SQLModel, select
 
 from db import store
-from db.errors import ValidationError
-from db.models import (
+from db.foundations.actor import Actor
+from db.foundations.errors import ValidationError
+from db.foundations.models import (
     Affiliation,
     AuditEntry,
     Contact,
@@ -18,8 +19,7 @@ from db.models import (
     Organization,
     ProgramParticipant,
 )
-from db.search import search
-from db.store.actor import Actor
+from db.queries.search import search
 from db.store.contacts import update_contact
 from db.store.merges import merge_contacts, merge_organizations, undo_merge
 from db.store.organizations import update_organization

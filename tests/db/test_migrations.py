@@ -10,9 +10,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
 
-from db.engine import create_database_engine
-from db.errors import DatabaseUnavailable
-from db.migrate import alembic_config, head_revision, include_in_comparison, open_database
+from db.database_file.migrate import (
+    alembic_config,
+    head_revision,
+    include_in_comparison,
+    open_database,
+)
+from db.foundations.engine import create_database_engine
+from db.foundations.errors import DatabaseUnavailable
 
 
 @pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
@@ -101,7 +106,7 @@ def test_savepoints_roll_back_only_their_part(engine):
 def test_the_quick_revision_reader_agrees_with_alembic():
     from alembic.script import ScriptDirectory
 
-    from db.migrate import known_revisions
+    from db.database_file.migrate import known_revisions
 
     script = ScriptDirectory.from_config(alembic_config())
     assert head_revision() == script.get_current_head()

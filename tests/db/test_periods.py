@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from db.periods import parse_quarter, quarter_containing
+from db.foundations.periods import parse_quarter, quarter_containing
 
 
 def test_calendar_quarter():

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from db import store
-from db.models import Contact, Organization
+from db.foundations.actor import SYSTEM_ACTOR
+from db.foundations.models import Contact, Organization
 from db.queries.pickers import contact_choices, organization_choices
-from db.store.actor import SYSTEM_ACTOR
 from db.store.contacts import archive_contact, create_contact
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import sqlcipher3.dbapi2 as sqlite3  # the SQLite Rabta runs on, built with STAT4
 
-from db.engine import create_database_engine
-from db.migrate import open_database
-from db.planner_statistics import refresh_planner_statistics
+from db.database_file.migrate import open_database
+from db.database_file.planner_statistics import refresh_planner_statistics
+from db.foundations.engine import create_database_engine
 from tests.damaged_files import overwrite_first_page_of
 
 # The shape of the report's counts: every live engagement of a quarter.

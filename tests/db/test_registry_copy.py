@@ -8,12 +8,12 @@ import pytest
 from sqlmodel import Session
 
 from db import store
-from db.errors import ValidationError
-from db.migrate import open_database
+from db.database_file.migrate import open_database
+from db.foundations.actor import SYSTEM_ACTOR
+from db.foundations.errors import ValidationError
 from db.queries.audit import verify_audit_chain
-from db.registry_copy import copy_registry, registry_tables, table_digest
-from db.search import search
-from db.store.actor import SYSTEM_ACTOR
+from db.queries.search import search
+from db.registry_sync.copy import copy_registry, registry_tables, table_digest
 from db.store.organizations import create_organization
 
 
@@ -31,7 +31,7 @@ def test_the_demo_goes_to_an_empty_server_and_back_row_for_row(demo_path, pg_dat
     source = open_database(str(demo_path)).engine
     steps: list[str] = []
     try:
-        there = copy_registry(source, server, progress=steps.append)
+        there = copy_registry(SYSTEM_ACTOR, source, server, progress=steps.append)
     finally:
         source.dispose()
     assert {t.name: (t.rows, t.sha256) for t in there.tables} == original
@@ -40,7 +40,9 @@ def test_the_demo_goes_to_an_empty_server_and_back_row_for_row(demo_path, pg_dat
     engine = open_database(server).engine
     try:
         with Session(engine) as s:
-            assert verify_audit_chain(s).broken_at is None  # ids and hashes came along
+            assert (
+                verify_audit_chain(s, SYSTEM_ACTOR).broken_at is None
+            )  # ids and hashes came along
             hits = search(s, "roshan digital", viewer=SYSTEM_ACTOR)
             assert hits["program"] and hits["engagement"]
         with store.session(engine) as s:  # the server numbers new records after the copied
@@ -49,7 +51,7 @@ def test_the_demo_goes_to_an_empty_server_and_back_row_for_row(demo_path, pg_dat
             )
         assert new_id > original["organization"][0]
         back = tmp_path / "back.db"
-        copy_registry(engine, str(back))
+        copy_registry(SYSTEM_ACTOR, engine, str(back))
     finally:
         engine.dispose()
     returned = _digests(str(back))
@@ -64,7 +66,7 @@ def test_a_registry_that_holds_records_is_refused_untouched(demo_path, pg_databa
     source = open_database(str(demo_path)).engine
     try:
         with pytest.raises(ValidationError, match="only into an empty one"):
-            copy_registry(source, server)
+            copy_registry(SYSTEM_ACTOR, source, server)
     finally:
         source.dispose()
     assert _digests(server) == before

@@ -5,21 +5,20 @@ and the target's audit chain says where each record came from."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from db import store
-from db.engine import shown_location
-from db.migrate import open_database
-from db.models import Engagement, Organization
+from db.database_file.migrate import open_database
+from db.foundations import clock
+from db.foundations.actor import SYSTEM_ACTOR
+from db.foundations.engine import shown_location
+from db.foundations.models import Engagement, Organization
 from db.queries.audit import verify_audit_chain
-from db.registry_copy import copy_registry, registry_tables, table_digest
-from db.registry_merge import MATCHING, NOT_BROUGHT, LookAlikesFound, bring_into
-from db.search import search
-from db.store.actor import SYSTEM_ACTOR
+from db.queries.search import search
+from db.registry_sync.copy import copy_registry, registry_tables, table_digest
+from db.registry_sync.merge import MATCHING, NOT_BROUGHT, LookAlikesFound, bring_into
 from db.store.engagements import log_engagement
 from db.store.organizations import create_organization, update_organization
 
@@ -76,7 +75,7 @@ def test_every_table_is_either_brought_or_said_why_not():
 def test_laptop_and_server_worked_apart_come_together_both_ways(demo_path, pg_databases):
     server_url = pg_databases.blank()
     laptop = _engine(str(demo_path))
-    copy_registry(laptop, server_url)
+    copy_registry(SYSTEM_ACTOR, laptop, server_url)
     server = _engine(server_url)
     try:
         # Offline on the laptop: a new organization, an edit, and an engagement with an
@@ -92,7 +91,7 @@ def test_laptop_and_server_worked_apart_come_together_both_ways(demo_path, pg_da
                 s,
                 SYSTEM_ACTOR,
                 {
-                    "date": date.today(),
+                    "date": clock.today(),
                     "kind": "meeting",
                     "subject": "Zakat drive planning",
                     "organization_ids": [first, new_id],
@@ -124,9 +123,9 @@ def test_laptop_and_server_worked_apart_come_together_both_ways(demo_path, pg_da
             circle = s.exec(
                 select(Organization).where(Organization.name == "Gilgit Circle of Houston")
             ).one()
-            assert circle.last_engagement_on == date.today()
+            assert circle.last_engagement_on == clock.today()
             assert search(s, "zakat drive", viewer=SYSTEM_ACTOR)["engagement"]
-            chain = verify_audit_chain(s)
+            chain = verify_audit_chain(s, SYSTEM_ACTOR)
             assert chain.broken_at is None and chain.entries == audit_before[0] + 3
         # Nothing new the second time: every record is there and no newer.
         again = {t.name: t for t in _bring(laptop, server).tables}
@@ -167,7 +166,7 @@ def test_look_alikes_wait_for_a_person_then_join(demo_path, pg_databases):
                 s.exec(select(func.count()).select_from(Engagement)).one()
                 == engagements + outcome["engagement"].added
             )
-            assert verify_audit_chain(s).broken_at is None
+            assert verify_audit_chain(s, SYSTEM_ACTOR).broken_at is None
     finally:
         server.dispose()
         laptop.dispose()
@@ -176,7 +175,7 @@ def test_look_alikes_wait_for_a_person_then_join(demo_path, pg_databases):
 def test_the_same_acronym_with_a_name_alike_is_listed_too(demo_path, pg_databases):
     server_url = pg_databases.blank()
     laptop = _engine(str(demo_path))
-    copy_registry(laptop, server_url)
+    copy_registry(SYSTEM_ACTOR, laptop, server_url)
     server = _engine(server_url)
     try:
         with store.session(laptop) as s:  # typed again offline, a little differently

@@ -11,9 +11,9 @@ from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
 from db import store
-from db.engine import create_database_engine
-from db.errors import StaleRecord, ValidationError
-from db.models import Contact, Organization
+from db.foundations.engine import create_database_engine
+from db.foundations.errors import StaleRecord, ValidationError
+from db.foundations.models import Contact, Organization
 from db.store.contacts import create_contact
 from db.store.organizations import create_organization, update_organization
 from tests.conftest import location_of

@@ -3,15 +3,14 @@ triggers keep in sync with every change."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
 from db import store
-from db.search import _search_like, fts_query, search
-from db.store.actor import SYSTEM_ACTOR
+from db.foundations import clock
+from db.foundations.actor import SYSTEM_ACTOR
+from db.queries.search import _search_like, fts_query, search
 from db.store.contacts import create_contact, update_contact
 from db.store.engagements import log_engagement
 from db.store.organizations import (
@@ -58,7 +57,7 @@ def records(engine, officer):
             s,
             officer,
             {
-                "date": date.today(),
+                "date": clock.today(),
                 "kind": "meeting",
                 "organization_ids": [org],
                 "subject": "Roshan Digital Account briefing",
@@ -109,7 +108,7 @@ def test_bm25_ranks_name_matches_above_summary_mentions(engine, officer, records
             s,
             officer,
             {
-                "date": date.today(),
+                "date": clock.today(),
                 "kind": "call",
                 "organization_ids": [records["org"]],
                 "subject": "Quarterly call",
@@ -181,8 +180,8 @@ SAME_ON_BOTH = [
 
 
 def test_both_engines_find_the_same_records_with_the_same_titles(demo_path, pg_databases):
-    from db.migrate import open_database
-    from db.search import MATCH_CAP
+    from db.database_file.migrate import open_database
+    from db.queries.search import MATCH_CAP
 
     engines = [
         open_database(str(demo_path)).engine,
@@ -210,7 +209,7 @@ def test_both_engines_find_the_same_records_with_the_same_titles(demo_path, pg_d
 def test_counts_say_how_many_match_beyond_those_listed(demo_engine):
     from db.queries.engagements import EngagementFilter, count_engagements
     from db.queries.organizations import OrganizationFilter, count_organizations
-    from db.search import HitCount, count_matches
+    from db.queries.search import HitCount, count_matches
 
     with Session(demo_engine) as s:
         for word in ("Houston", "welfare", "association"):

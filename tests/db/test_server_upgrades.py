@@ -9,9 +9,9 @@ import threading
 import pytest
 from alembic import command
 
-from db.engine import create_database_engine
-from db.errors import DatabaseUnavailable
-from db.migrate import alembic_config, current_revision, head_revision, open_database
+from db.database_file.migrate import alembic_config, current_revision, head_revision, open_database
+from db.foundations.engine import create_database_engine
+from db.foundations.errors import DatabaseUnavailable
 from tests.test_cli import rabta
 
 EARLIER = "0015"

@@ -8,9 +8,18 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
-from db.models import Engagement, EngagementOrganization, Mission, Organization, Sensitivity
-from db.periods import quarter_containing
-from db.stats import DORMANT_AFTER_DAYS, quarterly_report_data
+from db.figures.measures import DORMANT_AFTER_DAYS
+from db.figures.quarterly import quarterly_report_data
+from db.foundations import clock
+from db.foundations.actor import SYSTEM_ACTOR
+from db.foundations.models import (
+    Engagement,
+    EngagementOrganization,
+    Mission,
+    Organization,
+    Sensitivity,
+)
+from db.foundations.periods import quarter_containing
 
 
 def _everything(s: Session):
@@ -26,9 +35,9 @@ def _everything(s: Session):
 
 
 def test_quarterly_figures_agree_with_a_full_count(demo_engine):
-    quarter = quarter_containing(date.today(), fiscal=True).previous()
+    quarter = quarter_containing(clock.today(), fiscal=True).previous()
     with Session(demo_engine) as s:
-        data = quarterly_report_data(s, quarter)
+        data = quarterly_report_data(s, SYSTEM_ACTOR, quarter)
         engagements, links, organizations, missions = _everything(s)
 
     def in_range(e, start, end):

@@ -7,10 +7,10 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from db import store
-from db.errors import PermissionDenied, ValidationError
-from db.models import Affiliation, AuditEntry, Contact
+from db.foundations.actor import SYSTEM_ACTOR
+from db.foundations.errors import PermissionDenied, ValidationError
+from db.foundations.models import Affiliation, AuditEntry, Contact
 from db.queries.audit import verify_audit_chain
-from db.store.actor import SYSTEM_ACTOR
 from db.store.contacts import (
     add_affiliation,
     archive_contact,
@@ -235,7 +235,7 @@ def test_many_at_once_write_and_refuse_exactly_as_one_by_one(engine, officer, or
     assert [isinstance(r, int) for r in one_by_one] == [True, *[False] * 5, True, True, True, False]
     assert "already has the email" in one_by_one[2]["email"]
     with Session(engine) as s:
-        assert verify_audit_chain(s).broken_at is None
+        assert verify_audit_chain(s, SYSTEM_ACTOR).broken_at is None
 
 
 def test_many_at_once_with_one_person_of_another_mission_write_nothing(engine, officer, geography):

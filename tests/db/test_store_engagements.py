@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, col, select
 
 from db import store
-from db.errors import ValidationError
-from db.models import AuditEntry, Engagement, Organization
+from db.foundations import clock
+from db.foundations.actor import SYSTEM_ACTOR, Actor
+from db.foundations.errors import ValidationError
+from db.foundations.models import AuditEntry, Engagement, Organization
 from db.queries.details import engagement_detail
 from db.queries.engagements import open_follow_ups
-from db.store.actor import SYSTEM_ACTOR, Actor
+from db.rules.rows import linked_ids
 from db.store.contacts import add_affiliation, create_contact, update_contact
 from db.store.engagements import (
     archive_engagement,
     complete_follow_up,
-    linked_ids,
     log_engagement,
     reopen_follow_up,
     restore_engagement,
@@ -42,7 +43,7 @@ def people(engine, officer):
 
 def _log(engine, actor, **values):
     values = {
-        "date": date.today(),
+        "date": clock.today(),
         "kind": "meeting",
         "subject": "Roshan Digital briefing",
         **values,
@@ -87,7 +88,7 @@ def test_mission_follows_the_contact_when_the_officer_has_none(engine, officer, 
 
 
 def test_refusals_write_nothing(engine, officer, people):
-    too_late = date.today() + timedelta(days=400)
+    too_late = clock.today() + timedelta(days=400)
     with pytest.raises(ValidationError) as refused:
         _log(
             engine,
@@ -112,7 +113,7 @@ def test_refusals_write_nothing(engine, officer, people):
             engine,
             officer,
             organization_ids=[people["org"]],
-            follow_up_date=date.today() - timedelta(days=1),
+            follow_up_date=clock.today() - timedelta(days=1),
         )
     with Session(engine) as s:
         assert s.exec(select(Engagement)).all() == []
@@ -149,7 +150,7 @@ def test_follow_up_done_and_reopened(engine, officer, people):
         engine,
         officer,
         organization_ids=[people["org"]],
-        follow_up_date=date.today() + timedelta(days=14),
+        follow_up_date=clock.today() + timedelta(days=14),
     )
     with store.session(engine) as s:
         assert complete_follow_up(s, officer, engagement_id)
@@ -165,7 +166,7 @@ def test_follow_up_done_and_reopened(engine, officer, people):
 
 def test_a_follow_up_done_keeps_what_came_of_it_until_reopened(engine, officer, people):
     engagement_id = _log(
-        engine, officer, organization_ids=[people["org"]], follow_up_date=date.today()
+        engine, officer, organization_ids=[people["org"]], follow_up_date=clock.today()
     )
     with pytest.raises(ValidationError, match="outcome"), store.session(engine) as s:
         complete_follow_up(s, officer, engagement_id, note="x" * 2001)
@@ -175,7 +176,8 @@ def test_a_follow_up_done_keeps_what_came_of_it_until_reopened(engine, officer, 
         assert complete_follow_up(s, officer, engagement_id, note="  Letter sent to the mayor ")
     with Session(engine) as s:
         assert s.get(Engagement, engagement_id).follow_up_note == "Letter sent to the mayor"
-        assert "Letter sent" in engagement_detail(s, officer, engagement_id, date.today()).follow_up
+        shown = engagement_detail(s, officer, engagement_id, clock.today())
+        assert "Letter sent" in shown.follow_up
         entry = s.exec(
             select(AuditEntry)
             .where(AuditEntry.action == "complete_follow_up")
@@ -227,7 +229,7 @@ def test_open_follow_ups_list_own_first_then_by_due_date_with_true_counts(
             },
         )
     colleague = Actor(id=colleague_id, username="colleague", role="officer")
-    today = date.today()
+    today = clock.today()
 
     def due(actor, days, **values):
         return _log(
@@ -281,7 +283,7 @@ def test_an_organizations_last_engagement_date_follows_every_write(engine, offic
         with Session(engine) as s:
             return s.get(Organization, org_id).last_engagement_on
 
-    today = date.today()
+    today = clock.today()
     assert last(other) is None
     older = _log(engine, officer, organization_ids=[other], date=today - timedelta(days=40))
     assert last(other) == today - timedelta(days=40)
@@ -315,7 +317,7 @@ def test_the_lists_organizations_are_named_in_order_on_either_engine(engine, off
             s,
             officer,
             {
-                "date": date.today(),
+                "date": clock.today(),
                 "kind": "meeting",
                 "subject": "Joint iftar",
                 "organization_ids": [zeta, alpha],

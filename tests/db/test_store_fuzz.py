@@ -15,11 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-import db.models
+import db.foundations.models
 import db.store
 from db import store
-from db.errors import RabtaError, ValidationError
-from db.store.actor import SYSTEM_ACTOR, Actor
+from db.foundations.actor import SYSTEM_ACTOR, Actor
+from db.foundations.errors import RabtaError, ValidationError
 from db.store.contacts import add_affiliation, create_contact
 from db.store.engagements import log_engagement
 from db.store.organizations import create_organization
@@ -76,7 +76,7 @@ def _enum_values() -> list[str]:
     return sorted(
         {
             member.value
-            for value in vars(db.models).values()
+            for value in vars(db.foundations.models).values()
             if isinstance(value, type) and issubclass(value, StrEnum) and value is not StrEnum
             for member in value
         }
@@ -152,7 +152,7 @@ FUNCTIONS = public_store_functions()
 def fuzz_engine(tmp_path_factory, migrated_template):
     import shutil
 
-    from db.migrate import open_database
+    from db.database_file.migrate import open_database
     from db.store.missions import add_region, create_mission, set_jurisdiction
 
     path = tmp_path_factory.mktemp("fuzz") / "fuzz.db"

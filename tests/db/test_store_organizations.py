@@ -8,16 +8,16 @@ import pytest
 from sqlmodel import Session, select
 
 from db import store
-from db.errors import NotFound, PermissionDenied, ValidationError
-from db.models import AuditEntry, Organization
-from db.store.actor import SYSTEM_ACTOR
+from db.foundations.actor import SYSTEM_ACTOR
+from db.foundations.errors import NotFound, PermissionDenied, ValidationError
+from db.foundations.models import AuditEntry, Organization
+from db.rules.rows import tags_of
 from db.store.missions import set_jurisdiction
 from db.store.organizations import (
     archive_organization,
     create_organization,
     mechanisms_of,
     restore_organization,
-    tags_of,
     update_organization,
 )
 

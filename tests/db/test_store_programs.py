@@ -8,9 +8,10 @@ import pytest
 from sqlmodel import Session, select
 
 from db import store
-from db.errors import ValidationError
-from db.models import Measurement, ProgramEvent, ProgramParticipant
-from db.periods import quarter_containing
+from db.foundations import clock
+from db.foundations.errors import ValidationError
+from db.foundations.models import Measurement, ProgramEvent, ProgramParticipant
+from db.foundations.periods import quarter_containing
 from db.store.organizations import create_organization
 from db.store.programs import (
     add_event,
@@ -61,7 +62,7 @@ def test_program_refusals(engine, officer, program_id):
 
 
 def test_participants_events_indicators_and_measurements(engine, officer, program_id):
-    this_quarter = quarter_containing(date.today())
+    this_quarter = quarter_containing(clock.today())
     with store.session(engine) as s:
         org = create_organization(s, officer, {"name": "PABAH", "kind": "business"})
         participant = add_participant(s, officer, program_id, org, "partner")

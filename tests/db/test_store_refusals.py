@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import text
 
 from db import store
-from db.errors import NotFound, ValidationError
+from db.foundations import clock
+from db.foundations.errors import NotFound, ValidationError
 from db.store.contacts import add_affiliation, create_contact
 from db.store.engagements import log_engagement
 from db.store.organizations import (
@@ -74,7 +75,7 @@ def test_links_to_archived_records_are_refused(engine, officer):
 
 def _meeting(organization_ids=(), **values):
     return {
-        "date": date.today(),
+        "date": clock.today(),
         "kind": "meeting",
         "subject": "Courtesy call",
         "organization_ids": list(organization_ids),
@@ -124,8 +125,8 @@ def test_an_id_beyond_any_record_is_not_found(engine, officer):
 
 
 def test_an_officer_or_supervisor_needs_a_mission_unless_commission_wide_on_purpose(engine):
-    from db.models import User
-    from db.store.actor import SYSTEM_ACTOR
+    from db.foundations.actor import SYSTEM_ACTOR
+    from db.foundations.models import User
     from db.store.users import create_user, update_user
 
     for role in ("officer", "supervisor"):

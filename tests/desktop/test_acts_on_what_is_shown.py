@@ -8,8 +8,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from sqlmodel import Session, select
 
-from db.models import Contact, Engagement
-from db.store.engagements import linked_ids
+from db.foundations import clock
+from db.foundations.models import Contact, Engagement
+from db.rules.rows import linked_ids
 from tests.desktop.conftest import active_main_window
 from tests.desktop.test_window_hardening import choose_from_popup
 
@@ -82,7 +83,7 @@ def test_after_a_merge_the_pane_shows_the_pair_selected_and_merge_acts_on_it(qtb
 
 
 def test_a_record_opened_that_the_filter_hides_is_the_one_edit_and_archive_act_on(qtbot, demo_path):
-    from db.models import Organization
+    from db.foundations.models import Organization
 
     window = active_main_window(qtbot, demo_path, login_name="c.officer")
     with Session(window.workspace.engine) as s:
@@ -209,7 +210,7 @@ def test_esc_on_a_filled_form_asks_and_a_quick_log_can_come_back_as_a_draft(qtbo
 
 
 def test_an_officer_is_offered_only_the_changes_the_store_would_take(qtbot, demo_path):
-    from db.models import Mission, Organization
+    from db.foundations.models import Mission, Organization
 
     window = active_main_window(qtbot, demo_path, login_name="n.jamil")  # HOU
     with Session(window.workspace.engine) as s:
@@ -241,7 +242,7 @@ def test_an_officer_is_offered_only_the_changes_the_store_would_take(qtbot, demo
 
 
 def test_search_says_how_many_of_how_many_and_a_heading_opens_the_list(qtbot, demo_path):
-    from db.search import count_matches, search
+    from db.queries.search import count_matches, search
 
     window = active_main_window(qtbot, demo_path, login_name="c.officer")
     titles = {"engagement": "Engagements", "organization": "Organizations"}
@@ -269,15 +270,14 @@ def test_search_says_how_many_of_how_many_and_a_heading_opens_the_list(qtbot, de
 
 
 def test_history_speaks_in_words_not_field_names():
-    from datetime import UTC, datetime
 
-    from db.labels import counted, field_label, readable_value
+    from db.foundations.labels import counted, field_label, readable_value
     from db.queries.audit import FieldChange, HistoryEntry
     from desktop.widgets.history_table import change_lines
 
     entry = HistoryEntry(
         1,
-        datetime.now(UTC),
+        clock.utc_now(),
         "keeper",
         "merge",
         [
@@ -330,7 +330,7 @@ def test_a_country_is_chosen_by_name_and_kept_as_its_code(qtbot):
 
 
 def test_one_quarter_is_written_one_way(demo_engine):
-    from db.periods import quarter_name
+    from db.foundations.periods import quarter_name
 
     assert quarter_name("2026Q4", fiscal=True) == "Q2 FY2026-27"
     assert quarter_name("FY2026-27Q2", fiscal=False) == "Q4 2026"
@@ -338,8 +338,8 @@ def test_one_quarter_is_written_one_way(demo_engine):
 
 
 def test_history_names_the_records_an_entry_points_to(demo_engine):
+    from db.foundations.actor import SYSTEM_ACTOR
     from db.queries.audit import AuditFilter, list_audit_entries
-    from db.store.actor import SYSTEM_ACTOR
 
     with Session(demo_engine) as s:
         entries = list_audit_entries(

@@ -66,7 +66,7 @@ def test_a_superseded_requests_failure_is_dropped_like_its_result(qtbot, db_path
 def test_a_failure_is_said_as_a_sentence_or_written_to_the_log(caplog, tmp_path):
     import sqlite3
 
-    from db.errors import ValidationError
+    from db.foundations.errors import ValidationError
     from desktop.failures import failure_sentence
 
     refused = ValidationError({"name": "Type the organization's name."})

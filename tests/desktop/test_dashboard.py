@@ -5,12 +5,13 @@ scope is remembered; nothing is clipped at 1366x768, 1024x768 or a 150% scale fa
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from sqlmodel import Session
 
-from db.stats import ALL_MISSIONS, current_quarter, quarterly_report_data
+from db.figures.quarterly import quarterly_report_data
+from db.figures.scope import ALL_MISSIONS, current_quarter
+from db.foundations import clock
+from db.foundations.actor import SYSTEM_ACTOR
 from desktop.pages.dashboard import CARDS, DashboardPage
 from tests.desktop.conftest import active_main_window
 
@@ -25,8 +26,10 @@ def _dashboard(qtbot, demo_path, login_name="supervisor_all") -> tuple:
 
 def _shows_the_report(page: DashboardPage, engine, scope: str, confidential: bool) -> None:
     with Session(engine) as s:
-        quarter = current_quarter(s, date.today())
-        printed = quarterly_report_data(s, quarter, scope, include_confidential=confidential)
+        quarter = current_quarter(s, clock.today())
+        printed = quarterly_report_data(
+            s, SYSTEM_ACTOR, quarter, scope, include_confidential=confidential
+        )
     for _title, field in CARDS:
         assert page.cards[field].value_label.text() == f"{getattr(printed.current, field):,}"
     assert [(b.label, b.count) for b in page.by_month.bars] == [
@@ -100,9 +103,8 @@ def _add_this_quarter(location) -> None:
     from sqlmodel import select
 
     from db import store
-    from db.migrate import open_database
-    from db.models import Mission
-    from db.store.actor import SYSTEM_ACTOR
+    from db.database_file.migrate import open_database
+    from db.foundations.models import Mission
     from db.store.contacts import create_contact
     from db.store.organizations import create_organization
 
@@ -152,7 +154,7 @@ def test_every_card_lists_as_many_as_it_counts(qtbot, demo_path, scope, login_na
         assert total == getattr(figures, field), field
         assert listed.narrowing_label.isVisibleTo(listed)
     with Session(window.workspace.engine) as s:
-        printed = quarterly_report_data(s, page.figures.quarter, scope)
+        printed = quarterly_report_data(s, SYSTEM_ACTOR, page.figures.quarter, scope)
     holding = {row.program for row in printed.program_events}
     assert len(printed.program_events) == figures.program_events > 0
     for field in ("program_events", "attendance"):
@@ -215,7 +217,7 @@ def test_follow_ups_are_red_amber_green_and_long_overdue_ones_reach_the_supervis
     assert page.escalated_section.isVisibleTo(page)
     assert "overdue by more than 14 days in LAX" in page.escalated_heading.text()
     assert page.escalated_rows and all(
-        (date.today() - row.due).days > 14 for row in page.escalated_rows
+        (clock.today() - row.due).days > 14 for row in page.escalated_rows
     )
     page.escalated_table.selectRow(0)
     dialog = page.open_escalated()
@@ -231,7 +233,7 @@ def test_follow_ups_are_red_amber_green_and_long_overdue_ones_reach_the_supervis
 def test_the_chosen_mission_narrows_the_follow_ups_too(qtbot, demo_path):
     from sqlmodel import select
 
-    from db.models import Engagement, Mission
+    from db.foundations.models import Engagement, Mission
     from tests.conftest import ensure_user
 
     ensure_user(demo_path, "supervisor_all", "supervisor")
@@ -315,9 +317,8 @@ def test_an_indicator_or_an_upcoming_event_opens_its_program(qtbot, demo_path):
     from sqlmodel import select
 
     from db import store
-    from db.migrate import open_database
-    from db.models import Program
-    from db.store.actor import SYSTEM_ACTOR
+    from db.database_file.migrate import open_database
+    from db.foundations.models import Program
     from db.store.programs import add_event
     from tests.conftest import ensure_user
 
@@ -329,7 +330,7 @@ def test_an_indicator_or_an_upcoming_event_opens_its_program(qtbot, demo_path):
                 s,
                 SYSTEM_ACTOR,
                 program_id,
-                {"date": date.today() + timedelta(days=10), "title": "Open house"},
+                {"date": clock.today() + timedelta(days=10), "title": "Open house"},
             )
     finally:
         opened.engine.dispose()

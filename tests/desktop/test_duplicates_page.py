@@ -6,15 +6,15 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from db import store
-from db.models import Contact, DuplicateDismissal
-from db.store.actor import Actor
+from db.foundations.actor import Actor
+from db.foundations.models import Contact, DuplicateDismissal
 from db.store.contacts import create_contact
 from db.store.merges import merge_contacts
 from tests.desktop.conftest import active_main_window, open_workspace
 
 
 def _add_the_same_person_twice(path) -> tuple[int, int]:
-    from db.migrate import open_database
+    from db.database_file.migrate import open_database
 
     engine = open_database(str(path)).engine
     admin = Actor(id=None, username="setup", role="admin")

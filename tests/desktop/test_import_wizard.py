@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWizard
 from sqlmodel import Session, func, select
 
-from db.models import Contact
+from db.foundations.models import Contact
 from tests.desktop.conftest import active_main_window
 from tests.exchange import office_files
 
@@ -133,7 +133,7 @@ def test_ctrl_shift_i_on_contacts_opens_the_wizard_on_contacts_and_warns_of_anot
 def test_an_engagement_log_gets_one_mission_and_officer_and_good_rows_can_go_in_alone(
     qtbot, demo_path, tmp_path
 ):
-    from db.models import Engagement, Mission, User
+    from db.foundations.models import Engagement, Mission, User
 
     window = active_main_window(qtbot, demo_path, login_name="supervisor.one")
     path = tmp_path / "houston-log.csv"

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from sqlmodel import Session, select
 
-from db.models import Contact
+from db.foundations.models import Contact
 from desktop.main_window import MainWindow
 from desktop.models.paged_table import ID_ROLE
 from tests.desktop.conftest import open_workspace

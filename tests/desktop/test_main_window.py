@@ -6,8 +6,8 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
 from sqlmodel import Session, select
 
-from db.engine import connect_sqlite_file
-from db.models import Organization
+from db.foundations.engine import connect_sqlite_file
+from db.foundations.models import Organization
 from db.security.sign_in import sign_in
 from desktop.dialogs.sign_in import SignInDialog
 from desktop.main_window import PAGE_ORDER, MainWindow
@@ -152,7 +152,7 @@ def test_a_database_locked_by_another_program_is_said_plainly_at_sign_in(
     qtbot, demo_path, monkeypatch
 ):
     ensure_user(demo_path, "tester")
-    monkeypatch.setattr("db.engine.BUSY_TIMEOUT_MS", 100)
+    monkeypatch.setattr("db.foundations.engine.BUSY_TIMEOUT_MS", 100)
     # Another connection through the same SQLite library (two copies of SQLite in one
     # process do not see each other's POSIX locks; another process would).
     other_program = connect_sqlite_file(demo_path)

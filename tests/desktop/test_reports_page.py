@@ -9,7 +9,7 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QMessageBox
 from sqlmodel import Session, select
 
-from db.models import ReportText
+from db.foundations.models import ReportText
 from desktop.main_window import MainWindow
 from desktop.pages.reports import BRIEF, HANDOVER, ReportsPage
 from tests.desktop.conftest import open_workspace

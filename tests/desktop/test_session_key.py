@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from db import store
-from db.engine import database_key, forget_database_key
+from db.foundations.engine import database_key, forget_database_key
 from db.security.keyring import Keyring
 from db.security.sign_in import SignInRefused, create_first_administrator, sign_in
 from db.store.users import create_user, update_user

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication, QLabel
 
-from db.engine import database_key, remember_database_key
+from db.foundations.engine import database_key, remember_database_key
 from desktop.app import last_user_key
 from tests.desktop.conftest import active_main_window
 

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QApplication
 from sqlmodel import Session, select
 
 from db import store
-from db.backups import list_backups
-from db.models import Contact, Organization, User
+from db.database_file.backups import list_backups
+from db.foundations.models import Contact, Organization, User
 from db.security.sign_in import sign_in
 from db.store.organizations import update_organization
 from desktop.dialogs.contact_form import ContactForm

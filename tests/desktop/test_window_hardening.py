@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from db.models import Engagement
-from db.store.engagements import linked_ids
+from db.foundations.models import Engagement
+from db.rules.rows import linked_ids
 from desktop.main_window import MainWindow
 from tests.damaged_files import overwrite_first_page_of
 from tests.desktop.conftest import active_main_window, open_workspace
@@ -80,7 +80,7 @@ def test_a_healthy_database_opens_without_a_warning(qtbot, window):
 def test_an_empty_file_becomes_a_database_only_when_the_user_says_so(
     qapp, tmp_path, monkeypatch, answer
 ):
-    from db.errors import EmptyDatabaseFile
+    from db.foundations.errors import EmptyDatabaseFile
     from desktop.app import sign_in_with_dialogs
     from desktop.dialogs.sign_in import FirstAdministratorDialog
 

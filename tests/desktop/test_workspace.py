@@ -3,14 +3,15 @@ pressing keys, then checking what the database holds and what the tables show.""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 from sqlmodel import Session, col, select
 
-from db.models import (
+from db.foundations import clock
+from db.foundations.models import (
     Affiliation,
     Contact,
     Engagement,
@@ -21,9 +22,9 @@ from db.models import (
     Program,
     Tag,
 )
-from db.periods import quarter_containing
-from db.store.engagements import linked_ids
-from db.store.settings import get_setting
+from db.foundations.periods import quarter_containing
+from db.rules.rows import linked_ids
+from db.rules.settings import read_settings
 from desktop.main_window import MainWindow
 from tests.desktop.conftest import active_main_window, open_workspace
 
@@ -135,7 +136,7 @@ def test_new_user_adds_an_organization_with_two_contacts_and_logs_with_both(qtbo
     type_here("+7")
     press(Qt.Key.Key_Tab)
     assert dialog.focusWidget() is dialog.date_edit
-    assert dialog.date_edit.text() == date.today().isoformat()
+    assert dialog.date_edit.text() == clock.today().isoformat()
     press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert not dialog.isVisible()
     with Session(_engine(window)) as s:
@@ -143,7 +144,7 @@ def test_new_user_adds_an_organization_with_two_contacts_and_logs_with_both(qtbo
         orgs, people = linked_ids(s, engagement.id)
         names = s.exec(select(Contact.given_name).where(col(Contact.id).in_(people))).all()
     assert engagement.subject == "Teacher exchange and Roshan Digital briefing"
-    assert engagement.follow_up_date == date.today() + timedelta(days=7)
+    assert engagement.follow_up_date == clock.today() + timedelta(days=7)
     assert orgs == [org.id] and sorted(names) == ["Mariam", "Zubair"]
 
     # The follow-up is on the Dashboard, the user's own first; mark it done there.
@@ -261,7 +262,7 @@ def test_record_a_measurement_for_a_program_indicator(qtbot, window):
     )
     form.click()
     dialog = page.open_dialog
-    quarter = quarter_containing(date.today(), fiscal=True)
+    quarter = quarter_containing(clock.today(), fiscal=True)
     assert dialog.period_edit.text() == quarter.code
     dialog.indicator_combo.setCurrentIndex(dialog.indicator_combo.findData(indicator.id))
     qtbot.keyClicks(dialog.value_edit, "47")
@@ -353,7 +354,7 @@ def test_settings_refuse_a_bad_month_and_keep_the_old_value(qtbot, demo_path):
     page.marking.setText("RESTRICTED")
     assert page.save_installation()
     with Session(window.workspace.engine) as s:
-        assert get_setting(s, "host_country") == "GB"
+        assert read_settings(s).host_country == "GB"
     page.reload()
     assert page.host_country.currentText() == "United Kingdom (GB)"
     window.show_page("Reports")
@@ -361,7 +362,7 @@ def test_settings_refuse_a_bad_month_and_keep_the_old_value(qtbot, demo_path):
 
 def test_a_save_over_someone_elses_newer_save_is_refused_and_reload_shows_theirs(qtbot, window):
     from db import store
-    from db.store.actor import Actor
+    from db.foundations.actor import Actor
     from db.store.organizations import update_organization
 
     window.show_page("Organizations")

@@ -11,12 +11,12 @@ import pytest
 from sqlmodel import Session, func, select
 
 from db import store
-from db.errors import ValidationError
 from db.exchange.exports import default_filter, export_list
-from db.models import AuditEntry, Contact, Engagement, Sensitivity
+from db.foundations.actor import Actor
+from db.foundations.errors import ValidationError
+from db.foundations.models import AuditEntry, Contact, Engagement, Sensitivity
 from db.queries.contacts import ContactFilter, count_contacts
-from db.queries.visibility import withholds_contact_details
-from db.store.actor import Actor
+from db.rules.visibility import withholds_contact_details
 from db.store.organizations import update_organization
 
 ADMIN = Actor(id=None, username="exporter", role="admin")

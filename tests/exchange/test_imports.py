@@ -11,12 +11,12 @@ from datetime import date
 import pytest
 from sqlmodel import Session, func, select
 
-from db.errors import ValidationError
 from db.exchange.imports import ImportCancelled, run_import, write_problem_file
 from db.exchange.mapping import FULL_NAME, load_mapping, suggest_mapping
 from db.exchange.sources import open_source
-from db.models import AuditEntry, Contact, Engagement, Mission, Organization
-from db.store.actor import Actor
+from db.foundations.actor import Actor
+from db.foundations.errors import ValidationError
+from db.foundations.models import AuditEntry, Contact, Engagement, Mission, Organization
 from tests.exchange import office_files
 
 ADMIN = Actor(id=None, username="importer", role="admin")

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from db.exchange.imports import run_import
 from db.exchange.mapping import suggest_mapping
 from db.exchange.sources import open_source
-from db.store.actor import Actor
+from db.foundations.actor import Actor
 
 ROWS = 10_000
 HEADERS = ["Given name", "Family name", "Email", "Phone", "Consent", "Consent date", "Region"]

@@ -9,14 +9,14 @@ import sqlite3
 import pytest
 from sqlmodel import Session, select
 
+from db.database_file.migrate import open_database
 from db.exchange.exports import export_list
 from db.exchange.imports import run_import
 from db.exchange.mapping import suggest_mapping
 from db.exchange.sources import open_source
-from db.migrate import open_database
-from db.models import Affiliation, Contact, Engagement, Organization
-from db.queries.visibility import withholds_contact_details
-from db.store.actor import Actor
+from db.foundations.actor import Actor
+from db.foundations.models import Affiliation, Contact, Engagement, Organization
+from db.rules.visibility import withholds_contact_details
 
 ADMIN = Actor(id=None, username="exchange", role="admin")
 REFERENCE_TABLES = ("region", "mission", "jurisdiction", "user", "program", "setting")
@@ -36,7 +36,8 @@ def copy_reference_data(source, target) -> None:
 
 
 def _organizations(s: Session) -> dict:
-    from db.store.organizations import mechanisms_of, tags_of
+    from db.rules.rows import tags_of
+    from db.store.organizations import mechanisms_of
 
     rows = {}
     for o in s.exec(select(Organization).where(Organization.archived_at.is_(None))):
@@ -77,7 +78,7 @@ def _affiliations(s: Session) -> set:
 
 
 def _engagements(s: Session) -> list:
-    from db.store.engagements import linked_ids
+    from db.rules.rows import linked_ids
 
     rows = []
     for e in s.exec(select(Engagement).where(Engagement.archived_at.is_(None))):

@@ -19,9 +19,9 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from db import store
-from db.migrate import open_database
+from db.database_file.migrate import open_database
+from db.foundations.actor import SYSTEM_ACTOR
 from db.queries.audit import verify_audit_chain
-from db.store.actor import SYSTEM_ACTOR
 from db.store.missions import create_mission
 from db.store.organizations import create_organization
 
@@ -33,8 +33,8 @@ ROOT = Path(__file__).resolve().parents[2]
 WRITER = """
 import sys
 from db import store
-from db.migrate import open_database
-from db.store.actor import SYSTEM_ACTOR
+from db.database_file.migrate import open_database
+from db.foundations.actor import SYSTEM_ACTOR
 from db.store.engagements import log_engagement
 
 path, name, count, org_id, mission_id = sys.argv[1:6]
@@ -57,14 +57,14 @@ print(failures)
 READER = """
 import sys, time
 from sqlmodel import Session
-from db.migrate import open_database
-from db.stats import quarterly_report_data
-from db.periods import parse_quarter
+from db.database_file.migrate import open_database
+from db.figures.quarterly import quarterly_report_data
+from db.foundations.periods import parse_quarter
 engine = open_database(sys.argv[1]).engine
 deadline = time.monotonic() + float(sys.argv[2])
 while time.monotonic() < deadline:
     with Session(engine) as s:
-        quarterly_report_data(s, parse_quarter("2026Q1", 7), "ALL")
+        quarterly_report_data(s, SYSTEM_ACTOR, parse_quarter("2026Q1", 7), "ALL")
 """
 
 
@@ -139,7 +139,7 @@ def run_writers(
             text("SELECT count(*) FROM audit_entry WHERE entity_type = 'engagement'")
         ).scalar()
     with Session(engine) as s:
-        chain = verify_audit_chain(s)
+        chain = verify_audit_chain(s, SYSTEM_ACTOR)
     engine.dispose()
     return WriteRun(
         attempted=writers * each,

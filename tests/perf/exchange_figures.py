@@ -61,7 +61,7 @@ def import_files(folder: Path, registry: Path) -> tuple[Path, Path]:
     xlsx_path = folder / f"{named}-import-100k.xlsx"
     if csv_path.exists() and xlsx_path.exists():
         return csv_path, xlsx_path
-    from db.demo_large import FAMILY, GIVEN_AMERICAN, GIVEN_PAKISTANI
+    from db.demo.large import FAMILY, GIVEN_AMERICAN, GIVEN_PAKISTANI
 
     connection = sqlite3.connect(registry)
     companies = [

@@ -56,13 +56,13 @@ def contacts_list_times(engine, run_sql: Callable[[str], object], runs: int) -> 
 def search_times_taking_turns(
     engine, queries: list[str], floor: Callable[[str], None]
 ) -> tuple[list[float], list[float]]:
-    """Milliseconds per query through db.search on `engine` and through `floor` (the same
+    """Milliseconds per query through db.queries.search on `engine` and through `floor` (the same
     SQL by the plain driver). Whichever runs a query first reads its pages from disk for
     both, so they take turns going first."""
     from sqlmodel import Session
 
-    from db.search import search
-    from db.store.actor import SYSTEM_ACTOR
+    from db.foundations.actor import SYSTEM_ACTOR
+    from db.queries.search import search
 
     rabta_ms, floor_ms = [], []
 
@@ -94,8 +94,8 @@ def deep_page_times(engine, runs: int, depth: int = 400_000) -> dict[str, float]
     (keyset, as the window scrolls), and of the same page asked for by offset."""
     from sqlmodel import Session
 
+    from db.foundations.actor import SYSTEM_ACTOR
     from db.queries.engagements import EngagementFilter, engagement_page
-    from db.store.actor import SYSTEM_ACTOR
 
     flt = EngagementFilter(viewer=SYSTEM_ACTOR)
     times: dict[str, list[float]] = {"first": [], "deep": [], "offset": []}

@@ -19,9 +19,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
+from db.foundations import clock
 from tests.perf.concurrent_writes import WriteRun, run_writers
 from tests.perf.exchange_figures import exchange_figures
 from tests.perf.list_timing import (
@@ -158,7 +158,7 @@ def build_large_database() -> float | None:
 
 def _plain_copy() -> None:
     """LARGE_PLAIN: the encrypted registry exported to a plain SQLite file."""
-    from db.engine import connect_sqlite_file
+    from db.foundations.engine import connect_sqlite_file
 
     _signed_in_engine(LARGE_DB).dispose()  # the sign-in unlocks the key
     partial = LARGE_PLAIN.with_suffix(".building.db")
@@ -183,7 +183,7 @@ def _signed_in_engine(path: Path):
 def _backed_up_today(paths: tuple[Path, ...]) -> None:
     """Take today's daily backup of each database, as on any machine already started
     today, so the timed starts do not each begin copying half a gigabyte."""
-    from db.backups import daily_backup_due, take_backup
+    from db.database_file.backups import daily_backup_due, take_backup
 
     for path in paths:
         if daily_backup_due(str(path)):
@@ -276,9 +276,9 @@ def _queries(rng: random.Random) -> list[str]:
 
 
 def search_times(path: Path = LARGE_DB) -> tuple[list[float], list[float]]:
-    """Per-query milliseconds through db.search and through raw sqlite3 with the same SQL
+    """Per-query milliseconds through db.queries.search and through raw sqlite3 with the same SQL
     on the plain copy."""
-    from db.search import _ALIAS, _FTS_SQL, KINDS, fts_query
+    from db.queries.search import _ALIAS, _FTS_SQL, KINDS, fts_query
 
     engine = _signed_in_engine(path)
     raw = sqlite3.connect(LARGE_PLAIN)
@@ -326,13 +326,13 @@ def engagements_deep_page(path: Path = LARGE_DB, depth: int = 400_000) -> dict[s
 def quarterly_report_seconds(path: Path = LARGE_DB, engine=None) -> float:
     """Seconds to build the quarterly report for all missions over the large registry
     (through `engine` when given, else signed in; an engine given stays open)."""
-    from db.periods import quarter_containing
-    from db.store.actor import Actor
+    from db.foundations.actor import Actor
+    from db.foundations.periods import quarter_containing
     from reports.produce import produce_quarterly_report
 
     given = engine is not None
     engine = engine if given else _signed_in_engine(path)
-    quarter = quarter_containing(date.today(), fiscal=True).previous()
+    quarter = quarter_containing(clock.today(), fiscal=True).previous()
     with tempfile.TemporaryDirectory() as folder:
         produced = produce_quarterly_report(
             engine,
@@ -557,7 +557,7 @@ def main() -> int:
         "imported file holds 100,000 people as Outlook exports them (names from the "
         "registry's own lists, so each is like someone already there and 'add as new' is "
         "chosen for all; one in three names an organization of the registry).\n\n"
-        f"Machine: {machine()}. Date: {date.today().isoformat()}."
+        f"Machine: {machine()}. Date: {clock.today().isoformat()}."
         + (f" Large database built in {built:.0f} s." if built else "")
         + "\n\n"
         + table

@@ -13,9 +13,9 @@ import sys
 import tempfile
 import time
 import warnings
-from datetime import date
 from pathlib import Path
 
+from db.foundations import clock
 from tests.perf.list_timing import (
     contacts_list_times,
     deep_page_times,
@@ -28,7 +28,7 @@ SERVER_FOLDER = "pg16"  # in the benchmark cache
 def _database() -> str:
     """The large registry's database, named for the schema it was built at (a new schema
     means a new build, as for the SQLite cache)."""
-    from db.migrate import head_revision
+    from db.database_file.migrate import head_revision
 
     return f"rabta_large_{head_revision()}"
 
@@ -90,10 +90,10 @@ def _raw(cache: Path):
 
 
 def search_times(engine, cache: Path, queries: list[str]) -> tuple[list[float], list[float]]:
-    """Milliseconds per query through db.search, and through psycopg with the same SQL."""
+    """Milliseconds per query through db.queries.search, and through psycopg with the same SQL."""
     from sqlalchemy import text
 
-    from db.search import _ALIAS, _TSVECTOR_SQL, KINDS, prefix_tsquery, query_words
+    from db.queries.search import _ALIAS, _TSVECTOR_SQL, KINDS, prefix_tsquery, query_words
 
     statements = [
         text(_TSVECTOR_SQL[kind].format(archived=f"AND {_ALIAS[kind]}.archived_at IS NULL"))
@@ -129,11 +129,11 @@ def contacts_list(engine, cache: Path, runs: int) -> dict[str, float]:
 
 def quarterly_report_seconds(engine) -> float:
     """Seconds to build the quarterly report for all missions."""
-    from db.periods import quarter_containing
-    from db.store.actor import Actor
+    from db.foundations.actor import Actor
+    from db.foundations.periods import quarter_containing
     from reports.produce import produce_quarterly_report
 
-    quarter = quarter_containing(date.today(), fiscal=True).previous()
+    quarter = quarter_containing(clock.today(), fiscal=True).previous()
     with tempfile.TemporaryDirectory() as folder:
         produced = produce_quarterly_report(
             engine,

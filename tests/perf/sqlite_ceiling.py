@@ -22,8 +22,8 @@ from tests.perf.list_timing import contacts_list_times
 
 def build(engagements: int) -> tuple[Path, float | None]:
     """The registry with this many engagements (built when missing) and its build time."""
-    from db import demo_large
-    from db.engine import forget_database_key
+    from db.demo import large as demo_large
+    from db.foundations.engine import forget_database_key
     from db.security.sign_in import create_first_administrator
 
     path = bench.CACHE / f"ceiling-{engagements}.db"
@@ -44,11 +44,11 @@ def build(engagements: int) -> tuple[Path, float | None]:
 
 
 def search_p95(path: Path) -> float:
-    """95th percentile of milliseconds per search through db.search."""
+    """95th percentile of milliseconds per search through db.queries.search."""
     from sqlmodel import Session
 
-    from db.search import search
-    from db.store.actor import SYSTEM_ACTOR
+    from db.foundations.actor import SYSTEM_ACTOR
+    from db.queries.search import search
 
     engine = bench._signed_in_engine(path)
     times = []

@@ -2,7 +2,7 @@
 a copy whose statistics were removed (as every installation ran before Rabta kept them),
 the one-time analysis when that copy is next opened, and the report again after it.
 
-Called by `make bench` (tests/perf/run_benchmarks.py); see db/planner_statistics.py.
+Called by `make bench` (tests/perf/run_benchmarks.py); see db/database_file/planner_statistics.py.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ def statistics_figures(
     """Bench rows for a copy of `database` without statistics, before and after the
     opening that analyses it. `sign_in(path)` unlocks the copy and returns its engine;
     `report_seconds(path, engine=...)` times the all-missions report."""
-    from db.engine import connect_sqlite_file, create_database_engine
-    from db.migrate import open_database
+    from db.database_file.migrate import open_database
+    from db.foundations.engine import connect_sqlite_file, create_database_engine
 
     with tempfile.TemporaryDirectory(dir=database.parent) as folder:
         copy = copy_registry(database, Path(folder))
@@ -54,7 +54,7 @@ def statistics_figures(
             "",
         ),
         (
-            "Opening that copy: the one-time analysis (db/planner_statistics.py)",
+            "Opening that copy: the one-time analysis (db/database_file/planner_statistics.py)",
             f"{analysis:.2f} s",
             "—",
             "—",

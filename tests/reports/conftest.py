@@ -7,8 +7,8 @@ from pypdf import PdfReader
 from sqlmodel import select
 
 from db import store
-from db.models import User
-from db.store.actor import Actor
+from db.foundations.actor import Actor
+from db.foundations.models import User
 from db.store.users import actor_of
 from tests.conftest import ensure_user, location_of
 

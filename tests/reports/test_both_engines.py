@@ -4,16 +4,17 @@ for all missions and for each, and the organization brief, come out the same."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
 
 from sqlmodel import Session, select
 
-from db.migrate import open_database
-from db.models import Mission, Organization
-from db.periods import quarter_containing
+from db.database_file.migrate import open_database
+from db.figures.quarterly import quarterly_report_data
+from db.figures.scope import ALL_MISSIONS
+from db.foundations import clock
+from db.foundations.actor import SYSTEM_ACTOR
+from db.foundations.models import Mission, Organization
+from db.foundations.periods import quarter_containing
 from db.queries.organization_brief import organization_brief_data
-from db.stats import ALL_MISSIONS, quarterly_report_data
-from db.store.actor import SYSTEM_ACTOR
 
 
 def _figures(data):
@@ -29,7 +30,7 @@ def test_the_reports_figures_are_the_same_on_both_engines(demo_path, pg_database
         open_database(str(demo_path)).engine,
         open_database(pg_databases.fresh("demo")).engine,
     ]
-    quarter = quarter_containing(date.today(), fiscal=True).previous()
+    quarter = quarter_containing(clock.today(), fiscal=True).previous()
     try:
         figures = []
         for engine in engines:
@@ -42,7 +43,9 @@ def test_the_reports_figures_are_the_same_on_both_engines(demo_path, pg_database
                 figures.append(
                     (
                         {
-                            code: quarterly_report_data(s, quarter, code, include_confidential=True)
+                            code: quarterly_report_data(
+                                s, SYSTEM_ACTOR, quarter, code, include_confidential=True
+                            )
                             for code in codes
                         },
                         briefs,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from db.errors import NotFound
-from db.models import Affiliation, Contact, Organization
+from db.foundations import clock
+from db.foundations.errors import NotFound
+from db.foundations.models import Affiliation, Contact, Organization
 from reports.produce import produce_organization_brief
 from tests.reports.conftest import pdf_pages
 
@@ -45,7 +46,6 @@ def test_unknown_organization_lists_close_matches(demo_engine, demo_officer, tmp
 
 
 def test_confidential_engagements_left_out_are_said_to_be_left_out(engine, officer, tmp_path):
-    from datetime import date
 
     from db import store
     from db.store.engagements import log_engagement
@@ -57,7 +57,7 @@ def test_confidential_engagements_left_out_are_said_to_be_left_out(engine, offic
             s,
             officer,
             {
-                "date": date.today(),
+                "date": clock.today(),
                 "kind": "meeting",
                 "subject": "Private talk",
                 "organization_ids": [org],
@@ -75,7 +75,7 @@ def test_the_brief_sums_up_the_relationship_and_keeps_to_two_pages(
     demo_engine, demo_officer, tmp_path
 ):
     from db import store
-    from db.store.actor import SYSTEM_ACTOR
+    from db.foundations.actor import SYSTEM_ACTOR
     from db.store.contacts import create_contact
 
     out = tmp_path / "brief.pdf"

@@ -6,15 +6,22 @@ the viewer may see them; who may produce one, and bad names, are refused in sent
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, col, func, select
 
-from db.errors import PermissionDenied, ValidationError
-from db.models import Engagement, EngagementOrganization, Organization, Sensitivity, User
+from db.foundations import clock
+from db.foundations.actor import Actor
+from db.foundations.errors import PermissionDenied, ValidationError
+from db.foundations.models import (
+    Engagement,
+    EngagementOrganization,
+    Organization,
+    Sensitivity,
+    User,
+)
 from db.queries.handover import handover_data
-from db.store.actor import Actor
 from db.store.users import actor_of
 from reports.produce import produce_handover_dossier
 from tests.reports.conftest import pdf_pages
@@ -29,7 +36,7 @@ def test_the_portfolio_is_what_the_officer_engaged_in_three_years(demo_engine):
     admin = _actor(demo_engine, "commission.admin")
     with Session(demo_engine) as s:
         zaidi = s.exec(select(User).where(User.username == "a.zaidi")).one()
-        since = date.today() - timedelta(days=3 * 365 + 1)
+        since = clock.today() - timedelta(days=3 * 365 + 1)
         expected = set(
             s.exec(
                 select(EngagementOrganization.organization_id)
@@ -60,7 +67,7 @@ def test_the_portfolio_is_what_the_officer_engaged_in_three_years(demo_engine):
     assert lasts == sorted(lasts, reverse=True)
     assert len(data.commitments) == open_follow_ups
     assert data.handed_over_by.startswith("Ayesha Zaidi") and "(NYC)" in data.handed_over_by
-    assert data.period_end == date.today()
+    assert data.period_end == clock.today()
 
 
 def test_the_dossier_pages_carry_the_marking_and_the_contents_are_right(demo_engine, tmp_path):
@@ -92,7 +99,7 @@ def test_the_dossier_pages_carry_the_marking_and_the_contents_are_right(demo_eng
 
 def test_an_officer_sees_no_confidential_engagement_in_their_dossier(demo_engine, tmp_path):
     from db import store
-    from db.store.actor import SYSTEM_ACTOR
+    from db.foundations.actor import SYSTEM_ACTOR
     from db.store.engagements import log_engagement
 
     officer = _actor(demo_engine, "a.zaidi")
@@ -103,14 +110,14 @@ def test_an_officer_sees_no_confidential_engagement_in_their_dossier(demo_engine
             s,
             SYSTEM_ACTOR,
             {
-                "date": date.today() - timedelta(days=3),
+                "date": clock.today() - timedelta(days=3),
                 "kind": "meeting",
                 "subject": "Quiet word on the consul's visit list",
                 "organization_ids": [partner],
                 "officer_id": officer.id,
                 "mission_id": officer.mission_id,
                 "sensitivity": Sensitivity.CONFIDENTIAL,
-                "follow_up_date": date.today() + timedelta(days=5),
+                "follow_up_date": clock.today() + timedelta(days=5),
             },
         )
     own, supervised = tmp_path / "own.pdf", tmp_path / "supervised.pdf"

@@ -6,13 +6,14 @@ paragraphs (description, narrative) flow across pages in full.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from db import store
-from db.periods import quarter_containing
-from db.store.actor import SYSTEM_ACTOR
+from db.foundations import clock
+from db.foundations.actor import SYSTEM_ACTOR
+from db.foundations.periods import quarter_containing
 from db.store.contacts import create_contact
 from db.store.engagements import log_engagement
 from db.store.missions import create_mission, set_jurisdiction
@@ -62,7 +63,7 @@ def unbroken(length: int, letter: str = "W") -> str:
 def longest(request, engine, geography):
     """A registry whose every text field is at its maximum length."""
     fill = prose if request.param == "prose" else (lambda n, seed=0, breaks=False: unbroken(n))
-    quarter = quarter_containing(date.today() - timedelta(days=100), fiscal=True)
+    quarter = quarter_containing(clock.today() - timedelta(days=100), fiscal=True)
     day = quarter.start + timedelta(days=10)
     with store.session(engine) as s:
         set_setting(s, SYSTEM_ACTOR, "installation_name", fill(200, 1))
@@ -186,7 +187,7 @@ def longest(request, engine, geography):
         signatures = {}
         for role in ("prepared", "reviewed", "approved"):
             signatures[f"{role}_by"] = fill(200, len(role))
-            signatures[f"{role}_on"] = min(quarter.end + timedelta(days=3), date.today())
+            signatures[f"{role}_on"] = min(quarter.end + timedelta(days=3), clock.today())
         for scope in ("ALL", "HOU"):
             save_report_text(
                 s,

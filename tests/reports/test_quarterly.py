@@ -10,11 +10,12 @@ from pypdf import PdfReader
 from sqlmodel import Session, select
 
 from db import store
-from db.errors import PermissionDenied, ValidationError
-from db.models import AuditEntry, Engagement, Organization, ReportText, Sensitivity
-from db.periods import parse_quarter, quarter_containing
-from db.stats import quarterly_report_data
-from db.store.actor import Actor
+from db.figures.quarterly import quarterly_report_data
+from db.foundations import clock
+from db.foundations.actor import SYSTEM_ACTOR, Actor
+from db.foundations.errors import PermissionDenied, ValidationError
+from db.foundations.models import AuditEntry, Engagement, Organization, ReportText, Sensitivity
+from db.foundations.periods import parse_quarter, quarter_containing
 from db.store.engagements import log_engagement
 from db.store.organizations import create_organization
 from db.store.report_texts import save_report_text
@@ -23,7 +24,7 @@ from tests.reports.conftest import pdf_pages
 
 
 def _demo_actor(engine, username: str) -> Actor:
-    from db.models import User
+    from db.foundations.models import User
     from db.store.users import actor_of
 
     with Session(engine) as s:
@@ -32,14 +33,14 @@ def _demo_actor(engine, username: str) -> Actor:
 
 def _all_missions(engine):
     """Every mission of the registry."""
-    from db.models import Mission
+    from db.foundations.models import Mission
 
     with Session(engine) as s:
         return list(s.exec(select(Mission)))
 
 
 def _last_quarter():
-    return quarter_containing(date.today(), fiscal=True).previous()
+    return quarter_containing(clock.today(), fiscal=True).previous()
 
 
 def test_report_figures_equal_the_stats_and_every_page_is_marked(
@@ -49,7 +50,7 @@ def test_report_figures_equal_the_stats_and_every_page_is_marked(
     out = tmp_path / "q.pdf"
     produced = produce_quarterly_report(demo_engine, demo_officer, quarter.code, out)
     with Session(demo_engine) as s:
-        data = quarterly_report_data(s, quarter)
+        data = quarterly_report_data(s, SYSTEM_ACTOR, quarter)
     pages = pdf_pages(out)
     assert produced.pages == len(pages) >= 4
     for number, page in enumerate(pages, start=1):
@@ -69,7 +70,7 @@ def test_report_figures_equal_the_stats_and_every_page_is_marked(
     )
     year_ago = data.last_year_quarter
     with Session(demo_engine) as s:
-        assert data.last_year == quarterly_report_data(s, year_ago).current
+        assert data.last_year == quarterly_report_data(s, SYSTEM_ACTOR, year_ago).current
     assert year_ago.start.year == quarter.start.year - 1 and year_ago.code[-1] == quarter.code[-1]
     assert year_ago.title.split(" (")[0] in flat  # the same quarter last year, its own column
     assert re.search(
@@ -199,7 +200,7 @@ def test_the_narrative_is_found_however_the_quarter_is_typed(demo_engine, demo_o
         save_report_text(s, admin, "FY2026-27Q1", "ALL", {"prepared_by": "A. Officer"})
     with Session(demo_engine) as s:
         for typed in ("2026Q3", "FY2026-27Q1"):
-            texts = quarterly_report_data(s, parse_quarter(typed, 7)).texts
+            texts = quarterly_report_data(s, SYSTEM_ACTOR, parse_quarter(typed, 7)).texts
             assert (texts.narrative, texts.prepared_by) == ("Typed as 2026Q3.", "A. Officer")
         assert len(s.exec(select(ReportText)).all()) == 1
 
@@ -215,7 +216,7 @@ def test_overdue_follow_ups_are_listed_by_mission_and_counted(demo_engine, demo_
                 Engagement.sensitivity != Sensitivity.CONFIDENTIAL,
             )
         ).all()
-        data = quarterly_report_data(s, quarter)
+        data = quarterly_report_data(s, SYSTEM_ACTOR, quarter)
     assert expected, "the demo has open follow-ups from before the quarter's end"
     assert data.follow_ups_overdue_total == len(expected)
     by_mission = {row.key: row.count for row in data.overdue_by_mission}
@@ -265,8 +266,8 @@ def test_a_confidential_engagement_neither_shows_nor_ends_dormancy(engine, offic
                 },
             )
     with Session(engine) as s:
-        left_out = quarterly_report_data(s, quarter)
-        included = quarterly_report_data(s, quarter, include_confidential=True)
+        left_out = quarterly_report_data(s, SYSTEM_ACTOR, quarter)
+        included = quarterly_report_data(s, SYSTEM_ACTOR, quarter, include_confidential=True)
     assert [(d.name, d.last_engagement) for d in left_out.dormant_priority] == [
         ("Quiet Society", long_ago)
     ]
@@ -279,7 +280,7 @@ def test_the_running_header_fits_the_page_without_overlap(
 ):
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    from db.store.actor import SYSTEM_ACTOR
+    from db.foundations.actor import SYSTEM_ACTOR
     from db.store.missions import create_mission
     from reports.document import CONTENT_WIDTH, MARGIN, PAGE_SIZE
     from reports.fonts import SANS
@@ -316,14 +317,14 @@ def test_the_running_header_fits_the_page_without_overlap(
 
 
 def test_a_report_with_confidential_engagements_says_so_on_every_page(demo_engine, tmp_path):
-    from db.store.settings import get_setting
+    from db.rules.settings import read_settings
 
     supervisor = Actor(id=None, username="sana.supervisor", role="supervisor")
     quarter = _last_quarter()
     out = tmp_path / "q.pdf"
     produce_quarterly_report(demo_engine, supervisor, quarter.code, out, include_confidential=True)
     with Session(demo_engine) as s:
-        marking = get_setting(s, "report_marking_confidential")
+        marking = read_settings(s).report_marking_confidential
     pages = pdf_pages(out)
     assert "Includes confidential engagements" in pages[0]
     assert all(marking in " ".join(page.split()) for page in pages)
@@ -333,8 +334,8 @@ def test_a_report_with_confidential_engagements_says_so_on_every_page(demo_engin
 def test_new_contacts_of_the_missions_add_up_to_the_installation(demo_engine):
     """A mission's new contacts are counted through their organizations' mission, so
     that every new contact with an organization or a home region belongs to one."""
-    from db.models import Mission
-    from db.store.actor import SYSTEM_ACTOR
+    from db.foundations.actor import SYSTEM_ACTOR
+    from db.foundations.models import Mission
     from db.store.contacts import create_contact
 
     quarter = _last_quarter()
@@ -351,9 +352,10 @@ def test_new_contacts_of_the_missions_add_up_to_the_installation(demo_engine):
         )
     with Session(demo_engine) as s:
         codes = s.exec(select(Mission.code)).all()
-        total = quarterly_report_data(s, quarter).current.new_contacts
+        total = quarterly_report_data(s, SYSTEM_ACTOR, quarter).current.new_contacts
         per_mission = [
-            quarterly_report_data(s, quarter, code).current.new_contacts for code in codes
+            quarterly_report_data(s, SYSTEM_ACTOR, quarter, code).current.new_contacts
+            for code in codes
         ]
     assert total > 0
     assert sum(per_mission) == total
@@ -405,7 +407,7 @@ def test_the_log_header_repeats_once_per_page_and_labels_stay_on_the_page(
 ):
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    from db.stats import CountRow
+    from db.figures.measures import CountRow
     from reports.charts import horizontal_bars
     from reports.fonts import SANS
 
@@ -437,12 +439,12 @@ def test_every_section_is_a_bookmark_on_its_own_page(demo_engine, demo_officer, 
 
 
 def test_what_readers_missed_is_in_the_all_missions_report(demo_engine, demo_officer, tmp_path):
-    from db.models import ProgramEvent
+    from db.foundations.models import ProgramEvent
 
     quarter = _last_quarter()
     upcoming = quarter.next()
     with Session(demo_engine) as s:
-        data = quarterly_report_data(s, quarter)
+        data = quarterly_report_data(s, SYSTEM_ACTOR, quarter)
         scheduled = s.exec(
             select(ProgramEvent.title).where(
                 ProgramEvent.date.between(upcoming.start, upcoming.end)
@@ -469,7 +471,7 @@ def test_what_readers_missed_is_in_the_all_missions_report(demo_engine, demo_off
 def test_roshan_digital_figures_reach_every_mission_with_their_source(demo_engine, demo_officer):
     from sqlalchemy import func
 
-    from db.models import Indicator, Measurement
+    from db.foundations.models import Indicator, Measurement
 
     quarter = parse_quarter("FY2026-27Q1", 7)
     with Session(demo_engine) as s:
@@ -482,7 +484,7 @@ def test_roshan_digital_figures_reach_every_mission_with_their_source(demo_engin
             )
         ).one()
         for mission, source in (("LAX", "national"), ("HOU", "own"), ("ALL", "national")):
-            data = quarterly_report_data(s, quarter, mission)
+            data = quarterly_report_data(s, SYSTEM_ACTOR, quarter, mission)
             (figure,) = [
                 h for h in data.headline_figures if h.indicator == "Roshan Digital Accounts opened"
             ]

@@ -8,20 +8,28 @@ from __future__ import annotations
 
 import csv
 import importlib.util
-from datetime import date
 from pathlib import Path
 
 from reportlab.graphics.shapes import Path as DrawnPath
 from sqlmodel import Session, col, func, select
 
-from db.models import Engagement, EngagementOrganization, Organization, Sensitivity
-from db.stats import ALL_MISSIONS, current_quarter, dashboard_data, quarterly_report_data
+from db.figures.dashboard import dashboard_data
+from db.figures.quarterly import quarterly_report_data
+from db.figures.scope import ALL_MISSIONS, current_quarter
+from db.foundations import clock
+from db.foundations.actor import SYSTEM_ACTOR, Actor
+from db.foundations.models import Engagement, EngagementOrganization, Organization, Sensitivity
 from reports.region_map import region_map_drawing
 from reports.region_shapes import GEOMETRY, class_bounds, legend_entries, shade_of, shapes_for
 from tests.reports.conftest import pdf_pages
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TERRITORIES = {"US-AS", "US-GU", "US-MP", "US-PR", "US-UM", "US-VI"}
+
+
+# Who reads the Dashboard: someone who sees every confidential engagement, and not.
+HEAD = Actor(id=None, username="head", role="supervisor")
+READER = Actor(id=None, username="reader", role="officer")
 
 
 def test_every_state_has_a_shape_inside_the_frame():
@@ -83,10 +91,10 @@ def test_the_conversion_script_decodes_shared_reversed_arcs():
 
 
 def test_the_figures_by_region_add_up(demo_engine):
-    today = date.today()
+    today = clock.today()
     with Session(demo_engine) as s:
         quarter = current_quarter(s, today).previous()
-        data = quarterly_report_data(s, quarter, ALL_MISSIONS)
+        data = quarterly_report_data(s, SYSTEM_ACTOR, quarter, ALL_MISSIONS)
         organizations = s.exec(
             select(func.count())
             .select_from(Organization)
@@ -105,7 +113,7 @@ def test_the_figures_by_region_add_up(demo_engine):
                 Engagement.sensitivity != Sensitivity.CONFIDENTIAL,
             )
         ).one()
-        shown = dashboard_data(s, ALL_MISSIONS, today=today)
+        shown = dashboard_data(s, READER, ALL_MISSIONS, today=today)
     assert sum(row.organizations for row in data.by_region) == organizations
     texas = next(row for row in data.by_region if row.code == "US-TX")
     assert texas.engagements == texas_engagements > 0 and texas.mission_code == "HOU"
@@ -119,8 +127,8 @@ def test_the_printed_map_has_a_shape_per_region_and_says_its_source(
     from reports.produce import produce_quarterly_report
 
     with Session(demo_engine) as s:
-        quarter = current_quarter(s, date.today()).previous()
-        data = quarterly_report_data(s, quarter, ALL_MISSIONS)
+        quarter = current_quarter(s, clock.today()).previous()
+        data = quarterly_report_data(s, SYSTEM_ACTOR, quarter, ALL_MISSIONS)
     shapes = shapes_for("US")
     drawing = region_map_drawing(shapes, data.by_region, 480)
     assert sum(isinstance(item, DrawnPath) for item in drawing.contents) == len(shapes.regions)

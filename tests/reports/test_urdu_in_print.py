@@ -9,13 +9,14 @@ visual order below was worked out by hand from the Unicode bidirectional algorit
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
 
 from db import store
-from db.periods import quarter_containing
+from db.foundations import clock
+from db.foundations.periods import quarter_containing
 from db.store.contacts import create_contact
 from db.store.engagements import log_engagement
 from db.store.organizations import create_organization
@@ -69,7 +70,7 @@ def _fonts(path) -> list[tuple[str, bool]]:
 
 @pytest.fixture
 def urdu_registry(engine, officer):
-    day = date.today() - timedelta(days=2)
+    day = clock.today() - timedelta(days=2)
     with store.session(engine) as s:
         org = create_organization(
             s,
@@ -111,7 +112,7 @@ def urdu_registry(engine, officer):
                     "outcome": outcome.strip(),
                     "organization_ids": [org],
                     "contact_ids": [person],
-                    "follow_up_date": date.today() + timedelta(days=20),
+                    "follow_up_date": clock.today() + timedelta(days=20),
                 },
             )
     return day

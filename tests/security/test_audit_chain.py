@@ -13,14 +13,15 @@ from hypothesis import strategies as st
 from sqlmodel import Session
 
 from db import store
-from db.audit_chain import value_digest
+from db.foundations.actor import SYSTEM_ACTOR
 from db.queries.audit import audit_chain_head, record_history, verify_audit_chain
+from db.rules.audit_chain import value_digest
 from db.store.organizations import create_organization, update_organization
 
 
 def _verify(engine):
     with Session(engine) as s:
-        return verify_audit_chain(s)
+        return verify_audit_chain(s, SYSTEM_ACTOR)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from db import store
-from db.backups import (
+from db.database_file.backups import (
     STALE_PARTIAL_SECONDS,
     daily_backup_due,
     list_backups,
@@ -20,9 +20,9 @@ from db.backups import (
     restore_backup,
     take_backup,
 )
-from db.engine import database_key, forget_database_key
-from db.health import check_database
-from db.models import Contact
+from db.database_file.health import check_database
+from db.foundations.engine import database_key, forget_database_key
+from db.foundations.models import Contact
 from db.security.encryption import encrypt_plain_database, rotate_key
 from db.security.keyring import keyring_path
 from db.security.sign_in import create_first_administrator, sign_in
@@ -30,7 +30,7 @@ from db.store.contacts import create_contact
 
 PASSWORD = "correct horse battery"
 GIVEN, FAMILY = "Zubaida", "Qureshi-Farooqui"
-NAME, EMAIL, URDU = f"{GIVEN} {FAMILY}", "zubaida.farooqui@example.org", "زبیدہ قریشی"
+EMAIL, URDU = "zubaida.farooqui@example.org", "زبیدہ قریشی"
 
 
 def _secrets(data: bytes) -> list[str]:
@@ -79,11 +79,11 @@ def test_a_backup_restores_and_passes_the_check(tmp_path):
     admin.opened.engine.dispose()
     forget_database_key(str(path))
 
-    kept = restore_backup(str(path), backup)
+    kept = restore_backup(admin.actor, str(path), backup)
     assert kept.exists() and keyring_path(kept).exists()
     restored = sign_in(str(path), "admin", PASSWORD)
     try:
-        assert check_database(restored.opened.engine).healthy
+        assert check_database(restored.opened.engine, restored.actor).healthy
         with Session(restored.opened.engine) as s:
             names = set(s.exec(select(Contact.given_name)))
         assert "Kept In The Backup" in names and "Added After The Backup" not in names
@@ -130,7 +130,7 @@ def test_rotating_the_key_keeps_every_user_in(tmp_path):
             },
         )
     old_key = database_key(str(path))
-    users = rotate_key(str(path), admin.opened.engine)
+    users = rotate_key(admin.actor, str(path), admin.opened.engine)
     assert users == 2 and database_key(str(path)) != old_key
     admin.opened.engine.dispose()
     forget_database_key(str(path))
@@ -145,13 +145,13 @@ def test_a_plain_database_is_encrypted_on_request(tmp_path, demo_path):
     admin.opened.engine.dispose()
     take_backup(str(demo_path), kind="manual")
     assert b"Houston" in demo_path.read_bytes()
-    converted = encrypt_plain_database(str(demo_path), "admin", PASSWORD)
+    converted = encrypt_plain_database(admin.actor, str(demo_path), PASSWORD)
     assert converted.backups == 1 and converted.need_password == []
     for file in demo_path.parent.glob("demo*.db"):
         assert b"Houston" not in file.read_bytes(), file.name
     signed_in = sign_in(str(demo_path), "admin", PASSWORD)
     try:
-        report = check_database(signed_in.opened.engine)
+        report = check_database(signed_in.opened.engine, signed_in.actor)
         assert report.healthy, report.problems
         assert "600 engagements" in report.facts[-2]
     finally:

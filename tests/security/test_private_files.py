@@ -8,22 +8,22 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from db.backups import take_backup
+from db.database_file.backups import take_backup
+from db.database_file.migrate import open_database
 from db.exchange.exports import export_list
 from db.exchange.imports import run_import, write_problem_file
 from db.exchange.mapping import suggest_mapping
 from db.exchange.sources import open_source
-from db.migrate import open_database
-from db.periods import quarter_containing
-from db.registry_copy import copy_registry
+from db.foundations import clock
+from db.foundations.actor import SYSTEM_ACTOR
+from db.foundations.periods import quarter_containing
+from db.registry_sync.copy import copy_registry
 from db.security.keyring import keyring_path
 from db.security.sign_in import create_first_administrator
-from db.store.actor import SYSTEM_ACTOR
 from reports.produce import produce_quarterly_report, produce_subject_access
 from tests.test_cli import password_file
 
@@ -80,11 +80,11 @@ def test_backups_exports_problems_reports_and_copies_are_private(demo_path, tmp_
         )
         write_problem_file(source, outcome, tmp_path / "people.problems.csv")
         written.append(tmp_path / "people.problems.csv")
-        quarter = quarter_containing(date.today(), fiscal=False).code
+        quarter = quarter_containing(clock.today(), fiscal=False).code
         report = produce_quarterly_report(engine, SYSTEM_ACTOR, quarter, tmp_path / "q.pdf")
         held = produce_subject_access(engine, SYSTEM_ACTOR, 1, tmp_path / "held.pdf")
         written += [report.path, held.path, held.path.with_suffix(".json")]
-        copy_registry(engine, str(tmp_path / "copy.db"))
+        copy_registry(SYSTEM_ACTOR, engine, str(tmp_path / "copy.db"))
         written.append(tmp_path / "copy.db")
     finally:
         engine.dispose()

@@ -15,7 +15,7 @@ import importlib
 import inspect
 import pkgutil
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, select
@@ -23,10 +23,17 @@ from sqlmodel import Session, select
 import db.queries
 import db.store
 from db import store
-from db.errors import NotFound, PermissionDenied
-from db.models import Affiliation, ProgramParticipant, Tag
-from db.periods import quarter_containing
-from db.store.actor import SYSTEM_ACTOR, Actor
+from db.foundations import clock
+from db.foundations.actor import SYSTEM_ACTOR, Actor
+from db.foundations.errors import NotFound, PermissionDenied
+from db.foundations.models import (
+    Affiliation,
+    Engagement,
+    EngagementKind,
+    ProgramParticipant,
+    Tag,
+)
+from db.foundations.periods import quarter_containing
 from db.store.contacts import archive_contact, create_contact
 from db.store.engagements import archive_engagement, complete_follow_up, log_engagement
 from db.store.merges import merge_contacts
@@ -41,7 +48,7 @@ from db.store.programs import (
 from tests.conftest import TEST_PASSWORD
 from tests.db.test_store_fuzz import NOT_FROM_INPUT
 
-TODAY = date.today()
+TODAY = clock.today()
 SECRET = "Quorvex"  # only the confidential engagement's subject holds this word
 
 # Who is acting: (role, mission code or None for the commission).
@@ -334,8 +341,8 @@ def test_every_store_function_has_a_written_rule():
 def houston(tmp_path_factory, migrated_template) -> Houston:
     import shutil
 
-    from db.migrate import open_database
-    from db.models import User
+    from db.database_file.migrate import open_database
+    from db.foundations.models import User
     from db.security.passwords import hash_password
     from db.store.missions import add_region, create_mission, set_jurisdiction
     from db.store.users import actor_of, create_user
@@ -511,7 +518,6 @@ SEES_CONFIDENTIAL = {"supervisor.hou", "supervisor.nyc", "admin"}
 # Building blocks that take no reader and return no records of their own (clauses, the
 # paging helper, formatting), or that are read for a reader by a function listed below.
 NOT_READS = {
-    "contact_mission.contact_mission",
     "audit.field_changes",
     "paging.ordered_page",
     "paging.ordered_ids",
@@ -520,10 +526,12 @@ NOT_READS = {
     "text_match.starts_with",
     "text_match.word_starts_with",
     "text_match.prefix_range",
-    "visibility.visible_engagements",
-    "visibility.may_see_engagement",
-    "visibility.withholds_contact_details",
-    "visibility.contact_details_withheld",
+    "search.typed_words",  # what was typed, as words: no database
+    "search.query_words",
+    "search.fts_query",
+    "search.prefix_tsquery",
+    "search.pg_tsquery",  # the server's parse of typed words, no records
+    "search.text_filter",  # a clause the lists narrow by, read through their pages
     "organizations.last_engagement_column",
     "organization_brief.readable_phone",
     "duplicates.label_of_value",
@@ -543,7 +551,7 @@ def _reads() -> dict[str, object]:
     quarter = quarter_containing(TODAY, fiscal=True)
     return {
         "audit.audit_chain_head": lambda s, v, h: _module("audit").audit_chain_head(s),
-        "audit.verify_audit_chain": lambda s, v, h: _module("audit").verify_audit_chain(s),
+        "audit.verify_audit_chain": lambda s, v, h: _module("audit").verify_audit_chain(s, v),
         "audit.audit_filter_choices": lambda s, v, h: _module("audit").audit_filter_choices(s, v),
         "audit.count_audit_entries": lambda s, v, h: _module("audit").count_audit_entries(
             s, v, AuditFilter()
@@ -663,8 +671,27 @@ def _reads() -> dict[str, object]:
         "programs.count_programs": lambda s, v, h: _module("programs").count_programs(
             s, ProgramFilter()
         ),
-        "report_texts.find_report_text": lambda s, v, h: _module("report_texts").find_report_text(
-            s, quarter, "HOU"
+        "editing.record_to_edit": lambda s, v, h: [
+            _found_or_none(_module("editing").record_to_edit, s, v, kind, record)
+            for kind, record in (
+                ("engagement", h.confidential_engagement),
+                ("engagement", h.engagement),
+                ("organization", h.organization),
+                ("contact", h.contact),
+                ("program", h.program),
+                ("user", 1),
+            )
+        ],
+        "users.user_accounts": lambda s, v, h: _module("users").user_accounts(s),
+        "users.active_officers": lambda s, v, h: _module("users").active_officers(s),
+        "pickers.live_missions": lambda s, v, h: _module("pickers").live_missions(s),
+        "pickers.regions_of_mission": lambda s, v, h: _module("pickers").regions_of_mission(s, 1),
+        "programs.program_indicators": lambda s, v, h: _module("programs").program_indicators(
+            s, h.program
+        ),
+        "search.search": lambda s, v, h: _module("search").search(s, SECRET, viewer=v),
+        "search.count_matches": lambda s, v, h: _module("search").count_matches(
+            s, SECRET, viewer=v
         ),
         "subject_access.subject_access": lambda s, v, h: _module("subject_access").subject_access(
             s, v, h.contact
@@ -680,6 +707,13 @@ def _reads() -> dict[str, object]:
 
 def _module(name: str):
     return importlib.import_module(f"db.queries.{name}")
+
+
+def _found_or_none(read, s, viewer, kind, record_id):
+    try:
+        return read(s, viewer, kind, record_id)
+    except NotFound:
+        return None
 
 
 def _visible_or_none(read, s, viewer, engagement_id):
@@ -706,8 +740,6 @@ def test_every_query_is_read_as_every_role_below():
 
 @pytest.mark.parametrize("who", ROLES)
 def test_queries_show_a_confidential_engagement_only_to_those_who_may_see_it(houston, who):
-    from db.search import search
-
     viewer = houston.users[who]
     seen = []
     with Session(houston.engine) as s:
@@ -716,9 +748,106 @@ def test_queries_show_a_confidential_engagement_only_to_those_who_may_see_it(hou
                 seen.append((name, repr(read(s, viewer, houston))))
             except PermissionDenied:
                 assert viewer.role != "admin", name
-        seen.append(("search", repr(search(s, SECRET, viewer=viewer))))
+        for name, read in sorted(_figures().items()):
+            try:
+                seen.append((name, repr(read(s, viewer, houston))))
+            except PermissionDenied:
+                assert viewer.role != "admin", name
     leaked = [name for name, shown in seen if SECRET in shown]
     if who in SEES_CONFIDENTIAL:
-        assert "engagements.engagement_page" in leaked and "search" in leaked
+        assert {"engagements.engagement_page", "search.search"} <= set(leaked)
+        assert "quarterly.quarterly_report_data" in leaked
     else:
         assert leaked == []
+
+
+# --- figures: the report's and the Dashboard's numbers, for the person asking -----------
+
+# Building blocks of the figures that take no reader and read no records of their own
+# (a quarter's arithmetic, the installation's quarter of a day).
+NOT_FIGURES = {
+    "measures.percent_of",
+    "scope.compared",
+    "scope.same_quarter_last_year",
+    "scope.year_start",
+    "scope.current_quarter",
+}
+
+
+def _figures() -> dict[str, object]:
+    from db.figures import dashboard, measures, quarterly
+    from db.figures.scope import Scope
+
+    quarter = quarter_containing(TODAY, fiscal=True)
+
+    def scoped(measure):
+        return lambda s, v, h: [
+            measure(s, Scope(s, v, code, v.sees_confidential), quarter) for code in ("ALL", "HOU")
+        ]
+
+    def by_kind(s, scope, q):
+        return measures.by_column(s, scope, q, Engagement.kind, EngagementKind)
+
+    return {
+        "quarterly.quarterly_report_data": lambda s, v, h: [
+            quarterly.quarterly_report_data(
+                s, v, quarter, code, include_confidential=v.sees_confidential
+            )
+            for code in ("ALL", "HOU")
+        ],
+        "quarterly.report_texts": lambda s, v, h: quarterly.report_texts(s, quarter, "HOU"),
+        "dashboard.dashboard_data": lambda s, v, h: dashboard.dashboard_data(s, v, today=TODAY),
+        "dashboard.dashboard_headline": lambda s, v, h: dashboard.dashboard_headline(
+            s, v, "HOU", today=TODAY
+        ),
+        "measures.key_figures": scoped(measures.key_figures),
+        "measures.by_month": scoped(measures.by_month),
+        "measures.by_column": scoped(by_kind),
+        "measures.by_mission": scoped(measures.by_mission),
+        "measures.indicators": scoped(measures.indicators),
+        "measures.program_events": scoped(measures.program_events),
+        "measures.dormant_priority": scoped(measures.dormant_priority),
+        "measures.by_region": scoped(measures.by_region),
+        "measures.hometowns": lambda s, v, h: measures.hometowns(
+            s, Scope(s, v, "ALL", v.sees_confidential)
+        ),
+    }
+
+
+def figure_functions() -> set[str]:
+    """Every public function of every db.figures module."""
+    import db.figures
+
+    found = set()
+    for module_info in pkgutil.iter_modules(db.figures.__path__):
+        module = importlib.import_module(f"db.figures.{module_info.name}")
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ == module.__name__ and not name.startswith("_"):
+                found.add(f"{module_info.name}.{name}")
+    return found
+
+
+def test_every_figure_is_read_as_every_role():
+    assert figure_functions() == set(_figures()) | NOT_FIGURES
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_only_those_who_see_every_confidential_engagement_may_print_them(houston, who):
+    from db.figures.quarterly import quarterly_report_data
+    from db.queries.organization_brief import organization_brief_data
+
+    viewer = houston.users[who]
+    quarter = quarter_containing(TODAY, fiscal=True)
+    with Session(houston.engine) as s:
+        asks = [
+            lambda: quarterly_report_data(s, viewer, quarter, "HOU", include_confidential=True),
+            lambda: organization_brief_data(
+                s, viewer, houston.organization, include_confidential=True
+            ),
+        ]
+        for ask in asks:
+            if who in SEES_CONFIDENTIAL:
+                assert SECRET in repr(ask())
+            else:
+                with pytest.raises(PermissionDenied):
+                    ask()

@@ -9,9 +9,10 @@ import pytest
 from sqlmodel import Session, select
 
 from db import store
-from db.engine import forget_database_key
-from db.errors import DatabaseUnavailable, EmptyDatabaseFile, ValidationError
-from db.models import AuditEntry, User, utc_now
+from db.foundations.clock import utc_now
+from db.foundations.engine import forget_database_key
+from db.foundations.errors import DatabaseUnavailable, EmptyDatabaseFile, ValidationError
+from db.foundations.models import AuditEntry, User
 from db.security.keyring import Keyring, keyring_path
 from db.security.sign_in import (
     SignInRefused,
@@ -46,7 +47,7 @@ def test_a_new_database_needs_its_first_administrator_and_is_encrypted(tmp_path,
     assert encrypted.read_bytes()[:16] != b"SQLite format 3\x00"
     assert oct(keyring_path(encrypted).stat().st_mode & 0o777) == "0o600"
     with pytest.raises(DatabaseUnavailable, match="is encrypted: sign in to open it"):
-        from db.migrate import open_database
+        from db.database_file.migrate import open_database
 
         open_database(str(encrypted))
     with pytest.raises(SignInRefused, match="already has an administrator"):

@@ -28,7 +28,7 @@ _FISCAL = re.compile(r"^FY(\d{4})-\d{2}Q([1-4])$")
 
 
 def _months(code: str, fiscal_start_month: int) -> tuple[date, date] | None:
-    """First and last day of a stored quarter code (as db/periods.py wrote it)."""
+    """First and last day of a stored quarter code (as db/foundations/periods.py wrote it)."""
     if match := _CALENDAR.match(code):
         year, number = int(match[1]), int(match[2])
         start = date(year, 3 * number - 2, 1)

@@ -8,7 +8,7 @@ user: must_change_password (after an administrator reset it), failed_sign_ins an
 locked_until (5 wrong passwords lock an account for a growing delay).
 
 audit_entry: previous_hash and entry_hash chain every entry to the one before it
-(db/audit_chain.py); existing entries are chained here in id order. Triggers refuse
+(db/rules/audit_chain.py); existing entries are chained here in id order. Triggers refuse
 DELETE, and UPDATE of anything but `changes` (which erasure redacts to digests that the
 chain still verifies). A batch migration that recreates audit_entry must recreate them.
 """
@@ -19,7 +19,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from alembic import op
 
-from db.audit_chain import GENESIS, ChainedFields, entry_hash
+from db.rules.audit_chain import GENESIS, ChainedFields, entry_hash
 
 revision: str = "0011"
 down_revision: str | None = "0010"

@@ -8,7 +8,7 @@ Create Date: 2026-11-24
 
 Partial unique indexes over the folded name of live (not archived) organizations and
 programs and the folded email of live contacts that have one (usernames, stored folded,
-are unique since 0011). db/errors.py turns a violation into the store's own sentence.
+are unique since 0011). db/foundations/errors.py turns a violation into the store's own sentence.
 """
 
 from collections.abc import Sequence

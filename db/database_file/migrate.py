@@ -16,22 +16,23 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from db.backups import take_backup
-from db.engine import (
+from db.database_file.backups import take_backup
+from db.database_file.planner_statistics import refresh_planner_statistics
+from db.foundations import clock
+from db.foundations.engine import (
     connect_sqlite_file,
     create_database_engine,
     database_key,
     is_sqlite,
     shown_location,
 )
-from db.errors import (
+from db.foundations.errors import (
     SQLITE_ERRORS,
     DatabaseUnavailable,
     EmptyDatabaseFile,
     explain_database_error,
 )
-from db.planner_statistics import refresh_planner_statistics
-from db.private_files import make_private
+from db.foundations.private_files import make_private
 from db.security.keyring import keyring_path
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 # up-to-date database (every start but the first after an upgrade) stays fast.
 _REVISION = re.compile(r'^(down_revision|revision)\b[^=]*=\s*"?([\w.-]+|None)"?', re.MULTILINE)
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -57,13 +58,6 @@ class OpenedDatabase:
 
 
 UPGRADE_LOCK = 4242002  # the advisory lock a server upgrade holds (the audit chain's is 4242001)
-
-# Partial unique indexes of migration 0015: the models cannot say "unique while live".
-LIVE_UNIQUE_INDEXES = {
-    "uq_organization_live_name",
-    "uq_program_live_name",
-    "uq_contact_live_email",
-}
 
 
 def include_in_comparison(obj, name, type_, reflected, compare_to) -> bool:
@@ -140,7 +134,8 @@ def open_database(
     `upgrade` command), after a pg_dump that Rabta takes when pg_dump is on the PATH or
     that the administrator says was taken (`server_backup_taken`).
 
-    A SQLite file's planner statistics are brought up to date (db/planner_statistics.py).
+    A SQLite file's planner statistics are brought up to date
+    (db/database_file/planner_statistics.py).
     """
     sqlite = is_sqlite(location)
     path = Path(location) if sqlite else None
@@ -272,7 +267,7 @@ def server_backup(location: str, *, now: datetime | None = None) -> Path:
 
     from sqlalchemy.engine import make_url
 
-    from db.engine import default_database_path
+    from db.foundations.engine import default_database_path
 
     pg_dump = shutil.which("pg_dump")
     if pg_dump is None:
@@ -281,7 +276,7 @@ def server_backup(location: str, *, now: datetime | None = None) -> Path:
             "upgrading it: take a backup with pg_dump, then run the upgrade with --backup-taken."
         )
     url = make_url(location)
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    stamp = (now or clock.local_now()).strftime("%Y%m%d-%H%M%S")
     name = url.database or "registry"
     target = default_database_path().parent / f"{name}.backup-{stamp}-upgrade.dump"
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -16,16 +16,17 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import Engine
 
 from db import store
-from db.demo import DatabaseNotEmpty, demo_rows, existing_record_count, split_list
-from db.periods import quarter_containing
-from db.planner_statistics import drop_sampled_keys
+from db.database_file.planner_statistics import drop_sampled_keys
+from db.demo.sample import DatabaseNotEmpty, demo_rows, existing_record_count, split_list
+from db.foundations import clock
+from db.foundations.actor import SYSTEM_ACTOR
+from db.foundations.periods import quarter_containing
 from db.store import missions, settings, users
-from db.store.actor import SYSTEM_ACTOR
 
 SCALE = {
     "organizations": 10_000,
@@ -312,7 +313,7 @@ def load_large_demo(
     engine: Engine, today: date | None = None, progress: Callable[[str], None] | None = None
 ) -> LargeSummary:
     """Fill an empty, migrated database with the large registry; refuse a non-empty one."""
-    today = today or date.today()
+    today = today or clock.today()
     report = progress or (lambda _message: None)
     rng = random.Random(20261123)
     with store.session(engine) as s:
@@ -350,7 +351,7 @@ def load_large_demo(
     try:
         cursor = raw.cursor() if sqlite else _CopyingCursor(raw.cursor())
         triggers = _begin_bulk_load(cursor) if sqlite else []
-        now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        now = clock.utc_now().strftime("%Y-%m-%d %H:%M:%S.%f")
         report("Organizations")
         orgs = _organizations(cursor, rng, mission_of, now, today)
         report("Contacts and affiliations")
@@ -420,7 +421,7 @@ def _end_bulk_load(cursor, triggers: list[tuple[str, str]]) -> None:
     cursor.execute("COMMIT")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("ANALYZE")
-    drop_sampled_keys(cursor)  # counts only, no names (db/planner_statistics.py)
+    drop_sampled_keys(cursor)  # counts only, no names (db/database_file/planner_statistics.py)
 
 
 def _end_copy_load(cursor: _CopyingCursor, raw) -> None:

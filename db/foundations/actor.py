@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from db.errors import PermissionDenied
-from db.models import UserRole
+from db.foundations.errors import PermissionDenied
+from db.foundations.models import UserRole
 
 
 @dataclass(frozen=True)

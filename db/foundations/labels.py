@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from db import models as m
+from db.foundations import models as m
 
 LABELS: dict[type[StrEnum], dict[str, str]] = {
     m.MissionKind: {

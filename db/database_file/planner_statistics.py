@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from db.engine import BUSY_TIMEOUT_MS, sqlcipher
+from db.foundations.engine import BUSY_TIMEOUT_MS, sqlcipher
 
 # Statistics are worth a short wait, never a long one: when another process holds the
 # write lock, the next opening analyses instead.

@@ -11,8 +11,9 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, or_, true
 from sqlmodel import col
 
-from db.models import Consent, Contact, Engagement, Sensitivity
-from db.store.actor import Actor
+from db.foundations.actor import Actor
+from db.foundations.errors import PermissionDenied
+from db.foundations.models import Consent, Contact, Engagement, Sensitivity
 
 
 def visible_engagements(actor: Actor, *, include_confidential: bool = True) -> ColumnElement:
@@ -26,6 +27,25 @@ def visible_engagements(actor: Actor, *, include_confidential: bool = True) -> C
     if actor.id is None:
         return not_confidential
     return or_(not_confidential, Engagement.officer_id == actor.id)
+
+
+def visible_engagements_sql(actor: Actor, alias: str) -> str:
+    """The same rule as `visible_engagements`, as a fragment of raw SQL (" AND ...", or
+    "") over the engagement table under `alias`, for the search index's own queries;
+    the query binds `:viewer` to the actor's id (-1 when none)."""
+    if actor.sees_confidential:
+        return ""
+    return f" AND ({alias}.sensitivity <> 'confidential' OR {alias}.officer_id = :viewer)"
+
+
+def require_confidential_allowed(actor: Actor, include_confidential: bool) -> None:
+    """Raise PermissionDenied when `actor` asks for a report or brief with confidential
+    engagements in it and may not see them all."""
+    if include_confidential and not actor.sees_confidential:
+        raise PermissionDenied(
+            f"{actor.username} is not a supervisor; only supervisors and administrators may "
+            "include confidential engagements in a report."
+        )
 
 
 def may_see_engagement(actor: Actor, engagement: Engagement) -> bool:

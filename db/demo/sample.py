@@ -18,13 +18,14 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from db import store
-from db.errors import RabtaError
-from db.models import Contact, Engagement, Mission, Organization, Program, User
-from db.periods import quarter_containing
+from db.foundations import clock
+from db.foundations.actor import SYSTEM_ACTOR, Actor
+from db.foundations.errors import RabtaError
+from db.foundations.models import Contact, Engagement, Mission, Organization, Program, User
+from db.foundations.periods import quarter_containing
 from db.store import contacts, engagements, missions, organizations, programs, settings, users
-from db.store.actor import SYSTEM_ACTOR, Actor
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "resources" / "demo"
+DEMO_DIR = Path(__file__).resolve().parents[2] / "resources" / "demo"
 
 
 class DatabaseNotEmpty(RabtaError):
@@ -73,7 +74,7 @@ def load_demo(
     Raises DatabaseNotEmpty when the database already holds registry records; the
     whole load is one transaction, so a failure leaves the database as it was.
     """
-    today = today or date.today()
+    today = today or clock.today()
     report = progress or (lambda _message: None)
     with store.session(engine) as s:
         if existing_record_count(s):
@@ -127,7 +128,7 @@ def load_demo(
 
 def _moment(today: date, days_ago: str) -> datetime:
     day = today - timedelta(days=int(days_ago))
-    return min(datetime(day.year, day.month, day.day, 9, 30, tzinfo=UTC), datetime.now(UTC))
+    return min(datetime(day.year, day.month, day.day, 9, 30, tzinfo=UTC), clock.utc_now())
 
 
 def _load_organizations(s: Session, actor: Actor, today: date) -> dict[str, int]:
@@ -331,7 +332,7 @@ def _load_engagements(
         if follow_up and row["follow_up_done"] == "1":
             done = datetime(follow_up.year, follow_up.month, follow_up.day, 15, tzinfo=UTC)
             engagements.complete_follow_up(
-                s, actor, engagement_id, done_at=min(done, datetime.now(UTC))
+                s, actor, engagement_id, done_at=min(done, clock.utc_now())
             )
         count += 1
     return count

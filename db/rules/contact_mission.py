@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from db.models import Affiliation, Contact, Jurisdiction, Organization
+from db.foundations.models import Affiliation, Contact, Jurisdiction, Organization
 
 
 def contact_mission():

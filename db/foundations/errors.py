@@ -85,7 +85,7 @@ def explain_unique_clash(error: BaseException) -> ValidationError | None:
 
 def explain_database_error(error: BaseException, path: str) -> DatabaseUnavailable | None:
     """Translate a driver error caused by the environment into a user sentence, or None for bugs."""
-    from db.engine import shown_location
+    from db.foundations.engine import shown_location
 
     path = shown_location(path)
     original = error.orig if isinstance(error, DBAPIError) else error

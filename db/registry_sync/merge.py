@@ -1,6 +1,6 @@
 """Bringing one registry's records into another that already holds some: an office's
 laptop file into the commission's server after weeks offline, or the server's records
-back into the laptop. `copy_registry` (db/registry_copy.py) copies into an empty
+back into the laptop. `copy_registry` (db/registry_sync/copy.py) copies into an empty
 database; this is the step for one that is not.
 
 Rows are matched by uid: a record the target already has is updated when the source's
@@ -35,8 +35,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, insert, select, text
 from sqlalchemy import update as sql_update
 
-from db.errors import DatabaseUnavailable, ValidationError
-from db.registry_copy import CHUNK, plain_value, registry_tables
+from db.foundations.errors import DatabaseUnavailable, ValidationError
+from db.registry_sync.copy import CHUNK, plain_value, registry_tables
 
 
 @dataclass(frozen=True)
@@ -512,7 +512,7 @@ def bring_into(
     all or nothing; return what was added, updated and kept, table by table. Raises
     LookAlikesFound, writing nothing, when records look alike and `join_alike` is off."""
     from db import store
-    from db.store.actor import Actor
+    from db.foundations.actor import Actor
     from db.store.audit import AuditItem, record_audits
     from db.store.last_engagement import refresh_last_engagement
 

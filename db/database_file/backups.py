@@ -16,9 +16,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from db.engine import connect_sqlite_file, database_key, is_sqlite
-from db.errors import SQLITE_ERRORS, DatabaseUnavailable
-from db.private_files import make_private
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from db.foundations import clock
+from db.foundations.actor import Actor
+from db.foundations.engine import connect_sqlite_file, database_key, is_sqlite
+from db.foundations.errors import SQLITE_ERRORS, DatabaseUnavailable
+from db.foundations.private_files import make_private
+from db.rules.settings import read_settings
 from db.security.keyring import keyring_path
 
 KINDS = ("daily", "manual", "upgrade", "replaced")
@@ -76,7 +82,7 @@ def take_backup(
             f"The backup folder {folder} does not exist or is not reachable (a USB stick "
             "or network share that is not connected?)."
         )
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    stamp = (now or clock.local_now()).strftime("%Y%m%d-%H%M%S")
     target = folder / f"{path.stem}.backup-{stamp}-{kind}.db"
     counter = 1
     while target.exists():
@@ -108,6 +114,30 @@ def take_backup(
             f"The backup to {folder} could not be written ({error}); the database is unchanged."
         ) from error
     return target
+
+
+def back_up(
+    actor: Actor,
+    engine: Engine,
+    location: str,
+    *,
+    kind: str = "manual",
+    folder: Path | None = None,
+) -> Path | None:
+    """The whole backup step, as the window and the command line take it: into `folder`
+    (by default the one set in Settings, else beside the database), then old copies
+    pruned. A manual backup is for administrators; the daily one, taken for anyone
+    signed in, is skipped (None) when today's copy exists already."""
+    if kind != "daily":
+        actor.require_admin()
+    if folder is None:
+        with Session(engine) as s:
+            folder = backup_folder(location, read_settings(s).backup_folder)
+    if kind == "daily" and not daily_backup_due(location, folder):
+        return None
+    taken = take_backup(location, folder, kind=kind)
+    prune_backups(location, folder)
+    return taken
 
 
 def list_backups(location: str, folder: Path | None = None) -> list[BackupFile]:
@@ -151,7 +181,7 @@ def record_counts(backup: Path, key: bytes | None) -> dict[str, int] | None:
 
 def daily_backup_due(location: str, folder: Path | None = None, today: date | None = None) -> bool:
     """True when no daily backup of this database was taken today."""
-    today = today or date.today()
+    today = today or clock.today()
     return not any(
         backup.kind == "daily" and backup.taken_at.date() == today
         for backup in list_backups(location, folder)
@@ -193,10 +223,14 @@ def prune_backups(location: str, folder: Path | None = None) -> list[Path]:
     return removed
 
 
-def restore_backup(location: str, backup: Path, *, now: datetime | None = None) -> Path:
-    """Replace the database by a backup; the replaced file (and its keyring) is kept as a
-    "replaced" backup, whose path is returned. Every connection to the database must be
-    closed first; `rabta check` on the restored database proves it whole."""
+def restore_backup(
+    actor: Actor, location: str, backup: Path, *, now: datetime | None = None
+) -> Path:
+    """Replace the database by a backup (administrators); the replaced file (and its
+    keyring) is kept as a "replaced" backup, whose path is returned. Every connection to
+    the database must be closed first; `rabta check` on the restored database proves it
+    whole."""
+    actor.require_admin()
     path = _require_file(location)
     backup = Path(backup)
     if not backup.is_file():
@@ -207,7 +241,8 @@ def restore_backup(location: str, backup: Path, *, now: datetime | None = None) 
         with backup.open("rb") as handle:
             if handle.read(16) != b"SQLite format 3\x00":
                 raise DatabaseUnavailable(f"{backup} is not a Rabta backup.")
-    kept = path.parent / f"{path.stem}.backup-{(now or datetime.now()):%Y%m%d-%H%M%S}-replaced.db"
+    stamp = f"{(now or clock.local_now()):%Y%m%d-%H%M%S}"
+    kept = path.parent / f"{path.stem}.backup-{stamp}-replaced.db"
     staged = path.with_name(path.name + ".restoring")
     shutil.copyfile(backup, staged)
     make_private(staged)

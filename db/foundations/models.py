@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import Column, ForeignKey, Index, MetaData, UniqueConstraint, text
 from sqlalchemy import Integer as SAInteger
 from sqlmodel import Field, SQLModel
+
+from db.foundations import clock
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -30,11 +32,6 @@ SQLModel.metadata = MetaData(naming_convention=NAMING_CONVENTION)
 def new_uid() -> str:
     """Return a fresh UUID4 as a 36-character string."""
     return str(uuid.uuid4())
-
-
-def utc_now() -> datetime:
-    """Return the current time as an aware UTC datetime (the columns refuse naive ones)."""
-    return datetime.now(UTC)
 
 
 def _fk(target: str, *, nullable: bool = True, ondelete: str | None = None, index: bool = True):
@@ -206,7 +203,7 @@ class Mission(SQLModel, table=True):
     kind: str = Field(max_length=32)
     country: str = Field(max_length=2)
     city: str = Field(default="", max_length=120)
-    created_at: datetime = Field(default_factory=utc_now)
+    created_at: datetime = Field(default_factory=clock.utc_now)
     archived_at: datetime | None = None
 
 
@@ -236,7 +233,7 @@ class User(SQLModel, table=True):
     mission_id: int | None = _fk("mission.id")
     password_hash: str | None = Field(default=None, max_length=255)
     active: bool = True
-    created_at: datetime = Field(default_factory=utc_now)
+    created_at: datetime = Field(default_factory=clock.utc_now)
     must_change_password: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
     failed_sign_ins: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     locked_until: datetime | None = None
@@ -281,8 +278,8 @@ class Organization(SQLModel, table=True):
     # leaves confidential engagements out, for those who may not see them.
     last_engagement_on: dt.date | None = Field(default=None, index=True)
     last_normal_engagement_on: dt.date | None = Field(default=None, index=True)
-    created_at: datetime = Field(default_factory=utc_now, index=True)
-    updated_at: datetime = Field(default_factory=utc_now)
+    created_at: datetime = Field(default_factory=clock.utc_now, index=True)
+    updated_at: datetime = Field(default_factory=clock.utc_now)
     archived_at: datetime | None = Field(default=None, index=True)
     merged_into_id: int | None = None  # archived by a merge into this organization
 
@@ -340,8 +337,8 @@ class Contact(SQLModel, table=True):
     consent_source: str = Field(default="", max_length=200)
     do_not_contact: bool = False
     notes: str = ""
-    created_at: datetime = Field(default_factory=utc_now, index=True)
-    updated_at: datetime = Field(default_factory=utc_now)
+    created_at: datetime = Field(default_factory=clock.utc_now, index=True)
+    updated_at: datetime = Field(default_factory=clock.utc_now)
     archived_at: datetime | None = Field(default=None, index=True)
     erased_at: datetime | None = None  # personal fields removed at the person's request
     merged_into_id: int | None = None  # archived by a merge into this contact
@@ -391,8 +388,8 @@ class Program(SQLModel, table=True):
     status: str = Field(default=ProgramStatus.ACTIVE, max_length=16, index=True)
     budget_minor: int | None = None
     budget_currency: str = Field(default="USD", max_length=3)
-    created_at: datetime = Field(default_factory=utc_now)
-    updated_at: datetime = Field(default_factory=utc_now)
+    created_at: datetime = Field(default_factory=clock.utc_now)
+    updated_at: datetime = Field(default_factory=clock.utc_now)
     archived_at: datetime | None = Field(default=None, index=True)
 
 
@@ -445,7 +442,7 @@ class Measurement(SQLModel, table=True):
     period_end: dt.date
     value: float
     source: str = Field(default="", max_length=200)
-    recorded_at: datetime = Field(default_factory=utc_now)
+    recorded_at: datetime = Field(default_factory=clock.utc_now)
 
 
 # --- Engagements -------------------------------------------------------------
@@ -511,8 +508,8 @@ class Engagement(SQLModel, table=True):
     # What came of the follow-up, asked when it is marked done (may be empty).
     follow_up_note: str = Field(default="", sa_column_kwargs={"server_default": ""})
     sensitivity: str = Field(default=Sensitivity.NORMAL, max_length=16)
-    created_at: datetime = Field(default_factory=utc_now)
-    updated_at: datetime = Field(default_factory=utc_now)
+    created_at: datetime = Field(default_factory=clock.utc_now)
+    updated_at: datetime = Field(default_factory=clock.utc_now)
     archived_at: datetime | None = Field(default=None, index=True)
 
 
@@ -559,7 +556,7 @@ class AuditEntry(SQLModel, table=True):
     __table_args__ = (Index("ix_audit_entry_entity_type_entity_id", "entity_type", "entity_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(default_factory=utc_now, index=True)
+    at: datetime = Field(default_factory=clock.utc_now, index=True)
     user_id: int | None = _fk("user.id", index=False)
     username: str = Field(max_length=64)
     action: str = Field(max_length=32)
@@ -582,7 +579,7 @@ class DuplicateDismissal(SQLModel, table=True):
     first_id: int  # the lower id of the two
     second_id: int
     dismissed_by: str = Field(max_length=64)
-    dismissed_at: datetime = Field(default_factory=utc_now)
+    dismissed_at: datetime = Field(default_factory=clock.utc_now)
 
 
 class MergeRecord(SQLModel, table=True):
@@ -596,7 +593,7 @@ class MergeRecord(SQLModel, table=True):
     survivor_id: int = Field(index=True)
     merged_id: int
     merged_by: str = Field(max_length=64)
-    merged_at: datetime = Field(default_factory=utc_now)
+    merged_at: datetime = Field(default_factory=clock.utc_now)
     journal: str = "{}"  # JSON: field values before, links moved and rows removed
     undone_by: str | None = Field(default=None, max_length=64)
     undone_at: datetime | None = None
@@ -637,4 +634,4 @@ class ReportText(SQLModel, table=True):
     # Engagements chosen to feature, ids comma-separated; "" features the latest outcome
     # of each high-priority organization.
     highlights: str = Field(default="", sa_column_kwargs={"server_default": ""})
-    updated_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=clock.utc_now)

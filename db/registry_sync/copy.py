@@ -5,7 +5,7 @@ included (so its chain still verifies), in one transaction on the target, then c
 by each table's row count and a SHA-256 of its content read back from both sides.
 
 Only into an empty registry: a target that holds records is refused untouched with
-TargetHoldsRecords, and db/registry_merge.py brings records into it instead.
+TargetHoldsRecords, and db/registry_sync/merge.py brings records into it instead.
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ from typing import Any
 from sqlalchemy import Engine, Table, func, insert, select, text
 from sqlmodel import SQLModel
 
-import db.models  # noqa: F401  (every table on SQLModel.metadata)
-from db.errors import DatabaseUnavailable, ValidationError
-from db.migrate import open_database
+import db.foundations.models  # noqa: F401  (every table on SQLModel.metadata)
+from db.database_file.migrate import open_database
+from db.foundations.actor import Actor
+from db.foundations.errors import DatabaseUnavailable, ValidationError
 
 CHUNK = 2_000  # rows read and written at a time
 
@@ -113,12 +114,16 @@ def _refuse_unless_empty(engine: Engine, shown: str) -> None:
 
 
 def copy_registry(
-    source: Engine, target_location: str, progress: Callable[[str], None] | None = None
+    actor: Actor,
+    source: Engine,
+    target_location: str,
+    progress: Callable[[str], None] | None = None,
 ) -> RegistryCopy:
     """Copy every table of the registry on `source` into the empty registry at
     `target_location` (made if missing), all or nothing, and check that both sides hold
-    the same rows; return what was copied."""
-    from db.engine import shown_location
+    the same rows; return what was copied (administrators)."""
+    actor.require_admin()
+    from db.foundations.engine import shown_location
 
     report = progress or (lambda _message: None)
     shown = shown_location(target_location)

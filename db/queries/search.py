@@ -15,10 +15,14 @@ from dataclasses import dataclass
 from sqlalchemy import and_, case, column, or_, text
 from sqlmodel import Session, col, select
 
-from db.models import Contact, Engagement, Organization, Program
+from db.foundations.actor import Actor
+from db.foundations.models import Contact, Engagement, Organization, Program
 from db.queries.text_match import contains
-from db.queries.visibility import contact_details_withheld, visible_engagements
-from db.store.actor import Actor
+from db.rules.visibility import (
+    contact_details_withheld,
+    visible_engagements,
+    visible_engagements_sql,
+)
 
 KINDS = ("organization", "contact", "program", "engagement")
 _SPLIT = re.compile(r"[\s\"'()*:^+\-.,;!?@/\\{}\[\]]+")
@@ -202,8 +206,8 @@ def count_matches(
 def _hidden_rows(kind: str, viewer: Actor, include_archived: bool) -> str:
     """The SQL that leaves out archived rows and engagements `viewer` may not read."""
     hidden = "" if include_archived else f"AND {_ALIAS[kind]}.archived_at IS NULL"
-    if kind == "engagement" and not viewer.sees_confidential:
-        hidden += " AND (e.sensitivity <> 'confidential' OR e.officer_id = :viewer)"
+    if kind == "engagement":
+        hidden += visible_engagements_sql(viewer, _ALIAS[kind])
     return hidden
 
 

@@ -1,0 +1,1 @@
+"""The database file's life: migrations, backups, health checks, planner statistics."""

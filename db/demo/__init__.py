@@ -1,0 +1,1 @@
+"""Demo loaders: the sample registry and the large one the benchmarks use."""

@@ -1,0 +1,3 @@
+"""Foundations every part of db/ stands on: the models, errors, labels, periods, the engine,
+the acting user.
+"""
