@@ -22,8 +22,16 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/vulture
 
+# Days quarters and fiscal years turn on (and a leap day): the tests marked `calendar`
+# run again with the clock pinned to each (db/foundations/clock.py).
+PINNED_DAYS := 2026-12-31 2027-06-30 2027-07-01 2028-02-29
+
 test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	for day in $(PINNED_DAYS); do \
+		echo "The calendar's tests, on $$day:"; \
+		RABTA_PINNED_TODAY=$$day QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m calendar || exit 1; \
+	done
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.perf.run_benchmarks

@@ -16,6 +16,7 @@ from reportlab.platypus import (
 
 from db.figures.measures import IndicatorResult, KeyFigures, ProgramEventRow
 from db.figures.quarterly import FollowUpRow, QuarterlyReportData
+from db.foundations.labels import counted
 from reports.charts import horizontal_bars, vertical_bars
 from reports.document import (
     ACCENT,
@@ -71,12 +72,6 @@ def _change(now: int, before: int) -> str:
     return f"{delta:+.0f}%"
 
 
-def _count(number: int, singular: str, plural: str | None = None) -> str:
-    """ "1 program event", "3 program events"."""
-    word = singular if number == 1 else (plural or f"{singular}s")
-    return f"{number:,} {word}"
-
-
 def _share(count: int, total: int) -> str:
     return f"{100.0 * count / total:.0f}%" if total else "—"
 
@@ -100,10 +95,10 @@ def _summary_sentences(data: QuarterlyReportData) -> list[str]:
         return [*sentences, f"No engagements were logged for {data.scope_label} in this quarter."]
     change = _change(now.engagements, before.engagements)
     sentences.append(
-        f"Officers logged {_count(now.engagements, 'engagement')} with "
-        f"{_count(now.organizations_engaged, 'diaspora organization')}, against "
-        f"{_count(before.engagements, 'engagement')} with "
-        f"{_count(before.organizations_engaged, 'organization')} in {previous_name} "
+        f"Officers logged {counted(now.engagements, 'engagement')} with "
+        f"{counted(now.organizations_engaged, 'diaspora organization')}, against "
+        f"{counted(before.engagements, 'engagement')} with "
+        f"{counted(before.organizations_engaged, 'organization')} in {previous_name} "
         f"({change if change in ('no change', 'new') else change + ' engagements'})."
     )
     classified = [row for row in data.engagements_by_mechanism if row.key]
@@ -117,38 +112,38 @@ def _summary_sentences(data: QuarterlyReportData) -> list[str]:
     if data.engagements_by_mission:
         lead = data.engagements_by_mission[0]
         sentences.append(
-            f"{lead.label} was the most active mission with {_count(lead.count, 'engagement')}."
+            f"{lead.label} was the most active mission with {counted(lead.count, 'engagement')}."
         )
     measured = [i for i in data.indicators if i.percent_achieved is not None]
     if measured:
         met = sum(1 for i in measured if i.percent_achieved >= 100)
         sentences.append(
-            f"{met:,} of {_count(len(measured), 'program indicator')} "
+            f"{met:,} of {counted(len(measured), 'program indicator')} "
             f"met {'its' if len(measured) == 1 else 'their'} quarterly target."
         )
     if now.program_events:
-        events, counted = now.program_events, now.events_with_attendance
-        held = _count(events, "program event")
-        if counted == 0:
+        events, with_attendance = now.program_events, now.events_with_attendance
+        held = counted(events, "program event")
+        if with_attendance == 0:
             were = "was" if events == 1 else "were"
             sentences.append(f"{held} {were} held; attendance was not recorded.")
-        elif counted < events:
+        elif with_attendance < events:
             sentences.append(
-                f"{held} drew at least {_count(now.attendance, 'person', 'people')} "
-                f"(attendance recorded at {counted:,} of them)."
+                f"{held} drew at least {counted(now.attendance, 'person', 'people')} "
+                f"(attendance recorded at {with_attendance:,} of them)."
             )
         else:
-            sentences.append(f"{held} drew {_count(now.attendance, 'person', 'people')}.")
+            sentences.append(f"{held} drew {counted(now.attendance, 'person', 'people')}.")
     if data.follow_ups_overdue_total:
         overdue = data.follow_ups_overdue_total
         sentences.append(
-            f"{_count(overdue, 'follow-up')} due by the end of the quarter "
+            f"{counted(overdue, 'follow-up')} due by the end of the quarter "
             f"{'is' if overdue == 1 else 'are'} still open; see Overdue follow-ups."
         )
     if data.dormant_priority:
         dormant = data.dormant_priority_total
         sentences.append(
-            f"{_count(dormant, 'high-priority organization')} "
+            f"{counted(dormant, 'high-priority organization')} "
             f"{'has' if dormant == 1 else 'have'} had no engagement for six months or more; "
             "see the list below."
         )
@@ -337,8 +332,8 @@ def _most_engaged(data: QuarterlyReportData, styles: Styles) -> list:
         last = data.most_engaged[-1].engagements
         story.append(
             Paragraph(
-                f"{_count(data.most_engaged_ties, 'more organization')} also had "
-                f"{_count(last, 'engagement')}; "
+                f"{counted(data.most_engaged_ties, 'more organization')} also had "
+                f"{counted(last, 'engagement')}; "
                 f"{'it is' if data.most_engaged_ties == 1 else 'they are'} not listed.",
                 styles.small,
             )

@@ -238,3 +238,11 @@ def pg_databases(tmp_path_factory):
     databases = PgDatabases(tmp_path_factory.mktemp("pg"))
     yield databases
     databases.stop()
+
+
+def pytest_report_header(config):
+    """Say when the clock is pinned (make test's calendar runs)."""
+    from db.foundations.clock import pinned_today
+
+    pinned = pinned_today()
+    return f"rabta: the clock is pinned to {pinned.isoformat()}" if pinned else None

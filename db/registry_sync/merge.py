@@ -299,11 +299,28 @@ class _Bringing:
     # --- one table ---------------------------------------------------------------
 
     def bring_table(self, table: Table) -> TableBrought:
+        """Bring one table's rows in: each source row joins, updates or is added to the
+        target's row of the same key (the newer one winning), then the table is checked."""
         matching = MATCHING[table.name]
         if matching.parent is not None:
             return self._bring_links(table, matching)
         result = TableBrought(table.name)
-        has_id = "id" in table.columns
+        to_add, to_update = self._sort_source_rows(table, matching, result)
+        self._add(table, matching, to_add)
+        result.added = len(to_add)
+        self._update(table, to_update)
+        result.updated = len(to_update)
+        self._self_refs(table, [r for r, _m in to_add] + [r for r, *_ in to_update])
+        written = [moved for _r, moved in to_add] + [moved for _r, moved, *_ in to_update]
+        self._note_written(table, to_add, to_update, written)
+        result.sha256 = self._check(table, matching, written)
+        return result
+
+    def _sort_source_rows(
+        self, table: Table, matching: Matching, result: TableBrought
+    ) -> tuple[list[tuple[dict, dict]], list[tuple[dict, dict, int, int]]]:
+        """(source row, translated) rows to add and (…, target id, target version) rows
+        to update; rows joined to a target row or older than it are counted in `result`."""
         key_of = {}  # key → (target id, newer value, version)
         also_of = {}
         for row in _rows(self.target, table):
@@ -311,35 +328,42 @@ class _Bringing:
             key_of[key] = (row.get("id"), row.get(matching.newer or ""), row.get("version"))
             if matching.also:
                 also_of[tuple(row[c] for c in matching.also)] = row.get("id")
-
-        to_add: list[tuple[dict, dict]] = []  # (source row, translated)
-        to_update: list[tuple[dict, dict, int, int]] = []  # + target id, target version
+        has_id = "id" in table.columns
+        to_add: list[tuple[dict, dict]] = []
+        to_update: list[tuple[dict, dict, int, int]] = []
         for row in _rows(self.source, table):
             moved = self._translated(table, row)
-            key = tuple(moved[c] for c in matching.key)
-            there = key_of.get(key)
-            if there is None and matching.also:
-                also_id = also_of.get(tuple(moved[c] for c in matching.also))
-                if also_id is not None:
-                    self.ids[table.name][row["id"]] = also_id
-                    result.joined += 1
-                    continue
-            if there is None and (table.name, row.get("uid")) in self.joined:
-                self.ids[table.name][row["id"]] = self.joined[table.name, row["uid"]]
-                result.joined += 1
-                continue
+            there = key_of.get(tuple(moved[c] for c in matching.key))
             if there is None:
-                to_add.append((row, moved))
+                joined_id = self._joined_id(table, matching, row, moved, also_of)
+                if joined_id is not None:
+                    self.ids[table.name][row["id"]] = joined_id
+                    result.joined += 1
+                else:
+                    to_add.append((row, moved))
                 continue
             target_id, target_newer, target_version = there
             if has_id:
                 self.ids[table.name][row["id"]] = target_id
-            newer = matching.newer and _moment(row[matching.newer]) > _moment(target_newer)
-            if newer:
+            if matching.newer and _moment(row[matching.newer]) > _moment(target_newer):
                 to_update.append((row, moved, target_id, target_version))
             else:
                 result.kept += 1
+        return to_add, to_update
 
+    def _joined_id(
+        self, table: Table, matching: Matching, row: dict, moved: dict, also_of: dict
+    ) -> int | None:
+        """The target row a source row with no row of its key joins: one of its other key
+        (`matching.also`), or a look-alike the person chose to join; else None."""
+        if matching.also:
+            also_id = also_of.get(tuple(moved[c] for c in matching.also))
+            if also_id is not None:
+                return also_id
+        return self.joined.get((table.name, row.get("uid")))
+
+    def _add(self, table: Table, matching: Matching, to_add: list[tuple[dict, dict]]) -> None:
+        has_id = "id" in table.columns
         if has_id:
             for (row, moved), new_id in zip(to_add, self._new_ids(table, len(to_add)), strict=True):
                 moved["id"] = new_id
@@ -352,31 +376,38 @@ class _Bringing:
             self.target.execute(
                 insert(table), [moved for _row, moved in to_add[start : start + CHUNK]]
             )
-        result.added = len(to_add)
         self.added[table.name] = {
             moved["id"] if has_id else tuple(moved[c] for c in matching.key) for _r, moved in to_add
         }
 
-        if to_update:
-            columns = [c.name for c in table.columns if c.name not in ("id", "uid")]
-            statement = (
-                sql_update(table)
-                .where(table.c.id == bindparam("target_id"))
-                .values({name: bindparam(f"v_{name}") for name in columns})
-            )
-            values = []
-            for _row, moved, target_id, target_version in to_update:
-                moved["id"] = target_id
-                if "version" in moved:  # a save: clients holding the old version must reload
-                    moved["version"] = (target_version or 1) + 1
-                values.append({"target_id": target_id, **{f"v_{n}": moved[n] for n in columns}})
-                self.replaced[table.name].add(target_id)
-            for start in range(0, len(values), CHUNK):
-                self.target.execute(statement, values[start : start + CHUNK])
-        result.updated = len(to_update)
+    def _update(self, table: Table, to_update: list[tuple[dict, dict, int, int]]) -> None:
+        if not to_update:
+            return
+        columns = [c.name for c in table.columns if c.name not in ("id", "uid")]
+        statement = (
+            sql_update(table)
+            .where(table.c.id == bindparam("target_id"))
+            .values({name: bindparam(f"v_{name}") for name in columns})
+        )
+        values = []
+        for _row, moved, target_id, target_version in to_update:
+            moved["id"] = target_id
+            if "version" in moved:  # a save: clients holding the old version must reload
+                moved["version"] = (target_version or 1) + 1
+            values.append({"target_id": target_id, **{f"v_{n}": moved[n] for n in columns}})
+            self.replaced[table.name].add(target_id)
+        for start in range(0, len(values), CHUNK):
+            self.target.execute(statement, values[start : start + CHUNK])
 
-        self._self_refs(table, [r for r, _m in to_add] + [r for r, *_ in to_update])
-        written = [moved for _r, moved in to_add] + [moved for _r, moved, *_ in to_update]
+    def _note_written(
+        self,
+        table: Table,
+        to_add: list[tuple[dict, dict]],
+        to_update: list[tuple[dict, dict, int, int]],
+        written: list[dict],
+    ) -> None:
+        """The audit entries the run will add, and the organizations whose last
+        engagement dates it must refresh."""
         if "uid" in table.columns:
             self.audit += [("copy_in", table.name, m["id"], m["uid"]) for _r, m in to_add]
             self.audit += [
@@ -384,8 +415,6 @@ class _Bringing:
             ]
         if table.name == "organization":
             self.touched_organizations |= {m["id"] for m in written}
-        result.sha256 = self._check(table, matching, written)
-        return result
 
     def _self_refs(self, table: Table, source_rows: list[dict]) -> None:
         for name in SELF_REFERENCES:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 
+import pytest
 from sqlmodel import Session, select
 
 from db.figures.measures import DORMANT_AFTER_DAYS
@@ -20,6 +21,9 @@ from db.foundations.models import (
     Sensitivity,
 )
 from db.foundations.periods import quarter_containing
+
+# Figures of a quarter: run again pinned to the days quarters and years turn (make test).
+pytestmark = pytest.mark.calendar
 
 
 def _everything(s: Session):

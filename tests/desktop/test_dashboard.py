@@ -15,6 +15,9 @@ from db.foundations.actor import SYSTEM_ACTOR
 from desktop.pages.dashboard import CARDS, DashboardPage
 from tests.desktop.conftest import active_main_window
 
+# Figures of a quarter: run again pinned to the days quarters and years turn (make test).
+pytestmark = pytest.mark.calendar
+
 
 def _dashboard(qtbot, demo_path, login_name="supervisor_all") -> tuple:
     window = active_main_window(qtbot, demo_path, login_name=login_name)

@@ -10,6 +10,7 @@ import csv
 import importlib.util
 from pathlib import Path
 
+import pytest
 from reportlab.graphics.shapes import Path as DrawnPath
 from sqlmodel import Session, col, func, select
 
@@ -22,6 +23,9 @@ from db.foundations.models import Engagement, EngagementOrganization, Organizati
 from reports.region_map import region_map_drawing
 from reports.region_shapes import GEOMETRY, class_bounds, legend_entries, shade_of, shapes_for
 from tests.reports.conftest import pdf_pages
+
+# Figures of a quarter: run again pinned to the days quarters and years turn (make test).
+pytestmark = pytest.mark.calendar
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TERRITORIES = {"US-AS", "US-GU", "US-MP", "US-PR", "US-UM", "US-VI"}
