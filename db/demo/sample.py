@@ -2,7 +2,9 @@
 
 Every record goes through db.store, so the demo obeys the same rules as a user.
 Dates in the files are relative ("days ago", "quarters ago") to the day of
-loading, so the current and the last quarter always have data.
+loading, so the current and the last quarter always have data: on the first days of a
+quarter the newest six weeks of engagements are pressed into the days gone by
+(`_engagement_day`), and a program event is planned ahead.
 """
 
 from __future__ import annotations
@@ -296,6 +298,21 @@ def _load_programs(
     return ids
 
 
+# The newest six weeks of engagements of the files (every mission has some): early in a
+# quarter they are dated within it.
+RECENT_DAYS = 45
+
+
+def _engagement_day(today: date, days_ago: int) -> date:
+    """The day an engagement of the files falls on: `days_ago` before today, except
+    that one of the newest six weeks that would fall before the quarter began is pressed
+    into the quarter's days so far (all of them onto today, on its first day)."""
+    elapsed = (today - quarter_containing(today).start).days
+    if days_ago <= RECENT_DAYS and days_ago > elapsed:
+        days_ago = days_ago * elapsed // RECENT_DAYS
+    return today - timedelta(days=days_ago)
+
+
 def _load_engagements(
     s: Session,
     actors: dict[str, Actor],
@@ -307,7 +324,7 @@ def _load_engagements(
 ) -> int:
     count = 0
     for row in demo_rows("engagements.csv"):
-        on = today - timedelta(days=int(row["days_ago"]))
+        on = _engagement_day(today, int(row["days_ago"]))
         follow_after = row["follow_up_after_days"]
         follow_up = on + timedelta(days=int(follow_after)) if follow_after else None
         actor = actors[row["officer"]]
