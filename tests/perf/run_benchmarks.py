@@ -398,6 +398,9 @@ def main() -> int:
     report_s = quarterly_report_seconds()
     rss, rows = contacts_rss_mb()
     writes = {writers: concurrent_writes(writers, 500) for writers in (2, 4)}
+    for writers, run in writes.items():
+        if run.errors:  # a refused write says why: the figure alone would not
+            print(f"Refused writes with {writers} writers:\n{run.errors[-2000:]}")
     exchange = exchange_figures(LARGE_DB, LARGE_PLAIN, BENCH_USER, PASSWORD_FILE, CACHE)
     plain = {
         "ready": cold_start(LARGE_PLAIN)[1],
