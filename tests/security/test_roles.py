@@ -723,11 +723,11 @@ def _visible_or_none(read, s, viewer, engagement_id):
         return None
 
 
-def query_functions() -> set[str]:
-    """Every public function of every db.queries module."""
+def public_functions(package) -> set[str]:
+    """Every public function of every module of `package`, as "module.function"."""
     found = set()
-    for module_info in pkgutil.iter_modules(db.queries.__path__):
-        module = _module(module_info.name)
+    for module_info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{module_info.name}")
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if function.__module__ == module.__name__ and not name.startswith("_"):
                 found.add(f"{module_info.name}.{name}")
@@ -735,7 +735,7 @@ def query_functions() -> set[str]:
 
 
 def test_every_query_is_read_as_every_role_below():
-    assert query_functions() == set(_reads()) | NOT_READS
+    assert public_functions(db.queries) == set(_reads()) | NOT_READS
 
 
 @pytest.mark.parametrize("who", ROLES)
@@ -814,21 +814,10 @@ def _figures() -> dict[str, object]:
     }
 
 
-def figure_functions() -> set[str]:
-    """Every public function of every db.figures module."""
+def test_every_figure_is_read_as_every_role():
     import db.figures
 
-    found = set()
-    for module_info in pkgutil.iter_modules(db.figures.__path__):
-        module = importlib.import_module(f"db.figures.{module_info.name}")
-        for name, function in inspect.getmembers(module, inspect.isfunction):
-            if function.__module__ == module.__name__ and not name.startswith("_"):
-                found.add(f"{module_info.name}.{name}")
-    return found
-
-
-def test_every_figure_is_read_as_every_role():
-    assert figure_functions() == set(_figures()) | NOT_FIGURES
+    assert public_functions(db.figures) == set(_figures()) | NOT_FIGURES
 
 
 @pytest.mark.parametrize("who", ROLES)
