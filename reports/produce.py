@@ -182,7 +182,8 @@ def produce_quarterly_report(
     """Build the quarterly outreach report for a quarter and scope into `out`."""
     started = time.perf_counter()
     target = check_output_path(out, _database_file(engine))
-    require_confidential_allowed(actor, include_confidential)  # before any work
+    # before any work; the figures check the mission chosen too
+    require_confidential_allowed(actor, include_confidential, actor.mission_id)
     quarter = resolve_quarter(engine, quarter_text)
     progress("Computing the figures")
     with Session(engine) as s:
@@ -250,7 +251,8 @@ def produce_organization_brief(
     its id) into `out`."""
     started = time.perf_counter()
     target = check_output_path(out, _database_file(engine))
-    require_confidential_allowed(actor, include_confidential)  # before any work
+    # before any work; the figures check the mission chosen too
+    require_confidential_allowed(actor, include_confidential, actor.mission_id)
     progress("Gathering the organization's record")
     with Session(engine) as s:
         org = find_organization(s, organization)

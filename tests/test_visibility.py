@@ -1,7 +1,8 @@
 """One visibility rule everywhere: a confidential engagement is seen only by its own
-officer, supervisors and administrators, whether it is searched for, listed, counted,
-opened, printed in a brief or a quarterly report; a contact who refused consent has
-their email and phone withheld in all of those places."""
+officer, the supervisors of its mission, supervisors with no mission and administrators,
+whether it is searched for, listed, counted, opened, printed in a brief or a quarterly
+report; a contact who refused consent has their email and phone withheld in all of those
+places."""
 
 from __future__ import annotations
 
@@ -77,6 +78,8 @@ def registry(engine, geography) -> Registry:
         "author": _user(engine, "amina.author", "officer", houston),
         "colleague": _user(engine, "bilal.colleague", "officer", houston),
         "supervisor": _user(engine, "sana.supervisor", "supervisor", houston),
+        "other_supervisor": _user(engine, "nadia.newyork", "supervisor", geography["NYC"]),
+        "commission_supervisor": _user(engine, "kamran.commission", "supervisor", None),
         "viewer": _user(engine, "vera.viewer", "viewer", houston),
         "admin": _user(engine, "adeel.admin", "admin", None),
     }
@@ -131,7 +134,15 @@ def registry(engine, geography) -> Registry:
     return Registry(actors, org, refusing, secret)
 
 
-SEES = {"author": True, "colleague": False, "supervisor": True, "viewer": False, "admin": True}
+SEES = {
+    "author": True,
+    "colleague": False,
+    "supervisor": True,
+    "other_supervisor": False,  # of another mission
+    "commission_supervisor": True,  # no mission: every mission's
+    "viewer": False,
+    "admin": True,
+}
 
 
 @pytest.mark.parametrize("who", SEES)
@@ -165,7 +176,7 @@ def test_reads_show_a_confidential_engagement_only_to_those_who_may_see_it(engin
         # The organizations list shows the last engagement date the reader may see;
         # an officer is shown the last one that is not confidential, even their own.
         (row,) = organization_page(s, OrganizationFilter(viewer=viewer))
-        shown = SECRET_DAY if viewer.sees_confidential else NORMAL_DAY
+        shown = SECRET_DAY if viewer.sees_all_confidential else NORMAL_DAY
         assert row.last_engagement == shown, "last engagement date"
 
 
@@ -198,14 +209,22 @@ def test_briefs_and_reports_follow_the_same_rule(engine, registry, tmp_path, who
     report = tmp_path / "q.pdf"
     produce_quarterly_report(engine, viewer, quarter.code, report)
     assert SECRET not in " ".join(pdf_pages(report))
-    if viewer.sees_confidential:
+    if SEES[who] and viewer.supervises:
         produce_organization_brief(
             engine, viewer, "Zephyr Valley Welfare Society", brief, include_confidential=True
         )
         assert SECRET in " ".join(pdf_pages(brief))
-        produce_quarterly_report(engine, viewer, quarter.code, report, include_confidential=True)
+        scope = "ALL" if viewer.sees_all_confidential else "HOU"  # a mission's: its own
+        produce_quarterly_report(
+            engine, viewer, quarter.code, report, mission=scope, include_confidential=True
+        )
         assert SECRET in " ".join(pdf_pages(report))
     else:
+        with pytest.raises(PermissionDenied):
+            produce_quarterly_report(
+                engine, viewer, quarter.code, report, mission="HOU", include_confidential=True
+            )
+    if not viewer.sees_all_confidential:
         with pytest.raises(PermissionDenied):
             produce_quarterly_report(
                 engine, viewer, quarter.code, report, include_confidential=True

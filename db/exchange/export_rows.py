@@ -91,7 +91,7 @@ def organization_rows(s: Session, actor: Actor, ids: Sequence[int]) -> Iterator[
                 "mechanisms": mechanisms.get(o.id, []),
                 "tags": tags.get(o.id, []),
                 "last_engagement_on": o.last_engagement_on
-                if actor.sees_confidential
+                if actor.sees_all_confidential
                 else o.last_normal_engagement_on,
             }
         s.expunge_all()

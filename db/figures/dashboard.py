@@ -87,7 +87,7 @@ def dashboard_headline(
 ) -> DashboardHeadline:
     """The quarter's own figures for the Dashboard's first paint (the same functions as
     `dashboard_data`, without the comparisons, lists and map), as `viewer` may see them."""
-    scope = Scope(s, viewer, mission_code, viewer.sees_confidential)
+    scope = Scope(s, viewer, mission_code, None)
     quarter = current_quarter(s, today)
     return DashboardHeadline(
         scope_code=mission_code.upper(),
@@ -108,13 +108,13 @@ def dashboard_data(
     last year, engagements by month, mechanism and mission, program indicators, program
     events in the next UPCOMING_DAYS days, and high-priority organizations with no
     engagement for DORMANT_AFTER_DAYS days up to today. Confidential engagements count
-    for those who may see them all."""
+    for those who may see them all in the scope."""
     with roomy_page_cache(s.connection()):  # as the quarterly report's
         return _dashboard_data(s, viewer, mission_code, today)
 
 
 def _dashboard_data(s: Session, viewer: Actor, mission_code: str, today: date) -> DashboardData:
-    scope = Scope(s, viewer, mission_code, viewer.sees_confidential)
+    scope = Scope(s, viewer, mission_code, None)
     quarter = current_quarter(s, today)
     previous, last_year = quarter.previous(), same_quarter_last_year(quarter)
     compared_days = quarter.running_days(today)

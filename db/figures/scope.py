@@ -38,10 +38,12 @@ HEAD_OF_MISSION = {
 class Scope:
     """The filters shared by every figure of one report or Dashboard, for `viewer`:
     confidential engagements count only when asked for, and only for someone who may see
-    them all (else PermissionDenied)."""
+    them all in the scope (else PermissionDenied). `include_confidential` None asks for
+    them exactly when the viewer may see them all (the Dashboard)."""
 
-    def __init__(self, s: Session, viewer: Actor, mission_code: str, include_confidential: bool):
-        require_confidential_allowed(viewer, include_confidential)
+    def __init__(
+        self, s: Session, viewer: Actor, mission_code: str, include_confidential: bool | None
+    ):
         self.mission_id: int | None = None
         self.label = "All missions"
         self.head = ""  # whose assessment the report carries; none for all missions
@@ -58,6 +60,9 @@ class Scope:
             self.mission_id = mission.id
             self.label = mission.name
             self.head = HEAD_OF_MISSION.get(mission.kind, "Head of mission")
+        if include_confidential is None:
+            include_confidential = viewer.sees_confidential_of(self.mission_id)
+        require_confidential_allowed(viewer, include_confidential, self.mission_id)
         self.include_confidential = include_confidential
         self.visible = visible_engagements(viewer, include_confidential=include_confidential)
 

@@ -1,10 +1,11 @@
 """The acting user that every store function takes, and what each role may do.
 
 viewer: reads. officer: writes records of their own mission (and records no mission
-owns), reads everyone's. supervisor: an officer who also sees confidential engagements
-and writes the report narratives of their mission. admin: everything, including users,
-missions, settings and whole-database operations. Someone with no mission (the
-commission's staff) works across missions.
+owns), reads everyone's. supervisor: an officer who also sees the confidential
+engagements of their mission and writes its report narratives. admin: everything,
+including users, missions, settings and whole-database operations. Someone with no
+mission (the commission's staff) works across missions: a supervisor with no mission
+sees every mission's confidential engagements.
 """
 
 from __future__ import annotations
@@ -31,9 +32,29 @@ class Actor:
         return self.role != UserRole.VIEWER
 
     @property
-    def sees_confidential(self) -> bool:
-        """Supervisors and admins may read confidential engagements in reports."""
+    def supervises(self) -> bool:
+        """Supervisors and administrators: they read the audit log, review who is held
+        and follow their officers' overdue follow-ups."""
         return self.role in (UserRole.ADMIN, UserRole.SUPERVISOR)
+
+    @property
+    def sees_all_confidential(self) -> bool:
+        """Administrators and supervisors with no mission (commission-wide) read every
+        mission's confidential engagements."""
+        return self.role == UserRole.ADMIN or (
+            self.role == UserRole.SUPERVISOR and self.mission_id is None
+        )
+
+    def sees_confidential_of(self, mission_id: int | None) -> bool:
+        """True when this actor reads every confidential engagement of `mission_id`
+        (None: of every mission): those who see them all, and a mission's supervisors."""
+        if self.sees_all_confidential:
+            return True
+        return (
+            self.role == UserRole.SUPERVISOR
+            and mission_id is not None
+            and mission_id == self.mission_id
+        )
 
     @property
     def may_administer(self) -> bool:

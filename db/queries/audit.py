@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from db.foundations.actor import Actor
@@ -23,7 +23,7 @@ from db.foundations.models import (
     User,
 )
 from db.rules.audit_chain import GENESIS, ChainedFields, entry_hash, is_redacted
-from db.rules.visibility import may_see_engagement
+from db.rules.visibility import may_see_engagement, visible_engagements
 
 
 @dataclass(frozen=True)
@@ -275,11 +275,20 @@ class AuditFilter:
 
 
 def _require_supervisor(viewer: Actor) -> None:
-    if not viewer.sees_confidential:
+    if not viewer.supervises:
         raise PermissionDenied("Only supervisors and administrators may read the audit log.")
 
 
-def _filtered(query, chosen: AuditFilter):
+def _filtered(query, viewer: Actor, chosen: AuditFilter):
+    if not viewer.sees_all_confidential:  # a mission's supervisor: not another's secrets
+        query = query.where(
+            or_(
+                AuditEntry.entity_type != "engagement",
+                col(AuditEntry.entity_id).in_(
+                    select(Engagement.id).where(visible_engagements(viewer))
+                ),
+            )
+        )
     if chosen.username:
         query = query.where(AuditEntry.username == chosen.username.strip().lower())
     if chosen.entity_type:
@@ -300,7 +309,7 @@ def _filtered(query, chosen: AuditFilter):
 def count_audit_entries(s: Session, viewer: Actor, chosen: AuditFilter) -> int:
     """How many audit entries match the filter (supervisors and administrators)."""
     _require_supervisor(viewer)
-    return s.exec(_filtered(select(func.count()).select_from(AuditEntry), chosen)).one()
+    return s.exec(_filtered(select(func.count()).select_from(AuditEntry), viewer, chosen)).one()
 
 
 def list_audit_entries(
@@ -309,7 +318,7 @@ def list_audit_entries(
     """One page of matching audit entries, newest first (supervisors and administrators)."""
     _require_supervisor(viewer)
     rows = s.exec(
-        _filtered(select(AuditEntry), chosen)
+        _filtered(select(AuditEntry), viewer, chosen)
         .order_by(AuditEntry.id.desc())
         .offset(max(0, offset))
         .limit(max(1, min(limit, 1000)))

@@ -314,7 +314,7 @@ def escalated_follow_ups(
     """For a supervisor or administrator: open follow-ups overdue by more than
     `after_days` of their mission's officers (for one without a mission, every mission's,
     or `mission_id`'s when given), oldest first. None for anyone else."""
-    if not viewer.sees_confidential:
+    if not viewer.supervises:
         return None
     clauses = [
         col(Engagement.follow_up_date).is_not(None),

@@ -112,12 +112,12 @@ def handover_data(
         raise PermissionDenied("Viewers cannot produce a handover dossier.")
     today = today or clock.today()
     start = _years_before(today, PORTFOLIO_YEARS)
-    # A dossier is passed on: confidential engagements only when its maker may see them all.
-    visible = visible_engagements(viewer, include_confidential=viewer.sees_confidential)
+    # A dossier is passed on: confidential engagements only those its maker supervises.
+    visible = visible_engagements(viewer, include_confidential=viewer.supervises)
     clauses = [col(Engagement.archived_at).is_(None), visible]
     if officer is not None:
         user = find_officer(s, officer)
-        if user.id != viewer.id and not viewer.sees_confidential:
+        if user.id != viewer.id and not viewer.supervises:
             raise PermissionDenied(
                 "An officer hands over their own portfolio; ask a supervisor for "
                 f"{user.display_name}'s."
@@ -156,7 +156,7 @@ def handover_data(
                 s,
                 viewer,
                 org_id,
-                include_confidential=viewer.sees_confidential,
+                include_confidential=viewer.supervises,
                 today=today,
                 engagement_limit=ENGAGEMENTS_PER_ORGANIZATION,
             ),
@@ -166,10 +166,10 @@ def handover_data(
     settings = read_settings(s)
     return HandoverData(
         installation_name=settings.installation_name,
-        marking=settings.marking(viewer.sees_confidential),
+        marking=settings.marking(viewer.supervises),
         generated_at=clock.utc_now(),
         generated_by=viewer.display_name or viewer.username,
-        includes_confidential=viewer.sees_confidential,
+        includes_confidential=viewer.supervises,
         handed_over_by=handed_over_by,
         period_start=start,
         period_end=today,

@@ -187,7 +187,7 @@ def organization_brief_data(
         raise NotFound(f"There is no organization with id {org_id}.")
     settings = read_settings(s)
     if printed:
-        require_confidential_allowed(viewer, include_confidential)
+        require_confidential_allowed(viewer, include_confidential, org.mission_id)
     visible = visible_engagements(viewer, include_confidential=include_confidential)
     mission = s.get(Mission, org.mission_id) if org.mission_id else None
     region = s.get(Region, org.region_code) if org.region_code else None

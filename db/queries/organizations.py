@@ -65,7 +65,7 @@ def last_engagement_column(viewer: Actor):
     """The last engagement date `viewer` may see: those who do not see confidential
     engagements get the latest one that is not (their own confidential ones are left
     out too, so the date never depends on who logged what)."""
-    if viewer.sees_confidential:
+    if viewer.sees_all_confidential:
         return col(Organization.last_engagement_on)
     return col(Organization.last_normal_engagement_on)
 
@@ -122,7 +122,7 @@ def _narrowed(statement: Select, flt: OrganizationFilter) -> Select:
         ]
         if flt.engaged_by_mission_id:
             engaged.append(Engagement.mission_id == flt.engaged_by_mission_id)
-        if not flt.viewer.sees_confidential:
+        if not flt.viewer.sees_all_confidential:
             engaged.append(Engagement.sensitivity != Sensitivity.CONFIDENTIAL)
         statement = statement.where(
             col(Organization.id).in_(

@@ -244,7 +244,7 @@ def contacts_due_for_review(
     """Contacts (not erased) with no engagement in the last `years` years and added before
     then, oldest first: the total and up to `limit` of them. Supervisors and administrators
     review them."""
-    if not viewer.sees_confidential:
+    if not viewer.supervises:
         raise PermissionDenied(
             f"Only supervisors and administrators review who is held; {viewer.username} is not one."
         )

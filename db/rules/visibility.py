@@ -1,7 +1,8 @@
 """Who may see what: the one rule every read path applies.
 
-Confidential engagements are seen only by the officer they belong to, supervisors and
-administrators; a report without confidential engagements leaves them all out. A
+A confidential engagement is seen only by the officer it belongs to, the supervisors of
+its mission, supervisors with no mission (commission-wide) and administrators; a report
+without confidential engagements leaves them all out. A
 contact who refused consent, or asked not to be contacted, has their email and phone
 withheld wherever they would be shown or printed.
 """
@@ -13,7 +14,7 @@ from sqlmodel import col
 
 from db.foundations.actor import Actor
 from db.foundations.errors import PermissionDenied
-from db.foundations.models import Consent, Contact, Engagement, Sensitivity
+from db.foundations.models import Consent, Contact, Engagement, Sensitivity, UserRole
 
 
 def visible_engagements(actor: Actor, *, include_confidential: bool = True) -> ColumnElement:
@@ -22,38 +23,59 @@ def visible_engagements(actor: Actor, *, include_confidential: bool = True) -> C
     not_confidential = Engagement.sensitivity != Sensitivity.CONFIDENTIAL
     if not include_confidential:
         return not_confidential
-    if actor.sees_confidential:
+    if actor.sees_all_confidential:
         return true()
     if actor.id is None:
         return not_confidential
-    return or_(not_confidential, Engagement.officer_id == actor.id)
+    allowed = [not_confidential, Engagement.officer_id == actor.id]
+    if actor.role == UserRole.SUPERVISOR and actor.mission_id is not None:
+        allowed.append(Engagement.mission_id == actor.mission_id)
+    return or_(*allowed)
 
 
 def visible_engagements_sql(actor: Actor, alias: str) -> str:
     """The same rule as `visible_engagements`, as a fragment of raw SQL (" AND ...", or
     "") over the engagement table under `alias`, for the search index's own queries;
     the query binds `:viewer` to the actor's id (-1 when none)."""
-    if actor.sees_confidential:
+    if actor.sees_all_confidential:
         return ""
-    return f" AND ({alias}.sensitivity <> 'confidential' OR {alias}.officer_id = :viewer)"
+    own_mission = ""
+    if actor.role == UserRole.SUPERVISOR and actor.mission_id is not None:
+        own_mission = f" OR {alias}.mission_id = {int(actor.mission_id)}"
+    return (
+        f" AND ({alias}.sensitivity <> 'confidential' OR {alias}.officer_id = :viewer{own_mission})"
+    )
 
 
-def require_confidential_allowed(actor: Actor, include_confidential: bool) -> None:
+def require_confidential_allowed(
+    actor: Actor, include_confidential: bool, mission_id: int | None = None
+) -> None:
     """Raise PermissionDenied when `actor` asks for a report or brief with confidential
-    engagements in it and may not see them all."""
-    if include_confidential and not actor.sees_confidential:
+    engagements in it (of `mission_id`; None: of every mission) and may not see them all."""
+    if not include_confidential or actor.sees_confidential_of(mission_id):
+        return
+    if actor.role == UserRole.SUPERVISOR:
         raise PermissionDenied(
-            f"{actor.username} is not a supervisor; only supervisors and administrators may "
-            "include confidential engagements in a report."
+            f"{actor.username} supervises one mission; a report with confidential "
+            "engagements may cover that mission only."
         )
+    raise PermissionDenied(
+        f"{actor.username} is not a supervisor; only supervisors and administrators may "
+        "include confidential engagements in a report."
+    )
 
 
 def may_see_engagement(actor: Actor, engagement: Engagement) -> bool:
     """The same rule for one loaded engagement."""
     return (
         engagement.sensitivity != Sensitivity.CONFIDENTIAL
-        or actor.sees_confidential
+        or actor.sees_all_confidential
         or (actor.id is not None and engagement.officer_id == actor.id)
+        or (
+            actor.role == UserRole.SUPERVISOR
+            and actor.mission_id is not None
+            and engagement.mission_id == actor.mission_id
+        )
     )
 
 

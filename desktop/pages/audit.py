@@ -55,7 +55,7 @@ class AuditPage(QWidget):
         self.workspace = workspace
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Audit log</h2>"))
-        if not workspace.actor.sees_confidential:
+        if not workspace.actor.supervises:
             refusal = QLabel(
                 "Only supervisors and administrators read the audit log. The History tab of "
                 "each record shows who changed it."

@@ -102,10 +102,10 @@ class ReportsPage(QWidget):
             QCompleter.CompletionMode.PopupCompletion
         )
         self.confidential_check = QCheckBox("Include confidential engagements")
-        self.confidential_check.setEnabled(workspace.actor.sees_confidential)
+        self.confidential_check.setEnabled(workspace.actor.supervises)
         self.confidential_check.setToolTip(
             "Supervisors and administrators only"
-            if not workspace.actor.sees_confidential
+            if not workspace.actor.supervises
             else "Confidential engagements are left out unless you tick this"
         )
 
@@ -163,7 +163,7 @@ class ReportsPage(QWidget):
         texts.addRow(self.highlights_list)
         self.save_texts_button = QPushButton("Save narrative, highlights and signatures")
         self.save_texts_button.setToolTip("Keep these words for this quarter and scope")
-        if not workspace.actor.sees_confidential:  # the store refuses them too
+        if not workspace.actor.supervises:  # the store refuses them too
             self.save_texts_button.setEnabled(False)
             self.narrative_edit.setReadOnly(True)
             self.save_texts_button.setToolTip(

@@ -113,7 +113,7 @@ def test_the_lists_a_card_opens_hold_what_it_counts(demo_engine):
         for _ in range(4):
             for code, mission_id in [(ALL_MISSIONS, None), *missions.items()]:
                 for viewer in (supervisor, officer):
-                    scope = Scope(s, viewer, code, viewer.sees_confidential)
+                    scope = Scope(s, viewer, code, None)
                     counted = key_figures(s, scope, quarter)
                     span = {"start": quarter.start, "end": quarter.end}
                     engaged = OrganizationFilter(

@@ -1,8 +1,8 @@
 """Every role against every store function and every query, found by introspection.
 
 Viewers read; officers change records of their own mission (commission officers, with no
-mission, any record) and read others'; supervisors also see confidential engagements,
-write their mission's report narratives and its own settings; administrators manage
+mission, any record) and read others'; supervisors also see their mission's confidential
+engagements, write their mission's report narratives and its own settings; administrators manage
 users, missions, installation settings and tags. The rules live in db/store and
 db/queries, so each store function is called here directly, as every role, on a record of
 the Houston mission, and must either succeed or raise PermissionDenied, as the rule says.
@@ -513,7 +513,7 @@ def test_each_role_may_do_what_its_rule_says_and_nothing_more(houston, name, who
 
 # --- reading: a confidential engagement reaches only those who may see it -----------------
 
-SEES_CONFIDENTIAL = {"supervisor.hou", "supervisor.nyc", "admin"}
+SEES_CONFIDENTIAL = {"supervisor.hou", "admin"}  # the engagement is Houston's
 
 # Building blocks that take no reader and return no records of their own (clauses, the
 # paging helper, formatting), or that are read for a reader by a function listed below.
@@ -782,7 +782,7 @@ def _figures() -> dict[str, object]:
 
     def scoped(measure):
         return lambda s, v, h: [
-            measure(s, Scope(s, v, code, v.sees_confidential), quarter) for code in ("ALL", "HOU")
+            measure(s, Scope(s, v, code, None), quarter) for code in ("ALL", "HOU")
         ]
 
     def by_kind(s, scope, q):
@@ -791,7 +791,13 @@ def _figures() -> dict[str, object]:
     return {
         "quarterly.quarterly_report_data": lambda s, v, h: [
             quarterly.quarterly_report_data(
-                s, v, quarter, code, include_confidential=v.sees_confidential
+                s,
+                v,
+                quarter,
+                code,
+                include_confidential=v.sees_confidential_of(
+                    h.missions[code] if code != "ALL" else None
+                ),
             )
             for code in ("ALL", "HOU")
         ],
@@ -808,9 +814,7 @@ def _figures() -> dict[str, object]:
         "measures.program_events": scoped(measures.program_events),
         "measures.dormant_priority": scoped(measures.dormant_priority),
         "measures.by_region": scoped(measures.by_region),
-        "measures.hometowns": lambda s, v, h: measures.hometowns(
-            s, Scope(s, v, "ALL", v.sees_confidential)
-        ),
+        "measures.hometowns": lambda s, v, h: measures.hometowns(s, Scope(s, v, "ALL", None)),
     }
 
 
