@@ -154,20 +154,27 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from db.database_file.backups import restore_backup
     from db.database_file.health import check_database
+    from db.database_file.restore import restore_backup
     from db.security.sign_in import sign_in
 
     location = database_location(args)
     with administrator_for(args, location) as signed_in:
         actor = signed_in.actor
-    kept = restore_backup(actor, location, args.backup_file)
-    print(f"Restored {args.backup_file}; the replaced database was kept as {kept}.")
-    restored = sign_in(location, actor.username, password_of(args))
+        signed_in.opened.engine.dispose()  # the file is free while the key is still held
+        restored = restore_backup(actor, location, args.backup_file, password=password_of(args))
+    counts = restored.counts
+    print(
+        f"Restored {args.backup_file}: {counts.get('organization', 0):,} organizations, "
+        f"{counts.get('contact', 0):,} contacts, {counts.get('engagement', 0):,} engagements, "
+        f"{restored.audit_entries:,} audit entries. The replaced database was kept as "
+        f"{restored.kept}."
+    )
+    restored_in = sign_in(location, actor.username, password_of(args))
     try:
-        report = check_database(restored.opened.engine, restored.actor)
+        report = check_database(restored_in.opened.engine, restored_in.actor)
     finally:
-        restored.opened.engine.dispose()
+        restored_in.opened.engine.dispose()
     for line in report.problems + report.facts:
         print(line)
     if report.healthy:

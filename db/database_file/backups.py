@@ -1,7 +1,7 @@
 """Backups of a SQLite database: online copies through SQLite's backup API, encrypted
 with the database's own key (its keyring copied beside each), taken at the first start
-of each day, before every upgrade and on request, kept as 7 daily and 4 weekly copies,
-and restored with the replaced file kept.
+of each day, before every upgrade and on request, kept as 7 daily and 4 weekly copies
+(restoring one: db/database_file/restore.py).
 
 A backup is named after its database: `rabta.backup-20261124-093000-daily.db` with
 `rabta.backup-20261124-093000-daily.db.keys` beside it when the database is encrypted.
@@ -221,49 +221,3 @@ def prune_backups(location: str, folder: Path | None = None) -> list[Path]:
             keyring_path(backup.path).unlink(missing_ok=True)
             removed.append(backup.path)
     return removed
-
-
-def restore_backup(
-    actor: Actor, location: str, backup: Path, *, now: datetime | None = None
-) -> Path:
-    """Replace the database by a backup (administrators); the replaced file (and its
-    keyring) is kept as a "replaced" backup, whose path is returned. Every connection to
-    the database must be closed first; `rabta check` on the restored database proves it
-    whole."""
-    actor.require_admin()
-    path = _require_file(location)
-    backup = Path(backup)
-    if not backup.is_file():
-        raise DatabaseUnavailable(f"There is no backup at {backup}.")
-    backup_keys = keyring_path(backup)
-    encrypted_backup = backup_keys.exists()
-    if not encrypted_backup:
-        with backup.open("rb") as handle:
-            if handle.read(16) != b"SQLite format 3\x00":
-                raise DatabaseUnavailable(f"{backup} is not a Rabta backup.")
-    stamp = f"{(now or clock.local_now()):%Y%m%d-%H%M%S}"
-    kept = path.parent / f"{path.stem}.backup-{stamp}-replaced.db"
-    staged = path.with_name(path.name + ".restoring")
-    shutil.copyfile(backup, staged)
-    make_private(staged)
-    try:
-        if path.exists():
-            connection = connect_sqlite_file(path)
-            try:
-                connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            except SQLITE_ERRORS:
-                pass  # the file is damaged: it is kept as it is
-            finally:
-                connection.close()
-            path.replace(kept)
-            if keyring_path(path).exists():
-                keyring_path(path).replace(keyring_path(kept))
-        for side in (Path(f"{path}-wal"), Path(f"{path}-shm")):
-            side.unlink(missing_ok=True)
-        staged.replace(path)
-        if encrypted_backup:
-            shutil.copyfile(backup_keys, keyring_path(path))
-            keyring_path(path).chmod(0o600)
-    finally:
-        staged.unlink(missing_ok=True)
-    return kept

@@ -33,7 +33,8 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from db.foundations.errors import DatabaseUnavailable
+from db.foundations.engine import connect_sqlite_file
+from db.foundations.errors import SQLITE_ERRORS, DatabaseUnavailable
 from db.security.passwords import derive_key
 
 KEYRING_SUFFIX = ".keys"
@@ -202,3 +203,21 @@ class Keyring:
     def remove(self, username: str) -> None:
         """Take a user's envelope away (deactivated: they can no longer unlock anything)."""
         self.envelopes.pop(username, None)
+
+
+def key_that_opens(path: Path, keys: list[bytes]) -> bytes:
+    """The first key that reads the file (after a key rotation an envelope holds two)."""
+    for key in keys:
+        try:
+            connection = connect_sqlite_file(path, read_only=True, key=key)
+            try:
+                connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                return key
+            finally:
+                connection.close()
+        except SQLITE_ERRORS:
+            continue
+    raise DatabaseUnavailable(
+        f"{path} does not open with the key its keyring holds: the file was replaced or "
+        "damaged; restore it from a backup."
+    )

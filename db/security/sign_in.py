@@ -21,7 +21,6 @@ from db.database_file.migrate import OpenedDatabase, open_database
 from db.foundations.actor import Actor
 from db.foundations.clock import utc_now
 from db.foundations.engine import (
-    connect_sqlite_file,
     forget_database_key,
     is_sqlite,
     key_kept_on_failure,
@@ -29,14 +28,12 @@ from db.foundations.engine import (
     shown_location,
 )
 from db.foundations.errors import (
-    SQLITE_ERRORS,
-    DatabaseUnavailable,
     EmptyDatabaseFile,
     RabtaError,
     ValidationError,
 )
 from db.foundations.models import User, UserRole
-from db.security.keyring import Keyring, keyring_path
+from db.security.keyring import Keyring, key_that_opens, keyring_path
 from db.security.passwords import check_new_password, hash_password, password_matches
 from db.store.audit import record_audit
 from db.store.unit_of_work import session
@@ -213,7 +210,7 @@ def _sign_in_encrypted(location: str, username: str, password: str, now: datetim
         _remember_attempt(keyring, username, "sign_in_failed", now)
         keyring.save()
         raise SignInRefused(WRONG)
-    key = _key_that_opens(Path(location), keys)
+    key = key_that_opens(Path(location), keys)
     with key_kept_on_failure(location):
         remember_database_key(location, key)
         opened = open_database(location, create_missing=False)
@@ -242,24 +239,6 @@ def _sign_in_encrypted(location: str, username: str, password: str, now: datetim
 def _remember_attempt(keyring: Keyring, username: str, action: str, now: datetime) -> None:
     keyring.unaudited.append({"username": username, "action": action, "at": now.isoformat()})
     del keyring.unaudited[:-_KEPT_UNAUDITED]
-
-
-def _key_that_opens(path: Path, keys: list[bytes]) -> bytes:
-    """The first key that reads the file (after a key rotation an envelope holds two)."""
-    for key in keys:
-        try:
-            connection = connect_sqlite_file(path, read_only=True, key=key)
-            try:
-                connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
-                return key
-            finally:
-                connection.close()
-        except SQLITE_ERRORS:
-            continue
-    raise DatabaseUnavailable(
-        f"{path} does not open with the key its keyring holds: the file was replaced or "
-        "damaged; restore it from a backup."
-    )
 
 
 def _sign_in_plain(location: str, username: str, password: str, now: datetime) -> SignedIn:

@@ -4,12 +4,16 @@ replaces the database after a confirmation, keeps the replaced file, and closes 
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -29,8 +33,8 @@ from db.database_file.backups import (
     backup_folder,
     list_backups,
     record_counts,
-    restore_backup,
 )
+from db.database_file.restore import restore_backup
 from db.foundations.engine import is_sqlite
 from db.foundations.errors import RabtaError, ValidationError, said
 from db.rules.settings import read_settings
@@ -229,46 +233,77 @@ class BackupsPanel(QWidget):
         item = self.table.item(self.table.currentRow(), 0)
         return Path(item.data(PATH_ROLE)) if item is not None else None
 
-    def restore_selected(self) -> QMessageBox | None:
+    def restore_selected(self) -> QDialog | None:
         """Ask, then replace the database by the selected backup and close Rabta."""
         backup = self.selected_backup()
         if backup is None:
             self._say("Choose the backup to restore.", error=True)
             return None
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Restore this backup?")
-        box.setText(f"Replace the database by {backup.name}?")
-        box.setInformativeText(
-            "Everything entered since that backup is no longer in the database; the current "
-            "file is kept beside it as a 'replaced' backup. Rabta closes afterwards; open it "
-            "again and sign in with the passwords of the backup's day."
+        box = QDialog(self)
+        box.setWindowTitle(self.tr("Restore this backup?"))
+        layout = QVBoxLayout(box)
+        asked = self.tr("Replace the database by {name}?").format(name=backup.name)
+        question = QLabel(f"<b>{html.escape(asked)}</b>")
+        explained = QLabel(
+            self.tr(
+                "Everything entered since that backup is no longer in the database; the "
+                "current file is kept beside it as a 'replaced' backup. The backup is checked "
+                "first, and refused if it is damaged. Rabta closes afterwards; open it again "
+                "and sign in with the passwords of the backup's day."
+            )
         )
-        restore = box.addButton("Restore and close Rabta", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.finished.connect(
-            lambda _r: self.restore(backup) if box.clickedButton() is restore else None
+        explained.setWordWrap(True)
+        self.restore_password = QLineEdit()
+        self.restore_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.restore_password.setMaxLength(256)
+        form = QFormLayout()
+        form.addRow(self.tr("Your password (it opens the backup):"), self.restore_password)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        restore = buttons.addButton(
+            self.tr("Restore and close Rabta"), QDialogButtonBox.ButtonRole.DestructiveRole
         )
+        restore.setAutoDefault(False)
+        buttons.rejected.connect(box.reject)
+        restore.clicked.connect(box.accept)
+        for widget in (question, explained):
+            layout.addWidget(widget)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        box.accepted.connect(lambda: self.restore(backup, self.restore_password.text()))
         self.restore_question = box
         box.open()
         return box
 
-    def restore(self, backup: Path) -> Path | None:
-        """Replace the database by `backup` (administrators); return the kept file."""
+    def restore(self, backup: Path, password: str) -> Path | None:
+        """Replace the database by `backup` once it checks out (administrators, with their
+        password); return the kept file, or None with the refusal said."""
         self.workspace.engine.dispose()
         try:
-            kept = restore_backup(self.workspace.actor, self.location, backup)
+            restored = restore_backup(
+                self.workspace.actor, self.location, backup, password=password
+            )
         except RabtaError as error:
             self._say(said(error), error=True)
             return None
-        self.kept = kept
+        kept = self.kept = restored.kept
         window = self.window()
+        counts = restored.counts
         done = QMessageBox(
             QMessageBox.Icon.Information,
-            "Backup restored",
-            f"The database is now the backup {backup.name}; the replaced file is kept as "
-            f"{kept.name}. Rabta closes now: open it again to go on.",
+            self.tr("Backup restored"),
+            self.tr(
+                "The database is now the backup {name}: {organizations:,} organizations, "
+                "{contacts:,} contacts, {engagements:,} engagements, and an intact audit "
+                "chain of {entries:,} entries. The replaced file is kept as {kept}. Rabta "
+                "closes now: open it again to go on."
+            ).format(
+                name=backup.name,
+                organizations=counts.get("organization", 0),
+                contacts=counts.get("contact", 0),
+                engagements=counts.get("engagement", 0),
+                entries=restored.audit_entries,
+                kept=kept.name,
+            ),
             QMessageBox.StandardButton.Ok,
             window,
         )

@@ -166,7 +166,7 @@ def test_backups_are_taken_daily_listed_and_restored(qtbot, demo_path):
     with store.session(window.workspace.engine) as s:
         org = s.exec(select(Organization)).first()
         update_organization(s, window.workspace.actor, org.id, {"city": "After the backup"})
-    kept = backups.restore(backups.selected_backup())
+    kept = backups.restore(backups.selected_backup(), TEST_PASSWORD)
     assert kept is not None and kept.exists() and "-replaced" in kept.name
     backups.restored_note.done(0)
     qtbot.waitUntil(lambda: not window.isVisible())

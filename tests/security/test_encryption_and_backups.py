@@ -17,10 +17,10 @@ from db.database_file.backups import (
     list_backups,
     prune_backups,
     record_counts,
-    restore_backup,
     take_backup,
 )
 from db.database_file.health import check_database
+from db.database_file.restore import restore_backup
 from db.foundations.engine import database_key, forget_database_key
 from db.foundations.models import Contact
 from db.security.encryption import encrypt_plain_database, rotate_key
@@ -79,7 +79,9 @@ def test_a_backup_restores_and_passes_the_check(tmp_path):
     admin.opened.engine.dispose()
     forget_database_key(str(path))
 
-    kept = restore_backup(admin.actor, str(path), backup)
+    restored = restore_backup(admin.actor, str(path), backup, password=PASSWORD)
+    kept = restored.kept
+    assert restored.counts["contact"] == 1 and restored.audit_entries > 0
     assert kept.exists() and keyring_path(kept).exists()
     restored = sign_in(str(path), "admin", PASSWORD)
     try:
