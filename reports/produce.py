@@ -16,19 +16,17 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from db import store
 from db.figures.quarterly import quarterly_report_data
 from db.figures.scope import ALL_MISSIONS
 from db.foundations.actor import Actor
 from db.foundations.errors import ValidationError
 from db.foundations.periods import Quarter, parse_quarter
-from db.foundations.private_files import make_private
 from db.queries.handover import handover_data
 from db.queries.organization_brief import find_organization, organization_brief_data
 from db.queries.subject_access import subject_access
 from db.rules.settings import read_settings
 from db.rules.visibility import require_confidential_allowed
-from db.store.readouts import record_readout
+from db.store.readouts import place_after_readout
 from reports.brief import build_organization_brief
 from reports.handover import build_handover_dossier
 from reports.quarterly import build_quarterly_report
@@ -127,35 +125,28 @@ def _write_and_record(
     title: str,
     started: float,
     entity_id: int | None = None,
+    companions: dict[Path, Path] | None = None,
 ) -> ProducedReport:
-    """Build the PDF beside `target`, record the read-out, then move the PDF into place:
-    a report whose read-out cannot be recorded is never left on disk, and a failed build
-    never leaves half a PDF under the requested name."""
+    """Build the PDF beside `target` (and any `companions`, partial -> place), record the
+    read-out, then move them into place: a report whose read-out cannot be recorded is
+    never left on disk, and a failed build never leaves half a PDF under the requested
+    name."""
     partial = target.with_name(f".{target.name}.partial")
+    placements = {partial: target, **(companions or {})}
     try:
         pages = build(partial)
-    except OSError as error:
-        _unlink_quietly(partial)
-        raise _cannot_write(target, error) from error
-    except BaseException:
-        _unlink_quietly(partial)
+    except BaseException as error:
+        for leftover in placements:
+            _unlink_quietly(leftover)
+        if isinstance(error, OSError):
+            raise _cannot_write(target, error) from error
         raise
-    placed = False
     try:
-        with store.session(engine) as s:
-            record_readout(s, actor, what, {**details, "file": str(target)}, entity_id)
-            s.flush()
-            make_private(partial)
-            os.replace(partial, target)
-            placed = True
+        place_after_readout(
+            engine, actor, what, {**details, "file": str(target)}, placements, entity_id
+        )
     except OSError as error:
-        _unlink_quietly(partial)
         raise _cannot_write(target, error) from error
-    except BaseException:
-        _unlink_quietly(partial)
-        if placed:
-            _unlink_quietly(target)
-        raise
     return ProducedReport(target, pages, time.perf_counter() - started, title)
 
 
@@ -283,18 +274,20 @@ def produce_subject_access(
     it (`out` with .json); administrators only."""
     started = time.perf_counter()
     target = check_output_path(out, _database_file(engine))
+    if target.suffix.lower() != ".pdf":
+        raise ValidationError(
+            {"out": f"Name a PDF file (e.g. {target.stem}.pdf); the JSON is written beside it."}
+        )
     progress("Gathering what is held about the person")
     with Session(engine) as s:
         data = subject_access(s, actor, contact_id)
     json_target = target.with_suffix(".json")
+    partial_json = json_target.with_name(f".{json_target.name}.partial")
     progress("Laying out the pages")
 
     def build(path: Path) -> int:
         pages = build_subject_access(data, path)
-        partial_json = json_target.with_name(f".{json_target.name}.partial")
         partial_json.write_text(data.as_json(), encoding="utf-8")
-        make_private(partial_json)
-        os.replace(partial_json, json_target)
         return pages
 
     return _write_and_record(
@@ -307,4 +300,5 @@ def produce_subject_access(
         f"Subject access export, contact #{data.contact_id}",
         started,
         entity_id=data.contact_id,
+        companions={partial_json: json_target},
     )

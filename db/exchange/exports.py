@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from db import store
 from db.exchange import export_rows
 from db.exchange.calendars import (
     follow_up_event,
@@ -32,12 +31,11 @@ from db.foundations import clock
 from db.foundations.actor import Actor
 from db.foundations.errors import ValidationError
 from db.foundations.models import Program, ProgramEvent
-from db.foundations.private_files import make_private
 from db.queries.contacts import ContactFilter, matching_contact_ids
 from db.queries.engagements import EngagementFilter, matching_engagement_ids
 from db.queries.organizations import OrganizationFilter, matching_organization_ids
 from db.queries.programs import ProgramFilter, matching_program_ids
-from db.store.readouts import record_readout
+from db.store.readouts import place_after_readout
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".vcf": "vcard", ".ics": "icalendar"}
 # Which formats each list can be written in.
@@ -196,20 +194,18 @@ def export_list(
             raise
         if kind in OUTREACH_KINDS and not include_withheld:
             left_out = counted["left_out"]
-    make_private(partial)
-    partial.replace(path)
-    with store.session(engine) as s:
-        record_readout(
-            s,
-            actor,
-            "export",
-            {
-                "list": kind,
-                "format": fmt,
-                "file": path.name,
-                "rows": written,
-                "left_out": left_out,
-                "on": clock.today(),
-            },
-        )
+    place_after_readout(
+        engine,
+        actor,
+        "export",
+        {
+            "list": kind,
+            "format": fmt,
+            "file": path.name,
+            "rows": written,
+            "left_out": left_out,
+            "on": clock.today(),
+        },
+        {partial: path},
+    )
     return Exported(path, kind, fmt, written, left_out)

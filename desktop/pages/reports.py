@@ -42,12 +42,11 @@ from db.figures.scope import ALL_MISSIONS
 from db.foundations import clock
 from db.foundations.errors import RabtaError, ValidationError, said
 from db.foundations.periods import Quarter, quarter_containing
-from db.foundations.private_files import make_private
 from db.queries.pickers import every_organization_choice, live_missions, organization_choices
 from db.queries.report_texts import highlight_candidates
 from db.queries.users import active_officers
 from db.rules.settings import read_settings
-from db.store.readouts import record_readout
+from db.store.readouts import place_after_readout, record_readout
 from db.store.report_texts import save_report_text
 from desktop.failures import failure_sentence
 from desktop.tasks import DatabaseTask, start_task
@@ -606,18 +605,21 @@ class ReportsPage(QWidget):
         """Write the previewed PDF to `target`, saying so or saying why not."""
         if target.suffix.lower() != ".pdf":
             target = target.with_suffix(".pdf")
+        partial = target.with_name(f".{target.name}.partial")
         try:
             check_output_path(target, Path(self.workspace.location))
-            with store.session(self.workspace.engine) as s:  # recorded, or not written
-                record_readout(
-                    s,
-                    self.workspace.actor,
-                    "report_copy",
-                    {"report": self.current_title, "file": str(target)},
-                )
-                s.flush()
-                shutil.copyfile(self.current_pdf, target)
-                make_private(target)
+            try:
+                shutil.copyfile(self.current_pdf, partial)
+            except OSError:
+                partial.unlink(missing_ok=True)
+                raise
+            place_after_readout(  # recorded, or not written
+                self.workspace.engine,
+                self.workspace.actor,
+                "report_copy",
+                {"report": self.current_title, "file": str(target)},
+                {partial: target},
+            )
         except ValidationError as error:
             QMessageBox.warning(self, "Not saved", " ".join(error.errors.values()))
             return False
