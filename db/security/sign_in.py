@@ -28,6 +28,7 @@ from db.foundations.engine import (
     shown_location,
 )
 from db.foundations.errors import (
+    DatabaseUnavailable,
     EmptyDatabaseFile,
     RabtaError,
     ValidationError,
@@ -40,6 +41,7 @@ from db.store.unit_of_work import session
 from db.store.users import actor_of, check_username
 
 LOCK_AFTER_FAILURES = 5
+CREATING_SUFFIX = ".creating"
 LONGEST_LOCK = timedelta(hours=1)
 WRONG = "The username or password is wrong."
 _KEPT_UNAUDITED = 1000
@@ -89,6 +91,7 @@ def needs_first_administrator(location: str) -> bool:
     """True when no one can sign in yet: a new (missing or empty) file, or a database from
     an earlier Rabta, or a new server database, whose users have no passwords."""
     if is_sqlite(location):
+        settle_interrupted_creation(location)
         path = Path(location)
         if is_encrypted(location):
             return False
@@ -131,46 +134,108 @@ def create_first_administrator(
         )
     path = Path(location) if is_sqlite(location) else None
     new_file = path is not None and (not path.exists() or path.stat().st_size == 0)
-    if new_file and path.exists() and not initialise_empty_file:
-        raise EmptyDatabaseFile(
-            f"{path} is an empty file, not a Rabta database; "
-            "open it in the window to make it a new database."
-        )
-    keyring = None
-    if new_file:
-        key = secrets.token_bytes(32)
-        keyring = Keyring(keyring_path(path))
-        keyring.admit(username, password, key)
-        if path.exists():
-            path.unlink()  # an empty file: SQLCipher writes its own first page
-        remember_database_key(location, key)
+    if new_file and path is not None:
+        if path.exists() and not initialise_empty_file:
+            raise EmptyDatabaseFile(
+                f"{path} is an empty file, not a Rabta database; "
+                "open it in the window to make it a new database."
+            )
+        key = _create_encrypted(path, username, display_name, password)
+        with key_kept_on_failure(location):
+            remember_database_key(location, key)
+            opened = open_database(location, create_missing=False)
+        with Session(opened.engine) as s:
+            user = s.exec(select(User).where(User.username == username)).one()
+            return SignedIn(opened, actor_of(user), must_change_password=False)
+    opened = open_database(location, create_missing=True)
     try:
-        opened = open_database(location, create_missing=True)
         with session(opened.engine) as s:
-            user = s.exec(select(User).where(User.username == username)).first()
-            if user is None:
-                user = User(username=username, display_name=display_name.strip(), role="admin")
-            user.role = UserRole.ADMIN
-            user.display_name = display_name.strip()[:200]
-            user.password_hash = hash_password(password)
-            user.active = True
-            user.must_change_password = False
-            s.add(user)
-            s.flush()
-            actor = actor_of(user)
-            record_audit(s, actor, "first_administrator", "user", user.id, None, user.uid)
-        if keyring is not None:
-            keyring.save()
+            actor = _make_administrator(s, username, display_name, password)
     except BaseException:
-        if new_file:
-            opened_engine = locals().get("opened")
-            if opened_engine is not None:
-                opened_engine.engine.dispose()
-            forget_database_key(location)
-            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-                leftover.unlink(missing_ok=True)
+        opened.engine.dispose()
         raise
     return SignedIn(opened, actor, must_change_password=False)
+
+
+def _make_administrator(s, username: str, display_name: str, password: str) -> Actor:
+    user = s.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        user = User(username=username, display_name=display_name.strip(), role="admin")
+    user.role = UserRole.ADMIN
+    user.display_name = display_name.strip()[:200]
+    user.password_hash = hash_password(password)
+    user.active = True
+    user.must_change_password = False
+    s.add(user)
+    s.flush()
+    actor = actor_of(user)
+    record_audit(s, actor, "first_administrator", "user", user.id, None, user.uid)
+    return actor
+
+
+def _staged(path: Path) -> Path:
+    return path.with_name(path.name + CREATING_SUFFIX)
+
+
+def _create_encrypted(path: Path, username: str, display_name: str, password: str) -> bytes:
+    """Make the new encrypted file and its keyring as a pair: both are written under a
+    staging name, then the database and its keyring are moved into place, so a process
+    killed at any moment leaves either nothing or a pair that opens
+    (`settle_interrupted_creation` finishes the last step or clears the leftovers)."""
+    settle_interrupted_creation(str(path))
+    staged = _staged(path)
+    key = secrets.token_bytes(32)
+    remember_database_key(str(staged), key)
+    try:
+        opened = open_database(str(staged), create_missing=True)
+        try:
+            with session(opened.engine) as s:
+                _make_administrator(s, username, display_name, password)
+        finally:
+            opened.engine.dispose()  # the last connection closed: the log written in
+        if _log_left(staged):
+            raise DatabaseUnavailable(f"{staged} kept a write-ahead log; try again.")
+        keyring = Keyring(keyring_path(staged))
+        keyring.admit(username, password, key)
+        keyring.save()
+    except BaseException:
+        _clear_staged(path)
+        raise
+    finally:
+        forget_database_key(str(staged))
+    if path.exists():
+        path.unlink()  # an empty file: SQLCipher writes its own first page
+    staged.replace(path)
+    keyring_path(staged).replace(keyring_path(path))
+    return key
+
+
+def _log_left(path: Path) -> bool:
+    log = Path(f"{path}-wal")
+    return log.exists() and log.stat().st_size > 0
+
+
+def _clear_staged(path: Path) -> None:
+    staged = _staged(path)
+    for leftover in (staged, Path(f"{staged}-wal"), Path(f"{staged}-shm"), keyring_path(staged)):
+        leftover.unlink(missing_ok=True)
+
+
+def settle_interrupted_creation(location: str) -> None:
+    """After a process was killed while creating a new encrypted file: move its keyring
+    into place when the database had already been moved (the pair is whole), else clear
+    the staged leftovers (nothing was made; the file is new again)."""
+    if not is_sqlite(location):
+        return
+    path = Path(location)
+    staged = _staged(path)
+    staged_keys = keyring_path(staged)
+    finished_but_keys = staged_keys.exists() and not staged.exists() and path.exists()
+    if finished_but_keys and not keyring_path(path).exists():
+        staged_keys.replace(keyring_path(path))
+        return
+    if staged.exists() or staged_keys.exists():
+        _clear_staged(path)
 
 
 def sign_in(
@@ -185,6 +250,7 @@ def sign_in(
     if not isinstance(password, str) or not password:
         raise SignInRefused("Type your password.")
     now = now or utc_now()
+    settle_interrupted_creation(location)
     if is_encrypted(location):
         return _sign_in_encrypted(location, username, password, now)
     return _sign_in_plain(location, username, password, now)
