@@ -61,11 +61,15 @@ def username_of(args: argparse.Namespace) -> str:
 def signed_in_for(args: argparse.Namespace, location: str | None = None) -> Iterator[SignedIn]:
     """Sign in as --user for one command; the engine is disposed when the command ends."""
     from db.foundations.engine import forget_database_key
-    from db.security.sign_in import sign_in
+    from db.security.sign_in import MUST_CHANGE, SignInRefused, sign_in
 
     location = location or database_location(args)
     username = username_of(args)
     signed_in = sign_in(location, username, password_of(args))
+    if signed_in.must_change_password:
+        signed_in.opened.engine.dispose()
+        forget_database_key(location)
+        raise SignInRefused(f"{MUST_CHANGE} Sign in to the window once to choose it.")
     try:
         yield signed_in
     finally:

@@ -25,6 +25,24 @@ def log_file_path() -> Path:
     return folder / "rabta.log"
 
 
+def logged_traceback(error: BaseException) -> str:
+    """The traceback of `error` (and of the errors it came from) as the log keeps it:
+    where it happened and the exception's type, never its message, which may hold
+    someone's name or email (a ValueError quoting a value)."""
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and all(current is not seen for seen in chain):
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    lines: list[str] = []
+    for link in reversed(chain):
+        lines.append("Traceback (most recent call last):\n")
+        lines.extend(traceback.format_tb(link.__traceback__))
+        kind = type(link)
+        lines.append(f"{kind.__module__}.{kind.__qualname__} (its message is not logged)\n")
+    return "".join(lines)
+
+
 def install_exception_hook() -> None:
     """Route uncaught exceptions to the log and a dialog (RabtaErrors show their sentence)."""
     logging.basicConfig(
@@ -37,7 +55,7 @@ def install_exception_hook() -> None:
 
 
 def _show_exception(
-    kind: type[BaseException], error: BaseException, tb: TracebackType | None
+    kind: type[BaseException], error: BaseException, _tb: TracebackType | None
 ) -> None:
     if issubclass(kind, KeyboardInterrupt):
         QApplication.quit()
@@ -45,8 +63,7 @@ def _show_exception(
     if isinstance(error, RabtaError):
         QMessageBox.warning(QApplication.activeWindow(), "Rabta", said(error))
         return
-    text = "".join(traceback.format_exception(kind, error, tb))
-    log.error("Unexpected error\n%s", text)
+    log.error("Unexpected error\n%s", logged_traceback(error))
     QMessageBox.critical(
         QApplication.activeWindow(),
         "Rabta: unexpected error",

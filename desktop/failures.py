@@ -23,7 +23,7 @@ def failure_sentence(error: BaseException, details: str, location: str | None = 
             return said(explained)
     if isinstance(error, OSError) and error.strerror:
         return f"{error.strerror}."
-    log.error("Work on a worker failed: %r\n%s", error, details)
+    log.error("Work on a worker failed (%s)\n%s", type(error).__name__, details)
     from desktop.error_hook import log_file_path
 
     return f"an unexpected error ({type(error).__name__}); it is written to {log_file_path()}."

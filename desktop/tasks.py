@@ -3,7 +3,6 @@ the GUI thread through signals, and a variant with its own database connection."
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,12 +12,13 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from sqlalchemy import Engine
 
 from db.foundations.engine import create_database_engine
+from desktop.error_hook import logged_traceback
 
 
 class TaskSignals(QObject):
     progress = Signal(str)
     finished = Signal(object)
-    failed = Signal(object, str)  # the exception and its formatted traceback
+    failed = Signal(object, str)  # the exception and its traceback as the log keeps it
 
 
 class BackgroundTask(QRunnable):
@@ -33,7 +33,7 @@ class BackgroundTask(QRunnable):
         try:
             result = self.work(self.signals.progress.emit)
         except Exception as error:  # handed to the GUI thread, which decides what to show
-            self.signals.failed.emit(error, traceback.format_exc())
+            self.signals.failed.emit(error, logged_traceback(error))
         else:
             self.signals.finished.emit(result)
 

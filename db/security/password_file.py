@@ -37,6 +37,7 @@ def read_password_file(path: str | Path) -> str:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise PasswordFileRefused(f"The password file {path} cannot be read as text.") from error
+    text = text.removeprefix("\ufeff")  # a byte-order mark some editors write first
     password = text.splitlines()[0] if text else ""
     if not password:
         raise PasswordFileRefused(f"The password file {path} is empty.")

@@ -44,6 +44,7 @@ LOCK_AFTER_FAILURES = 5
 CREATING_SUFFIX = ".creating"
 LONGEST_LOCK = timedelta(hours=1)
 WRONG = "The username or password is wrong."
+MUST_CHANGE = "An administrator set your password: choose your own before you go on."
 _KEPT_UNAUDITED = 1000
 
 

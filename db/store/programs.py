@@ -113,6 +113,17 @@ def _writable_program(
     return program
 
 
+def _live_program(s: Session, actor: Actor, program_id: int) -> int:
+    """The id of a program that may take new participants, events and indicators: one
+    `actor` may change, and not archived."""
+    program = _writable_program(s, actor, program_id)
+    if program.archived_at is not None:
+        raise ValidationError(
+            {"program_id": f"The program {program.name} is archived; restore it first."}
+        )
+    return program.id
+
+
 def create_program(s: Session, actor: Actor, values: Mapping[str, Any]) -> int:
     """Add a program; return its id."""
     actor.require_write()
@@ -170,7 +181,7 @@ def add_participant(
 ) -> int:
     """Add an organization to a program in a role; return the participant id."""
     actor.require_write()
-    program_id = _writable_program(s, actor, program_id).id
+    program_id = _live_program(s, actor, program_id)
     check = FieldChecker(
         {"organization_id": organization_id, "role": role},
         ("organization_id", "role"),
@@ -239,7 +250,7 @@ def _check_event(values: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
 def add_event(s: Session, actor: Actor, program_id: int, values: Mapping[str, Any]) -> int:
     """Record a program event (date, title, venue, attendance); return its id."""
     actor.require_write()
-    program_id = _writable_program(s, actor, program_id).id
+    program_id = _live_program(s, actor, program_id)
     clean = _check_event(values, partial=False)
     event = ProgramEvent(program_id=program_id, **clean)
     s.add(event)
@@ -284,7 +295,7 @@ def _check_indicator(values: Mapping[str, Any], *, partial: bool) -> dict[str, A
 def add_indicator(s: Session, actor: Actor, program_id: int, values: Mapping[str, Any]) -> int:
     """Add a measured indicator (name, unit, target per quarter) to a program."""
     actor.require_write()
-    program_id = _writable_program(s, actor, program_id).id
+    program_id = _live_program(s, actor, program_id)
     clean = _check_indicator(values, partial=False)
     indicator = Indicator(program_id=program_id, **clean)
     s.add(indicator)

@@ -177,11 +177,11 @@ class ChangePasswordDialog(_CredentialsDialog):
         *,
         required: bool = False,
     ):
+        from db.security.sign_in import MUST_CHANGE
+
         super().__init__(
             "Change your password",
-            "An administrator set your password: choose your own before you go on."
-            if required
-            else "Type your current password, then the new one twice.",
+            MUST_CHANGE if required else "Type your current password, then the new one twice.",
             "Change password",
             parent,
         )
