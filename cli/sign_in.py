@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -70,6 +71,8 @@ def signed_in_for(args: argparse.Namespace, location: str | None = None) -> Iter
         signed_in.opened.engine.dispose()
         forget_database_key(location)
         raise SignInRefused(f"{MUST_CHANGE} Sign in to the window once to choose it.")
+    for warning in signed_in.warnings:
+        print(f"rabta: {warning}", file=sys.stderr)
     try:
         yield signed_in
     finally:

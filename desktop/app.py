@@ -219,7 +219,9 @@ def run_window(
         else:
             window.ready.connect(lambda w=window: QTimer.singleShot(0, w.offer_demo_if_empty))
         # The event loop runs first, so the window is drawn before the database work starts.
-        QTimer.singleShot(0, lambda w=window, s=signed_in: w.open_signed_in(s.opened, s.actor))
+        QTimer.singleShot(
+            0, lambda w=window, s=signed_in: w.open_signed_in(s.opened, s.actor, s.warnings)
+        )
         code = app.exec()
         QThreadPool.globalInstance().waitForDone()  # no worker may outlive the window
         signing_out = window.signing_out

@@ -123,9 +123,22 @@ class MainWindow(QMainWindow):
         if workspace is not None:
             self.attach(workspace)
 
-    def open_signed_in(self, opened: OpenedDatabase, actor: Actor) -> None:
-        """Use the database a sign-in opened, as that person."""
+    def open_signed_in(
+        self, opened: OpenedDatabase, actor: Actor, warnings: tuple[str, ...] = ()
+    ) -> None:
+        """Use the database a sign-in opened, as that person, saying what the sign-in
+        found wrong with the keys file."""
         self.attach(workspace_for(opened, actor))
+        if warnings:
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                self.tr("The keys file was changed"),
+                "\n\n".join(warnings),
+                QMessageBox.StandardButton.Ok,
+                self,
+            )
+            self.sign_in_warning = box
+            box.open()
 
     def attach(self, workspace: Workspace) -> None:
         """Use the open database: enable the pages and show the remembered one."""

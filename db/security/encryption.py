@@ -147,10 +147,9 @@ def rotate_key(actor: Actor, location: str, engine: Engine) -> int:
     if old is None or not keyring_path(path).exists():
         raise DatabaseUnavailable(f"{path} is not encrypted; `rabta encrypt` encrypts it.")
     new = secrets.token_bytes(32)
-    keyring = Keyring.load(path)
-    for envelope in keyring.envelopes.values():
-        envelope.seal_also(new)
-    keyring.save()
+    with Keyring.changed(path) as keyring:
+        for envelope in keyring.envelopes.values():
+            envelope.seal_also(new)
     engine.dispose()
     connection = connect_sqlite_file(path, key=old)
     try:
@@ -168,7 +167,7 @@ def rotate_key(actor: Actor, location: str, engine: Engine) -> int:
         check.close()
     forget_database_key(location)
     remember_database_key(location, new)
-    for envelope in keyring.envelopes.values():
-        envelope.keep_only_newest()
-    keyring.save()
+    with Keyring.changed(path) as keyring:
+        for envelope in keyring.envelopes.values():
+            envelope.keep_only_newest()
     return len(keyring.envelopes)

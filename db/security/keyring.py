@@ -11,18 +11,26 @@ half is encrypted (AES-256-GCM) under a key derived from the user's password
   passwords, and a removed user's old envelope no longer opens anything.
 
 The keyring also counts failed sign-ins (the database cannot record them: a wrong
-password cannot open it) and keeps them until the next sign-in writes them to the audit.
-It holds no personal data. Without it, or without any user's password, the data cannot
-be read: that is the point.
+password cannot open it) and keeps them until the next sign-in writes them to the audit;
+every change to it happens under a file lock (`Keyring.changed`), so attempts made at
+once are all counted. It numbers its saves (`generation`) and the failed attempts ever
+made (`attempts`), which the database notes at each sign-in, so a keyring copied back or
+stripped of its failures is noticed. A name no one has is kept only as a slow salted
+digest (a password typed into the user box is never stored). It holds no personal
+data. Without it, or without any user's password, the data cannot be read: that is the
+point.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import secrets
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +40,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from filelock import FileLock
 
 from db.foundations.engine import connect_sqlite_file
 from db.foundations.errors import SQLITE_ERRORS, DatabaseUnavailable
@@ -41,6 +50,7 @@ KEYRING_SUFFIX = ".keys"
 FORMAT = "rabta-keyring/1"
 _RAW = serialization.Encoding.Raw
 _SEAL_INFO = b"rabta database key"
+LOCK_WAIT_SECONDS = 60  # a sign-in waits this long for others made at the same moment
 
 
 def keyring_path(database_path: Path | str) -> Path:
@@ -142,6 +152,30 @@ class Keyring:
     envelopes: dict[str, Envelope] = field(default_factory=dict)
     failures: dict[str, dict[str, Any]] = field(default_factory=dict)
     unaudited: list[dict[str, Any]] = field(default_factory=list)
+    generation: int = 0  # saves so far
+    attempts: int = 0  # failed or refused sign-ins ever recorded
+    trimmed: int = 0  # attempts past the kept number, since the last sign-in
+    name_salt: str = ""  # for the digests of names no one has
+
+    @classmethod
+    @contextmanager
+    def changed(cls, database_path: Path | str) -> Iterator[Keyring]:
+        """The keyring loaded under its file lock and saved when the block ends without
+        an error: no other process changes it in between."""
+        with keyring_lock(database_path):
+            keyring = cls.load(database_path)
+            yield keyring
+            keyring.save()
+
+    def unknown_name_slot(self, typed: str) -> str:
+        """Where failures of a name no one has are counted: a slow salted digest of it,
+        never the name (it may be a password typed into the wrong box)."""
+        if not self.name_salt:
+            self.name_salt = _b64(secrets.token_bytes(16))
+        digest = hashlib.scrypt(
+            typed.encode("utf-8"), salt=_unb64(self.name_salt), n=2**14, r=8, p=1, dklen=16
+        )
+        return "?" + digest.hex()
 
     @classmethod
     def load(cls, database_path: Path | str) -> Keyring:
@@ -158,6 +192,10 @@ class Keyring:
                 },
                 failures=dict(data.get("failures", {})),
                 unaudited=list(data.get("unaudited", [])),
+                generation=int(data.get("generation", 0)),
+                attempts=int(data.get("attempts", 0)),
+                trimmed=int(data.get("trimmed", 0)),
+                name_salt=str(data.get("name_salt", "")),
             )
         except FileNotFoundError as error:
             raise DatabaseUnavailable(
@@ -172,12 +210,17 @@ class Keyring:
 
     def save(self) -> None:
         """Write the keyring in one step (a new file moved into place), readable only by
-        its owner."""
+        its owner; each save counts one more generation."""
+        self.generation += 1
         data = {
             "format": FORMAT,
             "envelopes": {name: vars(envelope) for name, envelope in self.envelopes.items()},
             "failures": self.failures,
             "unaudited": self.unaudited,
+            "generation": self.generation,
+            "attempts": self.attempts,
+            "trimmed": self.trimmed,
+            "name_salt": self.name_salt,
         }
         handle, temporary = tempfile.mkstemp(prefix=self.path.name, dir=self.path.parent)
         try:
@@ -203,6 +246,13 @@ class Keyring:
     def remove(self, username: str) -> None:
         """Take a user's envelope away (deactivated: they can no longer unlock anything)."""
         self.envelopes.pop(username, None)
+
+
+def keyring_lock(database_path: Path | str) -> FileLock:
+    """The lock every change to a database's keyring is made under (a file beside it,
+    readable by its owner only)."""
+    lock = keyring_path(database_path).with_name(keyring_path(database_path).name + ".lock")
+    return FileLock(str(lock), timeout=LOCK_WAIT_SECONDS, mode=0o600)
 
 
 def key_that_opens(path: Path, keys: list[bytes]) -> bytes:

@@ -10,15 +10,17 @@ failures in the user row.
 
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from functools import cache
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.database_file.migrate import OpenedDatabase, open_database
-from db.foundations.actor import Actor
+from db.foundations.actor import SYSTEM_ACTOR, Actor
 from db.foundations.clock import utc_now
 from db.foundations.engine import (
     forget_database_key,
@@ -33,10 +35,16 @@ from db.foundations.errors import (
     RabtaError,
     ValidationError,
 )
-from db.foundations.models import User, UserRole
+from db.foundations.models import AuditEntry, User, UserRole
 from db.security.keyring import Keyring, key_that_opens, keyring_path
-from db.security.passwords import check_new_password, hash_password, password_matches
+from db.security.passwords import (
+    check_new_password,
+    derive_key,
+    hash_password,
+    password_matches,
+)
 from db.store.audit import record_audit
+from db.store.pepper import peppered_digest
 from db.store.unit_of_work import session
 from db.store.users import actor_of, check_username
 
@@ -44,6 +52,9 @@ LOCK_AFTER_FAILURES = 5
 CREATING_SUFFIX = ".creating"
 LONGEST_LOCK = timedelta(hours=1)
 WRONG = "The username or password is wrong."
+UNKNOWN_NAME = "(a name no one has)"  # what the audit says of it: it may be a password
+_KEPT_NAMES = 500
+
 MUST_CHANGE = "An administrator set your password: choose your own before you go on."
 _KEPT_UNAUDITED = 1000
 
@@ -59,6 +70,7 @@ class SignedIn:
     opened: OpenedDatabase
     actor: Actor
     must_change_password: bool
+    warnings: tuple[str, ...] = ()  # what the sign-in found wrong with the keys file
 
 
 def lock_duration(failures: int) -> timedelta | None:
@@ -258,54 +270,160 @@ def sign_in(
 
 
 def _sign_in_encrypted(location: str, username: str, password: str, now: datetime) -> SignedIn:
-    keyring = Keyring.load(location)
-    counted = keyring.failures.get(username, {})
+    with Keyring.changed(location) as keyring:  # attempts made at once wait their turn
+        outcome = _attempt(keyring, location, username, password, now)
+    if isinstance(outcome, SignInRefused):
+        raise outcome  # the keyring counting it is saved
+    return outcome
+
+
+def _attempt(
+    keyring: Keyring, location: str, username: str, password: str, now: datetime
+) -> SignedIn | SignInRefused:
+    """One attempt on a locked keyring: the refusal to raise once it is saved, or the
+    person signed in (their attempts audited, the keyring's count cleared)."""
+    known = username in keyring.envelopes
+    slot = keyring.unknown_name_slot(username)  # computed for every name: the same time
+    if known:
+        slot = username
+    shown = username if known else UNKNOWN_NAME
+    counted = keyring.failures.get(slot, {})
     locked_until = counted.get("locked_until")
     if locked_until and datetime.fromisoformat(locked_until) > now:
-        _remember_attempt(keyring, username, "sign_in_refused_locked", now)
-        keyring.save()
-        raise SignInRefused(_locked_message(datetime.fromisoformat(locked_until), now))
-    keys = keyring.open_keys(username, password)
+        _remember_attempt(keyring, shown, "sign_in_refused_locked", now)
+        return SignInRefused(_locked_message(datetime.fromisoformat(locked_until), now))
+    keys = keyring.open_keys(username, password) if known else _as_long(password)
     if keys is None:
-        if username in keyring.envelopes:
-            failures = int(counted.get("count", 0)) + 1
-            duration = lock_duration(failures)
-            keyring.failures[username] = {
-                "count": failures,
-                "locked_until": (now + duration).isoformat() if duration else None,
-            }
-        _remember_attempt(keyring, username, "sign_in_failed", now)
-        keyring.save()
-        raise SignInRefused(WRONG)
+        failures = int(counted.get("count", 0)) + 1
+        duration = lock_duration(failures)
+        keyring.failures.pop(slot, None)
+        keyring.failures[slot] = {
+            "count": failures,
+            "locked_until": (now + duration).isoformat() if duration else None,
+        }
+        while len(keyring.failures) > _KEPT_NAMES:  # the oldest names first
+            keyring.failures.pop(next(iter(keyring.failures)))
+        _remember_attempt(keyring, shown, "sign_in_failed", now)
+        return SignInRefused(WRONG)
     key = key_that_opens(Path(location), keys)
     with key_kept_on_failure(location):
         remember_database_key(location, key)
         opened = open_database(location, create_missing=False)
-        with session(opened.engine) as s:
-            user = s.exec(select(User).where(User.username == username)).first()
-            if user is None or not user.active:
-                raise SignInRefused("This account is deactivated; ask an administrator.")
-            actor = actor_of(user)
-            for attempt in keyring.unaudited:
+        try:
+            with session(opened.engine) as s:
+                user = s.exec(select(User).where(User.username == username)).first()
+                if user is None or not user.active:
+                    raise SignInRefused("This account is deactivated; ask an administrator.")
+                actor = actor_of(user)
+                warnings = _reconcile(s, keyring)
                 record_audit(
                     s,
-                    Actor(id=None, username=attempt["username"][:64]),
-                    attempt["action"],
+                    actor,
+                    "sign_in",
                     "user",
-                    None,
-                    {"attempted_at": (None, attempt["at"])},
+                    user.id,
+                    {
+                        "keyring_generation": (None, keyring.generation + 1),
+                        "keyring_attempts": (None, keyring.attempts),
+                    },
+                    user.uid,
                 )
-            record_audit(s, actor, "sign_in", "user", user.id, None, user.uid)
-            must_change = user.must_change_password
+                must_change = user.must_change_password
+        except BaseException:
+            opened.engine.dispose()
+            raise
     keyring.unaudited.clear()
-    keyring.failures.pop(username, None)
-    keyring.save()
-    return SignedIn(opened, actor, must_change)
+    keyring.trimmed = 0
+    keyring.failures.pop(slot, None)
+    return SignedIn(opened, actor, must_change, tuple(warnings))
+
+
+def _as_long(password: str) -> None:
+    """Spend on a name no one has the time a real envelope takes, and open nothing."""
+    derive_key(password, b"rabta-no-such-user")
+    return None
+
+
+def _reconcile(s: Session, keyring: Keyring) -> list[str]:
+    """Write the attempts the keyring kept to the audit, and compare the keyring with
+    the database's own record of it (made at the last sign-in): a keyring older than
+    that record, or one missing attempts it had counted, is audited and said."""
+    for attempt in keyring.unaudited:
+        record_audit(
+            s,
+            Actor(id=None, username=str(attempt["username"])[:64]),
+            attempt["action"],
+            "user",
+            None,
+            {"attempted_at": (None, attempt["at"])},
+        )
+    warnings: list[str] = []
+    recorded = _keyring_record(s)
+    if recorded is None:
+        return warnings
+    generation, attempts = recorded
+    if keyring.generation < generation or keyring.attempts < attempts:
+        record_audit(
+            s,
+            SYSTEM_ACTOR,
+            "keyring_older_than_database",
+            "user",
+            None,
+            {"keyring_generation": (generation, keyring.generation)},
+        )
+        warnings.append(
+            f"The keys file is older than the database's own record of it (its save "
+            f"{keyring.generation:,}; the database saw save {generation:,}): someone may "
+            "have copied an older one back to undo failed sign-ins. Tell an administrator."
+        )
+        return warnings
+    numbered = {int(a["n"]) for a in keyring.unaudited if "n" in a}
+    missing = len(set(range(attempts + 1, keyring.attempts + 1)) - numbered) - keyring.trimmed
+    if keyring.trimmed:
+        record_audit(
+            s,
+            SYSTEM_ACTOR,
+            "sign_in_attempts_not_kept",
+            "user",
+            None,
+            {"count": (None, keyring.trimmed)},
+        )
+    if missing > 0:
+        record_audit(
+            s, SYSTEM_ACTOR, "sign_in_attempts_removed", "user", None, {"count": (None, missing)}
+        )
+        warnings.append(
+            f"{missing:,} failed sign-in{'s were' if missing != 1 else ' was'} removed from the "
+            "keys file since the last sign-in. Tell an administrator."
+        )
+    return warnings
+
+
+def _keyring_record(s: Session) -> tuple[int, int] | None:
+    """The keyring's save and attempt numbers the last encrypted sign-in noted."""
+    changes = s.exec(
+        select(AuditEntry.changes)
+        .where(AuditEntry.action == "sign_in", col(AuditEntry.changes).contains("keyring_"))
+        .order_by(col(AuditEntry.id).desc())
+        .limit(1)
+    ).first()
+    if not changes:
+        return None
+    noted = json.loads(changes)
+    try:
+        return int(noted["keyring_generation"][1]), int(noted["keyring_attempts"][1])
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
 
 
 def _remember_attempt(keyring: Keyring, username: str, action: str, now: datetime) -> None:
-    keyring.unaudited.append({"username": username, "action": action, "at": now.isoformat()})
-    del keyring.unaudited[:-_KEPT_UNAUDITED]
+    keyring.attempts += 1
+    keyring.unaudited.append(
+        {"username": username, "action": action, "at": now.isoformat(), "n": keyring.attempts}
+    )
+    if len(keyring.unaudited) > _KEPT_UNAUDITED:
+        keyring.trimmed += len(keyring.unaudited) - _KEPT_UNAUDITED
+        del keyring.unaudited[:-_KEPT_UNAUDITED]
 
 
 def _sign_in_plain(location: str, username: str, password: str, now: datetime) -> SignedIn:
@@ -321,10 +439,7 @@ def _sign_in_plain(location: str, username: str, password: str, now: datetime) -
                     "window to create its administrator."
                 )
             elif user is None or not user.password_hash:
-                record_audit(
-                    s, Actor(id=None, username=username), "sign_in_failed", "user", None, None
-                )
-                refusal = WRONG
+                refusal = _unknown_name_refused(s, username, password, now)
             elif user.locked_until is not None and _aware(user.locked_until) > now:
                 record_audit(s, actor_of(user), "sign_in_refused_locked", "user", user.id)
                 refusal = _locked_message(_aware(user.locked_until), now)
@@ -353,7 +468,40 @@ def _sign_in_plain(location: str, username: str, password: str, now: datetime) -
     return SignedIn(opened, actor, must_change)
 
 
-def _aware(moment: datetime) -> datetime:
-    from datetime import UTC
+@cache
+def _no_ones_hash() -> str:
+    return hash_password("no one signs in with this")
 
+
+def _unknown_name_refused(s: Session, typed: str, password: str, now: datetime) -> str:
+    """The answer to a name no one has, exactly as a real one's: "wrong", then "locked"
+    after five in an hour, in the same time. The audit keeps a peppered digest of the
+    name, never the name (it may be a password typed into the wrong box)."""
+    password_matches(_no_ones_hash(), password)  # the time a real check takes
+    digest = peppered_digest(s, typed)
+    since = now - LONGEST_LOCK
+    earlier = s.exec(
+        select(AuditEntry.at)
+        .where(
+            AuditEntry.username == UNKNOWN_NAME,
+            AuditEntry.action == "sign_in_failed",
+            AuditEntry.at >= since,
+            col(AuditEntry.changes).contains(digest),
+        )
+        .order_by(col(AuditEntry.id).desc())
+    ).all()
+    duration = lock_duration(len(earlier))
+    stranger = Actor(id=None, username=UNKNOWN_NAME)
+    if duration is not None and earlier:
+        until = _aware(earlier[0]) + duration
+        if until > now:
+            record_audit(
+                s, stranger, "sign_in_refused_locked", "user", None, {"name": (None, digest)}
+            )
+            return _locked_message(until, now)
+    record_audit(s, stranger, "sign_in_failed", "user", None, {"name": (None, digest)})
+    return WRONG
+
+
+def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

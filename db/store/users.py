@@ -107,9 +107,8 @@ def _update_keyring_after_commit(s: Session, change: Callable[[Keyring, bytes], 
     location, key = found
 
     def apply() -> None:
-        keyring = Keyring.load(Path(location))
-        change(keyring, key)
-        keyring.save()
+        with Keyring.changed(Path(location)) as keyring:
+            change(keyring, key)
 
     after_commit(s, apply)
 

@@ -259,3 +259,29 @@ def test_a_new_officer_saved_with_the_defaults_is_refused_until_given_a_mission(
     )
     assert users.table.item(row, 3).text() == "commission-wide"
     assert users.mission.currentData() == "commission"  # shown as chosen when edited
+
+
+def test_the_window_says_when_the_keys_file_was_copied_back(qtbot, tmp_path):
+    from db.foundations.engine import forget_database_key
+    from db.security.keyring import keyring_path
+    from db.security.sign_in import create_first_administrator
+    from desktop.main_window import MainWindow
+
+    path = tmp_path / "rabta.db"
+    made = create_first_administrator(str(path), "admin", "Admin", TEST_PASSWORD)
+    made.opened.engine.dispose()
+    older = keyring_path(path).read_bytes()
+    first = sign_in(str(path), "admin", TEST_PASSWORD)  # the database notes the keys file
+    first.opened.engine.dispose()
+    forget_database_key(str(path))
+    keyring_path(path).write_bytes(older)
+    signed_in = sign_in(str(path), "admin", TEST_PASSWORD)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.open_signed_in(signed_in.opened, signed_in.actor, signed_in.warnings)
+    qtbot.waitUntil(lambda: window.sign_in_warning.isVisible())
+    assert "older than the database's own record" in window.sign_in_warning.text()
+    window.sign_in_warning.done(0)
+    window.workspace.engine.dispose()
+    forget_database_key(str(path))

@@ -42,7 +42,7 @@ class Installation:
         with store.session(admin.opened.engine) as s:
             create_contact(s, admin.actor, {"given_name": "After", "family_name": "Backup"})
         admin.opened.engine.dispose()
-        self.key_before = keyring_path(self.path).read_bytes()
+        self.envelopes_before = Keyring.load(self.path).envelopes
 
     def names(self) -> set[str]:
         """The contacts the live database holds, opened as a person would."""
@@ -55,7 +55,7 @@ class Installation:
 
     def assert_unchanged(self) -> None:
         assert self.names() == {"Before", "After"}
-        assert keyring_path(self.path).read_bytes() == self.key_before
+        assert Keyring.load(self.path).envelopes == self.envelopes_before
         assert not list(self.path.parent.glob("*-replaced.db"))
         assert not list(self.path.parent.glob("*.restoring*"))
 
