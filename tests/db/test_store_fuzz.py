@@ -41,6 +41,8 @@ NOT_FROM_INPUT = {
     "latest_engagement_date",
     "changeable_engagement",
     "change_refused",
+    "database_pepper",  # the sign-in's and erasure's own digests, from no one's input
+    "peppered_digest",
 }
 
 
