@@ -14,7 +14,7 @@ from db.foundations.models import Jurisdiction, Mission, MissionKind, Organizati
 from db.rules.rows import get_record, record_id
 from db.store.audit import record_audit
 from db.store.records import apply_changes
-from db.store.validation import FieldChecker, plain_text
+from db.store.validation import FieldChecker, plain_text, text_problem
 
 MISSION_FIELDS = ("code", "name", "kind", "country", "city")
 
@@ -90,8 +90,9 @@ def add_region(s: Session, actor: Actor, code: str, name: str, country: str) -> 
 
 
 def mission_for_region(s: Session, region_code: str | None) -> int | None:
-    """The mission whose jurisdiction covers the region, if any."""
-    if not region_code or not isinstance(region_code, str):
+    """The mission whose jurisdiction covers the region, if any (none for a code that
+    cannot be one: not text, or holding bytes that were not UTF-8)."""
+    if not region_code or not isinstance(region_code, str) or text_problem(region_code):
         return None
     return s.exec(
         select(Jurisdiction.mission_id).where(Jurisdiction.region_code == region_code)
