@@ -25,6 +25,7 @@ from db.foundations.engine import (
     connect_sqlite_file,
     create_database_engine,
     database_key,
+    hold_alone,
     is_sqlite,
 )
 from db.foundations.errors import SQLITE_ERRORS, DatabaseUnavailable
@@ -199,19 +200,7 @@ def _set_aside(path: Path, kept: Path, key: bytes | None) -> None:
     while another connection has it open; its log is first checkpointed with its key."""
     connection = connect_sqlite_file(path, key=key)
     try:
-        connection.execute("PRAGMA busy_timeout = 0")
-        try:
-            connection.execute("PRAGMA locking_mode = EXCLUSIVE")
-            connection.execute("BEGIN EXCLUSIVE")
-            connection.execute("COMMIT")
-        except SQLITE_ERRORS as error:
-            if "locked" in str(error) or "busy" in str(error):
-                raise DatabaseUnavailable(
-                    f"{path.name} is open in another Rabta window or program; close it "
-                    "there first. Nothing was restored."
-                ) from error
-            # A damaged database is kept as it is, its log beside it.
-        else:
+        if hold_alone(connection, path):  # else damaged: kept as it is, its log beside it
             with suppress(*SQLITE_ERRORS):  # else the log moves along, unread but not lost
                 connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         path.replace(kept)

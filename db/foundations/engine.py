@@ -19,6 +19,7 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 import platformdirs
 import sqlcipher3.dbapi2 as sqlcipher
@@ -42,6 +43,8 @@ KEY_BYTES = 32
 # Keys of the encrypted databases this process has unlocked, by resolved file path. They
 # live in memory only, for as long as the person who unlocked them stays signed in.
 _unlocked_keys: dict[str, bytes] = {}
+# The key each engine opens its connections with (changed by a key rotation).
+_engine_keys: WeakKeyDictionary[Engine, bytes | None] = WeakKeyDictionary()
 
 
 def _key_slot(location: str) -> str:
@@ -97,6 +100,27 @@ def connect_sqlite_file(path: Path | str, *, read_only: bool = False, key: bytes
     if key is not None:
         connection.execute(key_pragma(key))
     return connection
+
+
+def hold_alone(connection, path: Path | str) -> bool:
+    """Take the file for `connection` alone (exclusive locking, held until it closes):
+    False when the file cannot be read with its key (damaged), DatabaseUnavailable when
+    another Rabta window or program has it open."""
+    from db.foundations.errors import SQLITE_ERRORS, DatabaseUnavailable
+
+    connection.execute("PRAGMA busy_timeout = 0")
+    try:
+        connection.execute("PRAGMA locking_mode = EXCLUSIVE")
+        connection.execute("BEGIN EXCLUSIVE")
+        connection.execute("COMMIT")
+    except SQLITE_ERRORS as error:
+        if "locked" in str(error) or "busy" in str(error):
+            raise DatabaseUnavailable(
+                f"{Path(path).name} is open in another Rabta window or program; close it "
+                "there first, then try again."
+            ) from error
+        return False
+    return True
 
 
 def default_database_path() -> Path:
@@ -174,15 +198,25 @@ def create_database_engine(
     return engine
 
 
+def use_new_key(engine: Engine, key: bytes) -> None:
+    """After the file's key changed (a rotation): the engine's next connections open it
+    with `key` (dispose the engine so that no old connection is reused)."""
+    _engine_keys[engine] = bytes(key)
+    engine.dispose()
+
+
 def _configure_sqlite(engine: Engine, enforce_foreign_keys: bool, key: bytes | None) -> None:
+    _engine_keys[engine] = key
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         # Let SQLAlchemy emit BEGIN itself (pysqlite's own handling breaks savepoints).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         try:
-            if key is not None:  # SQLCipher: the key must be the connection's first statement
-                cursor.execute(key_pragma(key))
+            current = _engine_keys.get(engine)
+            if current is not None:  # SQLCipher: the key must be the connection's first statement
+                cursor.execute(key_pragma(current))
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute(f"PRAGMA foreign_keys={'ON' if enforce_foreign_keys else 'OFF'}")

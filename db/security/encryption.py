@@ -18,7 +18,9 @@ from db.foundations.engine import (
     connect_sqlite_file,
     database_key,
     forget_database_key,
+    hold_alone,
     remember_database_key,
+    use_new_key,
 )
 from db.foundations.errors import SQLITE_ERRORS, DatabaseUnavailable
 from db.foundations.private_files import make_private
@@ -138,8 +140,9 @@ def encrypt_plain_database(actor: Actor, location: str, password: str) -> Encryp
 def rotate_key(actor: Actor, location: str, engine: Engine) -> int:
     """Re-encrypt the database under a new random key and seal it for every user (their
     public keys suffice: no password is needed); return how many users hold it
-    (administrators). During the change the keyring holds both keys, so a failure at
-    any point leaves a database that opens."""
+    (administrators). Refused while another window or program has the file open. During
+    the change the keyring holds both keys, so a failure at any point leaves a database
+    that opens. Any copy of the keyring kept by a deactivated user opens nothing after."""
     actor.require_admin()
     _require_file(location)
     path = Path(location)
@@ -147,12 +150,14 @@ def rotate_key(actor: Actor, location: str, engine: Engine) -> int:
     if old is None or not keyring_path(path).exists():
         raise DatabaseUnavailable(f"{path} is not encrypted; `rabta encrypt` encrypts it.")
     new = secrets.token_bytes(32)
-    with Keyring.changed(path) as keyring:
-        for envelope in keyring.envelopes.values():
-            envelope.seal_also(new)
     engine.dispose()
     connection = connect_sqlite_file(path, key=old)
     try:
+        if not hold_alone(connection, path):  # no other window keeps the old key in use
+            raise DatabaseUnavailable(f"{path} does not open with its key; it is unchanged.")
+        with Keyring.changed(path) as keyring:
+            for envelope in keyring.envelopes.values():
+                envelope.seal_also(new)
         connection.execute(f"PRAGMA rekey = \"x'{new.hex()}'\"")
     finally:
         connection.close()
@@ -167,7 +172,9 @@ def rotate_key(actor: Actor, location: str, engine: Engine) -> int:
         check.close()
     forget_database_key(location)
     remember_database_key(location, new)
+    use_new_key(engine, new)
     with Keyring.changed(path) as keyring:
         for envelope in keyring.envelopes.values():
             envelope.keep_only_newest()
+        keyring.rotation_due.clear()  # no copy kept by a deactivated user opens it now
     return len(keyring.envelopes)

@@ -156,6 +156,7 @@ class Keyring:
     attempts: int = 0  # failed or refused sign-ins ever recorded
     trimmed: int = 0  # attempts past the kept number, since the last sign-in
     name_salt: str = ""  # for the digests of names no one has
+    rotation_due: list[str] = field(default_factory=list)  # deactivated since the last key
 
     @classmethod
     @contextmanager
@@ -196,6 +197,7 @@ class Keyring:
                 attempts=int(data.get("attempts", 0)),
                 trimmed=int(data.get("trimmed", 0)),
                 name_salt=str(data.get("name_salt", "")),
+                rotation_due=[str(name) for name in data.get("rotation_due", [])],
             )
         except FileNotFoundError as error:
             raise DatabaseUnavailable(
@@ -221,6 +223,7 @@ class Keyring:
             "attempts": self.attempts,
             "trimmed": self.trimmed,
             "name_salt": self.name_salt,
+            "rotation_due": self.rotation_due,
         }
         handle, temporary = tempfile.mkstemp(prefix=self.path.name, dir=self.path.parent)
         try:
@@ -244,8 +247,10 @@ class Keyring:
         self.envelopes[username] = Envelope.create(username, password, [database_key])
 
     def remove(self, username: str) -> None:
-        """Take a user's envelope away (deactivated: they can no longer unlock anything)."""
-        self.envelopes.pop(username, None)
+        """Take a user's envelope away (deactivated). A copy of the keyring they may have
+        kept still opens the database until its key changes: that is now due."""
+        if self.envelopes.pop(username, None) is not None and username not in self.rotation_due:
+            self.rotation_due.append(username)
 
 
 def keyring_lock(database_path: Path | str) -> FileLock:

@@ -316,6 +316,8 @@ def _attempt(
                     raise SignInRefused("This account is deactivated; ask an administrator.")
                 actor = actor_of(user)
                 warnings = _reconcile(s, keyring)
+                if keyring.rotation_due and actor.may_administer:
+                    warnings.append(rotation_due_sentence(keyring.rotation_due))
                 record_audit(
                     s,
                     actor,
@@ -336,6 +338,18 @@ def _attempt(
     keyring.trimmed = 0
     keyring.failures.pop(slot, None)
     return SignedIn(opened, actor, must_change, tuple(warnings))
+
+
+def rotation_due_sentence(deactivated: list[str]) -> str:
+    """What an administrator is told while a deactivated user's old copy of the keys
+    file would still open the database."""
+    names = ", ".join(deactivated)
+    return (
+        f"The database key must be changed: {names} "
+        f"{'was' if len(deactivated) == 1 else 'were'} deactivated since it last changed, "
+        "and a copy of the keys file kept from before still opens the database. Change it "
+        "in Settings > Users (Change the database key) or with `rabta rekey`."
+    )
 
 
 def _as_long(password: str) -> None:

@@ -3,7 +3,7 @@ them and reset passwords; db/store/users.py refuses everyone else."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -29,15 +30,18 @@ from db.foundations.models import UserRole
 from db.queries.editing import record_to_edit
 from db.queries.pickers import mission_options
 from db.queries.users import user_accounts
+from db.security.keyring import Keyring
 from db.store.users import create_user, reset_password, update_user
 
 ID_ROLE = Qt.ItemDataRole.UserRole
+WORK_WAIT_MS = 10_000  # for this window's background reads to end before a key change
 COMMISSION = "commission"  # the mission drop-down's deliberate "no mission"
 HEADERS = ("Username", "Name", "Role", "Mission", "State")
 ROLE_HINTS = {
     UserRole.VIEWER: "reads everything but confidential engagements",
     UserRole.OFFICER: "writes records of their own mission, reads others'",
-    UserRole.SUPERVISOR: "also sees confidential engagements and writes report narratives",
+    UserRole.SUPERVISOR: "also sees their mission's confidential engagements and writes "
+    "report narratives",
     UserRole.ADMIN: "manages users, missions, settings, backups and erasure",
 }
 
@@ -99,11 +103,22 @@ class UsersPanel(QWidget):
         self.reset_button.setToolTip(
             "Set the password typed above; the user must change it at the next sign-in"
         )
+        self.rekey_button = QPushButton(self.tr("Change the database key"))
+        self.rekey_button.setToolTip(
+            self.tr(
+                "Re-encrypt the database under a new key, sealed for every user who may "
+                "sign in: a keys file copied before opens nothing after"
+            )
+        )
         buttons = QHBoxLayout()
-        for button in (self.new_button, self.save_button, self.reset_button):
+        for button in (self.new_button, self.save_button, self.reset_button, self.rekey_button):
             buttons.addWidget(button)
             button.setEnabled(admin)
+        self.rekey_button.setVisible(self._encrypted())
         buttons.addStretch(1)
+        self.rekey_note = QLabel()
+        self.rekey_note.setWordWrap(True)
+        self.rekey_note.setStyleSheet("color: #9b2226;")
         self.message = QLabel(
             "" if admin else "Only administrators manage users; this list is for reading."
         )
@@ -114,14 +129,17 @@ class UsersPanel(QWidget):
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
+        layout.addWidget(self.rekey_note)
 
         self.table.currentCellChanged.connect(lambda *_: self._show_selected())
         self.new_button.clicked.connect(self.start_new)
         self.save_button.clicked.connect(self.save)
         self.reset_button.clicked.connect(self.reset_selected_password)
+        self.rekey_button.clicked.connect(self.change_key)
         self.editing: int | None = None
         self.reload()
         self.start_new()
+        self._show_rotation_due()
 
     def _refused(self, error: RabtaError) -> None:
         self._say(
@@ -132,6 +150,74 @@ class UsersPanel(QWidget):
     def _say(self, text: str, *, error: bool = False) -> None:
         self.message.setStyleSheet("color: #9b2226;" if error else "color: #1f5f7a;")
         self.message.setText(text)
+
+    def _encrypted(self) -> bool:
+        from db.security.sign_in import is_encrypted
+
+        return is_encrypted(self.workspace.location)
+
+    def _deactivated_since_key(self) -> list[str]:
+        """Users deactivated since the key last changed (a copy of the keys file they
+        kept would still open the database)."""
+        if not self._encrypted():
+            return []
+        return Keyring.load(self.workspace.location).rotation_due
+
+    def _show_rotation_due(self) -> None:
+        from db.security.sign_in import rotation_due_sentence
+
+        due = self._deactivated_since_key() if self.workspace.actor.may_administer else []
+        self.rekey_note.setText(rotation_due_sentence(due) if due else "")
+        self.rekey_note.setVisible(bool(due))
+
+    def offer_key_change(self, username: str) -> QMessageBox:
+        """After a deactivation: say that the key must change, and offer to do it now."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Change the database key?"))
+        box.setText(
+            self.tr(
+                "{name} may no longer sign in. A copy of the keys file they may have kept "
+                "still opens this database until its key is changed."
+            ).format(name=username)
+        )
+        box.setInformativeText(
+            self.tr(
+                "Changing the key takes a moment; other Rabta windows on this database "
+                "must be closed first. Everyone else signs in as before."
+            )
+        )
+        change = box.addButton(self.tr("Change the key now"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Later"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(change)
+        box.finished.connect(
+            lambda _r: self.change_key() if box.clickedButton() is change else None
+        )
+        self.key_question = box
+        box.open()
+        return box
+
+    def change_key(self) -> bool:
+        """Re-encrypt the database under a new key (administrators), saying how it went."""
+        from db.foundations.engine import database_key
+        from db.security.encryption import rotate_key
+
+        location = self.workspace.location
+        QThreadPool.globalInstance().waitForDone(WORK_WAIT_MS)  # this window's own readers
+        try:
+            users = rotate_key(self.workspace.actor, location, self.workspace.engine)
+        except RabtaError as error:
+            self._refused(error)
+            return False
+        self.workspace.key = database_key(location)  # the workers open it with the new key
+        self._say(
+            self.tr(
+                "The database has a new key, sealed for {count} users; any keys file copied "
+                "before opens nothing now."
+            ).format(count=users)
+        )
+        self._show_rotation_due()
+        return True
 
     def reload(self) -> None:
         """Show every user, active ones first."""
@@ -239,6 +325,7 @@ class UsersPanel(QWidget):
             "commission_wide": chosen_mission == COMMISSION,
             "active": self.active.isChecked(),
         }
+        deactivating = False
         try:
             with store.session(self.workspace.engine) as s:
                 if self.editing is None:
@@ -260,6 +347,8 @@ class UsersPanel(QWidget):
                         "own password at the first sign-in."
                     )
                 else:
+                    was_active = record_to_edit(s, self.workspace.actor, "user", self.editing)
+                    deactivating = bool(was_active.active) and not values["active"]
                     update_user(s, self.workspace.actor, self.editing, values)
                     done = f"Saved {self.username.text()}."
         except RabtaError as error:
@@ -270,6 +359,9 @@ class UsersPanel(QWidget):
         self.select_username(username)  # the form now edits the saved user
         self._say(done)
         self.workspace.announce("user")
+        self._show_rotation_due()
+        if deactivating and self._encrypted():
+            self.offer_key_change(username)
         return True
 
     def reset_selected_password(self) -> bool:

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QApplication
 from sqlmodel import Session, select
 
 from db import store
 from db.database_file.backups import list_backups
+from db.foundations.errors import DatabaseUnavailable
 from db.foundations.models import Contact, Organization, User
 from db.security.sign_in import sign_in
 from db.store.organizations import update_organization
@@ -283,5 +285,51 @@ def test_the_window_says_when_the_keys_file_was_copied_back(qtbot, tmp_path):
     qtbot.waitUntil(lambda: window.sign_in_warning.isVisible())
     assert "older than the database's own record" in window.sign_in_warning.text()
     window.sign_in_warning.done(0)
+    window.workspace.engine.dispose()
+    forget_database_key(str(path))
+
+
+def test_deactivating_someone_offers_to_change_the_key_and_does(qtbot, tmp_path):
+    from db.foundations.engine import forget_database_key
+    from db.security.keyring import Keyring, key_that_opens
+    from db.security.sign_in import create_first_administrator
+    from db.store.users import create_user
+    from desktop.main_window import MainWindow
+
+    path = tmp_path / "rabta.db"
+    admin = create_first_administrator(str(path), "admin", "Admin", TEST_PASSWORD)
+    with store.session(admin.opened.engine) as s:
+        create_user(
+            s,
+            admin.actor,
+            {
+                "username": "leaving.officer",
+                "display_name": "Leaving Officer",
+                "role": "officer",
+                "commission_wide": True,
+                "password": "first password 1",
+            },
+        )
+    old_keys = Keyring.load(path).open_keys("leaving.officer", "first password 1")
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.open_signed_in(admin.opened, admin.actor)
+    users = _settings(window).users
+    assert not users.rekey_button.isHidden() and users.rekey_note.isHidden()
+    assert users.select_username("leaving.officer")
+    users.active.setChecked(False)
+    assert users.save(), users.message.text()
+    question = users.key_question
+    qtbot.waitUntil(question.isVisible)
+    assert "still opens this database" in question.text()
+    assert "leaving.officer was deactivated" in users.rekey_note.text()
+    question.buttons()[0].click()  # Change the key now
+    qtbot.waitUntil(lambda: "has a new key" in users.message.text())
+    assert users.rekey_note.isHidden()
+    with pytest.raises(DatabaseUnavailable):
+        key_that_opens(path, old_keys)
+    with Session(window.workspace.engine) as s:  # the window goes on with the new key
+        assert s.exec(select(User.username).where(User.active)).all() == ["admin"]
     window.workspace.engine.dispose()
     forget_database_key(str(path))
