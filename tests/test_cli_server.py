@@ -7,6 +7,7 @@ a sentence that says what to do instead."""
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 from pypdf import PdfReader
 
@@ -54,11 +55,19 @@ def test_an_office_works_on_a_shared_registry_from_the_command_line(pg_databases
     checked = rabta("check", *signed)
     assert checked.returncode == 0 and "is whole" in checked.stdout
 
-    # The registry copied back into a new file on the laptop, read back and compared.
+    # The registry copied back into a new file on the laptop, read back and compared; the
+    # file is encrypted for the administrator, readable by them alone, unless asked plain.
+    plain = rabta("copy-to", str(tmp_path / "plain.db"), "--plain", *signed)
+    assert plain.returncode == 2 and "Not confirmed" in plain.stderr
+    assert not (tmp_path / "plain.db").exists()
     copied = rabta("copy-to", str(tmp_path / "back.db"), *signed)
     assert copied.returncode == 0, copied.stderr
     assert "every table was read back and matches" in copied.stdout
-    assert "encrypt it now" in copied.stdout
+    assert "The new file is encrypted" in copied.stdout
+    back = tmp_path / "back.db"
+    assert back.read_bytes()[:16] != b"SQLite format 3\x00"
+    assert oct(back.stat().st_mode & 0o777) == "0o600"
+    assert oct(Path(f"{back}.keys").stat().st_mode & 0o777) == "0o600"
     again = rabta("copy-to", str(tmp_path / "back.db"), *signed)
     assert again.returncode == 0, again.stderr
     assert "Brought 0 new and 0 newer rows" in again.stdout  # all there already, by uid

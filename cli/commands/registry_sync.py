@@ -8,6 +8,7 @@ import argparse
 from cli.sign_in import (
     administrator_for,
     database_location,
+    password_of,
 )
 
 
@@ -23,6 +24,12 @@ def add_commands(commands, database: argparse.ArgumentParser) -> None:
     copy_to.add_argument(
         "target", metavar="TARGET", help="a postgresql+psycopg:// URL or a file's path"
     )
+    copy_to.add_argument(
+        "--plain",
+        action="store_true",
+        help="write a new file unencrypted (asks to confirm; with --yes, unattended)",
+    )
+    copy_to.add_argument("--yes", action="store_true", help="confirm --plain without asking")
     copy_to.add_argument(
         "--join-alike",
         action="store_true",
@@ -49,12 +56,16 @@ def run_copy_to(args: argparse.Namespace) -> int:
         if is_sqlite(target) and Path(target).exists() and is_encrypted(target):
             with administrator_for(args, target) as there:  # the same administrator there
                 return _bring_records_in(args, signed_in, location, there.opened.engine, target)
+        if args.plain:
+            _confirm_plain(args, target)
         try:
             copied = copy_registry(
                 signed_in.actor,
                 signed_in.opened.engine,
                 target,
                 progress=lambda step: print(f"… {step}"),
+                plain=args.plain,
+                password=password_of(args) if is_sqlite(target) and not args.plain else None,
             )
         except TargetHoldsRecords:
             opened = open_database(target)
@@ -68,12 +79,31 @@ def run_copy_to(args: argparse.Namespace) -> int:
         f"Copied {copied.rows:,} rows from {shown_location(location)} into {copied.target}; "
         "every table was read back and matches."
     )
-    if is_sqlite(target):
+    if is_sqlite(target) and args.plain:
         print(
-            "The new file is not encrypted yet: encrypt it now with "
+            "The new file is not encrypted, as asked: encrypt it with "
             f"python main.py encrypt --db {target}"
         )
+    elif is_sqlite(target):
+        print("The new file is encrypted: the same users sign in to it with their passwords.")
     return 0
+
+
+def _confirm_plain(args: argparse.Namespace, target: str) -> None:
+    """A plain copy of the whole registry is written only on purpose."""
+    from db.foundations.errors import ValidationError
+
+    if args.yes:
+        return
+    try:
+        typed = input(
+            f"{target} will hold every record unencrypted, readable by anyone who has the "
+            "file. Type PLAIN to go on: "
+        )
+    except EOFError:
+        typed = ""
+    if typed.strip() != "PLAIN":
+        raise ValidationError({"plain": "Not confirmed; nothing was copied."})
 
 
 def _bring_records_in(

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, Table, func, insert, select, text
@@ -24,7 +26,15 @@ from sqlmodel import SQLModel
 import db.foundations.models  # noqa: F401  (every table on SQLModel.metadata)
 from db.database_file.migrate import open_database
 from db.foundations.actor import Actor
+from db.foundations.engine import (
+    database_key,
+    forget_database_key,
+    is_sqlite,
+    remember_database_key,
+)
 from db.foundations.errors import DatabaseUnavailable, ValidationError
+from db.foundations.private_files import make_private
+from db.security.keyring import Keyring, keyring_path
 
 CHUNK = 2_000  # rows read and written at a time
 
@@ -118,16 +128,32 @@ def copy_registry(
     source: Engine,
     target_location: str,
     progress: Callable[[str], None] | None = None,
+    *,
+    plain: bool = False,
+    password: str | None = None,
 ) -> RegistryCopy:
     """Copy every table of the registry on `source` into the empty registry at
     `target_location` (made if missing), all or nothing, and check that both sides hold
-    the same rows; return what was copied (administrators)."""
+    the same rows; return what was copied (administrators).
+
+    A new file is encrypted unless `plain` is asked for: with the source's key and its
+    users' keyring when the source is an encrypted file (the same passwords open it),
+    else with a new key sealed for `actor` under `password`."""
     actor.require_admin()
     from db.foundations.engine import shown_location
 
     report = progress or (lambda _message: None)
     shown = shown_location(target_location)
-    opened = open_database(target_location)
+    keyring = None
+    new_file = is_sqlite(target_location) and not _holds_data(Path(target_location))
+    if new_file and not plain:
+        keyring = _seal_new_file(source, target_location, actor, password)
+    try:
+        opened = open_database(target_location)
+    except BaseException:
+        if new_file:
+            _remove_new_file(target_location)
+        raise
     target = opened.engine
     try:
         _refuse_unless_empty(target, shown)
@@ -155,6 +181,50 @@ def copy_registry(
                     f"({here[0]:,} rows against {there[0]:,}); do not use that copy."
                 )
             copied.append(TableCopy(table.name, *there))
-        return RegistryCopy(shown, copied)
-    finally:
+    except BaseException:
         target.dispose()
+        if new_file:
+            _remove_new_file(target_location)
+        raise
+    target.dispose()
+    if new_file:
+        if keyring is not None:
+            keyring.save()
+        make_private(Path(target_location))
+        forget_database_key(target_location)
+    return RegistryCopy(shown, copied)
+
+
+def _holds_data(path: Path) -> bool:
+    return path.exists() and path.stat().st_size > 0
+
+
+def _seal_new_file(
+    source: Engine, target_location: str, actor: Actor, password: str | None
+) -> Keyring:
+    """Make the new file's key known (remembered for it) and the keyring to save beside
+    it once the copy is whole."""
+    source_file = source.url.database if source.dialect.name == "sqlite" else None
+    target_keys = keyring_path(target_location)
+    if source_file and keyring_path(source_file).exists():
+        key = database_key(source_file)
+        if key is None:
+            raise DatabaseUnavailable(f"Sign in to {source_file} first: its key is not open.")
+        keyring = Keyring(target_keys, envelopes=dict(Keyring.load(source_file).envelopes))
+    else:
+        if not password:
+            raise ValidationError(
+                {"password": "Type your password: the new file is encrypted for you."}
+            )
+        key = secrets.token_bytes(32)
+        keyring = Keyring(target_keys)
+        keyring.admit(actor.username, password, key)
+    remember_database_key(target_location, key)
+    return keyring
+
+
+def _remove_new_file(target_location: str) -> None:
+    """A copy that did not finish leaves nothing behind."""
+    forget_database_key(target_location)
+    for leftover in ("", "-wal", "-shm", ".keys"):
+        Path(f"{target_location}{leftover}").unlink(missing_ok=True)

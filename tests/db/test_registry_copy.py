@@ -51,7 +51,7 @@ def test_the_demo_goes_to_an_empty_server_and_back_row_for_row(demo_path, pg_dat
             )
         assert new_id > original["organization"][0]
         back = tmp_path / "back.db"
-        copy_registry(SYSTEM_ACTOR, engine, str(back))
+        copy_registry(SYSTEM_ACTOR, engine, str(back), plain=True)
     finally:
         engine.dispose()
     returned = _digests(str(back))
