@@ -59,27 +59,86 @@ class StaleRecord(RabtaError):
     """Someone saved the record after the form that is saving it had read it."""
 
 
-# What each "unique while live" index of migration 0015 means, as the store says it.
-_LIVE_NAME_CLASHES = {
+# What each unique index means when a write meets it, as the store says it: someone
+# saved the same thing a moment before (two officers at once on a shared server). Keyed
+# by the index's name (PostgreSQL names it; SQLite names an expression index) and the
+# columns SQLite names for the others. tests/db/test_unique_clashes.py keeps it complete.
+UNIQUE_CLASHES: dict[str, tuple[str, str, str]] = {
     "uq_organization_live_name": (
+        "",
         "name",
         "An organization with this name was just added to the registry; open it instead.",
     ),
-    "uq_program_live_name": ("name", "A program with this name was just added; open it instead."),
-    "uq_contact_live_email": ("email", "Another contact was just given this email."),
-    "uq_user_username": ("username", "That username was just taken; choose another."),
+    "uq_program_live_name": (
+        "",
+        "name",
+        "A program with this name was just added; open it instead.",
+    ),
+    "uq_contact_live_email": ("", "email", "Another contact was just given this email."),
+    "uq_user_username": (
+        "user.username",
+        "username",
+        "That username was just taken; choose another.",
+    ),
+    "uq_tag_name": ("tag.name", "tags", "That tag was just added by someone else; save again."),
+    "uq_mission_code": (
+        "mission.code",
+        "code",
+        "A mission with this code was just added; choose another code.",
+    ),
+    "uq_jurisdiction_region_code": (
+        "jurisdiction.region_code",
+        "regions",
+        "That region was just given to another mission; open the missions again.",
+    ),
+    "uq_duplicate_dismissal_entity_type_first_id_second_id": (
+        "duplicate_dismissal.entity_type, duplicate_dismissal.first_id",
+        "pair",
+        "Someone marked this pair as not a duplicate a moment ago.",
+    ),
+    "uq_report_text_period_scope": (
+        "report_text.period, report_text.scope",
+        "narrative",
+        "Someone saved this quarter's words a moment ago; open them again before saving yours.",
+    ),
+    "uq_program_participant_program_id_organization_id": (
+        "program_participant.program_id, program_participant.organization_id",
+        "organization_id",
+        "This organization was just added to the program.",
+    ),
+    "uq_measurement_indicator_id_period_start": (
+        "measurement.indicator_id, measurement.period_start",
+        "period_start",
+        "A measurement for this period was just recorded; open it instead.",
+    ),
+    **{
+        f"uq_{table}_uid": (f"{table}.uid", "uid", "A record with this identifier is already here.")
+        for table in (
+            "contact",
+            "engagement",
+            "indicator",
+            "mission",
+            "organization",
+            "program",
+            "program_event",
+            "user",
+        )
+    },
 }
+_SOME_CLASH = "This clashes with a record saved a moment ago; open the list again and retry."
 
 
 def explain_unique_clash(error: BaseException) -> ValidationError | None:
-    """A write refused by a live-name unique index (someone else saved the same name a
-    moment before) as the store's validation error, or None for any other error."""
+    """A write refused by a unique index (someone else saved the same a moment before)
+    as the store's validation error, or None for any other error."""
     original = error.orig if isinstance(error, DBAPIError) else error
     diagnostics = getattr(original, "diag", None)  # psycopg names the constraint
     named = getattr(diagnostics, "constraint_name", None) or str(original)
-    for index, (field, message) in _LIVE_NAME_CLASHES.items():
-        if index in named:
+    for index, (columns, field, message) in UNIQUE_CLASHES.items():
+        if index in named or (columns and f"UNIQUE constraint failed: {columns}" in named):
             return ValidationError({field: message})
+    if getattr(original, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in named:
+        return ValidationError({"record": _SOME_CLASH})
     return None
 
 

@@ -48,5 +48,16 @@ def refresh_last_engagement(s: Session, organization_ids: Iterable[int] | None =
         if not ids:
             return
         statement = statement.where(col(Organization.id).in_(ids))
+        s.flush()
+        if s.get_bind().dialect.name == "postgresql":
+            # Wait for anyone logging an engagement with these organizations: the update
+            # below then reads their committed engagements too (a new statement, a new
+            # snapshot), instead of writing back a maximum that leaves theirs out.
+            s.exec(
+                select(Organization.id)
+                .where(col(Organization.id).in_(ids))
+                .order_by(col(Organization.id))
+                .with_for_update(key_share=True)  # FOR NO KEY UPDATE: as the update will
+            ).all()
     s.flush()
     s.exec(statement.execution_options(synchronize_session="fetch"))

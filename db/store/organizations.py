@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import delete, func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from db.foundations import clock
@@ -208,10 +209,22 @@ def _set_mechanisms(s: Session, org_id: int, mechanisms: Iterable[str]) -> None:
 def _set_tags(s: Session, org_id: int, names: Iterable[str]) -> None:
     s.exec(delete(OrganizationTag).where(OrganizationTag.organization_id == org_id))
     for name in names:
-        tag = s.exec(select(Tag).where(func.lower(Tag.name) == name.lower())).first()
-        if tag is None:
+        s.add(OrganizationTag(organization_id=org_id, tag_id=_tag_named(s, name).id))
+    s.flush()
+
+
+def _tag_named(s: Session, name: str) -> Tag:
+    """The tag of this name (any case), added when there is none; when another officer
+    adds the same new tag at the same moment, theirs is used."""
+    same_name = select(Tag).where(func.lower(Tag.name) == name.lower())
+    tag = s.exec(same_name).first()
+    if tag is not None:
+        return tag
+    try:
+        with s.begin_nested():
             tag = Tag(name=name)
             s.add(tag)
             s.flush()
-        s.add(OrganizationTag(organization_id=org_id, tag_id=tag.id))
-    s.flush()
+    except IntegrityError:
+        return s.exec(same_name).one()  # theirs, committed a moment ago
+    return tag
