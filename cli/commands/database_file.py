@@ -129,16 +129,25 @@ def run_upgrade(args: argparse.Namespace) -> int:
 def run_audit_verify(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
+    from db.database_file.health import chain_witnesses
+    from db.database_file.witnesses import witnessed_problem
     from db.queries.audit import verify_audit_chain
 
     with signed_in_for(args) as signed_in, Session(signed_in.opened.engine) as s:
         chain = verify_audit_chain(s, signed_in.actor)
-    if chain.intact:
-        print(f"The audit chain is intact: {chain.entries:,} entries; the head is {chain.head}.")
-        return 0
-    print(f"The audit chain is broken: {chain.problem}.")
-    print(f"Entries up to {chain.head} verify.")
-    return 1
+        witnesses = chain_witnesses(s, signed_in.opened.engine)
+        problem = witnessed_problem(s, witnesses) if chain.intact else None
+    if not chain.intact:
+        print(f"The audit chain is broken: {chain.problem}.")
+        print(f"Entries up to {chain.head} verify.")
+        return 1
+    if problem is not None:
+        print(f"The audit chain is not the one its witnesses saw: {problem}.")
+        return 1
+    print(f"The audit chain is intact: {chain.entries:,} entries; the head is {chain.head}.")
+    for witness in witnesses:
+        print(f"  as {witness.source} saw it (entry {witness.entry_id:,})")
+    return 0
 
 
 def run_backup(args: argparse.Namespace) -> int:

@@ -25,7 +25,7 @@ from db.foundations.engine import connect_sqlite_file, database_key, is_sqlite
 from db.foundations.errors import SQLITE_ERRORS, DatabaseUnavailable
 from db.foundations.private_files import make_private
 from db.rules.settings import read_settings
-from db.security.keyring import keyring_path
+from db.security.keyring import Keyring, keyring_path
 
 KINDS = ("daily", "manual", "upgrade", "replaced")
 KEEP_DAILY = 7
@@ -59,6 +59,18 @@ def _require_file(location: str) -> Path:
             "Rabta backs up SQLite files; back up a PostgreSQL registry with pg_dump on its server."
         )
     return Path(location)
+
+
+def chain_head(connection) -> tuple[int, str] | None:
+    """The newest audit entry's number and hash on a DB-API connection (None before
+    the chain began, in a file of an earlier Rabta)."""
+    try:
+        row = connection.execute(
+            "SELECT id, entry_hash FROM audit_entry ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+    except SQLITE_ERRORS:
+        return None
+    return (int(row[0]), str(row[1])) if row and row[1] else None
 
 
 def backup_folder(location: str, configured: str = "") -> Path:
@@ -98,6 +110,7 @@ def take_backup(
                 source.backup(copy)
                 # A copy in rollback-journal mode: reading it leaves no -wal or -shm beside it.
                 copy.execute("PRAGMA journal_mode=DELETE").fetchone()
+                head = chain_head(copy)
             finally:
                 copy.close()
         finally:
@@ -105,6 +118,14 @@ def take_backup(
         if keyring_path(path).exists():
             shutil.copyfile(keyring_path(path), keyring_path(target))
             keyring_path(target).chmod(0o600)
+            if head is not None:  # a witness of the chain, readable without the key
+                copied_keys = Keyring.load(target)
+                copied_keys.audit_head = {
+                    "id": head[0],
+                    "hash": head[1],
+                    "at": clock.utc_now().isoformat(),
+                }
+                copied_keys.save()
         make_private(partial)
         partial.replace(target)
     except (OSError, *SQLITE_ERRORS) as error:

@@ -54,18 +54,46 @@ def check_database(engine: Engine, actor: Actor, *, quick: bool = False) -> Heal
 def _check_audit_chain(engine: Engine, report: HealthReport) -> None:
     from sqlmodel import Session
 
+    from db.database_file.witnesses import witnessed_problem
     from db.queries.audit import verify_audit_chain
 
     with Session(engine) as s:
         # The program checks its own file on the person's behalf: only the verdict is shown.
         chain = verify_audit_chain(s, SYSTEM_ACTOR)
+        witnesses = chain_witnesses(s, engine)
+        problem = witnessed_problem(s, witnesses) if chain.intact else None
     if not chain.intact:
         report.problems.append(
             f"The audit log was edited outside Rabta: {chain.problem}. "
             "`rabta audit verify` names the entry; the backups hold earlier copies."
         )
+    elif problem is not None:
+        report.problems.append(
+            f"The audit log was edited outside Rabta: {problem}. The backups hold earlier copies."
+        )
     else:
-        report.facts.append(f"The audit chain is intact: {chain.entries:,} entries, {chain.head}.")
+        compared = f", as {len(witnesses)} witnesses saw it" if witnesses else ""
+        report.facts.append(
+            f"The audit chain is intact: {chain.entries:,} entries, {chain.head}{compared}."
+        )
+
+
+def chain_witnesses(s, engine: Engine) -> list:
+    """The witnesses of a database file's chain (its keys file, its backups where the
+    settings keep them); none for a server."""
+    from db.database_file.backups import backup_folder
+    from db.database_file.witnesses import audit_witnesses
+    from db.foundations.errors import DatabaseUnavailable
+    from db.rules.settings import read_settings
+
+    if engine.dialect.name != "sqlite" or not engine.url.database:
+        return []
+    location = engine.url.database
+    try:
+        folder = backup_folder(location, read_settings(s).backup_folder)
+    except DatabaseUnavailable:
+        folder = None
+    return audit_witnesses(location, folder if folder is not None and folder.is_dir() else None)
 
 
 def rebuild_search_index(engine: Engine, actor: Actor) -> None:

@@ -19,14 +19,17 @@ from pathlib import Path
 from sqlmodel import Session, col, func, select
 
 from db.database_file.backups import record_counts
+from db.database_file.witnesses import RESTORED
 from db.foundations import clock
 from db.foundations.actor import SYSTEM_ACTOR, Actor
 from db.foundations.engine import (
     connect_sqlite_file,
     create_database_engine,
     database_key,
+    forget_database_key,
     hold_alone,
     is_sqlite,
+    remember_database_key,
 )
 from db.foundations.errors import SQLITE_ERRORS, DatabaseUnavailable
 from db.foundations.models import User, UserRole
@@ -89,10 +92,37 @@ def restore_backup(
         staged.replace(path)
         if staged_keys.exists():
             staged_keys.replace(keyring_path(path))
+        _note_restore(actor, location, key, backup, kept)
     finally:
         for leftover in (staged, staged_keys, Path(f"{staged}-wal"), Path(f"{staged}-shm")):
             leftover.unlink(missing_ok=True)
     return RestoredBackup(kept, *checked)
+
+
+def _note_restore(actor: Actor, location: str, key: bytes | None, backup: Path, kept: Path) -> None:
+    """Write the restore into the restored chain: witnesses from before it saw the chain
+    it replaced, not this one (db/database_file/witnesses.py)."""
+    from db.database_file.migrate import open_database
+    from db.store.audit import record_audit
+    from db.store.unit_of_work import session
+
+    if key is None:
+        forget_database_key(location)
+    else:
+        remember_database_key(location, key)
+    opened = open_database(location, create_missing=False)
+    try:
+        with session(opened.engine) as s:
+            record_audit(
+                s,
+                actor,
+                RESTORED,
+                "database",
+                None,
+                {"backup": (None, backup.name), "replaced_kept_as": (None, kept.name)},
+            )
+    finally:
+        opened.engine.dispose()
 
 
 def _backup_key(

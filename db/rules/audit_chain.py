@@ -87,3 +87,20 @@ def entry_hash(fields: ChainedFields, previous_hash: str) -> str:
     }
     encoded = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def witness_agrees(s, head: dict) -> bool:
+    """True when a witnessed head (`{"id", "hash"}`; empty: none yet) is in the chain
+    as it was seen; a witness that disagrees is kept as evidence, never overwritten."""
+    from sqlmodel import select
+
+    from db.foundations.models import AuditEntry
+
+    if not head:
+        return True
+    try:
+        entry_id, seen_hash = int(head["id"]), str(head["hash"])
+    except (KeyError, TypeError, ValueError):
+        return False
+    found = s.exec(select(AuditEntry.entry_hash).where(AuditEntry.id == entry_id)).first()
+    return found == seen_hash

@@ -29,6 +29,7 @@ import json
 import os
 import secrets
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -157,16 +158,23 @@ class Keyring:
     trimmed: int = 0  # attempts past the kept number, since the last sign-in
     name_salt: str = ""  # for the digests of names no one has
     rotation_due: list[str] = field(default_factory=list)  # deactivated since the last key
+    audit_head: dict[str, Any] = field(default_factory=dict)  # a witness: id, hash, at
 
     @classmethod
     @contextmanager
     def changed(cls, database_path: Path | str) -> Iterator[Keyring]:
         """The keyring loaded under its file lock and saved when the block ends without
         an error: no other process changes it in between."""
+        held = _held_here()
+        slot = str(keyring_path(database_path).resolve())
         with keyring_lock(database_path):
-            keyring = cls.load(database_path)
-            yield keyring
-            keyring.save()
+            held.add(slot)
+            try:
+                keyring = cls.load(database_path)
+                yield keyring
+                keyring.save()
+            finally:
+                held.discard(slot)
 
     def unknown_name_slot(self, typed: str) -> str:
         """Where failures of a name no one has are counted: a slow salted digest of it,
@@ -198,6 +206,7 @@ class Keyring:
                 trimmed=int(data.get("trimmed", 0)),
                 name_salt=str(data.get("name_salt", "")),
                 rotation_due=[str(name) for name in data.get("rotation_due", [])],
+                audit_head=dict(data.get("audit_head") or {}),
             )
         except FileNotFoundError as error:
             raise DatabaseUnavailable(
@@ -224,6 +233,7 @@ class Keyring:
             "trimmed": self.trimmed,
             "name_salt": self.name_salt,
             "rotation_due": self.rotation_due,
+            "audit_head": self.audit_head,
         }
         handle, temporary = tempfile.mkstemp(prefix=self.path.name, dir=self.path.parent)
         try:
@@ -251,6 +261,21 @@ class Keyring:
         kept still opens the database until its key changes: that is now due."""
         if self.envelopes.pop(username, None) is not None and username not in self.rotation_due:
             self.rotation_due.append(username)
+
+
+_holding = threading.local()
+
+
+def _held_here() -> set[str]:
+    if not hasattr(_holding, "paths"):
+        _holding.paths = set()
+    return _holding.paths
+
+
+def keyring_held_here(database_path: Path | str) -> bool:
+    """True while this thread is inside `Keyring.changed` for this database (taking the
+    lock again would wait on itself)."""
+    return str(keyring_path(database_path).resolve()) in _held_here()
 
 
 def keyring_lock(database_path: Path | str) -> FileLock:

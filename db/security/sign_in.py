@@ -36,6 +36,7 @@ from db.foundations.errors import (
     ValidationError,
 )
 from db.foundations.models import AuditEntry, User, UserRole
+from db.rules.audit_chain import witness_agrees
 from db.security.keyring import Keyring, key_that_opens, keyring_path
 from db.security.passwords import (
     check_new_password,
@@ -52,6 +53,10 @@ LOCK_AFTER_FAILURES = 5
 CREATING_SUFFIX = ".creating"
 LONGEST_LOCK = timedelta(hours=1)
 WRONG = "The username or password is wrong."
+CHAIN_DISAGREES = (
+    "The audit log is not the one the keys file saw: entries were removed from its end or "
+    "rewritten. `rabta audit verify` says where; tell an administrator."
+)
 UNKNOWN_NAME = "(a name no one has)"  # what the audit says of it: it may be a password
 _KEPT_NAMES = 500
 
@@ -316,6 +321,17 @@ def _attempt(
                     raise SignInRefused("This account is deactivated; ask an administrator.")
                 actor = actor_of(user)
                 warnings = _reconcile(s, keyring)
+                witnessed = witness_agrees(s, keyring.audit_head)
+                if not witnessed:
+                    record_audit(
+                        s,
+                        SYSTEM_ACTOR,
+                        "audit_chain_disagrees",
+                        "database",
+                        None,
+                        {"witnessed_head": (None, keyring.audit_head)},
+                    )
+                    warnings.append(CHAIN_DISAGREES)
                 if keyring.rotation_due and actor.may_administer:
                     warnings.append(rotation_due_sentence(keyring.rotation_due))
                 record_audit(
@@ -337,7 +353,21 @@ def _attempt(
     keyring.unaudited.clear()
     keyring.trimmed = 0
     keyring.failures.pop(slot, None)
+    if witnessed:  # else the head it saw stays, as evidence
+        keyring.audit_head = _audit_head(opened.engine, now)  # a witness of the chain
     return SignedIn(opened, actor, must_change, tuple(warnings))
+
+
+def _audit_head(engine, now: datetime) -> dict[str, object]:
+    with Session(engine) as s:
+        head = s.exec(
+            select(AuditEntry.id, AuditEntry.entry_hash)
+            .order_by(col(AuditEntry.id).desc())
+            .limit(1)
+        ).first()
+    if head is None or not head[1]:
+        return {}
+    return {"id": head[0], "hash": head[1], "at": now.isoformat()}
 
 
 def rotation_due_sentence(deactivated: list[str]) -> str:

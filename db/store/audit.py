@@ -52,6 +52,9 @@ def record_audit(
     record_audits(s, actor, [AuditItem(action, entity_type, entity_id, changes, entity_uid)])
 
 
+CHAIN_HEAD = "rabta_chain_head"  # the newest entry a unit of work wrote: (id, hash)
+
+
 def record_audits(s: Session, actor: Actor, items: Iterable[AuditItem]) -> None:
     """Add the audit entries of many changes by one actor, chained in the given order,
     in one statement."""
@@ -85,3 +88,4 @@ def record_audits(s: Session, actor: Actor, items: Iterable[AuditItem]) -> None:
         next_id, previous = next_id + 1, digest
     if rows:
         s.execute(insert(AuditEntry.__table__), rows)
+        s.info[CHAIN_HEAD] = (rows[-1]["id"], rows[-1]["entry_hash"])

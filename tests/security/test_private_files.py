@@ -84,12 +84,14 @@ def test_backups_exports_problems_reports_and_copies_are_private(demo_path, tmp_
         report = produce_quarterly_report(engine, SYSTEM_ACTOR, quarter, tmp_path / "q.pdf")
         held = produce_subject_access(engine, SYSTEM_ACTOR, 1, tmp_path / "held.pdf")
         written += [report.path, held.path, held.path.with_suffix(".json")]
-        copy_registry(SYSTEM_ACTOR, engine, str(tmp_path / "copy.db"))
-        written.append(tmp_path / "copy.db")
+        copy_registry(SYSTEM_ACTOR, engine, str(tmp_path / "copy.db"), password="a password 123")
+        written += [tmp_path / "copy.db", tmp_path / "copy.db.keys"]
+        copy_registry(SYSTEM_ACTOR, engine, str(tmp_path / "plain.db"), plain=True)
+        written.append(tmp_path / "plain.db")
     finally:
         engine.dispose()
     _owner_only(*written)
-    assert len(written) == 10
+    assert len(written) == 12
 
 
 def test_the_command_line_and_the_log_create_private_files(tmp_path):

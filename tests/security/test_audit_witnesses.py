@@ -1,0 +1,176 @@
+"""A chain cut short or rewritten by someone holding the file and a key: the chain still
+verifies on its own, but it disagrees with its witnesses (the keys file, which notes the
+head at every change, and the backups), and `rabta audit verify` and `rabta check` say
+so in a sentence naming the witness."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlmodel import Session
+
+from cli.run import run
+from db import store
+from db.database_file.backups import take_backup
+from db.database_file.health import chain_witnesses, check_database
+from db.database_file.witnesses import witnessed_problem
+from db.foundations.actor import SYSTEM_ACTOR
+from db.foundations.engine import (
+    connect_sqlite_file,
+    create_database_engine,
+    forget_database_key,
+    remember_database_key,
+)
+from db.queries.audit import verify_audit_chain
+from db.rules.audit_chain import ChainedFields, entry_hash
+from db.security.keyring import Keyring, keyring_path
+from db.security.sign_in import create_first_administrator
+from db.store.contacts import create_contact
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def witnessed(tmp_path):
+    """An encrypted file with 60 contacts added one by one, a backup in the middle; the
+    key a user holding the file obtains by signing in."""
+    path = tmp_path / "rabta.db"
+    admin = create_first_administrator(str(path), "admin", "Admin", PASSWORD)
+    for n in range(60):
+        with store.session(admin.opened.engine) as s:
+            create_contact(s, admin.actor, {"given_name": f"Person {n}", "family_name": "Khan"})
+        if n == 30:
+            take_backup(str(path), kind="manual")
+    key = Keyring.load(path).open_keys("admin", PASSWORD)[0]
+    admin.opened.engine.dispose()
+    forget_database_key(str(path))
+    yield path, key
+    forget_database_key(str(path))
+
+
+def _tampered(path, key, *statements: str) -> None:
+    raw = connect_sqlite_file(path, key=key)
+    raw.execute("DROP TRIGGER audit_entry_refuse_update")
+    raw.execute("DROP TRIGGER audit_entry_refuse_delete")
+    for statement in statements:
+        raw.execute(statement)
+    raw.close()
+
+
+def _rehashed_from(path, key, first: int) -> None:
+    """Recompute every hash from entry `first` on, as a careful forger would."""
+    raw = connect_sqlite_file(path, key=key)
+    rows = raw.execute(
+        "SELECT id, at, user_id, username, action, entity_type, entity_id, entity_uid, "
+        "changes, previous_hash FROM audit_entry WHERE id >= ? ORDER BY id",
+        (first,),
+    ).fetchall()
+    previous = rows[0][9]
+    from datetime import datetime
+
+    for row in rows:
+        fields = ChainedFields(
+            id=row[0],
+            at=datetime.fromisoformat(row[1]),
+            user_id=row[2],
+            username=row[3],
+            action=row[4],
+            entity_type=row[5],
+            entity_id=row[6],
+            entity_uid=row[7],
+            changes=row[8],
+        )
+        digest = entry_hash(fields, previous)
+        raw.execute(
+            "UPDATE audit_entry SET previous_hash = ?, entry_hash = ? WHERE id = ?",
+            (previous, digest, row[0]),
+        )
+        previous = digest
+    raw.close()
+
+
+def _verdicts(path, key):
+    """(the chain on its own, the chain against its witnesses, rabta check's report),
+    read with the key without signing in (a sign-in writes to the chain)."""
+    remember_database_key(str(path), key)
+    engine = create_database_engine(str(path))
+    try:
+        with Session(engine) as s:
+            alone = verify_audit_chain(s, SYSTEM_ACTOR)
+            problem = witnessed_problem(s, chain_witnesses(s, engine))
+        checked = check_database(engine, SYSTEM_ACTOR)
+    finally:
+        engine.dispose()
+        forget_database_key(str(path))
+    return alone, problem, checked
+
+
+def test_an_untouched_chain_agrees_with_its_witnesses(witnessed):
+    path, key = witnessed
+    alone, problem, checked = _verdicts(path, key)
+    assert alone.intact and problem is None and checked.healthy
+    assert any("as 2 witnesses saw it" in fact for fact in checked.facts)
+
+
+@pytest.mark.parametrize("removed", [1, 50])
+def test_entries_removed_from_the_end_are_noticed(witnessed, removed):
+    path, key = witnessed
+    last = _last_id(path, key)
+    _tampered(path, key, f"DELETE FROM audit_entry WHERE id > {last - removed}")
+    alone, problem, checked = _verdicts(path, key)
+    assert alone.intact  # the chain alone cannot tell
+    assert problem == (
+        f"the chain ends at {last - removed:,}; the keys file saw {last:,}: entries were "
+        "removed from its end"
+    )
+    assert not checked.healthy
+
+
+def test_a_rewritten_entry_with_every_hash_recomputed_is_noticed(witnessed, capsys):
+    path, key = witnessed
+    _tampered(
+        path,
+        key,
+        "UPDATE audit_entry SET username = 'someone.else' WHERE id = 20",
+    )
+    _rehashed_from(path, key, 20)
+    alone, problem, _checked = _verdicts(path, key)
+    assert alone.intact
+    assert problem is not None and "was rewritten from there or before" in problem
+    secret = path.parent / "password"
+    secret.write_text(PASSWORD)
+    secret.chmod(0o600)
+    code = run(
+        ["audit", "verify", "--db", str(path), "--user", "admin", "--password-file", str(secret)]
+    )
+    assert code == 1
+    said = capsys.readouterr()
+    assert "not the one its witnesses saw" in said.out
+    assert "The audit log is not the one the keys file saw" in said.err  # at the sign-in
+
+
+def test_with_the_keys_file_rewritten_too_a_backup_still_witnesses(witnessed):
+    path, key = witnessed
+    last = _last_id(path, key)
+    _tampered(path, key, "DELETE FROM audit_entry WHERE id > 20")
+    with Keyring.changed(path) as keyring:  # the forger edits the keys file's head too
+        keyring.audit_head = {}
+    _alone, problem, _checked = _verdicts(path, key)
+    assert problem is not None and problem.startswith("the chain ends at 20; a backup of")
+    assert problem.endswith("saw 32: entries were removed from its end") and last > 32
+
+
+def _last_id(path, key) -> int:
+    raw = connect_sqlite_file(path, key=key)
+    try:
+        return raw.execute("SELECT max(id) FROM audit_entry").fetchone()[0]
+    finally:
+        raw.close()
+
+
+def test_the_keys_file_notes_the_head_after_every_change(witnessed):
+    path, key = witnessed
+    head = Keyring.load(path).audit_head
+    assert head["id"] == _last_id(path, key)
+    assert "hash" in json.loads(keyring_path(path).read_text())["audit_head"]
