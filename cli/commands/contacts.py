@@ -75,7 +75,7 @@ def run_contact_review(args: argparse.Namespace) -> int:
 def run_contact_erase(args: argparse.Namespace) -> int:
     """Erase a person's data at their request, after they confirm (or --yes)."""
     from db import store
-    from db.store.erasure import erase_contact
+    from db.store.erasure import erase_contact, erasure_summary
 
     with signed_in_for(args) as signed_in:
         if not args.yes:
@@ -88,9 +88,5 @@ def run_contact_erase(args: argparse.Namespace) -> int:
                 return 1
         with store.session(signed_in.opened.engine) as s:
             erased = erase_contact(s, signed_in.actor, args.contact_id)
-    print(
-        f"Erased contact {erased.contact_id}: {erased.engagements_scrubbed} engagement(s) no "
-        f"longer name them, {erased.audit_entries_redacted} audit entr(y/ies) redacted. "
-        "Backups taken before today still hold them until they age out."
-    )
+    print(erasure_summary(erased))
     return 0

@@ -25,6 +25,7 @@ def run_search(args: argparse.Namespace) -> int:
     from db import store
     from db.foundations.errors import ValidationError
     from db.queries.search import count_matches, search
+    from db.store.pepper import peppered_digest
     from db.store.readouts import record_readout
 
     typed = " ".join(args.text)
@@ -38,11 +39,11 @@ def run_search(args: argparse.Namespace) -> int:
         hits = [hit for found in results.values() for hit in found]
         if hits:  # names and emails are personal data: printing them is a read-out
             with store.session(engine) as s:
-                record_readout(
+                record_readout(  # what was typed may be a name: kept as a digest only
                     s,
                     actor,
                     "search",
-                    {"query": typed, "results": len(hits)},
+                    {"query_digest": peppered_digest(s, typed), "results": len(hits)},
                 )
     if not hits:
         print(f"Nothing matches {typed!r}.")

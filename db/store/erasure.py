@@ -3,10 +3,15 @@
 The contact keeps its id, uid and links (so counts and engagements stay right) and reads
 "Erased contact #id"; every personal field is emptied, their public roles and the titles
 of their affiliations removed, their name, email and phone replaced by "[erased]" in the
-text of the engagements they appear in, and every earlier audit value that held any of
-these replaced by its digest, which the audit chain still verifies (db/rules/audit_chain.py).
-The erasure itself is audited by field name only. Backups taken before keep the person
-until they age out; the caller says so.
+text of the engagements they appear in (a phone number however it was typed), and every
+earlier audit value that held any of these replaced by its digest, which the audit chain
+still verifies (db/rules/audit_chain.py). Duplicates merged into them are the same person:
+they are erased too, and the merge journals that could undo those merges are emptied.
+Read-outs about them (a subject-access export's file name) and searches for them are
+redacted in the audit. Engagements whose text may still name them by family name alone
+are listed for a person to review (another person may share it). The erasure itself is
+audited by field name only. Backups taken before keep the person until they age out; the
+caller says so.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import json
 import re
 from dataclasses import dataclass
 
+import phonenumbers
 from sqlalchemy import delete, or_, text
 from sqlmodel import Session, col, select
 
@@ -30,6 +36,7 @@ from db.foundations.models import (
     Engagement,
     EngagementContact,
     Generation,
+    MergeRecord,
 )
 from db.rules.audit_chain import is_redacted, redacted
 from db.rules.record_fields import CONTACT_FIELDS
@@ -38,6 +45,9 @@ from db.store.audit import record_audit
 from db.store.contacts import public_roles_of
 
 ERASED_TEXT = "[erased]"
+ERASED_JOURNAL = "erased"  # a merge journal emptied by an erasure: the merge stays
+# Audit entries about a contact as a whole: its own, and read-outs about it.
+OWN_ENTRIES = ("contact", "subject_access")
 # Engagement fields that may mention a person by name.
 ENGAGEMENT_TEXT_FIELDS = ("subject", "summary", "outcome")
 # What each personal field of an erased contact becomes.
@@ -58,6 +68,29 @@ class Erasure:
     contact_id: int
     engagements_scrubbed: int
     audit_entries_redacted: int
+    duplicates_erased: int = 0
+    to_review: tuple[int, ...] = ()  # engagements that may name them by family name
+
+
+def erasure_summary(erased: Erasure) -> str:
+    """What an erasure did, in the sentences the window and the command line show."""
+    said = (
+        f"Erased contact #{erased.contact_id}"
+        + (
+            f" and {erased.duplicates_erased} duplicate(s) merged into them"
+            if erased.duplicates_erased
+            else ""
+        )
+        + f": {erased.engagements_scrubbed} engagement(s) no longer name them, "
+        f"{erased.audit_entries_redacted} audit entr(y/ies) redacted."
+    )
+    if erased.to_review:
+        listed = ", ".join(f"#{n}" for n in erased.to_review)
+        said += (
+            f" Review engagement(s) {listed}: their text holds the family name, which may "
+            "still name the person (or someone else of that name)."
+        )
+    return said + " Backups taken before today still hold them until they age out."
 
 
 def erased_name(contact_id: int) -> str:
@@ -80,10 +113,37 @@ def _needles(contact: Contact) -> list[str]:
     return sorted((v for v in values if v and len(v) >= 3), key=len, reverse=True)
 
 
-def _scrub(textual: str, needles: list[str]) -> str:
+def _phone_pattern(phone: str) -> re.Pattern | None:
+    """The person's number however it was typed: its national digits (the country code
+    optional) with any spaces, dashes, dots or brackets between them."""
+    digits = re.sub(r"\D", "", phone or "")
+    try:
+        national = str(phonenumbers.parse(phone, None).national_number)
+    except phonenumbers.NumberParseException:
+        national = digits[-10:]
+    if len(national) < 7:
+        return None
+    between = r"[\s\-().]*"
+    return re.compile(r"(?:\+?\d{1,3}" + between + ")?" + between.join(map(re.escape, national)))
+
+
+def _scrub(textual: str, needles: list[str], phones: list[re.Pattern]) -> str:
     for needle in needles:
         textual = re.sub(re.escape(needle), ERASED_TEXT, textual, flags=re.IGNORECASE)
+    for phone in phones:
+        textual = phone.sub(ERASED_TEXT, textual)
     return textual
+
+
+def _the_same_person(s: Session, contact: Contact) -> list[Contact]:
+    """The contact and every duplicate merged into it (and into those), by merge."""
+    found, frontier = [contact], [contact.id]
+    while frontier:
+        merged = s.exec(select(Contact).where(col(Contact.merged_into_id).in_(frontier))).all()
+        merged = [m for m in merged if all(m.id != f.id for f in found)]
+        found += merged
+        frontier = [m.id for m in merged]
+    return found
 
 
 def erase_contact(s: Session, actor: Actor, contact_id: int) -> Erasure:
@@ -92,9 +152,13 @@ def erase_contact(s: Session, actor: Actor, contact_id: int) -> Erasure:
     contact = get_record(s, Contact, contact_id, "contact")
     if contact.erased_at is not None:
         raise ValidationError({"contact_id": f"Contact {contact.id} was erased already."})
-    needles = _needles(contact)
+    people = _the_same_person(s, contact)
+    ids = [p.id for p in people if p.id is not None]
+    needles = sorted({n for p in people for n in _needles(p)}, key=len, reverse=True)
+    phones = [pattern for p in people if (pattern := _phone_pattern(p.phone)) is not None]
+    family_names = sorted({p.family_name for p in people if len(p.family_name or "") >= 3})
     affiliation_ids = s.exec(
-        select(Affiliation.id).where(Affiliation.contact_id == contact.id)
+        select(Affiliation.id).where(col(Affiliation.contact_id).in_(ids))
     ).all()
     emptied_fields = sorted(
         field for field, empty in EMPTIED.items() if getattr(contact, field) != empty
@@ -103,13 +167,13 @@ def erase_contact(s: Session, actor: Actor, contact_id: int) -> Erasure:
 
     scrubbed = 0
     engagement_ids = s.exec(
-        select(EngagementContact.engagement_id).where(EngagementContact.contact_id == contact.id)
+        select(EngagementContact.engagement_id).where(col(EngagementContact.contact_id).in_(ids))
     ).all()
     for engagement in s.exec(select(Engagement).where(col(Engagement.id).in_(engagement_ids))):
         changed = {}
         for field in ENGAGEMENT_TEXT_FIELDS:
             before = getattr(engagement, field) or ""
-            after = _scrub(before, needles)
+            after = _scrub(before, needles, phones)
             if after != before:
                 setattr(engagement, field, after)
                 changed[field] = True
@@ -126,47 +190,107 @@ def erase_contact(s: Session, actor: Actor, contact_id: int) -> Erasure:
                 engagement.uid,
             )
 
-    for field, empty in EMPTIED.items():
-        setattr(contact, field, empty)
-    contact.given_name = erased_name(contact.id)
-    contact.erased_at = contact.updated_at = utc_now()
-    s.add(contact)
-    s.exec(delete(ContactPublicRole).where(ContactPublicRole.contact_id == contact.id))
-    for affiliation in s.exec(select(Affiliation).where(Affiliation.contact_id == contact.id)):
+    for person in people:
+        for field, empty in EMPTIED.items():
+            setattr(person, field, empty)
+        person.given_name = erased_name(person.id)
+        person.erased_at = person.updated_at = utc_now()
+        s.add(person)
+        s.exec(delete(ContactPublicRole).where(ContactPublicRole.contact_id == person.id))
+    for affiliation in s.exec(select(Affiliation).where(col(Affiliation.contact_id).in_(ids))):
         affiliation.role_title = ""
         s.add(affiliation)
+    _empty_merge_journals(s, ids)
     s.flush()
 
-    redactions = _redact_audit(s, contact.id, affiliation_ids, needles)
+    redactions = _redact_audit(s, ids, affiliation_ids, needles, family_names, phones)
     record_audit(
         s,
         actor,
         "erase",
         "contact",
         contact.id,
-        {"fields": (None, emptied_fields + (["public_roles"] if roles else []))},
+        {
+            "fields": (None, emptied_fields + (["public_roles"] if roles else [])),
+            "duplicates": (None, ids[1:]),
+        },
         contact.uid,
     )
     _compact_search_index(s)
-    return Erasure(contact.id, scrubbed, redactions)
+    return Erasure(contact.id, scrubbed, redactions, len(ids) - 1, _may_name(s, family_names))
+
+
+def _empty_merge_journals(s: Session, ids: list[int]) -> None:
+    """The journals of merges among these contacts keep their values to undo them: those
+    values go, and the merges can no longer be undone."""
+    for record in s.exec(
+        select(MergeRecord).where(
+            MergeRecord.entity_type == "contact",
+            or_(col(MergeRecord.survivor_id).in_(ids), col(MergeRecord.merged_id).in_(ids)),
+        )
+    ):
+        record.journal = json.dumps({ERASED_JOURNAL: True, "moved": [], "removed": []})
+        s.add(record)
+
+
+def _may_name(s: Session, family_names: list[str]) -> tuple[int, ...]:
+    """Live engagements whose text holds one of the family names as a word: they may
+    still name the person (or someone else of that name), for a person to review."""
+    if not family_names:
+        return ()
+    found = []
+    words = [re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE) for name in family_names]
+    candidates = s.exec(
+        select(Engagement).where(
+            or_(
+                *(
+                    col(getattr(Engagement, field)).contains(name, autoescape=True)
+                    for field in ENGAGEMENT_TEXT_FIELDS
+                    for name in family_names
+                )
+            )
+        )
+    )
+    for engagement in candidates:
+        texts = " ".join(getattr(engagement, f) or "" for f in ENGAGEMENT_TEXT_FIELDS)
+        if any(word.search(texts) for word in words):
+            found.append(engagement.id)
+    return tuple(sorted(found))
 
 
 def _redact_audit(
-    s: Session, contact_id: int, affiliation_ids: list[int], needles: list[str]
+    s: Session,
+    contact_ids: list[int],
+    affiliation_ids: list[int],
+    needles: list[str],
+    family_names: list[str],
+    phones: list[re.Pattern],
 ) -> int:
     """Replace, in earlier audit entries, every value about the person by its digest: all
-    values of their own entries and of their affiliations', and any value elsewhere that
-    holds one of the needles. Return the number of entries changed."""
-    own = (AuditEntry.entity_type == "contact") & (AuditEntry.entity_id == contact_id)
+    values of their own entries (and their duplicates'), of their affiliations' and of
+    read-outs about them, any value elsewhere that holds one of the needles or their phone
+    however typed, and any search that held their family name. Return the number of
+    entries changed."""
+    own = col(AuditEntry.entity_type).in_(OWN_ENTRIES) & col(AuditEntry.entity_id).in_(contact_ids)
     theirs = (AuditEntry.entity_type == "affiliation") & col(AuditEntry.entity_id).in_(
         affiliation_ids
     )
     mentions = [col(AuditEntry.changes).contains(needle, autoescape=True) for needle in needles]
+    searched = [
+        (AuditEntry.entity_type == "search")
+        & col(AuditEntry.changes).contains(name, autoescape=True)
+        for name in family_names
+    ]
+    dialled = [  # a phone's last two digits, then the whole number checked below
+        col(AuditEntry.changes).contains(tail) for tail in {_last_digits(p) for p in phones}
+    ]
     lowered = [needle.lower() for needle in needles]
     changed = 0
-    for entry in s.exec(select(AuditEntry).where(or_(own, theirs, *mentions))):
-        whole = (entry.entity_type == "contact" and entry.entity_id == contact_id) or (
-            entry.entity_type == "affiliation" and entry.entity_id in affiliation_ids
+    for entry in s.exec(select(AuditEntry).where(or_(own, theirs, *mentions, *searched, *dialled))):
+        whole = (
+            (entry.entity_type in OWN_ENTRIES and entry.entity_id in contact_ids)
+            or (entry.entity_type == "affiliation" and entry.entity_id in affiliation_ids)
+            or entry.entity_type == "search"
         )
         values = json.loads(entry.changes or "{}")
         redacted_values = {}
@@ -178,7 +302,7 @@ def _redact_audit(
                 and value is not None
                 and (
                     (whole and field not in ("organization_id", "contact_id", "archived_at"))
-                    or any(n in json.dumps(value, ensure_ascii=False).lower() for n in lowered)
+                    or _names_them(json.dumps(value, ensure_ascii=False), lowered, phones)
                 )
                 else value
                 for value in items
@@ -193,6 +317,15 @@ def _redact_audit(
             )
             changed += 1
     return changed
+
+
+def _last_digits(phone: re.Pattern) -> str:
+    return "".join(re.findall(r"\d", phone.pattern))[-2:]
+
+
+def _names_them(textual: str, lowered: list[str], phones: list[re.Pattern]) -> bool:
+    folded = textual.lower()
+    return any(n in folded for n in lowered) or any(p.search(textual) for p in phones)
 
 
 def _compact_search_index(s: Session) -> None:

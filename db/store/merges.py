@@ -262,6 +262,13 @@ def undo_merge(s: Session, actor: Actor, merge_id: int) -> MergeUndone:
     for one in (survivor, merged):
         actor.require_mission(mission_of(s, one), kind)
     journal = json.loads(record.journal)
+    if journal.get("erased"):
+        raise ValidationError(
+            {
+                "merge_id": "This merge joined records of a person who was erased since; it "
+                "cannot be undone."
+            }
+        )
     for entry in journal["moved"]:
         table_name = entry["table"]
         table = _table(table_name)

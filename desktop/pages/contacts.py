@@ -163,7 +163,7 @@ class ContactsPage(RecordPage):
 
     def erase(self, record_id: int) -> bool:
         """Erase one person now; say what happened."""
-        from db.store.erasure import erase_contact
+        from db.store.erasure import erase_contact, erasure_summary
 
         try:
             with store.session(self.workspace.engine) as s:
@@ -173,9 +173,5 @@ class ContactsPage(RecordPage):
             return False
         self.workspace.announce("contact", [record_id])
         self.workspace.announce("engagement")
-        self.window().statusBar().showMessage(
-            f"Erased contact #{record_id}: {erased.engagements_scrubbed} engagement(s) no "
-            f"longer name them; {erased.audit_entries_redacted} audit entries redacted.",
-            15_000,
-        )
+        self.window().statusBar().showMessage(erasure_summary(erased), 30_000)
         return True
