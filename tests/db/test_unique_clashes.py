@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 import threading
 import time
+import uuid
 from datetime import date
 
 import pytest
 from sqlalchemy import text
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from db import store
 from db.foundations.actor import SYSTEM_ACTOR
@@ -155,3 +156,102 @@ def test_two_engagements_at_once_leave_the_later_date(engine, geography):
     assert errors == (None, None)
     with Session(engine) as s:
         assert s.get(Organization, org).last_engagement_on == date(2026, 11, 20)
+
+
+def _every_table_has_a_row(engine, geography) -> None:
+    """One row in each table a unique index guards, written through the store."""
+    from db.store.contacts import create_contact
+    from db.store.dismissals import dismiss_duplicate
+    from db.store.programs import (
+        add_event,
+        add_indicator,
+        add_participant,
+        create_program,
+        record_measurement,
+    )
+    from db.store.report_texts import save_report_text
+    from db.store.users import create_user
+
+    with store.session(engine) as s:
+        org = create_organization(
+            s,
+            SYSTEM_ACTOR,
+            {"name": "Clash Society", "kind": "cultural", "region_code": "US-TX", "tags": ["t"]},
+        )
+        other = create_organization(s, SYSTEM_ACTOR, {"name": "Other Society", "kind": "cultural"})
+        dismiss_duplicate(s, SYSTEM_ACTOR, "organization", org, other)
+        create_contact(s, SYSTEM_ACTOR, {"given_name": "Amna", "email": "amna@example.org"})
+        program = create_program(s, SYSTEM_ACTOR, {"name": "Clash Mela", "kind": "community_event"})
+        add_participant(s, SYSTEM_ACTOR, program, org)
+        add_event(s, SYSTEM_ACTOR, program, {"date": "2026-10-10", "title": "Mela"})
+        indicator = add_indicator(s, SYSTEM_ACTOR, program, {"name": "Visitors"})
+        record_measurement(s, SYSTEM_ACTOR, indicator, {"value": 5, "period": "FY2026-27Q2"})
+        save_report_text(s, SYSTEM_ACTOR, "FY2026-27Q2", "ALL", {"narrative": "A quarter."})
+        create_user(
+            s,
+            SYSTEM_ACTOR,
+            {
+                "username": "clash.user",
+                "display_name": "Clash",
+                "role": "viewer",
+                "commission_wide": True,
+            },
+        )
+        log_engagement(
+            s,
+            SYSTEM_ACTOR,
+            {"date": "2026-11-01", "kind": "meeting", "subject": "S", "organization_ids": [org]},
+        )
+
+
+# A clash is made by copying a row with the guarded columns kept and the others made new.
+_FRESH = {
+    "uid": lambda: str(uuid.uuid4()),
+    "code": lambda: "ZZ" + uuid.uuid4().hex[:4],
+    "name": lambda: "Fresh " + uuid.uuid4().hex[:8],
+    "email": lambda: uuid.uuid4().hex[:8] + "@example.org",
+}
+_EXPRESSION_INDEXES = {  # the table and the column each guards
+    "uq_organization_live_name": ("organization", "name"),
+    "uq_program_live_name": ("program", "name"),
+    "uq_contact_live_email": ("contact", "email"),
+}
+
+
+def _clashing_row(s, name: str) -> tuple[str, dict]:
+    if name in _EXPRESSION_INDEXES:
+        table_name, guarded = _EXPRESSION_INDEXES[name]
+        kept = {guarded}
+    else:
+        table_name = next(
+            t.name for t in SQLModel.metadata.sorted_tables for c in t.constraints if c.name == name
+        )
+        constraint = next(
+            c for c in SQLModel.metadata.tables[table_name].constraints if c.name == name
+        )
+        kept = {column.name for column in constraint.columns}
+    table = SQLModel.metadata.tables[table_name]
+    row = dict(s.execute(table.select().limit(1)).mappings().one())
+    row.pop("id", None)
+    for column, fresh in _FRESH.items():
+        if column in row and column not in kept:
+            row[column] = fresh()
+    if table_name == "user" and "username" not in kept:
+        row["username"] = "u" + uuid.uuid4().hex[:8]
+    if table_name == "jurisdiction" and "region_code" not in kept:
+        row["region_code"] = "US-OK"
+    return table_name, row
+
+
+@pytest.mark.parametrize("name", sorted(UNIQUE_CLASHES))
+def test_each_unique_index_clashes_in_the_stores_sentence(engine, geography, name):
+    _every_table_has_a_row(engine, geography)
+    present = _unique_indexes(engine)
+    if name not in present:
+        pytest.skip(f"{name} is not an index of this engine")
+    with Session(engine) as s:
+        table_name, row = _clashing_row(s, name)
+    field = UNIQUE_CLASHES[name][1]
+    with pytest.raises(ValidationError) as refused, store.session(engine) as s:
+        s.execute(SQLModel.metadata.tables[table_name].insert().values(**row))
+    assert field in refused.value.errors, refused.value.errors
