@@ -130,12 +130,12 @@ def run_audit_verify(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
     from db.database_file.health import chain_witnesses
-    from db.database_file.witnesses import witnessed_problem
+    from db.database_file.witnesses import of_this_timeline, witnessed_problem
     from db.queries.audit import verify_audit_chain
 
     with signed_in_for(args) as signed_in, Session(signed_in.opened.engine) as s:
         chain = verify_audit_chain(s, signed_in.actor)
-        witnesses = chain_witnesses(s, signed_in.opened.engine)
+        witnesses = of_this_timeline(s, chain_witnesses(s, signed_in.opened.engine))
         problem = witnessed_problem(s, witnesses) if chain.intact else None
     if not chain.intact:
         print(f"The audit chain is broken: {chain.problem}.")

@@ -54,13 +54,13 @@ def check_database(engine: Engine, actor: Actor, *, quick: bool = False) -> Heal
 def _check_audit_chain(engine: Engine, report: HealthReport) -> None:
     from sqlmodel import Session
 
-    from db.database_file.witnesses import witnessed_problem
+    from db.database_file.witnesses import of_this_timeline, witnessed_problem
     from db.queries.audit import verify_audit_chain
 
     with Session(engine) as s:
         # The program checks its own file on the person's behalf: only the verdict is shown.
         chain = verify_audit_chain(s, SYSTEM_ACTOR)
-        witnesses = chain_witnesses(s, engine)
+        witnesses = of_this_timeline(s, chain_witnesses(s, engine))
         problem = witnessed_problem(s, witnesses) if chain.intact else None
     if not chain.intact:
         report.problems.append(

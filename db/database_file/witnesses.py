@@ -67,7 +67,7 @@ def _noted_in_keyring(database: Path, source: str) -> list[Witness]:
 
 def _seen_in_backup(backup: Path, key: bytes | None) -> tuple[int, str] | None:
     try:
-        connection = connect_sqlite_file(backup, read_only=True, key=key)
+        connection = connect_sqlite_file(backup, key=key, untouched=True)
         try:
             return chain_head(connection)
         finally:
@@ -76,19 +76,29 @@ def _seen_in_backup(backup: Path, key: bytes | None) -> tuple[int, str] | None:
         return None
 
 
+def of_this_timeline(s, witnesses: list[Witness]) -> list[Witness]:
+    """The witnesses that saw this chain: not those from before the newest restore (they
+    saw the chain it replaced)."""
+    from sqlmodel import func, select
+
+    from db.foundations.models import AuditEntry
+
+    restored = s.exec(select(func.max(AuditEntry.at)).where(AuditEntry.action == RESTORED)).one()
+    if restored is None:
+        return witnesses
+    return [w for w in witnesses if w.seen_at is not None and w.seen_at >= _utc(restored)]
+
+
 def witnessed_problem(s, witnesses: list[Witness]) -> str | None:
-    """How the live chain differs from the newest witness it disagrees with (cut short:
-    it ends before the entry a witness saw; rewritten: that entry's hash differs), or
-    None when every witness's entry is in the chain as it was seen."""
+    """How the live chain differs from the newest witness of its timeline it disagrees
+    with (cut short: it ends before the entry a witness saw; rewritten: that entry's hash
+    differs), or None when every witness's entry is in the chain as it was seen."""
     from sqlmodel import func, select
 
     from db.foundations.models import AuditEntry
 
     last = s.exec(select(func.max(AuditEntry.id))).one()
-    restored = s.exec(select(func.max(AuditEntry.at)).where(AuditEntry.action == RESTORED)).one()
-    for witness in witnesses:
-        if restored is not None and (witness.seen_at is None or witness.seen_at < _utc(restored)):
-            continue  # it saw the chain a restore replaced: another timeline
+    for witness in of_this_timeline(s, witnesses):
         seen = f"{witness.source} saw {witness.entry_id:,}"
         hash_now = s.exec(
             select(AuditEntry.entry_hash).where(AuditEntry.id == witness.entry_id)

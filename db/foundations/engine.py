@@ -90,12 +90,21 @@ def key_pragma(key: bytes) -> str:
     return f"PRAGMA key = \"x'{key.hex()}'\""
 
 
-def connect_sqlite_file(path: Path | str, *, read_only: bool = False, key: bytes | None = None):
+def connect_sqlite_file(
+    path: Path | str,
+    *,
+    read_only: bool = False,
+    key: bytes | None = None,
+    untouched: bool = False,
+):
     """A DB-API connection to a SQLite file outside the engine (backups, first looks),
-    keyed when the file is encrypted; the caller closes it."""
+    keyed when the file is encrypted; the caller closes it. `untouched` reads the main
+    file only, as it is, writing nothing beside it (no -shm or -wal)."""
     path = Path(path)
     key = key if key is not None else database_key(str(path))
-    uri = f"{path.resolve().as_uri()}?mode=ro" if read_only else str(path)
+    read_only = read_only or untouched
+    query = "?mode=ro&immutable=1" if untouched else "?mode=ro"
+    uri = f"{path.resolve().as_uri()}{query}" if read_only else str(path)
     connection = sqlcipher.connect(uri, uri=read_only, isolation_level=None)
     if key is not None:
         connection.execute(key_pragma(key))

@@ -174,3 +174,18 @@ def test_the_keys_file_notes_the_head_after_every_change(witnessed):
     head = Keyring.load(path).audit_head
     assert head["id"] == _last_id(path, key)
     assert "hash" in json.loads(keyring_path(path).read_text())["audit_head"]
+
+
+def test_after_a_restore_the_witnesses_of_the_replaced_chain_are_set_aside(witnessed, tmp_path):
+    from db.database_file.backups import list_backups
+    from db.database_file.restore import restore_backup
+    from db.foundations.actor import Actor
+
+    path, key = witnessed
+    (backup,) = [b.path for b in list_backups(str(path)) if b.kind == "manual"]
+    remember_database_key(str(path), key)
+    admin = Actor(id=1, username="admin", role="admin")
+    restore_backup(admin, str(path), backup, password=PASSWORD)
+    _alone, problem, checked = _verdicts(path, Keyring.load(path).open_keys("admin", PASSWORD)[0])
+    assert problem is None and checked.healthy
+    assert not list(tmp_path.glob("*replaced.db-shm"))  # witnesses read backups untouched
