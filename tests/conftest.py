@@ -37,6 +37,22 @@ def location_of(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=False)
 
 
+def add_officer(s, admin: Actor, username: str, password: str, display_name: str = "") -> int:
+    """A commission-wide officer an administrator adds with a first password (to be
+    changed at their first sign-in); their id."""
+    return create_user(
+        s,
+        admin,
+        {
+            "username": username,
+            "display_name": display_name or username.replace(".", " ").title(),
+            "role": "officer",
+            "commission_wide": True,
+            "password": password,
+        },
+    )
+
+
 def ensure_user(
     location: Path | str,
     username: str,

@@ -11,9 +11,10 @@ from db import store
 from db.foundations.engine import database_key, forget_database_key
 from db.security.keyring import Keyring
 from db.security.sign_in import SignInRefused, create_first_administrator, sign_in
-from db.store.users import create_user, update_user
+from db.store.users import update_user
 from desktop.tasks import DatabaseTask, start_task
 from desktop.workspace import workspace_for
+from tests.conftest import add_officer
 
 PASSWORD = "correct horse battery"
 
@@ -23,17 +24,7 @@ def encrypted(tmp_path):
     path = tmp_path / "rabta.db"
     signed_in = create_first_administrator(str(path), "admin", "Registry Admin", PASSWORD)
     with store.session(signed_in.opened.engine) as s:
-        gone = create_user(
-            s,
-            signed_in.actor,
-            {
-                "username": "gone",
-                "display_name": "Left the mission",
-                "role": "officer",
-                "commission_wide": True,
-                "password": PASSWORD,
-            },
-        )
+        gone = add_officer(s, signed_in.actor, "gone", PASSWORD, "Left the mission")
         update_user(s, signed_in.actor, gone, {"active": False})
     # Their envelope back in the keyring, as a keyring older than the deactivation has
     # it (a file and keyring restored from different days): the password unlocks the

@@ -22,7 +22,7 @@ from desktop.pages.audit import AuditPage
 from desktop.pages.contacts import ContactsPage
 from desktop.pages.organizations import OrganizationsPage
 from desktop.pages.settings import SettingsPage
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import TEST_PASSWORD, add_officer
 from tests.desktop.conftest import active_main_window
 
 
@@ -293,23 +293,12 @@ def test_deactivating_someone_offers_to_change_the_key_and_does(qtbot, tmp_path)
     from db.foundations.engine import forget_database_key
     from db.security.keyring import Keyring, key_that_opens
     from db.security.sign_in import create_first_administrator
-    from db.store.users import create_user
     from desktop.main_window import MainWindow
 
     path = tmp_path / "rabta.db"
     admin = create_first_administrator(str(path), "admin", "Admin", TEST_PASSWORD)
     with store.session(admin.opened.engine) as s:
-        create_user(
-            s,
-            admin.actor,
-            {
-                "username": "leaving.officer",
-                "display_name": "Leaving Officer",
-                "role": "officer",
-                "commission_wide": True,
-                "password": "first password 1",
-            },
-        )
+        add_officer(s, admin.actor, "leaving.officer", "first password 1", "Leaving Officer")
     old_keys = Keyring.load(path).open_keys("leaving.officer", "first password 1")
     window = MainWindow()
     qtbot.addWidget(window)

@@ -16,7 +16,8 @@ from db.foundations.models import User
 from db.security.encryption import rotate_key
 from db.security.keyring import Keyring, key_that_opens, keyring_path
 from db.security.sign_in import create_first_administrator, sign_in
-from db.store.users import create_user, update_user
+from db.store.users import update_user
+from tests.conftest import add_officer
 
 PASSWORD = "correct horse battery"
 OFFICER_PASSWORD = "first password 1"
@@ -29,16 +30,8 @@ def kept_copy(tmp_path):
     path = tmp_path / "rabta.db"
     admin = create_first_administrator(str(path), "admin", "Admin", PASSWORD)
     with store.session(admin.opened.engine) as s:
-        officer = create_user(
-            s,
-            admin.actor,
-            {
-                "username": "leaving.officer",
-                "display_name": "Leaving Officer",
-                "role": "officer",
-                "commission_wide": True,
-                "password": OFFICER_PASSWORD,
-            },
+        officer = add_officer(
+            s, admin.actor, "leaving.officer", OFFICER_PASSWORD, "Leaving Officer"
         )
     copy = tmp_path / "kept.keys"
     shutil.copyfile(keyring_path(path), copy)

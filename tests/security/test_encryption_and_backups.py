@@ -27,6 +27,7 @@ from db.security.encryption import encrypt_plain_database, rotate_key
 from db.security.keyring import keyring_path
 from db.security.sign_in import create_first_administrator, sign_in
 from db.store.contacts import create_contact
+from tests.conftest import add_officer
 
 PASSWORD = "correct horse battery"
 GIVEN, FAMILY = "Zubaida", "Qureshi-Farooqui"
@@ -115,22 +116,11 @@ def test_daily_backups_keep_seven_days_and_four_weeks(tmp_path, db_path):
 
 
 def test_rotating_the_key_keeps_every_user_in(tmp_path):
-    from db.store.users import create_user
 
     path = tmp_path / "rabta.db"
     admin = create_first_administrator(str(path), "admin", "Admin", PASSWORD)
     with store.session(admin.opened.engine) as s:
-        create_user(
-            s,
-            admin.actor,
-            {
-                "username": "officer",
-                "display_name": "O",
-                "role": "officer",
-                "commission_wide": True,
-                "password": "officer pass 1",
-            },
-        )
+        add_officer(s, admin.actor, "officer", "officer pass 1", "O")
     old_key = database_key(str(path))
     users = rotate_key(admin.actor, str(path), admin.opened.engine)
     assert users == 2 and database_key(str(path)) != old_key

@@ -21,7 +21,8 @@ from db.security.sign_in import (
     needs_first_administrator,
     sign_in,
 )
-from db.store.users import change_own_password, create_user, reset_password, update_user
+from db.store.users import change_own_password, reset_password, update_user
+from tests.conftest import add_officer
 
 PASSWORD = "correct horse battery"
 
@@ -113,17 +114,7 @@ def test_lock_duration_grows_and_stops_at_an_hour():
 def test_a_user_the_administrator_adds_signs_in_and_must_change_the_password(encrypted):
     admin = sign_in(str(encrypted), "admin", PASSWORD)
     with store.session(admin.opened.engine) as s:
-        user_id = create_user(
-            s,
-            admin.actor,
-            {
-                "username": "a.zaidi",
-                "display_name": "Ayesha Zaidi",
-                "role": "officer",
-                "commission_wide": True,
-                "password": "first password 1",
-            },
-        )
+        user_id = add_officer(s, admin.actor, "a.zaidi", "first password 1", "Ayesha Zaidi")
     admin.opened.engine.dispose()
     forget_database_key(str(encrypted))
     officer = sign_in(str(encrypted), "a.zaidi", "first password 1")

@@ -17,8 +17,8 @@ from db.security.password_file import read_password_file
 from db.security.sign_in import MUST_CHANGE, create_first_administrator
 from db.store.organizations import create_organization
 from db.store.programs import add_participant, archive_program, create_program
-from db.store.users import create_user
 from desktop.error_hook import logged_traceback
+from tests.conftest import add_officer
 
 PASSWORD = "correct horse battery"
 ADDRESS = "".join(["shahnaz", ".tirmizi", "@example.org"])  # in no source line
@@ -35,17 +35,7 @@ def test_the_command_line_refuses_a_password_that_must_be_changed(tmp_path, caps
     path = tmp_path / "rabta.db"
     admin = create_first_administrator(str(path), "admin", "Admin", PASSWORD)
     with store.session(admin.opened.engine) as s:
-        create_user(
-            s,
-            admin.actor,
-            {
-                "username": "a.zaidi",
-                "display_name": "Ayesha Zaidi",
-                "role": "officer",
-                "commission_wide": True,
-                "password": "first password 1",
-            },
-        )
+        add_officer(s, admin.actor, "a.zaidi", "first password 1", "Ayesha Zaidi")
     admin.opened.engine.dispose()
     forget_database_key(str(path))
     given = _password_file(tmp_path, "first password 1")
