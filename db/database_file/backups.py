@@ -186,9 +186,10 @@ def list_backups(location: str, folder: Path | None = None) -> list[BackupFile]:
 
 def record_counts(backup: Path, key: bytes | None) -> dict[str, int] | None:
     """How many organizations, contacts and engagements a backup holds; None if it does
-    not open (damaged, or sealed with a key this session does not hold)."""
+    not open (damaged, or sealed with a key this session does not hold). Reading it
+    writes nothing beside it."""
     try:
-        connection = connect_sqlite_file(backup, read_only=True, key=key)
+        connection = connect_sqlite_file(backup, key=key, untouched=True)
         try:
             return {
                 table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]

@@ -177,7 +177,7 @@ def test_the_keys_file_notes_the_head_after_every_change(witnessed):
 
 
 def test_after_a_restore_the_witnesses_of_the_replaced_chain_are_set_aside(witnessed, tmp_path):
-    from db.database_file.backups import list_backups
+    from db.database_file.backups import list_backups, record_counts
     from db.database_file.restore import restore_backup
     from db.foundations.actor import Actor
 
@@ -188,4 +188,6 @@ def test_after_a_restore_the_witnesses_of_the_replaced_chain_are_set_aside(witne
     restore_backup(admin, str(path), backup, password=PASSWORD)
     _alone, problem, checked = _verdicts(path, Keyring.load(path).open_keys("admin", PASSWORD)[0])
     assert problem is None and checked.healthy
-    assert not list(tmp_path.glob("*replaced.db-shm"))  # witnesses read backups untouched
+    (replaced,) = [b.path for b in list_backups(str(path)) if b.kind == "replaced"]
+    assert record_counts(replaced, key)["contact"] == 60  # as the Backups panel lists it
+    assert not list(tmp_path.glob("*replaced.db-shm"))  # backups are read untouched
