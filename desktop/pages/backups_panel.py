@@ -263,6 +263,9 @@ class BackupsPanel(QWidget):
             self.tr("Restore and close Rabta"), QDialogButtonBox.ButtonRole.DestructiveRole
         )
         restore.setAutoDefault(False)
+        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setAutoDefault(False)  # Enter after the password neither restores nor
+        cancel.setDefault(False)  # silently cancels: the choice is a click (or Esc)
         buttons.rejected.connect(box.reject)
         restore.clicked.connect(box.accept)
         for widget in (question, explained):
