@@ -609,7 +609,8 @@ class MainWindow(QMainWindow):
         progress.show()
         self.demo_progress = progress
         task = DatabaseTask(
-            self.workspace.address, lambda engine, report: load_demo(engine, progress=report)
+            self.workspace.address,
+            lambda engine, report: load_demo(engine, progress=report, by=self.workspace.actor),
         )
         task.signals.progress.connect(lambda step: progress.setLabelText(f"Loading: {step}…"))
         task.signals.finished.connect(self._demo_loaded)

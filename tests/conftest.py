@@ -65,7 +65,8 @@ def ensure_user(
     from sqlmodel import Session, select
 
     from db.foundations.models import Mission, User
-    from db.security.passwords import hash_password
+    from db.security.passwords import password_matches
+    from db.store.users import reset_password
 
     opened = open_database(str(location))
     try:
@@ -89,9 +90,12 @@ def ensure_user(
                         "commission_wide": mission_id is None,
                     },
                 )
+        with store.session(opened.engine) as s:  # a password and a signing key under it
+            user = s.exec(select(User).where(User.username == username)).one()
+            if not (user.signing_key and password_matches(user.password_hash, password)):
+                reset_password(s, SYSTEM_ACTOR, user.id, password)
         with store.session(opened.engine) as s:
             user = s.exec(select(User).where(User.username == username)).one()
-            user.password_hash = hash_password(password)
             user.must_change_password = False
             s.add(user)
     finally:

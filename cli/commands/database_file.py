@@ -145,6 +145,7 @@ def run_audit_verify(args: argparse.Namespace) -> int:
         print(f"The audit chain is not the one its witnesses saw: {problem}.")
         return 1
     print(f"The audit chain is intact: {chain.entries:,} entries; the head is {chain.head}.")
+    print(f"  {chain.signatures[0].upper()}{chain.signatures[1:]}.")
     for witness in witnesses:
         print(f"  as {witness.source} saw it (entry {witness.entry_id:,})")
     return 0

@@ -47,7 +47,7 @@ def run_demo(args: argparse.Namespace) -> int:
                 f"{large.programs} programs, {large.measurements:,} measurements."
             )
             return 0
-        summary = load_demo(engine)
+        summary = load_demo(engine, by=signed_in.actor)
     print(
         f"Loaded the demo data into {shown_location(location)}: {summary.missions} missions, "
         f"{summary.organizations} organizations, {summary.contacts} contacts, "

@@ -74,7 +74,8 @@ def _check_audit_chain(engine: Engine, report: HealthReport) -> None:
     else:
         compared = f", as {len(witnesses)} witnesses saw it" if witnesses else ""
         report.facts.append(
-            f"The audit chain is intact: {chain.entries:,} entries, {chain.head}{compared}."
+            f"The audit chain is intact: {chain.entries:,} entries, {chain.head}{compared}; "
+            f"{chain.signatures}."
         )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -69,15 +69,20 @@ def existing_record_count(s: Session) -> int:
 
 
 def load_demo(
-    engine: Engine, today: date | None = None, progress: Callable[[str], None] | None = None
+    engine: Engine,
+    today: date | None = None,
+    progress: Callable[[str], None] | None = None,
+    by: Actor | None = None,
 ) -> DemoSummary:
-    """Fill an empty database with the demo dataset, dated relative to `today`.
+    """Fill an empty database with the demo dataset, dated relative to `today`; `by`, the
+    signed-in administrator loading it, signs what is written in their name and Rabta's.
 
     Raises DatabaseNotEmpty when the database already holds registry records; the
     whole load is one transaction, so a failure leaves the database as it was.
     """
     today = today or clock.today()
     report = progress or (lambda _message: None)
+    system = replace(SYSTEM_ACTOR, signer=by.signer if by is not None else None)
     with store.session(engine) as s:
         if existing_record_count(s):
             raise DatabaseNotEmpty(
@@ -86,23 +91,24 @@ def load_demo(
             )
         report("Regions and missions")
         for row in demo_rows("settings.csv"):
-            settings.set_setting(s, SYSTEM_ACTOR, row["key"], row["value"])
+            settings.set_setting(s, system, row["key"], row["value"])
         for row in demo_rows("regions.csv"):
-            missions.add_region(s, SYSTEM_ACTOR, row["code"], row["name"], row["country"])
+            missions.add_region(s, system, row["code"], row["name"], row["country"])
         mission_ids: dict[str, int] = {}
         for row in demo_rows("missions.csv"):
             regions = split_list(row.pop("regions"))
-            mission_ids[row["code"]] = missions.create_mission(s, SYSTEM_ACTOR, row)
-            missions.set_jurisdiction(s, SYSTEM_ACTOR, mission_ids[row["code"]], regions)
+            mission_ids[row["code"]] = missions.create_mission(s, system, row)
+            missions.set_jurisdiction(s, system, mission_ids[row["code"]], regions)
         actors: dict[str, Actor] = {}
         for row in demo_rows("users.csv"):
             existing = s.exec(select(User).where(User.username == row["username"])).first()
             if existing is not None:  # the administrator who made the database
-                actors[row["username"]] = users.actor_of(existing)
+                signer = by.signer if by is not None and by.id == existing.id else None
+                actors[row["username"]] = users.actor_of(existing, signer)
                 continue
             user_id = users.create_user(
                 s,
-                SYSTEM_ACTOR,
+                system,
                 {
                     "username": row["username"],
                     "display_name": row["display_name"],

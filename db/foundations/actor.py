@@ -10,10 +10,11 @@ sees every mission's confidential engagements.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from db.foundations.errors import PermissionDenied
 from db.foundations.models import UserRole
+from db.foundations.signing import Signer
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class Actor:
     role: str = UserRole.OFFICER
     mission_id: int | None = None
     display_name: str = ""
+    signer: Signer | None = field(default=None, compare=False, repr=False)
 
     @property
     def can_write(self) -> bool:

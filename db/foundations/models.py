@@ -237,6 +237,10 @@ class User(SQLModel, table=True):
     must_change_password: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
     failed_sign_ins: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     locked_until: datetime | None = None
+    # The public half of the user's audit signing key (the chain holds its registration)
+    # and, on a plain file or a server, the private half sealed under their password.
+    signing_key: str | None = Field(default=None, max_length=64)
+    signing_secret: str | None = Field(default=None, max_length=255)
 
 
 class Tag(SQLModel, table=True):
@@ -566,6 +570,12 @@ class AuditEntry(SQLModel, table=True):
     changes: str = "{}"
     previous_hash: str | None = Field(default=None, max_length=64)
     entry_hash: str | None = Field(default=None, max_length=64)
+    # The signature of entry_hash by the key of user signed_by: the last entry of each
+    # batch a signed-in user writes is signed, covering the chain up to it.
+    signed_by: int | None = None
+    signature: str | None = Field(default=None, max_length=128)
+    # 1: values hashed with plain SHA-256; 2: with the database's pepper (audit_chain.py)
+    chain_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 class DuplicateDismissal(SQLModel, table=True):

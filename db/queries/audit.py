@@ -22,7 +22,8 @@ from db.foundations.models import (
     Program,
     User,
 )
-from db.rules.audit_chain import GENESIS, ChainedFields, entry_hash, is_redacted
+from db.rules.audit_chain import GENESIS, ChainedFields, chain_pepper, entry_hash, is_redacted
+from db.rules.audit_signatures import SignatureLedger, SignedFields
 from db.rules.visibility import may_see_engagement, visible_engagements
 
 
@@ -35,11 +36,33 @@ class ChainCheck:
     head_hash: str | None
     broken_at: int | None = None
     problem: str | None = None
+    signed: int = 0  # signatures that hold
+    unsigned_tail: int = 0  # entries after the last signature (witnesses protect them)
+    self_introduced: tuple[str, ...] = ()  # users whose first key no administrator signed
 
     @property
     def intact(self) -> bool:
         """True when every entry follows the one before and matches its own hash."""
         return self.broken_at is None
+
+    @property
+    def signatures(self) -> str:
+        """What the signatures say, in a sentence: how many hold, how many entries after
+        the last one carry none, whose first key no administrator signed."""
+        said = f"{self.signed:,} signature{'s' if self.signed != 1 else ''} hold"
+        if self.unsigned_tail:
+            said += (
+                f"; the last {self.unsigned_tail:,} entr"
+                f"{'ies' if self.unsigned_tail != 1 else 'y'} (by Rabta itself or by users "
+                "with no key yet) carry none"
+            )
+        if self.self_introduced:
+            said += (
+                "; a first key no administrator signed (introduced by its owner at their "
+                "first sign-in with signatures, or given by Rabta itself): "
+                + ", ".join(self.self_introduced)
+            )
+        return said
 
     @property
     def head(self) -> str:
@@ -51,10 +74,19 @@ class ChainCheck:
 
 def verify_audit_chain(s: Session, viewer: Actor, progress=None) -> ChainCheck:
     """Walk the whole audit log in order; name the first entry that was changed, removed
-    or slipped in, and what differs (supervisors and administrators)."""
+    or slipped in, or written in a user's name without their signature, and what
+    differs (supervisors and administrators)."""
     _require_supervisor(viewer)
-    previous_hash, previous_id, count = GENESIS, None, 0
     rows = s.exec(select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=5000))
+    try:  # a server-side cursor on PostgreSQL: closed however the walk ends
+        return _walk_chain(rows, progress, chain_pepper(s))
+    finally:
+        rows.close()
+
+
+def _walk_chain(rows, progress, pepper: bytes | None) -> ChainCheck:
+    previous_hash, previous_id, count = GENESIS, None, 0
+    ledger = SignatureLedger()
     for entry in rows:
         count += 1
         if progress is not None and count % 20000 == 0:
@@ -69,6 +101,7 @@ def verify_audit_chain(s: Session, viewer: Actor, progress=None) -> ChainCheck:
             entity_id=entry.entity_id,
             entity_uid=entry.entity_uid,
             changes=entry.changes,
+            version=entry.chain_version,
         )
         if entry.previous_hash != previous_hash:
             after = f"entry {previous_id}" if previous_id is not None else "the start"
@@ -81,7 +114,7 @@ def verify_audit_chain(s: Session, viewer: Actor, progress=None) -> ChainCheck:
                 "or inserted, or its link was rewritten",
             )
         try:
-            recomputed = entry_hash(fields, previous_hash)
+            recomputed = entry_hash(fields, previous_hash, pepper)
         except (ValueError, TypeError):
             recomputed = None
         if recomputed != entry.entry_hash:
@@ -94,8 +127,36 @@ def verify_audit_chain(s: Session, viewer: Actor, progress=None) -> ChainCheck:
                 f"{entry.username} at {entry.at:%Y-%m-%d %H:%M}) does not match its hash: "
                 "who, when, what or a changed value was edited after it was written",
             )
+        unsigned = ledger.check(_signed_fields(entry))
+        if unsigned is not None:
+            return ChainCheck(count, previous_id, previous_hash, entry.id, unsigned)
         previous_hash, previous_id = entry.entry_hash, entry.id
-    return ChainCheck(count, previous_id, previous_hash if previous_id else None)
+    uncovered = ledger.finish()
+    if uncovered is not None:
+        return ChainCheck(count, previous_id, previous_hash, previous_id, uncovered)
+    return ChainCheck(
+        count,
+        previous_id,
+        previous_hash if previous_id else None,
+        signed=ledger.signed,
+        unsigned_tail=ledger.unsigned_tail,
+        self_introduced=tuple(ledger.self_introduced),
+    )
+
+
+def _signed_fields(entry: AuditEntry) -> SignedFields:
+    return SignedFields(
+        id=entry.id or 0,
+        user_id=entry.user_id,
+        username=entry.username,
+        action=entry.action,
+        entity_type=entry.entity_type,
+        entity_id=entry.entity_id,
+        changes=entry.changes,
+        entry_hash=entry.entry_hash,
+        signed_by=entry.signed_by,
+        signature=entry.signature,
+    )
 
 
 def audit_chain_head(s: Session) -> str:

@@ -371,6 +371,9 @@ class _Bringing:
                     moved["version"] = 1
                 if table.name == "user":  # a server's administrator lets them in
                     moved["active"] = False
+                    # This chain registered no key of theirs: they introduce one at their
+                    # first sign-in here, as a user from before signatures does.
+                    moved["signing_key"] = moved["signing_secret"] = None
                 self.ids[table.name][row["id"]] = new_id
         for start in range(0, len(to_add), CHUNK):
             self.target.execute(
@@ -580,8 +583,9 @@ def bring_into(
                 )
         if run.touched_organizations:
             refresh_last_engagement(s, sorted(run.touched_organizations))
-        copier = writing.execute(text('SELECT id FROM "user" WHERE username = :u'), {"u": username})
-        actor = Actor(copier.scalar(), username)
+        # The copier is signed in to the source, not here: the entries are Rabta's own,
+        # naming them, and carry no signature of a key this chain registered.
+        actor = Actor(None, username)
         record_audits(
             s,
             actor,

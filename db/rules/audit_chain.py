@@ -3,25 +3,33 @@ the entry before it, so no entry can be changed, removed or slipped in unnoticed
 
 The chain covers the *digests* of the changed values, not the values: erasing a person
 replaces their values in old entries by `{"redacted": digest}` and the chain still
-verifies. This format is stored in every database; change it only with a new version
-and a migration that re-chains.
+verifies. Version 1 digests are plain SHA-256, which can be undone for a short value by
+trying names; version 2 (every entry written since signatures came) keys them with the
+database's pepper (HMAC-SHA256), so an erased name cannot be guessed from its digest
+without it. Each entry keeps its version: these formats are stored in every database;
+change one only with a new version.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 GENESIS = "0" * 64
+CHAIN_VERSION = 2  # what new entries are written with
+PEPPER_KEY = "security.pepper"  # the setting holding the database's pepper
 _json_string = json.encoder.encode_basestring  # json.dumps(text, ensure_ascii=False)
 REDACTED = "redacted"
 
 
-def value_digest(value: Any) -> str:
-    """The SHA-256 of one changed value as the chain sees it."""
+def value_digest(value: Any, pepper: bytes | None = None) -> str:
+    """The digest of one changed value as the chain sees it: SHA-256 (version 1), or
+    HMAC-SHA256 keyed by the database's pepper (version 2)."""
     if isinstance(value, str):  # what json.dumps writes for a string, without its overhead
         encoded = _json_string(value)
     elif value is None:
@@ -30,12 +38,23 @@ def value_digest(value: Any) -> str:
         return str(value[REDACTED])
     else:
         encoded = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    if pepper is not None:
+        return hmac.new(pepper, encoded.encode("utf-8"), hashlib.sha256).hexdigest()
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 
-def redacted(value: Any) -> dict[str, str]:
-    """What an erased value becomes in an old audit entry: its digest, not the value."""
-    return {REDACTED: value_digest(value)}
+def redacted(value: Any, pepper: bytes | None = None) -> dict[str, str]:
+    """What an erased value becomes in an old audit entry: its digest (peppered in a
+    version 2 entry), not the value."""
+    return {REDACTED: value_digest(value, pepper)}
+
+
+def chain_pepper(s) -> bytes | None:
+    """The database's pepper (db/store/pepper.py makes it), or None while it has none."""
+    from db.foundations.models import Setting
+
+    row = s.get(Setting, PEPPER_KEY)
+    return base64.b64decode(row.value) if row is not None and row.value else None
 
 
 def is_redacted(value: Any) -> bool:
@@ -62,13 +81,19 @@ class ChainedFields:
     entity_id: int | None
     entity_uid: str | None
     changes: str
+    version: int = 1
 
 
-def entry_hash(fields: ChainedFields, previous_hash: str) -> str:
-    """The hash of an entry given the hash of the one before it."""
+def entry_hash(fields: ChainedFields, previous_hash: str, pepper: bytes | None = None) -> str:
+    """The hash of an entry given the hash of the one before it (and, for version 2,
+    the database's pepper)."""
     changes = json.loads(fields.changes or "{}")
+    if fields.version == 1:
+        pepper = None
+    elif fields.version != 2 or pepper is None:
+        raise ValueError(f"audit chain version {fields.version} without its pepper")
     content = {
-        "v": 1,
+        "v": fields.version,
         "previous": previous_hash,
         "id": fields.id,
         "at": _moment(fields.at),
@@ -79,9 +104,9 @@ def entry_hash(fields: ChainedFields, previous_hash: str) -> str:
         "entity_id": fields.entity_id,
         "entity_uid": fields.entity_uid,
         "changes": {
-            field: [value_digest(value) for value in values]
+            field: [value_digest(value, pepper) for value in values]
             if isinstance(values, list)
-            else value_digest(values)
+            else value_digest(values, pepper)
             for field, values in changes.items()
         },
     }

@@ -38,6 +38,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -46,6 +47,7 @@ from filelock import FileLock
 from db.foundations.engine import connect_sqlite_file
 from db.foundations.errors import SQLITE_ERRORS, DatabaseUnavailable
 from db.security.passwords import derive_key
+from db.security.signing_keys import lock_with, unlock_with
 
 KEYRING_SUFFIX = ".keys"
 FORMAT = "rabta-keyring/1"
@@ -103,38 +105,54 @@ class Envelope:
     public: str
     private: str
     sealed: list[str]
+    signing: str = ""  # the user's audit signing key, under the same password
 
     @classmethod
-    def create(cls, username: str, password: str, database_keys: list[bytes]) -> Envelope:
-        """A new key pair for the user, sealed under their password, holding the keys."""
+    def create(
+        cls,
+        username: str,
+        password: str,
+        database_keys: list[bytes],
+        signing_key: Ed25519PrivateKey | None = None,
+    ) -> Envelope:
+        """A new key pair for the user, sealed under their password, holding the keys
+        (and their audit signing key, when given)."""
         private = X25519PrivateKey.generate()
         salt = secrets.token_bytes(16)
         nonce = secrets.token_bytes(12)
         private_raw = private.private_bytes(
             _RAW, serialization.PrivateFormat.Raw, serialization.NoEncryption()
         )
-        locked = AESGCM(derive_key(password, salt)).encrypt(
-            nonce, private_raw, username.encode("utf-8")
-        )
+        wrapping = derive_key(password, salt)
+        locked = AESGCM(wrapping).encrypt(nonce, private_raw, username.encode("utf-8"))
         public_raw = _public_bytes(private.public_key())
         return cls(
             salt=_b64(salt),
             public=_b64(public_raw),
             private=_b64(nonce + locked),
             sealed=[_seal(key, public_raw) for key in database_keys],
+            signing=lock_with(wrapping, username, signing_key) if signing_key else "",
         )
 
     def open(self, username: str, password: str) -> list[bytes] | None:
         """The database keys this envelope holds, or None when the password is wrong."""
+        unlocked = self.unlock(username, password)
+        return unlocked[0] if unlocked is not None else None
+
+    def unlock(
+        self, username: str, password: str
+    ) -> tuple[list[bytes], Ed25519PrivateKey | None] | None:
+        """The database keys and the signing key this envelope holds (None: it holds
+        none), or None when the password is wrong."""
         try:
             data = _unb64(self.private)
-            private_raw = AESGCM(derive_key(password, _unb64(self.salt))).decrypt(
-                data[:12], data[12:], username.encode("utf-8")
-            )
+            wrapping = derive_key(password, _unb64(self.salt))
+            private_raw = AESGCM(wrapping).decrypt(data[:12], data[12:], username.encode("utf-8"))
         except (InvalidTag, ValueError):
             return None
         private = X25519PrivateKey.from_private_bytes(private_raw)
-        return [_unseal(sealed, private) for sealed in self.sealed]
+        signing = unlock_with(wrapping, username, self.signing) if self.signing else None
+        return [_unseal(sealed, private) for sealed in self.sealed], signing
 
     def seal_also(self, database_key: bytes) -> None:
         """Let this envelope open a new database key too (first in line)."""
@@ -252,9 +270,16 @@ class Keyring:
         envelope = self.envelopes.get(username)
         return envelope.open(username, password) if envelope is not None else None
 
-    def admit(self, username: str, password: str, database_key: bytes) -> None:
-        """Give a user (new, or with a new password) an envelope holding the database key."""
-        self.envelopes[username] = Envelope.create(username, password, [database_key])
+    def admit(
+        self,
+        username: str,
+        password: str,
+        database_key: bytes,
+        signing_key: Ed25519PrivateKey | None = None,
+    ) -> None:
+        """Give a user (new, or with a new password) an envelope holding the database key
+        and, when given, their audit signing key."""
+        self.envelopes[username] = Envelope.create(username, password, [database_key], signing_key)
 
     def remove(self, username: str) -> None:
         """Take a user's envelope away (deactivated). A copy of the keyring they may have

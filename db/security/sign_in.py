@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlmodel import Session, col, select
 
 from db.database_file.migrate import OpenedDatabase, open_database
@@ -36,6 +37,7 @@ from db.foundations.errors import (
     ValidationError,
 )
 from db.foundations.models import AuditEntry, User, UserRole
+from db.foundations.signing import Signer, new_signing_key, public_text
 from db.rules.audit_chain import witness_agrees
 from db.security.keyring import Keyring, key_that_opens, keyring_path
 from db.security.passwords import (
@@ -44,6 +46,7 @@ from db.security.passwords import (
     hash_password,
     password_matches,
 )
+from db.security.signing_keys import open_signing_key, seal_signing_key
 from db.store.audit import record_audit
 from db.store.pepper import peppered_digest
 from db.store.unit_of_work import session
@@ -158,24 +161,29 @@ def create_first_administrator(
                 f"{path} is an empty file, not a Rabta database; "
                 "open it in the window to make it a new database."
             )
-        key = _create_encrypted(path, username, display_name, password)
+        key, signing_key = _create_encrypted(path, username, display_name, password)
         with key_kept_on_failure(location):
             remember_database_key(location, key)
             opened = open_database(location, create_missing=False)
         with Session(opened.engine) as s:
             user = s.exec(select(User).where(User.username == username)).one()
-            return SignedIn(opened, actor_of(user), must_change_password=False)
+            signer = Signer(user.id, signing_key)
+            return SignedIn(opened, actor_of(user, signer), must_change_password=False)
     opened = open_database(location, create_missing=True)
     try:
         with session(opened.engine) as s:
-            actor = _make_administrator(s, username, display_name, password)
+            actor, _signing_key = _make_administrator(s, username, display_name, password)
     except BaseException:
         opened.engine.dispose()
         raise
     return SignedIn(opened, actor, must_change_password=False)
 
 
-def _make_administrator(s, username: str, display_name: str, password: str) -> Actor:
+def _make_administrator(
+    s, username: str, display_name: str, password: str
+) -> tuple[Actor, Ed25519PrivateKey]:
+    """The first administrator, with the signing key that is the root of the chain's
+    trust: their first entry registers it, signed by itself."""
     user = s.exec(select(User).where(User.username == username)).first()
     if user is None:
         user = User(username=username, display_name=display_name.strip(), role="admin")
@@ -184,18 +192,24 @@ def _make_administrator(s, username: str, display_name: str, password: str) -> A
     user.password_hash = hash_password(password)
     user.active = True
     user.must_change_password = False
+    key = new_signing_key()
+    registered = {"signing_key": (user.signing_key, public_text(key))}
+    user.signing_key = public_text(key)
+    user.signing_secret = seal_signing_key(key, user.username, password)
     s.add(user)
     s.flush()
-    actor = actor_of(user)
-    record_audit(s, actor, "first_administrator", "user", user.id, None, user.uid)
-    return actor
+    actor = actor_of(user, Signer(user.id, key))
+    record_audit(s, actor, "first_administrator", "user", user.id, registered, user.uid)
+    return actor, key
 
 
 def _staged(path: Path) -> Path:
     return path.with_name(path.name + CREATING_SUFFIX)
 
 
-def _create_encrypted(path: Path, username: str, display_name: str, password: str) -> bytes:
+def _create_encrypted(
+    path: Path, username: str, display_name: str, password: str
+) -> tuple[bytes, Ed25519PrivateKey]:
     """Make the new encrypted file and its keyring as a pair: both are written under a
     staging name, then the database and its keyring are moved into place, so a process
     killed at any moment leaves either nothing or a pair that opens
@@ -208,13 +222,13 @@ def _create_encrypted(path: Path, username: str, display_name: str, password: st
         opened = open_database(str(staged), create_missing=True)
         try:
             with session(opened.engine) as s:
-                _make_administrator(s, username, display_name, password)
+                _actor, signing_key = _make_administrator(s, username, display_name, password)
         finally:
             opened.engine.dispose()  # the last connection closed: the log written in
         if _log_left(staged):
             raise DatabaseUnavailable(f"{staged} kept a write-ahead log; try again.")
         keyring = Keyring(keyring_path(staged))
-        keyring.admit(username, password, key)
+        keyring.admit(username, password, key, signing_key)
         keyring.save()
     except BaseException:
         _clear_staged(path)
@@ -225,7 +239,7 @@ def _create_encrypted(path: Path, username: str, display_name: str, password: st
         path.unlink()  # an empty file: SQLCipher writes its own first page
     staged.replace(path)
     keyring_path(staged).replace(keyring_path(path))
-    return key
+    return key, signing_key
 
 
 def _log_left(path: Path) -> bool:
@@ -297,8 +311,10 @@ def _attempt(
     if locked_until and datetime.fromisoformat(locked_until) > now:
         _remember_attempt(keyring, shown, "sign_in_refused_locked", now)
         return SignInRefused(_locked_message(datetime.fromisoformat(locked_until), now))
-    keys = keyring.open_keys(username, password) if known else _as_long(password)
-    if keys is None:
+    unlocked = keyring.envelopes[username].unlock(username, password) if known else None
+    if not known:
+        _as_long(password)
+    if unlocked is None:
         failures = int(counted.get("count", 0)) + 1
         duration = lock_duration(failures)
         keyring.failures.pop(slot, None)
@@ -310,6 +326,7 @@ def _attempt(
             keyring.failures.pop(next(iter(keyring.failures)))
         _remember_attempt(keyring, shown, "sign_in_failed", now)
         return SignInRefused(WRONG)
+    keys, kept_signing_key = unlocked
     key = key_that_opens(Path(location), keys)
     with key_kept_on_failure(location):
         remember_database_key(location, key)
@@ -319,13 +336,13 @@ def _attempt(
                 user = s.exec(select(User).where(User.username == username)).first()
                 if user is None or not user.active:
                     raise SignInRefused("This account is deactivated; ask an administrator.")
-                actor = actor_of(user)
-                warnings = _reconcile(s, keyring)
+                actor = actor_of(user, _signer(s, user, password, kept_signing_key))
+                warnings = _reconcile(s, keyring, actor.signer)
                 witnessed = witness_agrees(s, keyring.audit_head)
                 if not witnessed:
                     record_audit(
                         s,
-                        SYSTEM_ACTOR,
+                        replace(SYSTEM_ACTOR, signer=actor.signer),
                         "audit_chain_disagrees",
                         "database",
                         None,
@@ -388,14 +405,16 @@ def _as_long(password: str) -> None:
     return None
 
 
-def _reconcile(s: Session, keyring: Keyring) -> list[str]:
+def _reconcile(s: Session, keyring: Keyring, signer: Signer | None) -> list[str]:
     """Write the attempts the keyring kept to the audit, and compare the keyring with
     the database's own record of it (made at the last sign-in): a keyring older than
-    that record, or one missing attempts it had counted, is audited and said."""
+    that record, or one missing attempts it had counted, is audited and said. The
+    entries are Rabta's own, signed by the person signing in."""
+    system = replace(SYSTEM_ACTOR, signer=signer)
     for attempt in keyring.unaudited:
         record_audit(
             s,
-            Actor(id=None, username=str(attempt["username"])[:64]),
+            Actor(id=None, username=str(attempt["username"])[:64], signer=signer),
             attempt["action"],
             "user",
             None,
@@ -409,7 +428,7 @@ def _reconcile(s: Session, keyring: Keyring) -> list[str]:
     if keyring.generation < generation or keyring.attempts < attempts:
         record_audit(
             s,
-            SYSTEM_ACTOR,
+            system,
             "keyring_older_than_database",
             "user",
             None,
@@ -426,7 +445,7 @@ def _reconcile(s: Session, keyring: Keyring) -> list[str]:
     if keyring.trimmed:
         record_audit(
             s,
-            SYSTEM_ACTOR,
+            system,
             "sign_in_attempts_not_kept",
             "user",
             None,
@@ -434,7 +453,7 @@ def _reconcile(s: Session, keyring: Keyring) -> list[str]:
         )
     if missing > 0:
         record_audit(
-            s, SYSTEM_ACTOR, "sign_in_attempts_removed", "user", None, {"count": (None, missing)}
+            s, system, "sign_in_attempts_removed", "user", None, {"count": (None, missing)}
         )
         warnings.append(
             f"{missing:,} failed sign-in{'s were' if missing != 1 else ' was'} removed from the "
@@ -485,24 +504,25 @@ def _sign_in_plain(location: str, username: str, password: str, now: datetime) -
             elif user is None or not user.password_hash:
                 refusal = _unknown_name_refused(s, username, password, now)
             elif user.locked_until is not None and _aware(user.locked_until) > now:
-                record_audit(s, actor_of(user), "sign_in_refused_locked", "user", user.id)
+                record_audit(s, _on_behalf(user), "sign_in_refused_locked", "user", user.id)
                 refusal = _locked_message(_aware(user.locked_until), now)
             elif not password_matches(user.password_hash, password):
                 user.failed_sign_ins += 1
                 duration = lock_duration(user.failed_sign_ins)
                 user.locked_until = now + duration if duration else None
                 s.add(user)
-                record_audit(s, actor_of(user), "sign_in_failed", "user", user.id)
+                record_audit(s, _on_behalf(user), "sign_in_failed", "user", user.id)
                 refusal = WRONG
             elif not user.active:
-                record_audit(s, actor_of(user), "sign_in_refused_inactive", "user", user.id)
+                record_audit(s, _on_behalf(user), "sign_in_refused_inactive", "user", user.id)
                 refusal = "This account is deactivated; ask an administrator."
             else:
                 user.failed_sign_ins = 0
                 user.locked_until = None
                 s.add(user)
-                record_audit(s, actor_of(user), "sign_in", "user", user.id, None, user.uid)
-                actor, must_change = actor_of(user), user.must_change_password
+                actor = actor_of(user, _signer(s, user, password, None))
+                record_audit(s, actor, "sign_in", "user", user.id, None, user.uid)
+                must_change = user.must_change_password
     except BaseException:
         opened.engine.dispose()
         raise
@@ -510,6 +530,31 @@ def _sign_in_plain(location: str, username: str, password: str, now: datetime) -
         opened.engine.dispose()
         raise SignInRefused(refusal)
     return SignedIn(opened, actor, must_change)
+
+
+def _on_behalf(user: User) -> Actor:
+    """Who writes a refused attempt on an account: Rabta itself (the person typing did
+    not prove they are its owner, so the entry is not in the owner's name)."""
+    return Actor(id=None, username=user.username)
+
+
+def _signer(s: Session, user: User, password: str, kept: Ed25519PrivateKey | None) -> Signer:
+    """The user's signing key: the one their envelope or their row keeps under this
+    password when it is the key the chain registered for them; else a new one (a user
+    from before signatures), introduced in the chain by an entry it signs itself."""
+    if kept is not None and user.signing_key == public_text(kept):
+        return Signer(user.id, kept)
+    in_row = open_signing_key(user.signing_secret, user.username, password)
+    if in_row is not None and user.signing_key == public_text(in_row):
+        return Signer(user.id, in_row)
+    key = new_signing_key()
+    introduced = {"signing_key": (user.signing_key, public_text(key))}
+    user.signing_key = public_text(key)
+    user.signing_secret = seal_signing_key(key, user.username, password)
+    s.add(user)
+    signer = Signer(user.id, key)
+    record_audit(s, actor_of(user, signer), "introduce_signing_key", "user", user.id, introduced)
+    return signer
 
 
 @cache

@@ -15,7 +15,8 @@ from sqlmodel import Session, select
 from db.foundations.actor import Actor
 from db.foundations.clock import utc_now
 from db.foundations.models import AuditEntry
-from db.rules.audit_chain import GENESIS, ChainedFields, entry_hash
+from db.rules.audit_chain import CHAIN_VERSION, GENESIS, ChainedFields, entry_hash
+from db.store.pepper import database_pepper
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ CHAIN_HEAD = "rabta_chain_head"  # the newest entry a unit of work wrote: (id, h
 
 def record_audits(s: Session, actor: Actor, items: Iterable[AuditItem]) -> None:
     """Add the audit entries of many changes by one actor, chained in the given order,
-    in one statement."""
+    in one statement; the last is signed with the actor's key when they hold one."""
     if s.get_bind().dialect.name == "postgresql":  # one writer of the chain at a time
         s.exec(text("SELECT pg_advisory_xact_lock(4242001)"))
     s.flush()
@@ -66,6 +67,7 @@ def record_audits(s: Session, actor: Actor, items: Iterable[AuditItem]) -> None:
     ).first()
     next_id = (last[0] + 1) if last else 1
     previous = (last[1] or GENESIS) if last else GENESIS
+    pepper = database_pepper(s)  # made under the chain's lock when the database has none
     rows = []
     for item in items:
         payload = {
@@ -82,10 +84,24 @@ def record_audits(s: Session, actor: Actor, items: Iterable[AuditItem]) -> None:
             entity_id=item.entity_id,
             entity_uid=item.entity_uid,
             changes=json.dumps(payload, ensure_ascii=False, sort_keys=True),
+            version=CHAIN_VERSION,
         )
-        digest = entry_hash(fields, previous)
-        rows.append({**vars(fields), "previous_hash": previous, "entry_hash": digest})
+        digest = entry_hash(fields, previous, pepper)
+        row = dict(vars(fields))
+        row["chain_version"] = row.pop("version")
+        rows.append(
+            {
+                **row,
+                "previous_hash": previous,
+                "entry_hash": digest,
+                "signed_by": None,
+                "signature": None,
+            }
+        )
         next_id, previous = next_id + 1, digest
+    if rows and actor.signer is not None:  # the last entry's hash covers the batch
+        rows[-1]["signed_by"] = actor.signer.user_id
+        rows[-1]["signature"] = actor.signer.sign(rows[-1]["entry_hash"])
     if rows:
         s.execute(insert(AuditEntry.__table__), rows)
         s.info[CHAIN_HEAD] = (rows[-1]["id"], rows[-1]["entry_hash"])

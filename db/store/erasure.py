@@ -43,6 +43,7 @@ from db.rules.record_fields import CONTACT_FIELDS
 from db.rules.rows import get_record
 from db.store.audit import record_audit
 from db.store.contacts import public_roles_of
+from db.store.pepper import database_pepper
 
 ERASED_TEXT = "[erased]"
 ERASED_JOURNAL = "erased"  # a merge journal emptied by an erasure: the merge stays
@@ -285,6 +286,7 @@ def _redact_audit(
         col(AuditEntry.changes).contains(tail) for tail in {_last_digits(p) for p in phones}
     ]
     lowered = [needle.lower() for needle in needles]
+    pepper = database_pepper(s)
     changed = 0
     for entry in s.exec(select(AuditEntry).where(or_(own, theirs, *mentions, *searched, *dialled))):
         whole = (
@@ -293,11 +295,12 @@ def _redact_audit(
             or entry.entity_type == "search"
         )
         values = json.loads(entry.changes or "{}")
+        keyed = pepper if entry.chain_version >= 2 else None  # as the entry was hashed
         redacted_values = {}
         for field, pair in values.items():
             items = pair if isinstance(pair, list) else [pair]
             new_items = [
-                redacted(value)
+                redacted(value, keyed)
                 if not is_redacted(value)
                 and value is not None
                 and (

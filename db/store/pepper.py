@@ -12,8 +12,7 @@ import secrets
 from sqlmodel import Session
 
 from db.foundations.models import Setting
-
-PEPPER_KEY = "security.pepper"
+from db.rules.audit_chain import PEPPER_KEY
 
 
 def database_pepper(s: Session) -> bytes:

@@ -20,9 +20,11 @@ from db.foundations.actor import Actor
 from db.foundations.engine import database_key
 from db.foundations.errors import PermissionDenied, ValidationError
 from db.foundations.models import Mission, User, UserRole
+from db.foundations.signing import Signer, new_signing_key, public_text
 from db.rules.rows import get_record
 from db.security.keyring import Keyring, keyring_path
 from db.security.passwords import check_new_password, hash_password, password_matches
+from db.security.signing_keys import seal_signing_key
 from db.store.audit import record_audit
 from db.store.records import apply_changes
 from db.store.unit_of_work import after_commit
@@ -113,13 +115,27 @@ def _update_keyring_after_commit(s: Session, change: Callable[[Keyring, bytes], 
     after_commit(s, apply)
 
 
-def _set_password(s: Session, user: User, password: str, *, must_change: bool) -> None:
+def _set_password(
+    s: Session, actor: Actor, user: User, password: str, *, must_change: bool
+) -> dict[str, tuple[Any, Any]]:
+    """Set the password and give the user a new audit signing key under it; return the
+    change that registers the key's public half (the audit entry of this change)."""
     user.password_hash = hash_password(password)
     user.must_change_password = must_change
     user.failed_sign_ins = 0
     user.locked_until = None
     username = user.username
-    _update_keyring_after_commit(s, lambda ring, key: ring.admit(username, password, key))
+    key = new_signing_key()
+    registered = {"signing_key": (user.signing_key, public_text(key))}
+    user.signing_key = public_text(key)
+    user.signing_secret = seal_signing_key(key, username, password)
+    _update_keyring_after_commit(
+        s, lambda ring, database_key: ring.admit(username, password, database_key, key)
+    )
+    signer = actor.signer
+    if signer is not None and signer.user_id is not None and signer.user_id == user.id:
+        after_commit(s, lambda: signer.use(key))  # their own next entries: the new key
+    return registered
 
 
 def create_user(s: Session, actor: Actor, values: Mapping[str, Any]) -> int:
@@ -131,19 +147,12 @@ def create_user(s: Session, actor: Actor, values: Mapping[str, Any]) -> int:
     if password is not None:
         check_new_password(password)
     user = User(**clean)
+    changes: dict[str, tuple[Any, Any]] = {k: (None, v) for k, v in clean.items() if v is not None}
     if password is not None:
-        _set_password(s, user, password, must_change=True)
+        changes.update(_set_password(s, actor, user, password, must_change=True))
     s.add(user)
     s.flush()
-    record_audit(
-        s,
-        actor,
-        "create",
-        "user",
-        user.id,
-        {k: (None, v) for k, v in clean.items() if v is not None},
-        user.uid,
-    )
+    record_audit(s, actor, "create", "user", user.id, changes, user.uid)
     return user.id
 
 
@@ -181,9 +190,9 @@ def reset_password(s: Session, actor: Actor, user_id: int, new_password: str) ->
     check_new_password(new_password)
     if not user.active:
         raise ValidationError({"password": "Reactivate the account before setting a password."})
-    _set_password(s, user, new_password, must_change=True)
+    registered = _set_password(s, actor, user, new_password, must_change=True)
     s.add(user)
-    record_audit(s, actor, "reset_password", "user", user.id, None, user.uid)
+    record_audit(s, actor, "reset_password", "user", user.id, registered, user.uid)
 
 
 def change_own_password(s: Session, actor: Actor, current_password: str, new_password: str) -> None:
@@ -196,17 +205,19 @@ def change_own_password(s: Session, actor: Actor, current_password: str, new_pas
     check_new_password(new_password, "new_password")
     if new_password == current_password:
         raise ValidationError({"new_password": "Choose a password different from the current one."})
-    _set_password(s, user, new_password, must_change=False)
+    registered = _set_password(s, actor, user, new_password, must_change=False)
     s.add(user)
-    record_audit(s, actor, "change_password", "user", user.id, None, user.uid)
+    record_audit(s, actor, "change_password", "user", user.id, registered, user.uid)
 
 
-def actor_of(user: User) -> Actor:
-    """The Actor for a user row."""
+def actor_of(user: User, signer: Signer | None = None) -> Actor:
+    """The Actor for a user row; with their signing key, the entries they write are
+    signed."""
     return Actor(
         id=user.id,
         username=user.username,
         role=user.role,
         mission_id=user.mission_id,
         display_name=user.display_name,
+        signer=signer,
     )

@@ -59,32 +59,30 @@ def _tampered(path, key, *statements: str) -> None:
 
 
 def _rehashed_from(path, key, first: int) -> None:
-    """Recompute every hash from entry `first` on, as a careful forger would."""
-    raw = connect_sqlite_file(path, key=key)
-    rows = raw.execute(
-        "SELECT id, at, user_id, username, action, entity_type, entity_id, entity_uid, "
-        "changes, previous_hash FROM audit_entry WHERE id >= ? ORDER BY id",
-        (first,),
-    ).fetchall()
-    previous = rows[0][9]
+    """Recompute every hash from entry `first` on, and sign again what was signed, as a
+    careful forger who wrote every entry since would (all are the administrator's)."""
+    import base64
     from datetime import datetime
 
+    from db.foundations.signing import Signer
+
+    _keys, signing_key = Keyring.load(path).envelopes["admin"].unlock("admin", PASSWORD)
+    signer = Signer(1, signing_key)
+    raw = connect_sqlite_file(path, key=key)
+    (pepper,) = raw.execute("SELECT value FROM setting WHERE key = 'security.pepper'").fetchone()
+    rows = raw.execute(
+        "SELECT id, at, user_id, username, action, entity_type, entity_id, entity_uid, "
+        "changes, chain_version, previous_hash, signature FROM audit_entry WHERE id >= ? "
+        "ORDER BY id",
+        (first,),
+    ).fetchall()
+    previous = rows[0][10]
     for row in rows:
-        fields = ChainedFields(
-            id=row[0],
-            at=datetime.fromisoformat(row[1]),
-            user_id=row[2],
-            username=row[3],
-            action=row[4],
-            entity_type=row[5],
-            entity_id=row[6],
-            entity_uid=row[7],
-            changes=row[8],
-        )
-        digest = entry_hash(fields, previous)
+        fields = ChainedFields(row[0], datetime.fromisoformat(row[1]), *row[2:10])
+        digest = entry_hash(fields, previous, base64.b64decode(pepper))
         raw.execute(
-            "UPDATE audit_entry SET previous_hash = ?, entry_hash = ? WHERE id = ?",
-            (previous, digest, row[0]),
+            "UPDATE audit_entry SET previous_hash = ?, entry_hash = ?, signature = ? WHERE id = ?",
+            (previous, digest, signer.sign(digest) if row[11] else None, row[0]),
         )
         previous = digest
     raw.close()
@@ -183,8 +181,11 @@ def test_after_a_restore_the_witnesses_of_the_replaced_chain_are_set_aside(witne
 
     path, key = witnessed
     (backup,) = [b.path for b in list_backups(str(path)) if b.kind == "manual"]
+    from db.foundations.signing import Signer
+
     remember_database_key(str(path), key)
-    admin = Actor(id=1, username="admin", role="admin")
+    _keys, signing_key = Keyring.load(path).envelopes["admin"].unlock("admin", PASSWORD)
+    admin = Actor(id=1, username="admin", role="admin", signer=Signer(1, signing_key))
     restore_backup(admin, str(path), backup, password=PASSWORD)
     _alone, problem, checked = _verdicts(path, Keyring.load(path).open_keys("admin", PASSWORD)[0])
     assert problem is None and checked.healthy

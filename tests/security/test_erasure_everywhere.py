@@ -108,3 +108,34 @@ def test_the_person_is_nowhere_after_erasure_but_where_listed_for_review(
     data = db_path.read_bytes()
     remaining = [needle for needle in LEFT_NOWHERE if needle.encode() in data]
     assert remaining == []
+
+
+def test_an_erased_names_digest_cannot_be_guessed_without_the_pepper(engine):
+    """A short name's plain SHA-256 can be found by trying names; the digest erasure
+    leaves is keyed by the database's pepper, and the chain still verifies."""
+    import hashlib
+    import hmac
+    import json
+
+    from sqlmodel import select
+
+    from db.foundations.models import AuditEntry
+    from db.rules.audit_chain import chain_pepper, value_digest
+
+    with store.session(engine) as s:
+        person = create_contact(s, ADMIN, {"given_name": "Ayesha", "family_name": "Khan"})
+    with store.session(engine) as s:
+        erase_contact(s, ADMIN, person)
+    with Session(engine) as s:
+        created = s.exec(
+            select(AuditEntry).where(
+                AuditEntry.entity_type == "contact",
+                AuditEntry.entity_id == person,
+                AuditEntry.action == "create",
+            )
+        ).one()
+        left = json.loads(created.changes)["family_name"][1]["redacted"]
+        pepper = chain_pepper(s)
+        assert created.chain_version == 2 and verify_audit_chain(s, ADMIN).intact
+    assert left != hashlib.sha256(b'"Khan"').hexdigest() == value_digest("Khan")
+    assert left == hmac.new(pepper, b'"Khan"', hashlib.sha256).hexdigest()

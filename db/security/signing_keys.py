@@ -1,0 +1,57 @@
+"""A user's audit signing key kept under their password: made whenever a password is
+set, its public half registered in the chain by the entry that sets the password, its
+private half sealed (argon2id, AES-256-GCM) in the user's row and, on an encrypted file,
+in their keyring envelope too (opened there with no second derivation)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import secrets
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from db.foundations.signing import key_from_bytes, private_bytes
+from db.security.passwords import derive_key
+
+
+def _purpose(username: str) -> bytes:
+    return username.encode("utf-8") + b"\0rabta signing key"
+
+
+def lock_with(wrapping: bytes, username: str, key: Ed25519PrivateKey) -> str:
+    """The private half encrypted under an already derived key (nonce + ciphertext)."""
+    nonce = secrets.token_bytes(12)
+    sealed = AESGCM(wrapping).encrypt(nonce, private_bytes(key), _purpose(username))
+    return base64.b64encode(nonce + sealed).decode("ascii")
+
+
+def unlock_with(wrapping: bytes, username: str, locked: str) -> Ed25519PrivateKey | None:
+    """The private half `lock_with` sealed, or None when the key does not open it."""
+    try:
+        data = base64.b64decode(locked, validate=True)
+        raw = AESGCM(wrapping).decrypt(data[:12], data[12:], _purpose(username))
+        return key_from_bytes(raw)
+    except (InvalidTag, ValueError, binascii.Error):
+        return None
+
+
+def seal_signing_key(key: Ed25519PrivateKey, username: str, password: str) -> str:
+    """The private half sealed under the password (salt + nonce + ciphertext)."""
+    salt = secrets.token_bytes(16)
+    locked = lock_with(derive_key(password, salt), username, key)
+    return base64.b64encode(salt).decode("ascii") + ":" + locked
+
+
+def open_signing_key(sealed: str | None, username: str, password: str) -> Ed25519PrivateKey | None:
+    """The private half `seal_signing_key` sealed, or None (none kept, wrong password)."""
+    if not sealed or ":" not in sealed:
+        return None
+    salt_text, locked = sealed.split(":", 1)
+    try:
+        salt = base64.b64decode(salt_text, validate=True)
+    except (ValueError, binascii.Error):
+        return None
+    return unlock_with(derive_key(password, salt), username, locked)
