@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 
 from db.foundations.actor import SYSTEM_ACTOR, Actor
 from db.foundations.engine import writing
+from db.foundations.labels import counted
 
 FTS_TABLES = ("organization_fts", "contact_fts", "engagement_fts", "program_fts")
 
@@ -72,7 +73,8 @@ def _check_audit_chain(engine: Engine, report: HealthReport) -> None:
             f"The audit log was edited outside Rabta: {problem}. The backups hold earlier copies."
         )
     else:
-        compared = f", as {len(witnesses)} witnesses saw it" if witnesses else ""
+        seen = counted(len(witnesses), "witness", "witnesses")
+        compared = f", as {seen} saw it" if witnesses else ""
         report.facts.append(
             f"The audit chain is intact: {chain.entries:,} entries, {chain.head}{compared}; "
             f"{chain.signatures}."

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from db.foundations.actor import Actor
 from db.foundations.errors import PermissionDenied
+from db.foundations.labels import counted
 from db.foundations.models import (
     AuditEntry,
     Contact,
@@ -49,12 +50,12 @@ class ChainCheck:
     def signatures(self) -> str:
         """What the signatures say, in a sentence: how many hold, how many entries after
         the last one carry none, whose first key no administrator signed."""
-        said = f"{self.signed:,} signature{'s' if self.signed != 1 else ''} hold"
+        said = f"{counted(self.signed, 'signature')} {'holds' if self.signed == 1 else 'hold'}"
         if self.unsigned_tail:
+            verb = "carries" if self.unsigned_tail == 1 else "carry"
             said += (
-                f"; the last {self.unsigned_tail:,} entr"
-                f"{'ies' if self.unsigned_tail != 1 else 'y'} (by Rabta itself or by users "
-                "with no key yet) carry none"
+                f"; the last {counted(self.unsigned_tail, 'entry', 'entries')} (by Rabta "
+                f"itself or by users with no key yet) {verb} none"
             )
         if self.self_introduced:
             said += (
