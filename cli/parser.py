@@ -5,11 +5,20 @@ from __future__ import annotations
 
 import argparse
 
-from cli.commands import contacts, database_file, demo, exchange, registry_sync, reports, search
+from cli.commands import (
+    contacts,
+    database_file,
+    demo,
+    exchange,
+    registry_sync,
+    reports,
+    search,
+    users,
+)
 from db.foundations.release import __version__
 
 # Each module adds its commands, in the order `--help` lists them.
-COMMAND_GROUPS = (demo, search, database_file, registry_sync, contacts, exchange, reports)
+COMMAND_GROUPS = (demo, search, database_file, registry_sync, contacts, users, exchange, reports)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -96,3 +96,47 @@ def test_what_only_a_file_has_is_refused_on_a_server_in_a_sentence(pg_databases,
         refused = rabta(command, *signed)
         assert refused.returncode == 2 and says in refused.stderr, command
         assert "Traceback" not in refused.stderr
+
+
+def test_an_administrator_gives_an_officer_a_server_role_held_to_rabtas_rules(
+    pg_databases, tmp_path
+):
+    """`rabta user server-role`: the officer then connects as that role (psql would), and
+    the server shows them no other officer's confidential engagement; withdrawn, it no
+    longer connects."""
+    import psycopg
+
+    url = pg_databases.blank()
+    signed = ("--db", url, "--user", "admin", "--password-file", password_file(tmp_path))
+    assert rabta("demo", *signed).returncode == 0
+    secret = tmp_path / "role-password"
+    secret.write_text("the role's own password 1\n")
+    secret.chmod(0o600)
+    from sqlalchemy.engine import make_url
+
+    database, host = make_url(url).database, make_url(url).query["host"]
+    role = f"{database}.a.zaidi"
+    made = rabta(
+        "user",
+        "server-role",
+        "a.zaidi",
+        "--role",
+        role,
+        "--role-password-file",
+        str(secret),
+        *signed,
+    )
+    assert made.returncode == 0 and f"now connects as the role {role}" in made.stdout, made.stderr
+    with psycopg.connect(host=host, dbname=database, user=role) as as_officer:
+        shown, hidden = as_officer.execute(
+            "SELECT count(*) FILTER (WHERE sensitivity = 'confidential'), "
+            "count(*) FILTER (WHERE sensitivity <> 'confidential') FROM engagement "
+            "WHERE officer_id <> (SELECT id FROM \"user\" WHERE username = 'a.zaidi')"
+        ).fetchone()
+    assert shown == 0 and hidden > 0
+    withdrawn = rabta("user", "withdraw-server-role", "a.zaidi", *signed)
+    assert withdrawn.returncode == 0, withdrawn.stderr
+    refused = rabta("user", "server-role", "nobody.here", "--role", "x1", *signed)
+    assert refused.returncode != 0 and "No user is called nobody.here" in refused.stderr
+    with psycopg.connect(host=host, dbname="postgres", user="postgres", autocommit=True) as owner:
+        owner.execute(f'DROP ROLE IF EXISTS "{role}"')

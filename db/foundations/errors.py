@@ -81,6 +81,11 @@ UNIQUE_CLASHES: dict[str, tuple[str, str, str]] = {
         "That username was just taken; choose another.",
     ),
     "uq_tag_name": ("tag.name", "tags", "That tag was just added by someone else; save again."),
+    "ix_user_server_role": (
+        "user.server_role",
+        "server_role",
+        "That server role was just given to someone else; choose another.",
+    ),
     "uq_mission_code": (
         "mission.code",
         "code",

@@ -241,6 +241,9 @@ class User(SQLModel, table=True):
     # and, on a plain file or a server, the private half sealed under their password.
     signing_key: str | None = Field(default=None, max_length=64)
     signing_secret: str | None = Field(default=None, max_length=255)
+    # The PostgreSQL role this person connects as (a member of rabta_user): the server's
+    # row-level security applies Rabta's rules to it (migration 0020).
+    server_role: str | None = Field(default=None, max_length=63, unique=True, index=True)
 
 
 class Tag(SQLModel, table=True):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, text
 from sqlmodel import Session, col, select
 
 from db.foundations.actor import Actor
@@ -78,11 +78,28 @@ def verify_audit_chain(s: Session, viewer: Actor, progress=None) -> ChainCheck:
     or slipped in, or written in a user's name without their signature, and what
     differs (supervisors and administrators)."""
     _require_supervisor(viewer)
+    _require_the_whole_chain(s)
     rows = s.exec(select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=5000))
     try:  # a server-side cursor on PostgreSQL: closed however the walk ends
         return _walk_chain(rows, progress, chain_pepper(s))
     finally:
         rows.close()
+
+
+def _require_the_whole_chain(s: Session) -> None:
+    """On a server, a person's own role reads no entry about a confidential engagement
+    it may not see (migration 0020): refuse in a sentence rather than call the chain
+    broken where it only hides entries."""
+    if s.get_bind().dialect.name != "postgresql":
+        return
+    readable = s.exec(select(func.count()).select_from(AuditEntry)).one()
+    whole = s.exec(text("SELECT count(*) FROM rabta_chain_links()")).one()[0]
+    if readable != whole:
+        raise PermissionDenied(
+            f"This server role reads {readable:,} of the {whole:,} audit entries (the others "
+            "are about confidential engagements it may not see): verifying the whole chain "
+            "needs an administrator's role or the office's own connection."
+        )
 
 
 def _walk_chain(rows, progress, pepper: bytes | None) -> ChainCheck:

@@ -28,3 +28,13 @@ def active_officers(s: Session) -> list[tuple[str, str, str]]:
         .order_by(User.display_name)
     ).all()
     return [(username, name, code or "") for username, name, code in rows]
+
+
+def user_id_named(s: Session, username: str) -> int:
+    """The id of the user with this username; NotFound when there is none."""
+    from db.foundations.errors import NotFound
+
+    found = s.exec(select(User.id).where(User.username == username.strip().lower())).first()
+    if found is None:
+        raise NotFound(f"No user is called {username}.")
+    return found

@@ -73,7 +73,8 @@ class SignatureLedger:
 
     keys: dict[int, str] = field(default_factory=dict)
     roles: dict[int, str] = field(default_factory=dict)
-    waiting: list[SignedFields] = field(default_factory=list)  # unsigned, since the last
+    # unsigned entries since the last signature, by users who held a key when writing
+    waiting: list[SignedFields] = field(default_factory=list)
     unsigned_tail: int = 0  # entries after the last signature
     signed: int = 0
     self_introduced: list[str] = field(default_factory=list)
@@ -114,11 +115,12 @@ class SignatureLedger:
                 f"entry {entry.id} registers a signing key for user #{entry.entity_id} "
                 "with no signature of an administrator: it was added by someone else"
             )
+        if entry.user_id is not None and entry.user_id in self.keys:
+            self.waiting.append(entry)  # theirs to sign before anyone else writes
         if registered is not None and entry.entity_id is not None:
             # A first key no one signed: as good as a self-introduced one, and said so.
             self.keys[entry.entity_id] = registered
             self.self_introduced.append(f"user #{entry.entity_id}")
-        self.waiting.append(entry)
         self.unsigned_tail += 1
         return None
 
@@ -172,8 +174,7 @@ class SignatureLedger:
         """The first waiting entry in a keyed user's name that `signer` (None: no one)
         cannot cover."""
         for waiting in self.waiting:
-            writer = waiting.user_id
-            if writer is not None and writer in self.keys and writer != signer:
+            if waiting.user_id != signer:
                 return (
                     f"entry {waiting.id} ({waiting.action} by {waiting.username}) is in "
                     f"the name of a user who signs, without their signature: it was "

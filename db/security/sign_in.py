@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from db.database_file.migrate import OpenedDatabase, open_database
@@ -516,6 +517,12 @@ def _sign_in_plain(location: str, username: str, password: str, now: datetime) -
             elif not user.active:
                 record_audit(s, _on_behalf(user), "sign_in_refused_inactive", "user", user.id)
                 refusal = "This account is deactivated; ask an administrator."
+            elif (connected_as := _someone_elses_role(s, user)) is not None:
+                refusal = (
+                    f"This connection to the server is {connected_as}'s own role, not "
+                    f"{user.username}'s: sign in with your own connection (your service "
+                    "file or certificate), or ask an administrator for a role."
+                )
             else:
                 user.failed_sign_ins = 0
                 user.locked_until = None
@@ -530,6 +537,25 @@ def _sign_in_plain(location: str, username: str, password: str, now: datetime) -
         opened.engine.dispose()
         raise SignInRefused(refusal)
     return SignedIn(opened, actor, must_change)
+
+
+def _someone_elses_role(s: Session, user: User) -> str | None:
+    """On a server, when the connection is a person's own role (a member of rabta_user,
+    migration 0020) that is not this user's: whose it is. The office's shared role and
+    the owner are no one's: any Rabta user signs in through them."""
+    if s.get_bind().dialect.name != "postgresql":
+        return None
+    connected = s.exec(
+        text(
+            "SELECT session_user, EXISTS (SELECT 1 FROM pg_auth_members m "
+            "JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles r ON r.oid = m.member "
+            "WHERE g.rolname = 'rabta_user' AND r.rolname = session_user)"
+        )
+    ).one()
+    if not connected[1] or connected[0] == user.server_role:
+        return None
+    owner = s.exec(select(User.username).where(User.server_role == connected[0])).first()
+    return owner or f"the server role {connected[0]}"
 
 
 def _on_behalf(user: User) -> Actor:

@@ -56,15 +56,26 @@ def record_audit(
 CHAIN_HEAD = "rabta_chain_head"  # the newest entry a unit of work wrote: (id, hash)
 
 
+def _chain_head(s: Session) -> tuple[int, str | None] | None:
+    """The newest entry's id and hash. On a server it is read through a function that
+    sees every entry: a person's own role may not read entries about confidential
+    engagements of others (migration 0020), yet must chain after them."""
+    if s.get_bind().dialect.name == "postgresql":
+        row = s.exec(text("SELECT id, entry_hash FROM rabta_chain_head()")).first()
+        return (row[0], row[1]) if row is not None and row[0] is not None else None
+    found = s.exec(
+        select(AuditEntry.id, AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
+    ).first()
+    return (found[0], found[1]) if found is not None else None
+
+
 def record_audits(s: Session, actor: Actor, items: Iterable[AuditItem]) -> None:
     """Add the audit entries of many changes by one actor, chained in the given order,
     in one statement; the last is signed with the actor's key when they hold one."""
     if s.get_bind().dialect.name == "postgresql":  # one writer of the chain at a time
         s.exec(text("SELECT pg_advisory_xact_lock(4242001)"))
     s.flush()
-    last = s.exec(
-        select(AuditEntry.id, AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
-    ).first()
+    last = _chain_head(s)
     next_id = (last[0] + 1) if last else 1
     previous = (last[1] or GENESIS) if last else GENESIS
     pepper = database_pepper(s)  # made under the chain's lock when the database has none

@@ -27,6 +27,7 @@ from db.security.passwords import check_new_password, hash_password, password_ma
 from db.security.signing_keys import seal_signing_key
 from db.store.audit import record_audit
 from db.store.records import apply_changes
+from db.store.server_roles import close_server_role
 from db.store.unit_of_work import after_commit
 from db.store.validation import FieldChecker
 
@@ -174,6 +175,8 @@ def update_user(s: Session, actor: Actor, user_id: int, values: Mapping[str, Any
         if changes.get("active", (None, True))[1] is False:
             username = user.username
             _update_keyring_after_commit(s, lambda ring, _key: ring.remove(username))
+            if user.server_role and s.get_bind().dialect.name == "postgresql":
+                close_server_role(s, user.server_role)  # the server lets them in no more
 
 
 def _refuse_locking_oneself_out(values: Mapping[str, Any]) -> None:

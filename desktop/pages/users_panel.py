@@ -96,6 +96,16 @@ class UsersPanel(QWidget):
         form.addRow("", self.active)
         form.addRow("&Password", self.password)
         form.addRow("&Again", self.repeated)
+        self.server_role = QLineEdit()
+        self.server_role.setMaxLength(63)
+        self.server_role.setPlaceholderText(self.tr("their own role on the server, e.g. a.zaidi"))
+        self.server_password = _password_field(
+            self.tr("the role's password; empty: the server knows them by certificate or Kerberos")
+        )
+        form.addRow(self.tr("Server r&ole"), self.server_role)
+        form.addRow(self.tr("Role pass&word"), self.server_password)
+        for row_field in (self.server_role, self.server_password):
+            form.setRowVisible(row_field, self._on_server())
 
         self.new_button = QPushButton("New user")
         self.save_button = QPushButton("Save user")
@@ -110,11 +120,28 @@ class UsersPanel(QWidget):
                 "sign in: a keys file copied before opens nothing after"
             )
         )
+        self.server_button = QPushButton(self.tr("Give server role"))
+        self.server_button.setToolTip(
+            self.tr(
+                "Let the user shown connect to the server as this role: the server itself "
+                "then holds it to Rabta's rules (confidential engagements, their mission)"
+            )
+        )
+        self.withdraw_button = QPushButton(self.tr("Withdraw server role"))
         buttons = QHBoxLayout()
-        for button in (self.new_button, self.save_button, self.reset_button, self.rekey_button):
+        for button in (
+            self.new_button,
+            self.save_button,
+            self.reset_button,
+            self.rekey_button,
+            self.server_button,
+            self.withdraw_button,
+        ):
             buttons.addWidget(button)
             button.setEnabled(admin)
         self.rekey_button.setVisible(self._encrypted())
+        self.server_button.setVisible(self._on_server())
+        self.withdraw_button.setVisible(self._on_server())
         buttons.addStretch(1)
         self.rekey_note = QLabel()
         self.rekey_note.setWordWrap(True)
@@ -136,6 +163,8 @@ class UsersPanel(QWidget):
         self.save_button.clicked.connect(self.save)
         self.reset_button.clicked.connect(self.reset_selected_password)
         self.rekey_button.clicked.connect(self.change_key)
+        self.server_button.clicked.connect(self.give_server_role)
+        self.withdraw_button.clicked.connect(self.withdraw_server_role)
         self.editing: int | None = None
         self.reload()
         self.start_new()
@@ -150,6 +179,9 @@ class UsersPanel(QWidget):
     def _say(self, text: str, *, error: bool = False) -> None:
         self.message.setStyleSheet("color: #9b2226;" if error else "color: #1f5f7a;")
         self.message.setText(text)
+
+    def _on_server(self) -> bool:
+        return self.workspace.engine.dialect.name == "postgresql"
 
     def _encrypted(self) -> bool:
         from db.security.sign_in import is_encrypted
@@ -296,6 +328,8 @@ class UsersPanel(QWidget):
         self.active.setChecked(user.active)
         self.password.clear()
         self.repeated.clear()
+        self.server_role.setText(user.server_role or "")
+        self.server_password.clear()
 
     def start_new(self) -> None:
         """Empty the form for a new user."""
@@ -309,6 +343,8 @@ class UsersPanel(QWidget):
         self.active.setChecked(True)
         self.password.clear()
         self.repeated.clear()
+        self.server_role.clear()
+        self.server_password.clear()
 
     def _typed_password(self) -> str | None:
         if self.password.text() != self.repeated.text():
@@ -362,6 +398,51 @@ class UsersPanel(QWidget):
         self._show_rotation_due()
         if deactivating and self._encrypted():
             self.offer_key_change(username)
+        return True
+
+    def give_server_role(self) -> bool:
+        """Let the user the form shows connect to the server as the role typed, with the
+        role password typed (none: the server authenticates them otherwise)."""
+        from db.store.server_roles import grant_server_sign_in
+
+        if self.editing is None:
+            self._say(self.tr("Choose the user to give a server role."), error=True)
+            return False
+        role = self.server_role.text()
+        password = self.server_password.text() or None
+        try:
+            with store.session(self.workspace.engine) as s:
+                grant_server_sign_in(s, self.workspace.actor, self.editing, role, password)
+        except RabtaError as error:
+            self._refused(error)
+            return False
+        username = self.username.text()
+        self.reload()
+        self.select_username(username)
+        self._say(
+            self.tr("{user} now connects to the server as {role}.").format(
+                user=username, role=role.strip().lower()
+            )
+        )
+        return True
+
+    def withdraw_server_role(self) -> bool:
+        """Stop the role of the user the form shows from connecting."""
+        from db.store.server_roles import withdraw_server_sign_in
+
+        if self.editing is None:
+            self._say(self.tr("Choose the user whose server role to withdraw."), error=True)
+            return False
+        try:
+            with store.session(self.workspace.engine) as s:
+                withdraw_server_sign_in(s, self.workspace.actor, self.editing)
+        except RabtaError as error:
+            self._refused(error)
+            return False
+        username = self.username.text()
+        self.reload()
+        self.select_username(username)
+        self._say(self.tr("{user}'s server role no longer connects.").format(user=username))
         return True
 
     def reset_selected_password(self) -> bool:

@@ -43,6 +43,7 @@ NOT_FROM_INPUT = {
     "change_refused",
     "database_pepper",  # the sign-in's and erasure's own digests, from no one's input
     "peppered_digest",
+    "close_server_role",  # a role name the user row holds, never typed
 }
 
 

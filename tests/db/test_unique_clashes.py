@@ -17,7 +17,7 @@ from sqlmodel import Session, SQLModel, select
 from db import store
 from db.foundations.actor import SYSTEM_ACTOR
 from db.foundations.errors import UNIQUE_CLASHES, ValidationError
-from db.foundations.models import Organization, OrganizationTag, Tag
+from db.foundations.models import Organization, OrganizationTag, Tag, User
 from db.store.engagements import log_engagement
 from db.store.organizations import create_organization
 
@@ -187,7 +187,7 @@ def _every_table_has_a_row(engine, geography) -> None:
         indicator = add_indicator(s, SYSTEM_ACTOR, program, {"name": "Visitors"})
         record_measurement(s, SYSTEM_ACTOR, indicator, {"value": 5, "period": "FY2026-27Q2"})
         save_report_text(s, SYSTEM_ACTOR, "FY2026-27Q2", "ALL", {"narrative": "A quarter."})
-        create_user(
+        clashing = create_user(
             s,
             SYSTEM_ACTOR,
             {
@@ -197,6 +197,7 @@ def _every_table_has_a_row(engine, geography) -> None:
                 "commission_wide": True,
             },
         )
+        s.get(User, clashing).server_role = "clash.role"  # as grant_server_sign_in sets it
         log_engagement(
             s,
             SYSTEM_ACTOR,
@@ -210,11 +211,13 @@ _FRESH = {
     "code": lambda: "ZZ" + uuid.uuid4().hex[:4],
     "name": lambda: "Fresh " + uuid.uuid4().hex[:8],
     "email": lambda: uuid.uuid4().hex[:8] + "@example.org",
+    "server_role": lambda: "role." + uuid.uuid4().hex[:8],
 }
-_EXPRESSION_INDEXES = {  # the table and the column each guards
+_EXPRESSION_INDEXES = {  # unique indexes, not constraints: the table and the column each guards
     "uq_organization_live_name": ("organization", "name"),
     "uq_program_live_name": ("program", "name"),
     "uq_contact_live_email": ("contact", "email"),
+    "ix_user_server_role": ("user", "server_role"),
 }
 
 

@@ -23,7 +23,7 @@ from desktop.pages.contacts import ContactsPage
 from desktop.pages.organizations import OrganizationsPage
 from desktop.pages.settings import SettingsPage
 from tests.conftest import TEST_PASSWORD, add_officer
-from tests.desktop.conftest import active_main_window
+from tests.desktop.conftest import active_main_window, open_workspace
 
 
 def _settings(window) -> SettingsPage:
@@ -93,6 +93,7 @@ def test_ctrl_shift_l_locks_at_once(qtbot, demo_path):
 def test_an_administrator_adds_a_user_who_must_change_the_first_password(qtbot, demo_path):
     window = active_main_window(qtbot, demo_path, login_name="commission.admin")
     users = _settings(window).users
+    assert users.server_button.isHidden() and users.server_role.isHidden()  # a file has none
     users.start_new()
     users.username.setText("Z.Qureshi")
     users.display_name.setText("Zara Qureshi, Vice Consul")
@@ -322,3 +323,45 @@ def test_deactivating_someone_offers_to_change_the_key_and_does(qtbot, tmp_path)
         assert s.exec(select(User.username).where(User.active)).all() == ["admin"]
     window.workspace.engine.dispose()
     forget_database_key(str(path))
+
+
+def test_on_a_server_an_administrator_gives_and_withdraws_a_persons_own_role(qtbot, pg_databases):
+    """The Users panel on a shared registry: the role typed is given to the user the form
+    shows; connected as it (as psql would), the server shows no other officer's
+    confidential engagement; withdrawn, it no longer connects. A file shows no such
+    fields."""
+    import psycopg
+
+    from desktop.pages.users_panel import UsersPanel
+
+    location = pg_databases.fresh("demo")
+    workspace = open_workspace(location, login_name="commission.admin", role="admin")
+    database = workspace.engine.url.database
+    host = workspace.engine.url.query["host"]
+    role = f"{database}.k.lodhi"
+    try:
+        panel = UsersPanel(workspace)
+        qtbot.addWidget(panel)
+        assert not panel.server_button.isHidden() and not panel.server_role.isHidden()
+        assert panel.select_username("k.lodhi")
+        panel.server_role.setText(role)
+        panel.server_password.setText("a role password 1")
+        assert panel.give_server_role(), panel.message.text()
+        assert f"now connects to the server as {role}" in panel.message.text()
+        assert panel.server_role.text() == role  # the form shows what was saved
+        with psycopg.connect(host=host, dbname=database, user=role) as as_officer:
+            others = as_officer.execute(
+                "SELECT count(*) FROM engagement WHERE sensitivity = 'confidential' AND "
+                "officer_id <> (SELECT id FROM \"user\" WHERE username = 'k.lodhi')"
+            ).fetchone()[0]
+        assert others == 0
+        assert panel.withdraw_server_role(), panel.message.text()
+        with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):
+            psycopg.connect(host=host, dbname=database, user=role)
+    finally:
+        workspace.engine.dispose()
+        with psycopg.connect(
+            host=host, dbname="postgres", user="postgres", autocommit=True
+        ) as owner:
+            owner.execute(f'DROP ROLE IF EXISTS "{role}"')
+        pg_databases.drop(location)

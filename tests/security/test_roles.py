@@ -25,7 +25,7 @@ import db.store
 from db import store
 from db.foundations import clock
 from db.foundations.actor import SYSTEM_ACTOR, Actor
-from db.foundations.errors import NotFound, PermissionDenied
+from db.foundations.errors import NotFound, PermissionDenied, ValidationError
 from db.foundations.models import (
     Affiliation,
     Engagement,
@@ -312,7 +312,18 @@ RULES = {
         anyone,
         lambda h: {"current_password": TEST_PASSWORD, "new_password": "my own new password"},
     ),
+    "server_roles.grant_server_sign_in": (
+        administers,
+        lambda h: {"user_id": h.users["officer.hou"].id, "role_name": "officer.hou"},
+    ),
+    "server_roles.withdraw_server_sign_in": (
+        administers,
+        lambda h: {"user_id": h.users["officer.hou"].id},
+    ),
 }
+# Allowed to administrators, and then refused on this file in a sentence: only a server
+# has roles (tests/security/test_server_roles.py gives and withdraws them on one).
+SERVER_ONLY = {"server_roles.grant_server_sign_in", "server_roles.withdraw_server_sign_in"}
 
 
 def store_functions_taking_an_actor() -> dict[str, object]:
@@ -501,7 +512,10 @@ def test_each_role_may_do_what_its_rule_says_and_nothing_more(houston, name, who
     actor = houston.users[who]
     with Session(houston.engine) as s:  # every call is rolled back: the records stay
         try:
-            if allowed:
+            if allowed and name in SERVER_ONLY:
+                with pytest.raises(ValidationError, match="PostgreSQL server"):
+                    function(s, actor, **arguments(houston))
+            elif allowed:
                 function(s, actor, **arguments(houston))
             else:
                 with pytest.raises(PermissionDenied) as refused:
@@ -684,6 +698,7 @@ def _reads() -> dict[str, object]:
         ],
         "users.user_accounts": lambda s, v, h: _module("users").user_accounts(s),
         "users.active_officers": lambda s, v, h: _module("users").active_officers(s),
+        "users.user_id_named": lambda s, v, h: [_module("users").user_id_named(s, "officer.hou")],
         "pickers.live_missions": lambda s, v, h: _module("pickers").live_missions(s),
         "pickers.regions_of_mission": lambda s, v, h: _module("pickers").regions_of_mission(s, 1),
         "programs.program_indicators": lambda s, v, h: _module("programs").program_indicators(

@@ -1,0 +1,211 @@
+"""The server enforces who may see what: each person may connect to PostgreSQL as their
+own role (a member of rabta_user; administrators also of rabta_admin), and row-level
+security applies Rabta's visibility rule and mission writes to those roles, so psql with
+an officer's credentials reads and changes no more than Rabta would let them.
+
+Revision ID: 0020
+Revises: 0019
+Create Date: 2026-12-07
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision: str = "0020"
+down_revision: str | None = "0019"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# The functions run as their owner (SECURITY DEFINER) so that a policy may read the user
+# table whatever the connected role may read; each finds the Rabta user whose
+# server_role is the connected role (session_user), active. The owner of the tables (the
+# role that runs upgrades) is not subject to these policies: Rabta connected as the
+# office's role keeps working as before.
+FUNCTIONS = """
+CREATE OR REPLACE FUNCTION rabta_acting_user(OUT id integer, OUT role text,
+    OUT mission_id integer)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+    SELECT u.id, u.role::text, u.mission_id FROM "user" u
+    WHERE u.server_role = session_user AND u.active
+$$;
+
+CREATE OR REPLACE FUNCTION rabta_sees_engagement(officer integer, mission integer,
+    sensitivity text)
+RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, public AS $$
+    SELECT sensitivity IS DISTINCT FROM 'confidential' OR EXISTS (
+        SELECT 1 FROM rabta_acting_user() a
+        WHERE a.id IS NOT NULL AND (a.role = 'admin' OR a.id = officer
+            OR (a.role = 'supervisor' AND (a.mission_id IS NULL OR a.mission_id = mission))))
+$$;
+
+CREATE OR REPLACE FUNCTION rabta_sees_engagement_id(engagement integer)
+RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, public AS $$
+    SELECT coalesce((SELECT rabta_sees_engagement(e.officer_id, e.mission_id, e.sensitivity)
+                     FROM engagement e WHERE e.id = engagement), true)
+$$;
+
+CREATE OR REPLACE FUNCTION rabta_writes_for(mission integer)
+RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, public AS $$
+    SELECT EXISTS (
+        SELECT 1 FROM rabta_acting_user() a
+        WHERE a.id IS NOT NULL AND (a.role = 'admin' OR (a.role <> 'viewer'
+            AND (mission IS NULL OR a.mission_id IS NULL OR a.mission_id = mission))))
+$$;
+
+CREATE OR REPLACE FUNCTION rabta_administers()
+RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, public AS $$
+    SELECT EXISTS (SELECT 1 FROM rabta_acting_user() a WHERE a.role = 'admin')
+$$;
+
+CREATE OR REPLACE FUNCTION rabta_acting_id()
+RETURNS integer LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, public AS $$
+    SELECT (SELECT id FROM rabta_acting_user())
+$$;
+
+CREATE OR REPLACE FUNCTION rabta_chain_head(OUT id integer, OUT entry_hash text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+    SELECT a.id, a.entry_hash FROM audit_entry a ORDER BY a.id DESC LIMIT 1
+$$;
+
+-- db/store/last_engagement.py's rule for the server, where a person's role sees neither
+-- others' confidential engagements nor may update another mission's organizations, yet
+-- logging an engagement must keep the dates of every organization it names right.
+CREATE OR REPLACE FUNCTION rabta_refresh_last_engagement(ids integer[])
+RETURNS void LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, public AS $$
+BEGIN
+    -- Wait for anyone logging an engagement with these organizations; the update below,
+    -- a new statement, then reads their committed engagements too.
+    PERFORM 1 FROM organization o WHERE ids IS NULL OR o.id = ANY(ids)
+        ORDER BY o.id FOR NO KEY UPDATE;
+    UPDATE organization o SET
+        last_engagement_on = (
+            SELECT max(e.date) FROM engagement e
+            JOIN engagement_organization eo ON eo.engagement_id = e.id
+            WHERE eo.organization_id = o.id AND e.archived_at IS NULL),
+        last_normal_engagement_on = (
+            SELECT max(e.date) FROM engagement e
+            JOIN engagement_organization eo ON eo.engagement_id = e.id
+            WHERE eo.organization_id = o.id AND e.archived_at IS NULL
+              AND e.sensitivity <> 'confidential')
+    WHERE ids IS NULL OR o.id = ANY(ids);
+END $$;
+
+CREATE OR REPLACE FUNCTION rabta_chain_links()
+RETURNS TABLE (id integer, previous_hash text, entry_hash text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+    SELECT a.id, a.previous_hash, a.entry_hash FROM audit_entry a ORDER BY a.id
+$$;
+"""
+
+POLICIES = """
+ALTER TABLE engagement ENABLE ROW LEVEL SECURITY;
+CREATE POLICY rabta_reads ON engagement FOR SELECT TO rabta_user
+    USING (rabta_sees_engagement(officer_id, mission_id, sensitivity));
+CREATE POLICY rabta_adds ON engagement FOR INSERT TO rabta_user
+    WITH CHECK (rabta_writes_for(mission_id));
+CREATE POLICY rabta_changes ON engagement FOR UPDATE TO rabta_user
+    USING (rabta_writes_for(mission_id)
+           AND rabta_sees_engagement(officer_id, mission_id, sensitivity))
+    WITH CHECK (rabta_writes_for(mission_id));
+CREATE POLICY rabta_removes ON engagement FOR DELETE TO rabta_user
+    USING (rabta_writes_for(mission_id)
+           AND rabta_sees_engagement(officer_id, mission_id, sensitivity));
+
+ALTER TABLE organization ENABLE ROW LEVEL SECURITY;
+CREATE POLICY rabta_reads ON organization FOR SELECT TO rabta_user USING (true);
+CREATE POLICY rabta_adds ON organization FOR INSERT TO rabta_user
+    WITH CHECK (rabta_writes_for(mission_id));
+CREATE POLICY rabta_changes ON organization FOR UPDATE TO rabta_user
+    USING (rabta_writes_for(mission_id)) WITH CHECK (rabta_writes_for(mission_id));
+CREATE POLICY rabta_removes ON organization FOR DELETE TO rabta_user
+    USING (rabta_writes_for(mission_id));
+
+ALTER TABLE audit_entry ENABLE ROW LEVEL SECURITY;
+CREATE POLICY rabta_reads ON audit_entry FOR SELECT TO rabta_user
+    USING (entity_type <> 'engagement' OR rabta_sees_engagement_id(entity_id));
+CREATE POLICY rabta_adds ON audit_entry FOR INSERT TO rabta_user
+    WITH CHECK (user_id IS NULL OR user_id = rabta_acting_id());
+
+ALTER TABLE "user" ENABLE ROW LEVEL SECURITY;
+CREATE POLICY rabta_reads ON "user" FOR SELECT TO rabta_user USING (true);
+CREATE POLICY rabta_adds ON "user" FOR INSERT TO rabta_user WITH CHECK (rabta_administers());
+CREATE POLICY rabta_changes ON "user" FOR UPDATE TO rabta_user
+    USING (rabta_administers() OR id = rabta_acting_id())
+    WITH CHECK (rabta_administers() OR id = rabta_acting_id());
+"""
+
+# Columns a person may change on their own row (their password, its signing key, the
+# count of their failed sign-ins); the rest (role, mission, active, their server role)
+# only an administrator's role may.
+OWN_COLUMNS = (
+    "password_hash, must_change_password, failed_sign_ins, locked_until, signing_key, "
+    "signing_secret"
+)
+
+
+def _grants() -> str:
+    return f"""
+GRANT USAGE ON SCHEMA public TO rabta_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO rabta_user;
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO rabta_user;
+REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM rabta_user;
+REVOKE UPDATE, DELETE, TRUNCATE ON audit_entry FROM rabta_user;
+REVOKE INSERT, UPDATE, DELETE ON "user" FROM rabta_user;
+GRANT UPDATE ({OWN_COLUMNS}) ON "user" TO rabta_user;
+GRANT INSERT, UPDATE ON "user" TO rabta_admin;
+"""
+
+
+def upgrade() -> None:
+    op.add_column(
+        "user", sa.Column("server_role", sqlmodel.sql.sqltypes.AutoString(63), nullable=True)
+    )
+    op.create_index("ix_user_server_role", "user", ["server_role"], unique=True)
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(
+        """
+        DO $$ BEGIN
+            IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'rabta_user') THEN
+                CREATE ROLE rabta_user NOLOGIN;
+            END IF;
+            IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'rabta_admin') THEN
+                CREATE ROLE rabta_admin NOLOGIN IN ROLE rabta_user;
+            END IF;
+        END $$;
+        """
+    )
+    op.execute(FUNCTIONS)
+    op.execute(_grants())
+    op.execute(POLICIES)
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for table in ("engagement", "organization", "audit_entry", '"user"'):
+            for policy in ("rabta_reads", "rabta_adds", "rabta_changes", "rabta_removes"):
+                op.execute(f"DROP POLICY IF EXISTS {policy} ON {table}")
+            op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
+        for function in (
+            "rabta_chain_links()",
+            "rabta_refresh_last_engagement(integer[])",
+            "rabta_chain_head()",
+            "rabta_acting_id()",
+            "rabta_administers()",
+            "rabta_writes_for(integer)",
+            "rabta_sees_engagement_id(integer)",
+            "rabta_sees_engagement(integer, integer, text)",
+            "rabta_acting_user()",
+        ):
+            op.execute(f"DROP FUNCTION IF EXISTS {function}")
+    op.drop_index("ix_user_server_role", table_name="user")
+    op.drop_column("user", "server_role")
