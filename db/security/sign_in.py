@@ -504,6 +504,12 @@ def _sign_in_plain(location: str, username: str, password: str, now: datetime) -
                 )
             elif user is None or not user.password_hash:
                 refusal = _unknown_name_refused(s, username, password, now)
+            elif (connected_as := _someone_elses_role(s, user)) is not None:
+                refusal = (
+                    f"This connection to the server is {connected_as}'s own role, not "
+                    f"{user.username}'s: sign in with your own connection (your service "
+                    "file or certificate), or ask an administrator for a role."
+                )
             elif user.locked_until is not None and _aware(user.locked_until) > now:
                 record_audit(s, _on_behalf(user), "sign_in_refused_locked", "user", user.id)
                 refusal = _locked_message(_aware(user.locked_until), now)
@@ -517,12 +523,6 @@ def _sign_in_plain(location: str, username: str, password: str, now: datetime) -
             elif not user.active:
                 record_audit(s, _on_behalf(user), "sign_in_refused_inactive", "user", user.id)
                 refusal = "This account is deactivated; ask an administrator."
-            elif (connected_as := _someone_elses_role(s, user)) is not None:
-                refusal = (
-                    f"This connection to the server is {connected_as}'s own role, not "
-                    f"{user.username}'s: sign in with your own connection (your service "
-                    "file or certificate), or ask an administrator for a role."
-                )
             else:
                 user.failed_sign_ins = 0
                 user.locked_until = None

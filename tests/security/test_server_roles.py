@@ -109,6 +109,19 @@ def test_an_officers_role_cannot_change_another_missions_records_or_its_own_role
         )
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         houston.execute("UPDATE \"user\" SET role = 'admin' WHERE id = %s", (houston_officer,))
+    theirs_linked = houston.execute(
+        "DELETE FROM engagement_organization WHERE engagement_id IN "
+        "(SELECT id FROM engagement WHERE mission_id = %s)",
+        (washington,),
+    )
+    assert theirs_linked.rowcount == 0  # an engagement's links change with it only
+    assert houston.execute("UPDATE setting SET value = 'x'").rowcount == 0
+    assert houston.execute("DELETE FROM jurisdiction").rowcount == 0
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
+        houston.execute(
+            "INSERT INTO mission (uid, code, name, kind, country, city, created_at) "
+            "VALUES ('m', 'XXX', 'Forged', 'embassy', 'US', '', now())"
+        )
     with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
         houston.execute(
             "INSERT INTO audit_entry (at, user_id, username, action, entity_type, changes) "

@@ -58,6 +58,21 @@ SET search_path = pg_catalog, public AS $$
             AND (mission IS NULL OR a.mission_id IS NULL OR a.mission_id = mission))))
 $$;
 
+CREATE OR REPLACE FUNCTION rabta_writes_for_engagement(engagement integer)
+RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, public AS $$
+    SELECT coalesce((SELECT rabta_writes_for(e.mission_id)
+                       AND rabta_sees_engagement(e.officer_id, e.mission_id, e.sensitivity)
+                     FROM engagement e WHERE e.id = engagement), false)
+$$;
+
+CREATE OR REPLACE FUNCTION rabta_writes_for_organization(organization integer)
+RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, public AS $$
+    SELECT coalesce((SELECT rabta_writes_for(o.mission_id)
+                     FROM organization o WHERE o.id = organization), false)
+$$;
+
 CREATE OR REPLACE FUNCTION rabta_administers()
 RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, public AS $$
@@ -129,6 +144,15 @@ CREATE POLICY rabta_changes ON organization FOR UPDATE TO rabta_user
 CREATE POLICY rabta_removes ON organization FOR DELETE TO rabta_user
     USING (rabta_writes_for(mission_id));
 
+ALTER TABLE engagement_organization ENABLE ROW LEVEL SECURITY;
+ALTER TABLE engagement_contact ENABLE ROW LEVEL SECURITY;
+ALTER TABLE organization_tag ENABLE ROW LEVEL SECURITY;
+ALTER TABLE organization_mechanism ENABLE ROW LEVEL SECURITY;
+ALTER TABLE setting ENABLE ROW LEVEL SECURITY;
+ALTER TABLE mission ENABLE ROW LEVEL SECURITY;
+ALTER TABLE region ENABLE ROW LEVEL SECURITY;
+ALTER TABLE jurisdiction ENABLE ROW LEVEL SECURITY;
+
 ALTER TABLE audit_entry ENABLE ROW LEVEL SECURITY;
 CREATE POLICY rabta_reads ON audit_entry FOR SELECT TO rabta_user
     USING (entity_type <> 'engagement' OR rabta_sees_engagement_id(entity_id));
@@ -142,6 +166,42 @@ CREATE POLICY rabta_changes ON "user" FOR UPDATE TO rabta_user
     USING (rabta_administers() OR id = rabta_acting_id())
     WITH CHECK (rabta_administers() OR id = rabta_acting_id());
 """
+
+# A record's links change with the record: an engagement's organizations and people
+# with the engagement, an organization's tags and mechanisms with the organization.
+LINKS = {
+    "engagement_organization": "rabta_writes_for_engagement(engagement_id)",
+    "engagement_contact": "rabta_writes_for_engagement(engagement_id)",
+    "organization_tag": "rabta_writes_for_organization(organization_id)",
+    "organization_mechanism": "rabta_writes_for_organization(organization_id)",
+}
+# What only administrators change in Rabta (settings, missions and their regions).
+ADMINISTERED = ("setting", "mission", "region", "jurisdiction")
+
+
+def _link_and_admin_policies() -> str:
+    statements = []
+    for table, rule in LINKS.items():
+        statements += [
+            f"CREATE POLICY rabta_reads ON {table} FOR SELECT TO rabta_user USING (true);",
+            f"CREATE POLICY rabta_adds ON {table} FOR INSERT TO rabta_user WITH CHECK ({rule});",
+            f"CREATE POLICY rabta_changes ON {table} FOR UPDATE TO rabta_user "
+            f"USING ({rule}) WITH CHECK ({rule});",
+            f"CREATE POLICY rabta_removes ON {table} FOR DELETE TO rabta_user USING ({rule});",
+        ]
+    for table in ADMINISTERED:
+        rule = "rabta_administers()"
+        # Anyone's first audit entry makes the database's pepper (db/store/pepper.py).
+        adds = f"{rule} OR key = 'security.pepper'" if table == "setting" else rule
+        statements += [
+            f"CREATE POLICY rabta_reads ON {table} FOR SELECT TO rabta_user USING (true);",
+            f"CREATE POLICY rabta_adds ON {table} FOR INSERT TO rabta_user WITH CHECK ({adds});",
+            f"CREATE POLICY rabta_changes ON {table} FOR UPDATE TO rabta_user "
+            f"USING ({rule}) WITH CHECK ({rule});",
+            f"CREATE POLICY rabta_removes ON {table} FOR DELETE TO rabta_user USING ({rule});",
+        ]
+    return "\n".join(statements)
+
 
 # Columns a person may change on their own row (their password, its signing key, the
 # count of their failed sign-ins); the rest (role, mission, active, their server role)
@@ -187,11 +247,13 @@ def upgrade() -> None:
     op.execute(FUNCTIONS)
     op.execute(_grants())
     op.execute(POLICIES)
+    op.execute(_link_and_admin_policies())
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        for table in ("engagement", "organization", "audit_entry", '"user"'):
+        tables = ("engagement", "organization", "audit_entry", '"user"', *LINKS, *ADMINISTERED)
+        for table in tables:
             for policy in ("rabta_reads", "rabta_adds", "rabta_changes", "rabta_removes"):
                 op.execute(f"DROP POLICY IF EXISTS {policy} ON {table}")
             op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
@@ -201,6 +263,8 @@ def downgrade() -> None:
             "rabta_chain_head()",
             "rabta_acting_id()",
             "rabta_administers()",
+            "rabta_writes_for_organization(integer)",
+            "rabta_writes_for_engagement(integer)",
             "rabta_writes_for(integer)",
             "rabta_sees_engagement_id(integer)",
             "rabta_sees_engagement(integer, integer, text)",
