@@ -1,4 +1,6 @@
-"""The mission a contact belongs to, as one SQL expression for every query that needs it."""
+"""The mission a contact belongs to, as one SQL expression for every query that needs it.
+A server holds a person's own role to the same rule as the function
+rabta_contact_mission (migration 0020): keep the two alike."""
 
 from __future__ import annotations
 

@@ -281,6 +281,10 @@ class UsersPanel(QWidget):
                 if user.must_change_password
                 else "active"
             )
+            if user.server_role:
+                state = self.tr("{state}; connects to the server as {role}").format(
+                    state=state, role=user.server_role
+                )
             cells = (
                 user.username,
                 user.display_name,

@@ -95,6 +95,15 @@ def test_an_officers_role_cannot_change_another_missions_records_or_its_own_role
         washington = s.exec(select(Mission.id).where(Mission.code == "WAS")).one()
         theirs = s.exec(select(Organization).where(Organization.mission_id == washington)).first()
         houston_officer = s.exec(select(User.id).where(User.username == "n.jamil")).one()
+    with demo_engine.connect() as owner:  # there is something of Washington's to change
+        held = owner.exec_driver_sql(
+            "SELECT (SELECT count(*) FROM program WHERE lead_mission_id = %(m)s), "
+            "(SELECT count(*) FROM affiliation a JOIN organization o ON o.id = a.organization_id "
+            "WHERE o.mission_id = %(m)s), (SELECT count(*) FROM engagement_organization eo "
+            "JOIN engagement e ON e.id = eo.engagement_id WHERE e.mission_id = %(m)s)",
+            {"m": washington},
+        ).one()
+    assert all(count > 0 for count in held)
     houston = roles["n.jamil"]
     changed = houston.execute(
         "UPDATE organization SET name = 'Renamed by Houston' WHERE id = %s", (theirs.id,)
@@ -115,6 +124,19 @@ def test_an_officers_role_cannot_change_another_missions_records_or_its_own_role
         (washington,),
     )
     assert theirs_linked.rowcount == 0  # an engagement's links change with it only
+    others_contact = houston.execute(
+        "UPDATE contact SET family_name = 'Renamed' WHERE id IN (SELECT a.contact_id "
+        "FROM affiliation a JOIN organization o ON o.id = a.organization_id "
+        "WHERE o.mission_id = %s)",
+        (washington,),
+    )
+    assert others_contact.rowcount == 0
+    assert (
+        houston.execute(
+            "UPDATE program SET name = 'Renamed' WHERE lead_mission_id = %s", (washington,)
+        ).rowcount
+        == 0
+    )
     assert houston.execute("UPDATE setting SET value = 'x'").rowcount == 0
     assert houston.execute("DELETE FROM jurisdiction").rowcount == 0
     with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
@@ -171,8 +193,10 @@ def test_rabta_connected_as_an_officers_role_signs_in_logs_and_chains(demo_engin
     server), the chain continued after entries the role cannot read; another person's
     sign-in through that connection is refused."""
     from db.foundations.engine import shown_location
+    from db.foundations.models import Contact
     from db.queries.audit import verify_audit_chain
     from db.security.sign_in import SignInRefused, sign_in
+    from db.store.contacts import create_contact, update_contact
     from db.store.engagements import log_engagement
     from tests.conftest import TEST_PASSWORD, ensure_user
 
@@ -203,9 +227,25 @@ def test_rabta_connected_as_an_officers_role_signs_in_logs_and_chains(demo_engin
                     "organization_ids": [theirs.id],
                 },
             )
+        with Session(demo_engine) as s:
+            houston = s.exec(select(Mission.id).where(Mission.code == "HOU")).one()
+            ours = s.exec(select(Organization.id).where(Organization.mission_id == houston)).first()
+        with store.session(signed_in.opened.engine) as s:  # a person of their own mission
+            person = create_contact(
+                s,
+                signed_in.actor,
+                {
+                    "given_name": "Saba",
+                    "family_name": "Karim",
+                    "affiliations": [{"organization_id": ours}],
+                },
+            )
+        with store.session(signed_in.opened.engine) as s:
+            update_contact(s, signed_in.actor, person, {"family_name": "Kareem"})
     finally:
         signed_in.opened.engine.dispose()
     with Session(demo_engine) as s:
+        assert s.get(Contact, person).family_name == "Kareem"
         assert s.get(Organization, theirs.id).last_engagement_on.isoformat() == "2026-12-06"
         assert s.get(Engagement, logged).officer_id == signed_in.actor.id
         chain = verify_audit_chain(s, SYSTEM_ACTOR)

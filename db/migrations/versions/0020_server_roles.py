@@ -73,6 +73,19 @@ SET search_path = pg_catalog, public AS $$
                      FROM organization o WHERE o.id = organization), false)
 $$;
 
+-- db/rules/contact_mission.py's rule for the server (keep the two alike): the mission of
+-- the contact's primary (else first) organization, else the one covering where they live.
+CREATE OR REPLACE FUNCTION rabta_contact_mission(contact integer)
+RETURNS integer LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, public AS $$
+    SELECT coalesce(
+        (SELECT o.mission_id FROM affiliation a JOIN organization o ON o.id = a.organization_id
+         WHERE a.contact_id = contact AND o.mission_id IS NOT NULL
+         ORDER BY a.is_primary DESC, a.id LIMIT 1),
+        (SELECT j.mission_id FROM jurisdiction j JOIN contact c ON c.region_code = j.region_code
+         WHERE c.id = contact))
+$$;
+
 CREATE OR REPLACE FUNCTION rabta_administers()
 RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, public AS $$
@@ -143,6 +156,26 @@ CREATE POLICY rabta_changes ON organization FOR UPDATE TO rabta_user
     USING (rabta_writes_for(mission_id)) WITH CHECK (rabta_writes_for(mission_id));
 CREATE POLICY rabta_removes ON organization FOR DELETE TO rabta_user
     USING (rabta_writes_for(mission_id));
+
+ALTER TABLE program ENABLE ROW LEVEL SECURITY;
+CREATE POLICY rabta_reads ON program FOR SELECT TO rabta_user USING (true);
+CREATE POLICY rabta_adds ON program FOR INSERT TO rabta_user
+    WITH CHECK (rabta_writes_for(lead_mission_id));
+CREATE POLICY rabta_changes ON program FOR UPDATE TO rabta_user
+    USING (rabta_writes_for(lead_mission_id)) WITH CHECK (rabta_writes_for(lead_mission_id));
+CREATE POLICY rabta_removes ON program FOR DELETE TO rabta_user
+    USING (rabta_writes_for(lead_mission_id));
+
+-- A new contact takes its mission from the affiliations added after it: any writer adds
+-- one; changing or removing one is for the mission it belongs to.
+ALTER TABLE contact ENABLE ROW LEVEL SECURITY;
+CREATE POLICY rabta_reads ON contact FOR SELECT TO rabta_user USING (true);
+CREATE POLICY rabta_adds ON contact FOR INSERT TO rabta_user WITH CHECK (rabta_writes_for(NULL));
+CREATE POLICY rabta_changes ON contact FOR UPDATE TO rabta_user
+    USING (rabta_writes_for(rabta_contact_mission(id)))
+    WITH CHECK (rabta_writes_for(NULL));
+CREATE POLICY rabta_removes ON contact FOR DELETE TO rabta_user
+    USING (rabta_writes_for(rabta_contact_mission(id)));
 
 ALTER TABLE engagement_organization ENABLE ROW LEVEL SECURITY;
 ALTER TABLE engagement_contact ENABLE ROW LEVEL SECURITY;
@@ -252,7 +285,16 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        tables = ("engagement", "organization", "audit_entry", '"user"', *LINKS, *ADMINISTERED)
+        tables = (
+            "engagement",
+            "organization",
+            "program",
+            "contact",
+            "audit_entry",
+            '"user"',
+            *LINKS,
+            *ADMINISTERED,
+        )
         for table in tables:
             for policy in ("rabta_reads", "rabta_adds", "rabta_changes", "rabta_removes"):
                 op.execute(f"DROP POLICY IF EXISTS {policy} ON {table}")
@@ -263,6 +305,7 @@ def downgrade() -> None:
             "rabta_chain_head()",
             "rabta_acting_id()",
             "rabta_administers()",
+            "rabta_contact_mission(integer)",
             "rabta_writes_for_organization(integer)",
             "rabta_writes_for_engagement(integer)",
             "rabta_writes_for(integer)",
