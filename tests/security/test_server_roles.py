@@ -273,3 +273,22 @@ def test_a_mission_supervisors_role_is_told_it_cannot_verify_the_whole_chain(dem
     finally:
         signed_in.opened.engine.dispose()
     assert "verifying the whole chain needs an administrator's role" in str(refused.value)
+
+
+@pytest.mark.postgresql_only
+def test_the_windows_check_on_an_officers_role_says_who_verifies_the_chain(demo_engine, roles):
+    """The check the window runs on open, for anyone signed in: through an officer's
+    own role it cannot read every entry, and says so instead of failing."""
+    from db.database_file.health import check_database
+    from db.foundations.engine import create_database_engine
+
+    url = demo_engine.url.set(
+        username=f"{demo_engine.url.database}.n.jamil"[:63], password=PASSWORD
+    )
+    engine = create_database_engine(url.render_as_string(hide_password=False))
+    try:
+        checked = check_database(engine, SYSTEM_ACTOR, quick=True)
+    finally:
+        engine.dispose()
+    assert checked.healthy
+    assert any("needs an administrator's role" in fact for fact in checked.facts)
