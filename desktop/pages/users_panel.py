@@ -420,12 +420,9 @@ class UsersPanel(QWidget):
         except RabtaError as error:
             self._refused(error)
             return False
-        username = self.username.text()
-        self.reload()
-        self.select_username(username)
-        self._say(
+        self._show_changed(
             self.tr("{user} now connects to the server as {role}.").format(
-                user=username, role=role.strip().lower()
+                user=self.username.text(), role=role.strip().lower()
             )
         )
         return True
@@ -443,10 +440,9 @@ class UsersPanel(QWidget):
         except RabtaError as error:
             self._refused(error)
             return False
-        username = self.username.text()
-        self.reload()
-        self.select_username(username)
-        self._say(self.tr("{user}'s server role no longer connects.").format(user=username))
+        self._show_changed(
+            self.tr("{user}'s server role no longer connects.").format(user=self.username.text())
+        )
         return True
 
     def reset_selected_password(self) -> bool:
@@ -463,8 +459,15 @@ class UsersPanel(QWidget):
         except RabtaError as error:
             self._refused(error)
             return False
+        self._show_changed(
+            f"{self.username.text()} has a new password and must change it at the next sign-in."
+        )
+        return True
+
+    def _show_changed(self, done: str) -> None:
+        """After a change to the user the form shows: the list read again, that user
+        still selected, and what was done said."""
         username = self.username.text()
         self.reload()
         self.select_username(username)
-        self._say(f"{username} has a new password and must change it at the next sign-in.")
-        return True
+        self._say(done)

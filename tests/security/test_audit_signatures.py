@@ -5,9 +5,7 @@ viewer's key. A user's own entries, signed by their own key, verify."""
 
 from __future__ import annotations
 
-import base64
 import json
-from datetime import datetime
 
 import pytest
 from sqlalchemy import insert, select
@@ -27,6 +25,7 @@ from db.security.sign_in import create_first_administrator, sign_in
 from db.store.contacts import create_contact
 from db.store.users import change_own_password, create_user
 from tests.conftest import add_officer
+from tests.security.chain_forgery import rehash_from
 
 ADMIN_PASSWORD = "correct horse battery"
 OFFICER_FIRST = "first password 1"
@@ -221,23 +220,7 @@ def test_a_rewritten_entry_rehashed_with_a_viewers_key_is_found(tmp_path, capsys
         "UPDATE audit_entry SET changes = replace(changes, 'Qureshi', 'Quraishi') WHERE id = ?",
         (target,),
     )
-    rows = raw.execute(
-        "SELECT id, at, user_id, username, action, entity_type, entity_id, entity_uid, "
-        "changes, chain_version, previous_hash FROM audit_entry WHERE id >= ? ORDER BY id",
-        (target,),
-    ).fetchall()
-    (pepper_text,) = raw.execute(
-        "SELECT value FROM setting WHERE key = 'security.pepper'"
-    ).fetchone()
-    previous = rows[0][10]
-    for row in rows:
-        fields = ChainedFields(row[0], datetime.fromisoformat(row[1]), *row[2:10])
-        digest = entry_hash(fields, previous, base64.b64decode(pepper_text))
-        raw.execute(
-            "UPDATE audit_entry SET previous_hash = ?, entry_hash = ? WHERE id = ?",
-            (previous, digest, row[0]),
-        )
-        previous = digest
+    rehash_from(raw, target)  # the viewer holds no one else's key
     raw.close()
     secret = tmp_path / "password"
     secret.write_text(ADMIN_PASSWORD)

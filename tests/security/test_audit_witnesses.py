@@ -22,11 +22,12 @@ from db.foundations.engine import (
     forget_database_key,
     remember_database_key,
 )
+from db.foundations.signing import Signer
 from db.queries.audit import verify_audit_chain
-from db.rules.audit_chain import ChainedFields, entry_hash
 from db.security.keyring import Keyring, keyring_path
 from db.security.sign_in import create_first_administrator
 from db.store.contacts import create_contact
+from tests.security.chain_forgery import rehash_from
 
 PASSWORD = "correct horse battery"
 
@@ -61,30 +62,9 @@ def _tampered(path, key, *statements: str) -> None:
 def _rehashed_from(path, key, first: int) -> None:
     """Recompute every hash from entry `first` on, and sign again what was signed, as a
     careful forger who wrote every entry since would (all are the administrator's)."""
-    import base64
-    from datetime import datetime
-
-    from db.foundations.signing import Signer
-
     _keys, signing_key = Keyring.load(path).envelopes["admin"].unlock("admin", PASSWORD)
-    signer = Signer(1, signing_key)
     raw = connect_sqlite_file(path, key=key)
-    (pepper,) = raw.execute("SELECT value FROM setting WHERE key = 'security.pepper'").fetchone()
-    rows = raw.execute(
-        "SELECT id, at, user_id, username, action, entity_type, entity_id, entity_uid, "
-        "changes, chain_version, previous_hash, signature FROM audit_entry WHERE id >= ? "
-        "ORDER BY id",
-        (first,),
-    ).fetchall()
-    previous = rows[0][10]
-    for row in rows:
-        fields = ChainedFields(row[0], datetime.fromisoformat(row[1]), *row[2:10])
-        digest = entry_hash(fields, previous, base64.b64decode(pepper))
-        raw.execute(
-            "UPDATE audit_entry SET previous_hash = ?, entry_hash = ?, signature = ? WHERE id = ?",
-            (previous, digest, signer.sign(digest) if row[11] else None, row[0]),
-        )
-        previous = digest
+    rehash_from(raw, first, Signer(1, signing_key))
     raw.close()
 
 
@@ -181,8 +161,6 @@ def test_after_a_restore_the_witnesses_of_the_replaced_chain_are_set_aside(witne
 
     path, key = witnessed
     (backup,) = [b.path for b in list_backups(str(path)) if b.kind == "manual"]
-    from db.foundations.signing import Signer
-
     remember_database_key(str(path), key)
     _keys, signing_key = Keyring.load(path).envelopes["admin"].unlock("admin", PASSWORD)
     admin = Actor(id=1, username="admin", role="admin", signer=Signer(1, signing_key))

@@ -148,24 +148,6 @@ CREATE POLICY rabta_removes ON engagement FOR DELETE TO rabta_user
     USING (rabta_writes_for(mission_id)
            AND rabta_sees_engagement(officer_id, mission_id, sensitivity));
 
-ALTER TABLE organization ENABLE ROW LEVEL SECURITY;
-CREATE POLICY rabta_reads ON organization FOR SELECT TO rabta_user USING (true);
-CREATE POLICY rabta_adds ON organization FOR INSERT TO rabta_user
-    WITH CHECK (rabta_writes_for(mission_id));
-CREATE POLICY rabta_changes ON organization FOR UPDATE TO rabta_user
-    USING (rabta_writes_for(mission_id)) WITH CHECK (rabta_writes_for(mission_id));
-CREATE POLICY rabta_removes ON organization FOR DELETE TO rabta_user
-    USING (rabta_writes_for(mission_id));
-
-ALTER TABLE program ENABLE ROW LEVEL SECURITY;
-CREATE POLICY rabta_reads ON program FOR SELECT TO rabta_user USING (true);
-CREATE POLICY rabta_adds ON program FOR INSERT TO rabta_user
-    WITH CHECK (rabta_writes_for(lead_mission_id));
-CREATE POLICY rabta_changes ON program FOR UPDATE TO rabta_user
-    USING (rabta_writes_for(lead_mission_id)) WITH CHECK (rabta_writes_for(lead_mission_id));
-CREATE POLICY rabta_removes ON program FOR DELETE TO rabta_user
-    USING (rabta_writes_for(lead_mission_id));
-
 -- A new contact takes its mission from the affiliations added after it: any writer adds
 -- one; changing or removing one is for the mission it belongs to.
 ALTER TABLE contact ENABLE ROW LEVEL SECURITY;
@@ -176,15 +158,6 @@ CREATE POLICY rabta_changes ON contact FOR UPDATE TO rabta_user
     WITH CHECK (rabta_writes_for(NULL));
 CREATE POLICY rabta_removes ON contact FOR DELETE TO rabta_user
     USING (rabta_writes_for(rabta_contact_mission(id)));
-
-ALTER TABLE engagement_organization ENABLE ROW LEVEL SECURITY;
-ALTER TABLE engagement_contact ENABLE ROW LEVEL SECURITY;
-ALTER TABLE organization_tag ENABLE ROW LEVEL SECURITY;
-ALTER TABLE organization_mechanism ENABLE ROW LEVEL SECURITY;
-ALTER TABLE setting ENABLE ROW LEVEL SECURITY;
-ALTER TABLE mission ENABLE ROW LEVEL SECURITY;
-ALTER TABLE region ENABLE ROW LEVEL SECURITY;
-ALTER TABLE jurisdiction ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE audit_entry ENABLE ROW LEVEL SECURITY;
 CREATE POLICY rabta_reads ON audit_entry FOR SELECT TO rabta_user
@@ -212,27 +185,35 @@ LINKS = {
 ADMINISTERED = ("setting", "mission", "region", "jurisdiction")
 
 
-def _link_and_admin_policies() -> str:
+# Records a person changes for their own mission only, by the column naming it.
+MISSION_OWNED = {"organization": "mission_id", "program": "lead_mission_id"}
+
+
+def _policies(table: str, rule: str, adds: str | None = None) -> list[str]:
+    """Reading for every role; adding (by `adds`, else `rule`), changing and removing
+    where `rule` holds."""
+    return [
+        f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;",
+        f"CREATE POLICY rabta_reads ON {table} FOR SELECT TO rabta_user USING (true);",
+        f"CREATE POLICY rabta_adds ON {table} FOR INSERT TO rabta_user "
+        f"WITH CHECK ({adds or rule});",
+        f"CREATE POLICY rabta_changes ON {table} FOR UPDATE TO rabta_user "
+        f"USING ({rule}) WITH CHECK ({rule});",
+        f"CREATE POLICY rabta_removes ON {table} FOR DELETE TO rabta_user USING ({rule});",
+    ]
+
+
+def _read_everywhere_policies() -> str:
+    """The tables every role reads whole, and whose rows it changes by a rule."""
     statements = []
+    for table, column in MISSION_OWNED.items():
+        statements += _policies(table, f"rabta_writes_for({column})")
     for table, rule in LINKS.items():
-        statements += [
-            f"CREATE POLICY rabta_reads ON {table} FOR SELECT TO rabta_user USING (true);",
-            f"CREATE POLICY rabta_adds ON {table} FOR INSERT TO rabta_user WITH CHECK ({rule});",
-            f"CREATE POLICY rabta_changes ON {table} FOR UPDATE TO rabta_user "
-            f"USING ({rule}) WITH CHECK ({rule});",
-            f"CREATE POLICY rabta_removes ON {table} FOR DELETE TO rabta_user USING ({rule});",
-        ]
+        statements += _policies(table, rule)
     for table in ADMINISTERED:
-        rule = "rabta_administers()"
         # Anyone's first audit entry makes the database's pepper (db/store/pepper.py).
-        adds = f"{rule} OR key = 'security.pepper'" if table == "setting" else rule
-        statements += [
-            f"CREATE POLICY rabta_reads ON {table} FOR SELECT TO rabta_user USING (true);",
-            f"CREATE POLICY rabta_adds ON {table} FOR INSERT TO rabta_user WITH CHECK ({adds});",
-            f"CREATE POLICY rabta_changes ON {table} FOR UPDATE TO rabta_user "
-            f"USING ({rule}) WITH CHECK ({rule});",
-            f"CREATE POLICY rabta_removes ON {table} FOR DELETE TO rabta_user USING ({rule});",
-        ]
+        pepper = " OR key = 'security.pepper'" if table == "setting" else ""
+        statements += _policies(table, "rabta_administers()", f"rabta_administers(){pepper}")
     return "\n".join(statements)
 
 
@@ -280,18 +261,17 @@ def upgrade() -> None:
     op.execute(FUNCTIONS)
     op.execute(_grants())
     op.execute(POLICIES)
-    op.execute(_link_and_admin_policies())
+    op.execute(_read_everywhere_policies())
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         tables = (
             "engagement",
-            "organization",
-            "program",
             "contact",
             "audit_entry",
             '"user"',
+            *MISSION_OWNED,
             *LINKS,
             *ADMINISTERED,
         )
