@@ -38,7 +38,7 @@ from db.foundations.errors import (
     ValidationError,
 )
 from db.foundations.models import AuditEntry, User, UserRole
-from db.foundations.signing import Signer, new_signing_key, public_text
+from db.foundations.signing import Signer, public_text
 from db.rules.audit_chain import witness_agrees
 from db.security.keyring import Keyring, key_that_opens, keyring_path
 from db.security.passwords import (
@@ -47,7 +47,7 @@ from db.security.passwords import (
     hash_password,
     password_matches,
 )
-from db.security.signing_keys import open_signing_key, seal_signing_key
+from db.security.signing_keys import give_signing_key, open_signing_key
 from db.store.audit import record_audit
 from db.store.pepper import peppered_digest
 from db.store.unit_of_work import session
@@ -193,10 +193,7 @@ def _make_administrator(
     user.password_hash = hash_password(password)
     user.active = True
     user.must_change_password = False
-    key = new_signing_key()
-    registered = {"signing_key": (user.signing_key, public_text(key))}
-    user.signing_key = public_text(key)
-    user.signing_secret = seal_signing_key(key, user.username, password)
+    key, registered = give_signing_key(user, password)
     s.add(user)
     s.flush()
     actor = actor_of(user, Signer(user.id, key))
@@ -573,10 +570,7 @@ def _signer(s: Session, user: User, password: str, kept: Ed25519PrivateKey | Non
     in_row = open_signing_key(user.signing_secret, user.username, password)
     if in_row is not None and user.signing_key == public_text(in_row):
         return Signer(user.id, in_row)
-    key = new_signing_key()
-    introduced = {"signing_key": (user.signing_key, public_text(key))}
-    user.signing_key = public_text(key)
-    user.signing_secret = seal_signing_key(key, user.username, password)
+    key, introduced = give_signing_key(user, password)
     s.add(user)
     signer = Signer(user.id, key)
     record_audit(s, actor_of(user, signer), "introduce_signing_key", "user", user.id, introduced)

@@ -8,12 +8,14 @@ from __future__ import annotations
 import base64
 import binascii
 import secrets
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from db.foundations.signing import key_from_bytes, private_bytes
+from db.foundations.models import User
+from db.foundations.signing import key_from_bytes, new_signing_key, private_bytes, public_text
 from db.security.passwords import derive_key
 
 
@@ -55,3 +57,14 @@ def open_signing_key(sealed: str | None, username: str, password: str) -> Ed2551
     except (ValueError, binascii.Error):
         return None
     return unlock_with(derive_key(password, salt), username, locked)
+
+
+def give_signing_key(user: User, password: str) -> tuple[Ed25519PrivateKey, dict[str, Any]]:
+    """A new signing key for `user`: its public half on their row, its private half
+    sealed there under `password`; return the key and the change that registers its
+    public half (the audit entry that sets the password carries it)."""
+    key = new_signing_key()
+    registered = {"signing_key": (user.signing_key, public_text(key))}
+    user.signing_key = public_text(key)
+    user.signing_secret = seal_signing_key(key, user.username, password)
+    return key, registered

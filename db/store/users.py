@@ -20,11 +20,11 @@ from db.foundations.actor import Actor
 from db.foundations.engine import database_key
 from db.foundations.errors import PermissionDenied, ValidationError
 from db.foundations.models import Mission, User, UserRole
-from db.foundations.signing import Signer, new_signing_key, public_text
+from db.foundations.signing import Signer
 from db.rules.rows import get_record
 from db.security.keyring import Keyring, keyring_path
 from db.security.passwords import check_new_password, hash_password, password_matches
-from db.security.signing_keys import seal_signing_key
+from db.security.signing_keys import give_signing_key
 from db.store.audit import record_audit
 from db.store.records import apply_changes
 from db.store.server_roles import close_server_role
@@ -126,10 +126,7 @@ def _set_password(
     user.failed_sign_ins = 0
     user.locked_until = None
     username = user.username
-    key = new_signing_key()
-    registered = {"signing_key": (user.signing_key, public_text(key))}
-    user.signing_key = public_text(key)
-    user.signing_secret = seal_signing_key(key, username, password)
+    key, registered = give_signing_key(user, password)
     _update_keyring_after_commit(
         s, lambda ring, database_key: ring.admit(username, password, database_key, key)
     )
