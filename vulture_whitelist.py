@@ -21,3 +21,6 @@ primary_check
 update_indicator
 # alembic calls include_in_comparison(obj, name, type_, reflected, compare_to).
 obj, reflected, compare_to
+# The sealed text column type (db/foundations/sealed_text.py): SQLAlchemy's TypeDecorator
+# hooks, called by SQLAlchemy as values are written and read.
+impl, cache_ok, load_dialect_impl, process_bind_param, process_result_value

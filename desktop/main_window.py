@@ -689,7 +689,9 @@ class MainWindow(QMainWindow):
     def _close_database(self) -> None:
         """Close the database's connections and forget its key: nothing of this session
         stays open once its window is closed (workers hold their own, and end first)."""
+        from db.foundations import sealed_text
         from db.foundations.engine import forget_database_key
 
         self.workspace.engine.dispose()
         forget_database_key(self.workspace.location)
+        sealed_text.forget_all()

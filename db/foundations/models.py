@@ -15,9 +15,11 @@ from enum import StrEnum
 
 from sqlalchemy import Column, ForeignKey, Index, MetaData, UniqueConstraint, text
 from sqlalchemy import Integer as SAInteger
+from sqlalchemy import Text as SAText
 from sqlmodel import Field, SQLModel
 
 from db.foundations import clock
+from db.foundations.sealed_text import SealableText
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -241,6 +243,9 @@ class User(SQLModel, table=True):
     # and, on a plain file or a server, the private half sealed under their password.
     signing_key: str | None = Field(default=None, max_length=64)
     signing_secret: str | None = Field(default=None, max_length=255)
+    # The public half of the user's X25519 reading key (derived from their signing key):
+    # the sealing keys of the confidential engagements they may read are wrapped to it.
+    reading_key: str | None = Field(default=None, max_length=64)
     # The PostgreSQL role this person connects as (a member of rabta_user): the server's
     # row-level security applies Rabta's rules to it (migration 0020).
     server_role: str | None = Field(default=None, max_length=63, unique=True, index=True)
@@ -503,9 +508,14 @@ class Engagement(SQLModel, table=True):
     uid: str = Field(default_factory=new_uid, max_length=36, unique=True)
     date: dt.date = Field(index=True)
     kind: str = Field(max_length=16, index=True)
-    subject: str = Field(max_length=200)
-    summary: str = ""
-    outcome: str = ""
+    # Sealed in the file when the engagement is confidential (db/foundations/sealed_text.py).
+    subject: str = Field(sa_column=Column("subject", SealableText("subject", 200), nullable=False))
+    summary: str = Field(
+        default="", sa_column=Column("summary", SealableText("summary"), nullable=False)
+    )
+    outcome: str = Field(
+        default="", sa_column=Column("outcome", SealableText("outcome"), nullable=False)
+    )
     mission_id: int | None = _fk("mission.id", index=False)
     officer_id: int | None = _fk("user.id")
     program_id: int | None = _fk("program.id")
@@ -518,6 +528,38 @@ class Engagement(SQLModel, table=True):
     created_at: datetime = Field(default_factory=clock.utc_now)
     updated_at: datetime = Field(default_factory=clock.utc_now)
     archived_at: datetime | None = Field(default=None, index=True)
+
+
+class SealingKey(SQLModel, table=True):
+    """A key that seals the text of one officer's confidential engagements of one
+    mission; held only by those the visibility rule lets read them (SealingKeyReader)."""
+
+    __tablename__ = "sealing_key"
+    __table_args__ = (Index("ix_sealing_key_mission_officer", "mission_id", "officer_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(max_length=32, unique=True)
+    mission_id: int | None = _fk("mission.id", index=False)
+    officer_id: int | None = _fk("user.id", index=False)
+    created_at: datetime = Field(default_factory=clock.utc_now)
+
+
+class SealingKeyReader(SQLModel, table=True):
+    """A sealing key wrapped to one reader's reading key."""
+
+    __tablename__ = "sealing_key_reader"
+
+    sealing_key_id: int = Field(
+        sa_column=Column(
+            SAInteger, ForeignKey("sealing_key.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    user_id: int = Field(
+        sa_column=Column(
+            SAInteger, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True
+        )
+    )
+    wrapped: str = Field(sa_column=Column("wrapped", SAText, nullable=False))
 
 
 class EngagementOrganization(SQLModel, table=True):

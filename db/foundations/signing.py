@@ -19,6 +19,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
 )
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 _RAW = serialization.Encoding.Raw
 
@@ -44,6 +47,12 @@ class Signer:
         """The public half of the key signing now."""
         return public_text(self._key)
 
+    @property
+    def reading_key(self) -> X25519PrivateKey:
+        """The user's reading key (the sealing keys of what they may read are wrapped
+        to its public half)."""
+        return reading_key_of(self._key)
+
 
 def new_signing_key() -> Ed25519PrivateKey:
     """A fresh Ed25519 key."""
@@ -60,6 +69,20 @@ def public_text(key: Ed25519PrivateKey) -> str:
 def private_bytes(key: Ed25519PrivateKey) -> bytes:
     """The raw private half, to be sealed under a password."""
     return key.private_bytes(_RAW, serialization.PrivateFormat.Raw, serialization.NoEncryption())
+
+
+def reading_key_of(key: Ed25519PrivateKey) -> X25519PrivateKey:
+    """The X25519 reading key that goes with a signing key: derived from its private
+    half, so the one secret sealed under the password gives both."""
+    raw = HKDF(SHA256(), 32, salt=None, info=b"rabta reading key").derive(private_bytes(key))
+    return X25519PrivateKey.from_private_bytes(raw)
+
+
+def reading_public_text(key: X25519PrivateKey) -> str:
+    """The public half of a reading key as base64 text (kept in the user's row)."""
+    return base64.b64encode(
+        key.public_key().public_bytes(_RAW, serialization.PublicFormat.Raw)
+    ).decode("ascii")
 
 
 def key_from_bytes(raw: bytes) -> Ed25519PrivateKey:

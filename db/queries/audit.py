@@ -23,7 +23,15 @@ from db.foundations.models import (
     Program,
     User,
 )
-from db.rules.audit_chain import GENESIS, ChainedFields, chain_pepper, entry_hash, is_redacted
+from db.rules.audit_chain import (
+    GENESIS,
+    SEALED_COPY,
+    ChainedFields,
+    chain_pepper,
+    entry_hash,
+    is_redacted,
+    opened_value,
+)
 from db.rules.audit_signatures import SignatureLedger, SignedFields
 from db.rules.visibility import may_see_engagement, visible_engagements
 
@@ -210,7 +218,8 @@ class HistoryEntry:
 
 
 def field_changes(raw: str) -> list[FieldChange]:
-    """The changed fields of an audit entry's JSON, erased values shown as "(erased)"."""
+    """The changed fields of an audit entry's JSON, erased values shown as "(erased)",
+    sealed ones opened where this process holds their key."""
     try:
         parsed = json.loads(raw or "{}")
     except ValueError:
@@ -218,14 +227,16 @@ def field_changes(raw: str) -> list[FieldChange]:
     found = []
     for field, values in sorted(parsed.items()):
         old, new = values if isinstance(values, list) and len(values) == 2 else (None, values)
-        found.append(
-            FieldChange(
-                field,
-                "(erased)" if is_redacted(old) else old,
-                "(erased)" if is_redacted(new) else new,
-            )
-        )
+        found.append(FieldChange(field, _shown(field, old), _shown(field, new)))
     return found
+
+
+def _shown(field: str, value: Any) -> Any:
+    """A value as the history shows it: confidential text opened with a held key (or a
+    sentence saying it is sealed), an erased value as "(erased)"."""
+    if is_redacted(value) and SEALED_COPY not in value:
+        return "(erased)"
+    return opened_value(value, field)
 
 
 # Fields that hold another record's id, and the table whose name stands for it.

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from db.foundations.actor import Actor
 from db.foundations.models import Contact, Engagement, Organization, Program
+from db.foundations.sealed_text import opened
 from db.queries.text_match import contains
 from db.rules.visibility import (
     contact_details_withheld,
@@ -246,7 +247,10 @@ def _search_indexed(
             )
             .all()
         )
-        results[kind] = [SearchHit(kind, row[0], row[1], str(row[2] or ""), row[3]) for row in rows]
+        results[kind] = [
+            SearchHit(kind, row[0], opened(row[1], "subject"), str(row[2] or ""), row[3])
+            for row in rows
+        ]
     return results
 
 

@@ -20,11 +20,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from db.foundations.sealed_text import opened
+
 GENESIS = "0" * 64
 CHAIN_VERSION = 2  # what new entries are written with
 PEPPER_KEY = "security.pepper"  # the setting holding the database's pepper
 _json_string = json.encoder.encode_basestring  # json.dumps(text, ensure_ascii=False)
 REDACTED = "redacted"
+# A redacted value may keep a sealed copy beside its digest: a confidential engagement's
+# text from before sealing (db/store/sealing.py), readable only by those who hold its key.
+SEALED_COPY = "sealed"
 
 
 def value_digest(value: Any, pepper: bytes | None = None) -> str:
@@ -34,7 +39,7 @@ def value_digest(value: Any, pepper: bytes | None = None) -> str:
         encoded = _json_string(value)
     elif value is None:
         encoded = "null"
-    elif isinstance(value, dict) and set(value) == {REDACTED}:
+    elif is_redacted(value):
         return str(value[REDACTED])
     else:
         encoded = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -58,8 +63,16 @@ def chain_pepper(s) -> bytes | None:
 
 
 def is_redacted(value: Any) -> bool:
-    """True for a value that erasure replaced by its digest."""
-    return isinstance(value, dict) and set(value) == {REDACTED}
+    """True for a value that erasure (or sealing) replaced by its digest."""
+    return isinstance(value, dict) and REDACTED in value and set(value) <= {REDACTED, SEALED_COPY}
+
+
+def opened_value(value: Any, field: str) -> Any:
+    """An audit value as a reader sees it: sealed text opened with a held key (or the
+    sentence saying it is sealed), a sealed copy beside a digest likewise."""
+    if is_redacted(value) and SEALED_COPY in value:
+        return opened(value[SEALED_COPY], field)
+    return opened(value, field)
 
 
 def _moment(at: datetime) -> str:

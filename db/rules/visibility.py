@@ -9,12 +9,14 @@ withheld wherever they would be shown or printed.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_, true
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, or_, true
 from sqlmodel import col
 
 from db.foundations.actor import Actor
 from db.foundations.errors import PermissionDenied
-from db.foundations.models import Consent, Contact, Engagement, Sensitivity, UserRole
+from db.foundations.models import Consent, Contact, Engagement, Sensitivity, User, UserRole
 
 
 def visible_engagements(actor: Actor, *, include_confidential: bool = True) -> ColumnElement:
@@ -76,6 +78,24 @@ def may_see_engagement(actor: Actor, engagement: Engagement) -> bool:
             and actor.mission_id is not None
             and engagement.mission_id == actor.mission_id
         )
+    )
+
+
+def reads_confidential_of(mission_id: Any, officer_id: Any) -> ColumnElement:
+    """The condition on User rows who may read the confidential engagements of
+    `officer_id` in `mission_id` (values or columns): the same rule, from the reader's
+    side, for those who hold a reading key; the sealing keys are wrapped to them."""
+    return and_(
+        col(User.active).is_(True),
+        col(User.reading_key).is_not(None),
+        or_(
+            User.id == officer_id,
+            User.role == UserRole.ADMIN,
+            and_(
+                User.role == UserRole.SUPERVISOR,
+                or_(col(User.mission_id).is_(None), User.mission_id == mission_id),
+            ),
+        ),
     )
 
 

@@ -38,7 +38,7 @@ from db.foundations.errors import (
     ValidationError,
 )
 from db.foundations.models import AuditEntry, User, UserRole
-from db.foundations.signing import Signer, public_text
+from db.foundations.signing import Signer, public_text, reading_public_text
 from db.rules.audit_chain import witness_agrees
 from db.security.keyring import Keyring, key_that_opens, keyring_path
 from db.security.passwords import (
@@ -50,6 +50,7 @@ from db.security.passwords import (
 from db.security.signing_keys import give_signing_key, open_signing_key
 from db.store.audit import record_audit
 from db.store.pepper import peppered_digest
+from db.store.sealing import admit_readers, forget_wraps_of, hold_sealing_keys, seal_unsealed
 from db.store.unit_of_work import session
 from db.store.users import actor_of, check_username
 
@@ -198,6 +199,7 @@ def _make_administrator(
     s.flush()
     actor = actor_of(user, Signer(user.id, key))
     record_audit(s, actor, "first_administrator", "user", user.id, registered, user.uid)
+    take_up_sealing_keys(s, actor)  # a database from an earlier Rabta: its text sealed
     return actor, key
 
 
@@ -335,6 +337,7 @@ def _attempt(
                 if user is None or not user.active:
                     raise SignInRefused("This account is deactivated; ask an administrator.")
                 actor = actor_of(user, _signer(s, user, password, kept_signing_key))
+                take_up_sealing_keys(s, actor)
                 warnings = _reconcile(s, keyring, actor.signer)
                 witnessed = witness_agrees(s, keyring.audit_head)
                 if not witnessed:
@@ -525,6 +528,7 @@ def _sign_in_plain(location: str, username: str, password: str, now: datetime) -
                 user.locked_until = None
                 s.add(user)
                 actor = actor_of(user, _signer(s, user, password, None))
+                take_up_sealing_keys(s, actor)
                 record_audit(s, actor, "sign_in", "user", user.id, None, user.uid)
                 must_change = user.must_change_password
     except BaseException:
@@ -566,15 +570,40 @@ def _signer(s: Session, user: User, password: str, kept: Ed25519PrivateKey | Non
     password when it is the key the chain registered for them; else a new one (a user
     from before signatures), introduced in the chain by an entry it signs itself."""
     if kept is not None and user.signing_key == public_text(kept):
-        return Signer(user.id, kept)
+        return _with_reading_key(s, user, Signer(user.id, kept))
     in_row = open_signing_key(user.signing_secret, user.username, password)
     if in_row is not None and user.signing_key == public_text(in_row):
-        return Signer(user.id, in_row)
+        return _with_reading_key(s, user, Signer(user.id, in_row))
+    if user.id is not None:
+        forget_wraps_of(s, user.id)
     key, introduced = give_signing_key(user, password)
     s.add(user)
     signer = Signer(user.id, key)
     record_audit(s, actor_of(user, signer), "introduce_signing_key", "user", user.id, introduced)
     return signer
+
+
+def _with_reading_key(s: Session, user: User, signer: Signer) -> Signer:
+    """The signer, its reading key's public half on the user's row (a user from before
+    sealing gets it at this sign-in, audited and signed like any change)."""
+    public = reading_public_text(signer.reading_key)
+    if user.reading_key != public:
+        changes = {"reading_key": (user.reading_key, public)}
+        if user.reading_key is not None and user.id is not None:
+            forget_wraps_of(s, user.id)
+        user.reading_key = public
+        s.add(user)
+        record_audit(s, actor_of(user, signer), "introduce_reading_key", "user", user.id, changes)
+    return signer
+
+
+def take_up_sealing_keys(s: Session, actor: Actor) -> None:
+    """At sign-in: open the sealing keys wrapped to this person, wrap the ones they hold
+    to those the rule allows who lack them, and, for an administrator, seal any
+    confidential text still plain (db/store/sealing.py)."""
+    hold_sealing_keys(s, actor.signer)
+    seal_unsealed(s, actor)
+    admit_readers(s, actor)
 
 
 @cache

@@ -15,7 +15,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from db.foundations.models import User
-from db.foundations.signing import key_from_bytes, new_signing_key, private_bytes, public_text
+from db.foundations.signing import (
+    key_from_bytes,
+    new_signing_key,
+    private_bytes,
+    public_text,
+    reading_key_of,
+    reading_public_text,
+)
 from db.security.passwords import derive_key
 
 
@@ -62,9 +69,15 @@ def open_signing_key(sealed: str | None, username: str, password: str) -> Ed2551
 def give_signing_key(user: User, password: str) -> tuple[Ed25519PrivateKey, dict[str, Any]]:
     """A new signing key for `user`: its public half on their row, its private half
     sealed there under `password`; return the key and the change that registers its
-    public half (the audit entry that sets the password carries it)."""
+    public half and the public half of the reading key that goes with it (the audit
+    entry that sets the password carries it)."""
     key = new_signing_key()
-    registered = {"signing_key": (user.signing_key, public_text(key))}
+    reading = reading_public_text(reading_key_of(key))
+    registered = {
+        "signing_key": (user.signing_key, public_text(key)),
+        "reading_key": (user.reading_key, reading),
+    }
     user.signing_key = public_text(key)
+    user.reading_key = reading
     user.signing_secret = seal_signing_key(key, user.username, password)
     return key, registered

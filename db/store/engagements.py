@@ -38,6 +38,7 @@ from db.store.records import (
     saved_new_version,
     set_archived,
 )
+from db.store.sealing import seal_engagement_texts
 from db.store.validation import FieldChecker
 
 SCALAR_FIELDS = (
@@ -173,11 +174,12 @@ def log_engagement(s: Session, actor: Actor, values: Mapping[str, Any]) -> int:
     if clean.get("officer_id") is None:
         clean["officer_id"] = actor.id
     engagement = Engagement(**clean)
+    changes = {k: (None, v) for k, v in clean.items() if v not in (None, "")}
+    seal_engagement_texts(s, engagement, was_confidential=False, changes=changes)
     s.add(engagement)
     s.flush()
     _set_links(s, engagement.id, org_ids, contact_ids)
     refresh_last_engagement(s, org_ids)
-    changes = {k: (None, v) for k, v in clean.items() if v not in (None, "")}
     changes["organization_ids"] = (None, org_ids)
     changes["contact_ids"] = (None, contact_ids)
     record_audit(s, actor, "create", "engagement", engagement.id, changes, engagement.uid)
@@ -203,6 +205,8 @@ def update_engagement(
     if "mission_id" in clean and clean["mission_id"] is None:
         raise ValidationError({"mission_id": "Choose the mission this engagement belongs to."})
     actor.require_mission(clean.get("mission_id", engagement.mission_id), "engagement")
+    was_confidential = engagement.sensitivity == Sensitivity.CONFIDENTIAL
+    before = (engagement.mission_id, engagement.officer_id)
     changes = apply_changes(engagement, clean)
     if (new_orgs, new_contacts) != (old_orgs, old_contacts):
         _set_links(s, engagement.id, new_orgs, new_contacts)
@@ -211,6 +215,9 @@ def update_engagement(
         if new_contacts != old_contacts:
             changes["contact_ids"] = (old_contacts, new_contacts)
     if changes:
+        seal_engagement_texts(
+            s, engagement, was_confidential=was_confidential, changes=changes, before=before
+        )
         saved_new_version(engagement)
         s.add(engagement)
         record_audit(s, actor, "update", "engagement", engagement.id, changes, engagement.uid)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import phonenumbers
 from sqlalchemy import delete, or_, text
@@ -37,13 +38,16 @@ from db.foundations.models import (
     EngagementContact,
     Generation,
     MergeRecord,
+    Sensitivity,
 )
-from db.rules.audit_chain import is_redacted, redacted
+from db.foundations.sealed_text import SEALED_MARK
+from db.rules.audit_chain import REDACTED, SEALED_COPY, is_redacted, opened_value, redacted
 from db.rules.record_fields import CONTACT_FIELDS
 from db.rules.rows import get_record
 from db.store.audit import record_audit
 from db.store.contacts import public_roles_of
 from db.store.pepper import database_pepper
+from db.store.sealing import seal_engagement_texts
 
 ERASED_TEXT = "[erased]"
 ERASED_JOURNAL = "erased"  # a merge journal emptied by an erasure: the merge stays
@@ -179,6 +183,8 @@ def erase_contact(s: Session, actor: Actor, contact_id: int) -> Erasure:
                 setattr(engagement, field, after)
                 changed[field] = True
         if changed:
+            confidential = engagement.sensitivity == Sensitivity.CONFIDENTIAL
+            seal_engagement_texts(s, engagement, was_confidential=confidential)
             s.add(engagement)
             scrubbed += 1
             record_audit(
@@ -248,7 +254,9 @@ def _may_name(s: Session, family_names: list[str]) -> tuple[int, ...]:
                     col(getattr(Engagement, field)).contains(name, autoescape=True)
                     for field in ENGAGEMENT_TEXT_FIELDS
                     for name in family_names
-                )
+                ),
+                # sealed text is read here, opened, not searched in SQL
+                Engagement.sensitivity == Sensitivity.CONFIDENTIAL,
             )
         )
     )
@@ -282,13 +290,19 @@ def _redact_audit(
         & col(AuditEntry.changes).contains(name, autoescape=True)
         for name in family_names
     ]
+    # a confidential engagement's sealed text, opened here to be read
+    sealed = (AuditEntry.entity_type == "engagement") & col(AuditEntry.changes).contains(
+        json.dumps(SEALED_MARK)[1:-1], autoescape=True
+    )
     dialled = [  # a phone's last two digits, then the whole number checked below
         col(AuditEntry.changes).contains(tail) for tail in {_last_digits(p) for p in phones}
     ]
     lowered = [needle.lower() for needle in needles]
     pepper = database_pepper(s)
     changed = 0
-    for entry in s.exec(select(AuditEntry).where(or_(own, theirs, *mentions, *searched, *dialled))):
+    for entry in s.exec(
+        select(AuditEntry).where(or_(own, theirs, sealed, *mentions, *searched, *dialled))
+    ):
         whole = (
             (entry.entity_type in OWN_ENTRIES and entry.entity_id in contact_ids)
             or (entry.entity_type == "affiliation" and entry.entity_id in affiliation_ids)
@@ -299,16 +313,9 @@ def _redact_audit(
         redacted_values = {}
         for field, pair in values.items():
             items = pair if isinstance(pair, list) else [pair]
+            whole_field = whole and field not in ("organization_id", "contact_id", "archived_at")
             new_items = [
-                redacted(value, keyed)
-                if not is_redacted(value)
-                and value is not None
-                and (
-                    (whole and field not in ("organization_id", "contact_id", "archived_at"))
-                    or _names_them(json.dumps(value, ensure_ascii=False), lowered, phones)
-                )
-                else value
-                for value in items
+                _erased_value(field, value, whole_field, lowered, phones, keyed) for value in items
             ]
             redacted_values[field] = new_items if isinstance(pair, list) else new_items[0]
         if redacted_values != values:
@@ -320,6 +327,29 @@ def _redact_audit(
             )
             changed += 1
     return changed
+
+
+def _erased_value(
+    field: str,
+    value: Any,
+    whole: bool,
+    lowered: list[str],
+    phones: list[re.Pattern],
+    pepper: bytes | None,
+) -> Any:
+    """One audit value after erasure: its digest when it is about the person (all of
+    it, or text that names them, sealed text read opened); a sealed copy kept beside a
+    digest goes when it names them."""
+    if value is None:
+        return value
+    shown = json.dumps(opened_value(value, field), ensure_ascii=False)
+    if is_redacted(value):
+        if SEALED_COPY in value and _names_them(shown, lowered, phones):
+            return {REDACTED: value[REDACTED]}
+        return value
+    if whole or _names_them(shown, lowered, phones):
+        return redacted(value, pepper)
+    return value
 
 
 def _last_digits(phone: re.Pattern) -> str:

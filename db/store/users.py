@@ -27,6 +27,7 @@ from db.security.passwords import check_new_password, hash_password, password_ma
 from db.security.signing_keys import give_signing_key
 from db.store.audit import record_audit
 from db.store.records import apply_changes
+from db.store.sealing import admit_readers, forget_wraps_of
 from db.store.server_roles import close_server_role
 from db.store.unit_of_work import after_commit
 from db.store.validation import FieldChecker
@@ -126,6 +127,8 @@ def _set_password(
     user.failed_sign_ins = 0
     user.locked_until = None
     username = user.username
+    if user.id is not None:
+        forget_wraps_of(s, user.id)  # wrapped to the reading key that goes with the old one
     key, registered = give_signing_key(user, password)
     _update_keyring_after_commit(
         s, lambda ring, database_key: ring.admit(username, password, database_key, key)
@@ -151,6 +154,7 @@ def create_user(s: Session, actor: Actor, values: Mapping[str, Any]) -> int:
     s.add(user)
     s.flush()
     record_audit(s, actor, "create", "user", user.id, changes, user.uid)
+    admit_readers(s, actor)
     return user.id
 
 
@@ -169,6 +173,8 @@ def update_user(s: Session, actor: Actor, user_id: int, values: Mapping[str, Any
     if changes:
         s.add(user)
         record_audit(s, actor, "update", "user", user.id, changes, user.uid)
+        s.flush()
+        admit_readers(s, actor)
         if changes.get("active", (None, True))[1] is False:
             username = user.username
             _update_keyring_after_commit(s, lambda ring, _key: ring.remove(username))
@@ -193,6 +199,8 @@ def reset_password(s: Session, actor: Actor, user_id: int, new_password: str) ->
     registered = _set_password(s, actor, user, new_password, must_change=True)
     s.add(user)
     record_audit(s, actor, "reset_password", "user", user.id, registered, user.uid)
+    s.flush()
+    admit_readers(s, actor)
 
 
 def change_own_password(s: Session, actor: Actor, current_password: str, new_password: str) -> None:
@@ -208,6 +216,8 @@ def change_own_password(s: Session, actor: Actor, current_password: str, new_pas
     registered = _set_password(s, actor, user, new_password, must_change=False)
     s.add(user)
     record_audit(s, actor, "change_password", "user", user.id, registered, user.uid)
+    s.flush()
+    admit_readers(s, actor)
 
 
 def actor_of(user: User, signer: Signer | None = None) -> Actor:

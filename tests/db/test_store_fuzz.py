@@ -44,6 +44,12 @@ NOT_FROM_INPUT = {
     "database_pepper",  # the sign-in's and erasure's own digests, from no one's input
     "peppered_digest",
     "close_server_role",  # a role name the user row holds, never typed
+    # sealing keys, taken up at sign-in and after a user change, from no one's input
+    "admit_readers",
+    "seal_unsealed",
+    "hold_sealing_keys",
+    "forget_wraps_of",
+    "seal_engagement_texts",
 }
 
 
