@@ -38,7 +38,9 @@ def run_demo(args: argparse.Namespace) -> int:
             from db.demo.large import load_large_demo
 
             started = time.perf_counter()
-            large = load_large_demo(engine, progress=lambda step: print(f"… {step}"))
+            large = load_large_demo(
+                engine, progress=lambda step: print(f"… {step}"), by=signed_in.actor
+            )
             print(
                 f"Built the large registry in {shown_location(location)} in "
                 f"{time.perf_counter() - started:.0f} s:"

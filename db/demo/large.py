@@ -24,9 +24,10 @@ from db import store
 from db.database_file.planner_statistics import drop_sampled_keys
 from db.demo.sample import DatabaseNotEmpty, demo_rows, existing_record_count, split_list
 from db.foundations import clock
-from db.foundations.actor import SYSTEM_ACTOR
+from db.foundations.actor import SYSTEM_ACTOR, Actor
 from db.foundations.periods import quarter_containing
 from db.store import missions, settings, users
+from db.store.sealing import note_plain_text, seal_unsealed
 
 SCALE = {
     "organizations": 10_000,
@@ -310,9 +311,14 @@ def _batched(rows: Iterator[tuple], size: int = BATCH) -> Iterator[list[tuple]]:
 
 
 def load_large_demo(
-    engine: Engine, today: date | None = None, progress: Callable[[str], None] | None = None
+    engine: Engine,
+    today: date | None = None,
+    progress: Callable[[str], None] | None = None,
+    by: Actor | None = None,
 ) -> LargeSummary:
-    """Fill an empty, migrated database with the large registry; refuse a non-empty one."""
+    """Fill an empty, migrated database with the large registry; refuse a non-empty one.
+    Its confidential text, written in bulk, is sealed by `by` (the administrator
+    building it), else at an administrator's next sign-in."""
     today = today or clock.today()
     report = progress or (lambda _message: None)
     rng = random.Random(20261123)
@@ -383,6 +389,11 @@ def load_large_demo(
         raise
     finally:
         raw.close()
+    report("Sealing confidential text")
+    with store.session(engine) as s:
+        note_plain_text(s)
+        if by is not None:
+            seal_unsealed(s, by)
     return LargeSummary(
         len(orgs),
         SCALE["contacts"],

@@ -7,8 +7,9 @@ copy of the file, reads ciphertext.
 A stored sealed value is text: a record separator (U+001E, never in typed text), the
 sealing key's uid and the AES-256-GCM nonce and ciphertext in base64. The keys this
 process may open with are held in memory (`hold`, filled at sign-in); the column type
-`SealableText` opens values on every read, ORM or Core, and gives `Unopened` text
-(which writes back unchanged) for a key this process does not hold.
+`SealableText` opens values on every read, ORM or Core (`Opened` text), and gives
+`Unopened` text for a key this process does not hold; either, written back as read,
+writes the sealed value unchanged.
 """
 
 from __future__ import annotations
@@ -47,6 +48,19 @@ class SealedText(str):
         """The sealed form written to the database (empty text stays empty, so "has an
         outcome" is still a question the database answers)."""
         return seal(str(self), self.key_uid, self.field) if self else ""
+
+
+class Opened(str):
+    """Sealed text as a holder of its key reads it: the plain text, which remembers its
+    sealed form, so that a row read and written back whole (a copy of the registry)
+    keeps its text sealed as it was."""
+
+    stored_form: str
+
+    def __new__(cls, text: str, stored_form: str) -> Opened:
+        made = super().__new__(cls, text)
+        made.stored_form = stored_form
+        return made
 
 
 class Unopened(str):
@@ -118,16 +132,18 @@ def opened(stored: Any, field: str) -> Any:
         return Unopened(stored)
     try:
         data = base64.b64decode(stored.rsplit(":", 1)[1], validate=True)
-        return AESGCM(key).decrypt(data[:12], data[12:], field.encode("ascii")).decode("utf-8")
+        plain = AESGCM(key).decrypt(data[:12], data[12:], field.encode("ascii"))
+        return Opened(plain.decode("utf-8"), stored)
     except (InvalidTag, ValueError, binascii.Error, IndexError):
         return Unopened(stored)
 
 
 def stored_form(value: Any) -> Any:
-    """What is written for `value`: sealed text sealed, unopened text as it was read."""
+    """What is written for `value`: sealed text sealed, text read from a sealed value
+    (opened or not) as it was stored."""
     if isinstance(value, SealedText):
         return value.stored()
-    if isinstance(value, Unopened):
+    if isinstance(value, Opened | Unopened):
         return value.stored_form
     return value
 

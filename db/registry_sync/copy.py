@@ -34,6 +34,7 @@ from db.foundations.engine import (
 )
 from db.foundations.errors import DatabaseUnavailable, ValidationError
 from db.foundations.private_files import make_private
+from db.foundations.sealed_text import stored_form
 from db.security.keyring import Keyring, keyring_path
 
 CHUNK = 2_000  # rows read and written at a time
@@ -71,7 +72,9 @@ def _ordered(table: Table):
 
 
 def plain_value(value: Any) -> Any:
-    """A value as the digest sees it, the same whichever engine it was read from."""
+    """A value as the digest sees it, the same whichever engine it was read from (sealed
+    text as it is stored)."""
+    value = stored_form(value)
     if isinstance(value, datetime):
         moment = value if value.tzinfo else value.replace(tzinfo=UTC)
         return moment.astimezone(UTC).isoformat()

@@ -36,6 +36,8 @@ from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, inser
 from sqlalchemy import update as sql_update
 
 from db.foundations.errors import DatabaseUnavailable, ValidationError
+from db.foundations.models import UserRole
+from db.foundations.sealed_text import Opened, Unopened
 from db.registry_sync.copy import CHUNK, plain_value, registry_tables
 
 
@@ -86,6 +88,8 @@ ALIKE_ORDER = ("organization", "program", "contact")  # as a person reads the li
 assert {name for name, m in MATCHING.items() if m.alike} == set(ALIKE_ORDER)
 
 NOT_BROUGHT = {
+    "sealing_key": "confidential text is sealed again under the target's own keys",
+    "sealing_key_reader": "the target wraps its own keys to its own readers",
     "audit_entry": "the target keeps its own chain; the source keeps its history",
     "merge_record": "its journals name the source's ids",
     "duplicate_dismissal": "it names the source's ids",
@@ -263,7 +267,7 @@ class _Bringing:
     # --- translating -------------------------------------------------------------
 
     def _translated(self, table: Table, row: dict) -> dict:
-        translated = dict(row)
+        translated = {column: _readable(table, row, value) for column, value in row.items()}
         for column, referenced in _references(table).items():
             value = row.get(column)
             if value is None:
@@ -373,7 +377,7 @@ class _Bringing:
                     moved["active"] = False
                     # This chain registered no key of theirs: they introduce one at their
                     # first sign-in here, as a user from before signatures does.
-                    moved["signing_key"] = moved["signing_secret"] = None
+                    moved["signing_key"] = moved["signing_secret"] = moved["reading_key"] = None
                 self.ids[table.name][row["id"]] = new_id
         for start in range(0, len(to_add), CHUNK):
             self.target.execute(
@@ -530,6 +534,21 @@ class _Bringing:
         return there
 
 
+def _readable(table: Table, row: dict, value: Any) -> Any:
+    """A value as the target is to hold it: confidential text plain, to be sealed there
+    under the target's own keys (`bring_into` seals it before it commits); refused when
+    the copier does not hold the source's key to it."""
+    if isinstance(value, Unopened):
+        raise ValidationError(
+            {
+                "source": f"{table.name} #{row.get('id')} holds confidential text sealed under "
+                "a key you do not hold in the source; sign in there as an administrator "
+                "first, or ask one to bring the records."
+            }
+        )
+    return str(value) if isinstance(value, Opened) else value
+
+
 def bring_into(
     source: Engine,
     target: Engine,
@@ -547,6 +566,7 @@ def bring_into(
     from db.foundations.actor import Actor
     from db.store.audit import AuditItem, record_audits
     from db.store.last_engagement import refresh_last_engagement
+    from db.store.sealing import note_plain_text, seal_unsealed
 
     report = progress or (lambda _message: None)
     brought = RegistryBrought(target_shown)
@@ -583,6 +603,9 @@ def bring_into(
                 )
         if run.touched_organizations:
             refresh_last_engagement(s, sorted(run.touched_organizations))
+        # confidential text came in plain: sealed here, under this registry's keys
+        note_plain_text(s)
+        seal_unsealed(s, Actor(None, username, role=UserRole.ADMIN))
         # The copier is signed in to the source, not here: the entries are Rabta's own,
         # naming them, and carry no signature of a key this chain registered.
         actor = Actor(None, username)

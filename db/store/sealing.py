@@ -40,6 +40,7 @@ from db.foundations.models import (
     SealingKey,
     SealingKeyReader,
     Sensitivity,
+    Setting,
     User,
 )
 from db.foundations.sealed_text import (
@@ -58,6 +59,10 @@ from db.rules.audit_chain import REDACTED, SEALED_COPY, chain_pepper, value_dige
 from db.rules.visibility import reads_confidential_of
 
 TEXT_FIELDS = ("subject", "summary", "outcome")
+# Set while confidential text may be stored plain (migration 0021 sets it on a database
+# that has confidential engagements; a write no allowed reader could open sets it), so
+# that an administrator's sign-in looks for such text only when there may be some.
+UNSEALED_KEY = "security.unsealed_text"
 _BATCH = 500
 
 
@@ -87,6 +92,18 @@ def _unwrap(key_uid: str, wrapped: str, reading_key: X25519PrivateKey) -> bytes 
 def _wrapping_key(shared: bytes, key_uid: str, ephemeral_public: bytes) -> bytes:
     info = b"rabta sealing key\0" + key_uid.encode("ascii") + ephemeral_public
     return HKDF(SHA256(), 32, salt=None, info=info).derive(shared)
+
+
+def _reader_row(
+    key_id: int | None, key_uid: str, key: bytes, user_id: int | None, reading_key: str | None
+) -> SealingKeyReader:
+    """The row wrapping a key to one reader (both ids and the reading key are set: the
+    rows come from the database, the readers' condition requires a reading key)."""
+    return SealingKeyReader(
+        sealing_key_id=int(key_id or 0),
+        user_id=int(user_id or 0),
+        wrapped=_wrap(key_uid, key, str(reading_key)),
+    )
 
 
 def hold_sealing_keys(s: Session, signer: Signer | None) -> int:
@@ -130,11 +147,7 @@ def _sealing_key_for(s: Session, mission_id: int | None, officer_id: int | None)
     s.add(made)
     s.flush()
     for user_id, reading_key in readers:
-        s.add(
-            SealingKeyReader(
-                sealing_key_id=made.id, user_id=user_id, wrapped=_wrap(key_uid, key, reading_key)
-            )
-        )
+        s.add(_reader_row(made.id, key_uid, key, user_id, reading_key))
     hold(key_uid, key)
     return key_uid
 
@@ -164,6 +177,8 @@ def seal_engagement_texts(
     key_uid = (
         _sealing_key_for(s, engagement.mission_id, engagement.officer_id) if confidential else None
     )
+    if confidential and key_uid is None:
+        note_plain_text(s)
     for field, value in values.items():
         setattr(
             engagement, field, SealedText(str(value), key_uid, field) if key_uid else str(value)
@@ -180,6 +195,15 @@ def seal_engagement_texts(
                         seal(value, audit_key, field) if isinstance(value, str) and value else value
                         for value in changes[field]
                     )
+
+
+def note_plain_text(s: Session) -> None:
+    """Say that confidential text may be stored plain (written in bulk, brought from
+    another registry, or with no allowed reader holding a reading key yet), for
+    `seal_unsealed` to seal."""
+    if s.get(Setting, UNSEALED_KEY) is None:
+        s.add(Setting(key=UNSEALED_KEY, value="1"))
+        s.flush()
 
 
 def admit_readers(s: Session, actor: Actor) -> int:
@@ -204,11 +228,7 @@ def admit_readers(s: Session, actor: Actor) -> int:
     for key_id, key_uid, user_id, reading_key in missing:
         key = held_key(key_uid)
         if key is not None:
-            s.add(
-                SealingKeyReader(
-                    sealing_key_id=key_id, user_id=user_id, wrapped=_wrap(key_uid, key, reading_key)
-                )
-            )
+            s.add(_reader_row(key_id, key_uid, key, user_id, reading_key))
     if actor.may_administer:
         allowed = (
             select(User.id)
@@ -240,10 +260,17 @@ def seal_unsealed(s: Session, actor: Actor) -> int:
     sealing, or written while no allowed reader had a reading key), and their values in
     the audit (as a digest with a sealed copy, so the chain still holds). Run at an
     administrator's sign-in; return how many engagements were sealed."""
-    if not actor.may_administer:
+    flag = s.get(Setting, UNSEALED_KEY)
+    if not actor.may_administer or flag is None:
         return 0
     plain = or_(
-        *(~col(getattr(Engagement, field)).startswith(SEALED_MARK) for field in TEXT_FIELDS)
+        *(
+            and_(
+                getattr(Engagement, field) != "",
+                ~col(getattr(Engagement, field)).startswith(SEALED_MARK),
+            )
+            for field in TEXT_FIELDS
+        )
     )
     ids = s.exec(
         select(Engagement.id).where(Engagement.sensitivity == Sensitivity.CONFIDENTIAL, plain)
@@ -258,6 +285,14 @@ def seal_unsealed(s: Session, actor: Actor) -> int:
             sealed += 1
         s.flush()
     _seal_audit_values(s)
+    still_plain = s.exec(
+        select(Engagement.id)
+        .where(Engagement.sensitivity == Sensitivity.CONFIDENTIAL, plain)
+        .limit(1)
+    ).first()
+    if still_plain is None:
+        s.delete(flag)
+        s.flush()
     return sealed
 
 

@@ -50,6 +50,7 @@ NOT_FROM_INPUT = {
     "hold_sealing_keys",
     "forget_wraps_of",
     "seal_engagement_texts",
+    "note_plain_text",
 }
 
 

@@ -36,7 +36,7 @@ def build(engagements: int) -> tuple[Path, float | None]:
     )
     demo_large.SCALE["engagements"] = engagements
     try:
-        demo_large.load_large_demo(signed_in.opened.engine)
+        demo_large.load_large_demo(signed_in.opened.engine, by=signed_in.actor)
     finally:
         signed_in.opened.engine.dispose()
         forget_database_key(str(path))

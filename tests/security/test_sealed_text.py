@@ -10,8 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import Session, select
 
+from cli.run import run
 from db import store
 from db.foundations import sealed_text
 from db.foundations.actor import SYSTEM_ACTOR, Actor
@@ -19,12 +21,14 @@ from db.foundations.engine import connect_sqlite_file, forget_database_key
 from db.foundations.errors import PermissionDenied
 from db.foundations.models import Engagement, SealingKey, SealingKeyReader, User
 from db.foundations.sealed_text import UNOPENED_TEXT
-from db.queries.audit import verify_audit_chain
+from db.queries.audit import record_history, verify_audit_chain
 from db.queries.engagements import EngagementFilter, engagement_page
+from db.queries.search import search
 from db.security.keyring import Keyring
 from db.security.sign_in import create_first_administrator, sign_in
 from db.store.contacts import create_contact
 from db.store.engagements import log_engagement, update_engagement
+from db.store.erasure import erase_contact
 from db.store.missions import add_region, create_mission
 from db.store.users import change_own_password, create_user, reset_password
 
@@ -258,3 +262,179 @@ def test_text_from_before_sealing_is_sealed_at_an_administrators_sign_in(tmp_pat
     everything = _every_value(raw)
     raw.close()
     assert SECRETS[0] not in everything and SECRETS[1] not in everything
+
+
+def _location(engine) -> str:
+    url = engine.url
+    return url.database if url.get_backend_name() == "sqlite" else url.render_as_string(False)
+
+
+def test_the_text_is_sealed_and_left_out_of_the_search_index_on_both_engines(engine):
+    location = _location(engine)
+    team = _office(location)
+    _admin, _officer, secret, _was = team
+    with engine.connect() as raw:
+        stored = raw.execute(
+            text("SELECT subject, summary, outcome FROM engagement WHERE id = :id"), {"id": secret}
+        ).one()
+        if engine.dialect.name == "postgresql":
+            indexed = raw.execute(
+                text(
+                    "SELECT count(*) FROM engagement "
+                    "WHERE search_vector @@ to_tsquery('simple', 'xanthic')"
+                )
+            ).scalar()
+        else:
+            indexed = raw.execute(
+                text("SELECT count(*) FROM engagement_fts WHERE engagement_fts MATCH 'Xanthic'")
+            ).scalar()
+    assert all(value.startswith(sealed_text.SEALED_MARK) for value in stored)
+    assert indexed == 0
+    again = _signed_in(location, "wasim.officer")
+    with Session(again.opened.engine) as s:
+        assert search(s, "Xanthic", viewer=again.actor)["engagement"] == []
+        found = search(s, "Sana", viewer=again.actor)
+    assert _subjects_seen(again)[secret] == SECRETS[0]
+    assert found["contact"]  # found by the people it names, as the rule allows
+    for opened in (*team[:2], again):
+        opened.opened.engine.dispose()
+
+
+def test_the_history_shows_sealed_values_to_holders_only(tmp_path):
+    location = str(tmp_path / "rabta.db")
+    _office(location)
+    sealed_text.forget_all()
+    admin = sign_in(location, "admin", ADMIN_PASSWORD)
+    with Session(admin.opened.engine) as s:
+        secret = s.exec(select(Engagement.id).where(Engagement.sensitivity == "confidential")).one()
+        held = record_history(s, admin.actor, "engagement", secret)
+    shown = {change.field: change.new for entry in held for change in entry.changes}
+    assert shown["subject"] == SECRETS[0]
+    sealed_text.forget_all()  # a supervisor of the audit who does not hold the key
+    with Session(admin.opened.engine) as s:
+        unheld = record_history(s, admin.actor, "engagement", secret)
+    shown = {change.field: change.new for entry in unheld for change in entry.changes}
+    assert shown["subject"] == UNOPENED_TEXT
+
+
+def test_an_erasure_reads_sealed_text_and_leaves_no_sealed_copy_naming_them(tmp_path):
+    location = str(tmp_path / "rabta.db")
+    admin, officer, _secret, was = _office(location)
+    with store.session(officer.opened.engine) as s:
+        person = create_contact(
+            s, officer.actor, {"given_name": "Rukhsana", "family_name": "Bhatti"}
+        )
+        named = log_engagement(
+            s,
+            officer.actor,
+            {
+                "date": "2026-11-05",
+                "kind": "meeting",
+                "contact_ids": [person],
+                "mission_id": was,
+                "subject": "Rukhsana Bhatti on the hometown school",
+                "summary": "Mrs Bhatti asked about fees.",
+                "sensitivity": "confidential",
+            },
+        )
+        elsewhere = log_engagement(
+            s,
+            officer.actor,
+            {
+                "date": "2026-11-06",
+                "kind": "meeting",
+                "contact_ids": [
+                    create_contact(s, officer.actor, {"given_name": "A", "family_name": "B"})
+                ],
+                "mission_id": was,
+                "subject": "Another meeting where Bhatti came up",
+                "sensitivity": "confidential",
+            },
+        )
+    sealed_text.forget_all()
+    admin = sign_in(location, "admin", ADMIN_PASSWORD)
+    with store.session(admin.opened.engine) as s:
+        erased = erase_contact(s, admin.actor, person)
+    # the family name alone may be someone else's: found in the sealed text, opened,
+    # and listed for a person to review
+    assert {named, elsewhere} <= set(erased.to_review)
+    with Session(admin.opened.engine) as s:
+        kept = s.get(Engagement, named)
+        assert "Rukhsana" not in kept.subject
+        history = record_history(s, admin.actor, "engagement", named)
+    shown = [str(change.new) + str(change.old) for entry in history for change in entry.changes]
+    assert not any("Rukhsana" in value for value in shown)
+    admin.opened.engine.dispose()
+    forget_database_key(location)
+    key = Keyring.load(Path(location)).open_keys("admin", ADMIN_PASSWORD)[0]
+    raw = connect_sqlite_file(Path(location), key=key)
+    (stored,) = raw.execute("SELECT subject FROM engagement WHERE id = ?", (named,)).fetchone()
+    raw.close()
+    assert stored.startswith(sealed_text.SEALED_MARK)  # scrubbed, and sealed again
+
+
+def test_the_large_demo_seals_its_confidential_text_as_it_is_built(tmp_path, monkeypatch):
+    from db.demo import large as demo_large
+
+    for key, value in {
+        "organizations": 60,
+        "contacts": 200,
+        "affiliations": 200,
+        "engagements": 800,
+        "programs": 4,
+        "measurements": 200,
+    }.items():
+        monkeypatch.setitem(demo_large.SCALE, key, value)
+    location = str(tmp_path / "large.db")
+    admin = create_first_administrator(location, "admin", "Admin", ADMIN_PASSWORD)
+    demo_large.load_large_demo(admin.opened.engine, by=admin.actor)
+    with admin.opened.engine.connect() as raw:
+        confidential, plain = raw.execute(
+            text(
+                "SELECT count(*), "
+                "sum(CASE WHEN substr(subject, 1, 1) = char(30) THEN 0 ELSE 1 END) "
+                "FROM engagement WHERE sensitivity = 'confidential'"
+            )
+        ).one()
+        flag = raw.execute(
+            text("SELECT count(*) FROM setting WHERE key = 'security.unsealed_text'")
+        ).scalar()
+    assert confidential > 0 and plain == 0 and flag == 0
+
+
+def test_copies_keep_the_text_sealed_and_a_registry_brought_in_is_sealed_there(tmp_path, capsys):
+    source = str(tmp_path / "laptop.db")
+    team = _office(source)
+    secret = team[2]
+    for opened in team[:2]:
+        opened.opened.engine.dispose()
+    password = tmp_path / "password"
+    password.write_text(ADMIN_PASSWORD)
+    password.chmod(0o600)
+    signed = ["--db", source, "--user", "admin", "--password-file", str(password)]
+    # a whole copy: the same rows, the text as sealed as it was, the same people read it
+    assert run(["copy-to", str(tmp_path / "copy.db"), *signed]) == 0
+    copy = _signed_in(str(tmp_path / "copy.db"), "wasim.officer")
+    assert _subjects_seen(copy)[secret] == SECRETS[0]
+    copy.opened.engine.dispose()
+    # into a registry that holds records: the text arrives plain and is sealed there,
+    # under that registry's keys, before the copy commits
+    office = str(tmp_path / "office.db")
+    create_first_administrator(office, "admin", "Admin", ADMIN_PASSWORD).opened.engine.dispose()
+    sealed_text.forget_all()
+    assert run(["copy-to", office, *signed]) == 0
+    capsys.readouterr()
+    sealed_text.forget_all()
+    there = sign_in(office, "admin", ADMIN_PASSWORD)
+    with Session(there.opened.engine) as s:
+        brought = s.exec(select(Engagement).where(Engagement.sensitivity == "confidential")).one()
+        assert brought.subject == SECRETS[0]
+    with there.opened.engine.connect() as raw:
+        stored, keys = raw.execute(
+            text(
+                "SELECT e.subject, (SELECT count(*) FROM sealing_key) FROM engagement e "
+                "WHERE e.sensitivity = 'confidential'"
+            )
+        ).one()
+    assert stored.startswith(sealed_text.SEALED_MARK) and keys == 1
+    there.opened.engine.dispose()

@@ -147,6 +147,11 @@ def upgrade() -> None:
         sa.Column("wrapped", sa.Text(), nullable=False),
     )
     op.create_index("ix_sealing_key_reader_user_id", "sealing_key_reader", ["user_id"])
+    # confidential text written before: an administrator's next sign-in seals it
+    op.execute(
+        "INSERT INTO setting (key, value) SELECT 'security.unsealed_text', '1' "
+        "WHERE EXISTS (SELECT 1 FROM engagement WHERE sensitivity = 'confidential')"
+    )
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
         _engagement_fts(view=True)
@@ -156,6 +161,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM setting WHERE key = 'security.unsealed_text'")
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
         _engagement_fts(view=False)
