@@ -126,6 +126,7 @@ UNIQUE_CLASHES: dict[str, tuple[str, str, str]] = {
             "organization",
             "program",
             "program_event",
+            "sealing_key",
             "user",
         )
     },

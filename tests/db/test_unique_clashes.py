@@ -203,6 +203,31 @@ def _every_table_has_a_row(engine, geography) -> None:
             SYSTEM_ACTOR,
             {"date": "2026-11-01", "kind": "meeting", "subject": "S", "organization_ids": [org]},
         )
+        # a confidential one, by an officer holding a reading key: its sealing key
+        reader = create_user(
+            s,
+            SYSTEM_ACTOR,
+            {
+                "username": "clash.officer",
+                "display_name": "Clash Officer",
+                "role": "officer",
+                "commission_wide": True,
+                "password": "a first password 1",
+            },
+        )
+        log_engagement(
+            s,
+            SYSTEM_ACTOR,
+            {
+                "date": "2026-11-02",
+                "kind": "meeting",
+                "subject": "Sealed",
+                "organization_ids": [org],
+                "officer_id": reader,
+                "mission_id": geography["HOU"],
+                "sensitivity": "confidential",
+            },
+        )
 
 
 # A clash is made by copying a row with the guarded columns kept and the others made new.
