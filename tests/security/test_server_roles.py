@@ -230,6 +230,22 @@ def test_rabta_connected_as_an_officers_role_signs_in_logs_and_chains(demo_engin
         with Session(demo_engine) as s:
             houston = s.exec(select(Mission.id).where(Mission.code == "HOU")).one()
             ours = s.exec(select(Organization.id).where(Organization.mission_id == houston)).first()
+        with store.session(signed_in.opened.engine) as s:  # sealed by their own role
+            sealed = log_engagement(
+                s,
+                signed_in.actor,
+                {
+                    "date": "2026-12-06",
+                    "kind": "meeting",
+                    "subject": "Xanthic welfare case",
+                    "organization_ids": [ours],
+                    "sensitivity": "confidential",
+                },
+            )
+        with Session(signed_in.opened.engine) as s:
+            assert s.get(Engagement, sealed).subject == "Xanthic welfare case"
+        as_psql = _one(roles["n.jamil"], "SELECT subject FROM engagement WHERE id = %s", sealed)
+        assert as_psql.startswith("\x1e") and "Xanthic" not in as_psql
         with store.session(signed_in.opened.engine) as s:  # a person of their own mission
             person = create_contact(
                 s,
