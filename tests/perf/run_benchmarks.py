@@ -36,8 +36,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / "tests" / "perf" / ".cache"
 # The version goes up when the schema or the generated data change, so a stale cache is
 # rebuilt, not migrated.
-LARGE_DB = CACHE / "large-v11.db"  # encrypted with SQLCipher, as every new database
-LARGE_PLAIN = CACHE / "large-v11-plain.db"  # the same registry in plain SQLite
+LARGE_DB = CACHE / "large-v12.db"  # encrypted with SQLCipher, as every new database
+LARGE_PLAIN = CACHE / "large-v12-plain.db"  # the same registry in plain SQLite
 BENCH_USER = "bench"
 BENCH_PASSWORD = "benchmark password 2026"
 PASSWORD_FILE = CACHE / "bench.password"
