@@ -11,7 +11,7 @@ change_password_dialog, merge_dialog, restore_question, erase_question
 DuplicatesPage, EngagementsPage, ProgramsPage
 
 # Model columns written by the store and read by SQLAlchemy, not by name.
-recorded_at, dismissed_by, dismissed_at
+recorded_at, dismissed_by, dismissed_at, checked_in_by
 # Set for the sqlite3 driver, SQLAlchemy's compiler and openpyxl, which read them.
 isolation_level, inherit_cache, ref
 # A form's field registered by name in RecordForm (desktop/dialogs/record_form.py).

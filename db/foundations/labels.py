@@ -112,6 +112,15 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         m.ParticipantRole.PARTICIPANT: "Participant",
         m.ParticipantRole.HOST: "Host",
     },
+    m.GuestStatus: {
+        m.GuestStatus.INVITED: "Invited",
+        m.GuestStatus.ACCEPTED: "Accepted",
+        m.GuestStatus.TENTATIVE: "Tentative",
+        m.GuestStatus.DECLINED: "Declined",
+        m.GuestStatus.ATTENDED: "Attended",
+        m.GuestStatus.NO_SHOW: "No-show",
+        m.GuestStatus.WALK_IN: "Walk-in",
+    },
     m.UserRole: {
         m.UserRole.ADMIN: "Administrator",
         m.UserRole.SUPERVISOR: "Supervisor",

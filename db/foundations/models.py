@@ -148,6 +148,18 @@ class Sensitivity(StrEnum):
     CONFIDENTIAL = "confidential"
 
 
+class GuestStatus(StrEnum):
+    """Where a guest of an event stands: asked, their reply, whether they came."""
+
+    INVITED = "invited"
+    ACCEPTED = "accepted"
+    TENTATIVE = "tentative"
+    DECLINED = "declined"
+    ATTENDED = "attended"
+    NO_SHOW = "no_show"
+    WALK_IN = "walk_in"
+
+
 class ProgramKind(StrEnum):
     FINANCIAL_PRODUCT = "financial_product"
     CULTURAL_FESTIVAL = "cultural_festival"
@@ -426,6 +438,29 @@ class ProgramEvent(SQLModel, table=True):
     venue: str = Field(default="", max_length=200)
     city: str = Field(default="", max_length=120)
     attendance: int | None = None
+
+
+class EventGuest(SQLModel, table=True):
+    """A person on an event's guest list: their reply, companions and check-in; `code`
+    is printed as a QR code on their invitation and badge and read at the door."""
+
+    __tablename__ = "event_guest"
+    __table_args__ = (
+        UniqueConstraint("event_id", "contact_id", name="uq_event_guest_event_id_contact_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=new_uid, max_length=36, unique=True)
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    event_id: int = _fk("program_event.id", nullable=False, ondelete="CASCADE")
+    contact_id: int = _fk("contact.id", nullable=False)
+    status: str = Field(default=GuestStatus.INVITED, max_length=16)
+    companions: int = 0
+    code: str = Field(max_length=16, unique=True)
+    checked_in_at: datetime | None = None
+    checked_in_by: int | None = _fk("user.id", index=False)
+    created_at: datetime = Field(default_factory=clock.utc_now)
+    updated_at: datetime = Field(default_factory=clock.utc_now)
 
 
 class Indicator(SQLModel, table=True):

@@ -74,6 +74,7 @@ MATCHING: dict[str, Matching] = {
     "program": Matching(("uid",), alike="name", newer="updated_at"),
     "program_participant": Matching(("program_id", "organization_id")),
     "program_event": Matching(("uid",)),
+    "event_guest": Matching(("uid",), newer="updated_at"),
     "indicator": Matching(("uid",)),
     "measurement": Matching(("indicator_id", "period_start"), newer="recorded_at"),
     "engagement": Matching(("uid",), newer="updated_at"),

@@ -2,12 +2,13 @@
 
 A merge keeps one record (the survivor) with the field values the person chose from
 either, moves every link of the other (affiliations, engagement links, program
-participation, tags, mechanisms, public roles) to the survivor, and archives the other
-with a pointer to the survivor, in one transaction and one audit entry. Its journal
-(db.foundations.models.MergeRecord) holds the survivor's fields before and after, each link moved
-and each duplicate link removed, so "Undo merge" puts both records and every link back
-as they were, even after later edits elsewhere; a survivor field edited since the merge
-keeps its newer value and is named in what the undo returns.
+participation, tags, mechanisms, public roles, places on guest lists) to the survivor,
+and archives the other with a pointer to the survivor, in one transaction and one audit
+entry. Its journal (db.foundations.models.MergeRecord) holds the survivor's fields
+before and after, each link moved and each duplicate link removed, so "Undo merge" puts
+both records and every link back as they were, even after later edits elsewhere; a
+survivor field edited since the merge keeps its newer value and is named in what the
+undo returns.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ LINKS = {
         ("affiliation", "contact_id", ("organization_id",)),
         ("engagement_contact", "contact_id", ("engagement_id",)),
         ("contact_public_role", "contact_id", ("role",)),
+        ("event_guest", "contact_id", ("event_id",)),
     ),
     "organization": (
         ("affiliation", "organization_id", ("contact_id",)),

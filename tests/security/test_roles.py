@@ -30,12 +30,14 @@ from db.foundations.models import (
     Affiliation,
     Engagement,
     EngagementKind,
+    EventGuest,
     ProgramParticipant,
     Tag,
 )
 from db.foundations.periods import quarter_containing
 from db.store.contacts import archive_contact, create_contact
 from db.store.engagements import archive_engagement, complete_follow_up, log_engagement
+from db.store.guests import invite_guests
 from db.store.merges import merge_contacts
 from db.store.organizations import archive_organization, create_organization
 from db.store.programs import (
@@ -102,6 +104,7 @@ class Houston:
     archived_program: int
     participant: int
     event: int
+    guest: int
     indicator: int
     tag: int
     other_tag: int
@@ -254,6 +257,23 @@ RULES = {
     "programs.update_event": (
         writes_houston,
         lambda h: {"event_id": h.event, "values": {"attendance": 120}},
+    ),
+    "guests.invite_guests": (
+        writes_houston,
+        lambda h: {"event_id": h.event, "contact_ids": [h.spare_contact]},
+    ),
+    "guests.set_guest_reply": (
+        writes_houston,
+        lambda h: {"guest_id": h.guest, "values": {"status": "accepted", "companions": 1}},
+    ),
+    "guests.remove_guest": (writes_houston, lambda h: {"guest_id": h.guest}),
+    "guests.check_in": (writes_houston, lambda h: {"guest_id": h.guest}),
+    "guests.add_walk_in": (
+        writes_houston,
+        lambda h: {
+            "event_id": h.event,
+            "values": {"given_name": "Hina", "email": "hina@example.org", "consent": True},
+        },
     ),
     "programs.add_indicator": (
         writes_houston,
@@ -472,6 +492,8 @@ def houston(tmp_path_factory, migrated_template) -> Houston:
         archive_program(s, admin, archived_program)
         participant = add_participant(s, admin, program, org)
         event = add_event(s, admin, program, {"date": TODAY, "title": "Opening"})
+        invite_guests(s, admin, event, contact_ids=[person])
+        guest = s.exec(select(EventGuest.id).where(EventGuest.event_id == event)).one()
         indicator = add_indicator(s, admin, program, {"name": "Visitors", "unit": "people"})
         tag = s.exec(select(Tag.id).where(Tag.name == "music")).one()
         other_tag = s.exec(select(Tag.id).where(Tag.name == "culture")).one()
@@ -496,6 +518,7 @@ def houston(tmp_path_factory, migrated_template) -> Houston:
         archived_program=archived_program,
         participant=participant,
         event=event,
+        guest=guest,
         indicator=indicator,
         tag=tag,
         other_tag=other_tag,
@@ -717,6 +740,12 @@ def _reads() -> dict[str, object]:
         "report_texts.highlight_candidates": lambda s, v, h: _module(
             "report_texts"
         ).highlight_candidates(s, v, quarter, "HOU"),
+        "guests.guest_list": lambda s, v, h: _module("guests").guest_list(s, v, h.event),
+        "guests.event_summary": lambda s, v, h: _module("guests").event_summary(s, h.event),
+        "guests.program_events": lambda s, v, h: _module("guests").program_events(s),
+        "guests.guest_at_the_door": lambda s, v, h: _module("guests").guest_at_the_door(
+            s, h.event, "Farah Siddiqui"
+        ),
     }
 
 
