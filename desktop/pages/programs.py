@@ -92,6 +92,11 @@ class ProgramsPage(RecordPage):
                 lambda: self._sub_form(EventForm),
             ),
             (
+                "Guest lists",
+                "The guest lists of the selected program's events, and the check-in at the door",
+                self._guest_lists,
+            ),
+            (
                 "Add indicator",
                 "Add a measured indicator to the selected program",
                 lambda: self._sub_form(IndicatorForm),
@@ -106,6 +111,14 @@ class ProgramsPage(RecordPage):
     def changing_buttons(self):
         """Participants, events, indicators and measurements change the program too."""
         return [*super().changing_buttons(), *self.extra_buttons.values()]
+
+    def _guest_lists(self) -> QDialog | None:
+        from desktop.dialogs.guest_list import GuestListDialog
+
+        program_id = self.shown_id()
+        if program_id is None:
+            return None
+        return self._open(GuestListDialog(self.workspace, program_id, self))
 
     def _sub_form(self, form_class) -> QDialog | None:
         program_id = self.shown_id()

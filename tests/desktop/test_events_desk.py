@@ -1,0 +1,84 @@
+"""The events desk in the window: a program's guest list opened from the Programs
+page, replies by key on the row selected, and the check-in screen at the door: a
+scanned code, a second scan, a name in Urdu, a name no guest has, and a walk-in."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QPushButton
+from sqlmodel import Session, select
+
+from db import store
+from db.foundations.models import Contact, EventGuest
+from db.store.guests import invite_guests
+from db.store.programs import add_event, create_program
+from desktop.dialogs.guest_list import CheckInDialog
+from tests.desktop.conftest import active_main_window
+
+
+def _reception(window) -> tuple[int, int, list[int]]:
+    """A program with a reception, and three demo people invited to it."""
+    actor = window.workspace.actor
+    with store.session(window.workspace.engine) as s:
+        people = list(
+            s.exec(
+                select(Contact.id)
+                .where(Contact.name_urdu != "", Contact.archived_at.is_(None))
+                .order_by(Contact.id)
+                .limit(3)
+            ).all()
+        )
+        program = create_program(
+            s, actor, {"name": "Pakistan Day 2027", "kind": "cultural_festival"}
+        )
+        event = add_event(
+            s, actor, program, {"date": "2027-03-23", "title": "Pakistan Day reception"}
+        )
+        invite_guests(s, actor, event, contact_ids=people)
+    return program, event, people
+
+
+def test_the_guest_list_takes_replies_by_key_and_the_door_checks_in(qtbot, demo_path):
+    window = active_main_window(qtbot, demo_path, login_name="c.officer")
+    program, event, people = _reception(window)
+    page = window.page("Programs")
+    page.show_record(program)
+    dialog = page._guest_lists()
+    qtbot.waitUntil(lambda: dialog.isVisible())
+    assert dialog.table.rowCount() == 3 and "Invited 3" in dialog.counts.text()
+    dialog.table.setFocus()
+    dialog.table.selectRow(1)
+    chosen = dialog.shown_guest()
+    qtbot.keyClick(dialog.table, Qt.Key.Key_A)
+    with Session(window.workspace.engine) as s:
+        assert s.get(EventGuest, chosen.id).status == "accepted"
+        others = s.exec(select(EventGuest.status).where(EventGuest.id != chosen.id)).all()
+        other = next(person for person in people if person != chosen.contact_id)
+        urdu = s.get(Contact, other).name_urdu
+    assert set(others) == {"invited"}  # only the row selected
+    assert dialog.shown_guest().id == chosen.id  # still selected after the list is read again
+    door = CheckInDialog(window.workspace, event, dialog)
+    qtbot.addWidget(door)
+    door.show()
+    qtbot.keyClicks(door.typed, chosen.code)
+    qtbot.keyClick(door.typed, Qt.Key.Key_Return)
+    assert "checked in at" in door.said.text() and chosen.name in door.said.text()
+    qtbot.keyClicks(door.typed, chosen.code)
+    qtbot.keyClick(door.typed, Qt.Key.Key_Return)
+    assert door.said.text().startswith(f"{chosen.name} was already checked in at")
+    door.typed.setText(urdu)  # typed with an Urdu keyboard (QTest types Latin keys only)
+    qtbot.keyClick(door.typed, Qt.Key.Key_Return)
+    assert "checked in at" in door.said.text() and "already" not in door.said.text()
+    qtbot.keyClicks(door.typed, "Nobody Atall")
+    qtbot.keyClick(door.typed, Qt.Key.Key_Return)
+    assert "No guest of this event is called" in door.said.text()
+    door.given.setText("Hina")
+    door.family.setText("Malik")
+    door.email.setText("hina.malik@example.org")
+    door.consent.setChecked(True)
+    (walk_in,) = [b for b in door.findChildren(QPushButton) if "walk-in" in b.text()]
+    qtbot.mouseClick(walk_in, Qt.MouseButton.LeftButton)
+    assert "walk-in" in door.said.text()
+    assert "Came 3" in door.counts.text()
+    door.close()
+    QApplication.processEvents()
