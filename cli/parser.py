@@ -9,6 +9,7 @@ from cli.commands import (
     contacts,
     database_file,
     demo,
+    events,
     exchange,
     registry_sync,
     reports,
@@ -18,7 +19,17 @@ from cli.commands import (
 from db.foundations.release import __version__
 
 # Each module adds its commands, in the order `--help` lists them.
-COMMAND_GROUPS = (demo, search, database_file, registry_sync, contacts, users, exchange, reports)
+COMMAND_GROUPS = (
+    demo,
+    search,
+    database_file,
+    registry_sync,
+    contacts,
+    events,
+    users,
+    exchange,
+    reports,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

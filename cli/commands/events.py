@@ -1,0 +1,125 @@
+"""python main.py event: program events and their guest lists, from the command line
+(the same work as the window's guest list and check-in screen)."""
+
+from __future__ import annotations
+
+import argparse
+
+from cli.sign_in import signed_in_for
+
+
+def add_commands(commands, database: argparse.ArgumentParser) -> None:
+    """Add these commands to the command line."""
+    event = commands.add_parser("event", help="program events and their guest lists")
+    actions = event.add_subparsers(dest="event_action", metavar="ACTION", required=True)
+    listed = actions.add_parser(
+        "list", parents=[database], help="every program event, with its guest list's counts"
+    )
+    listed.add_argument("--program", type=int, metavar="ID", help="one program's events only")
+    guests = actions.add_parser(
+        "guests",
+        parents=[database],
+        help="an event's guest list; with --add-contact or --add-organization, invite first",
+    )
+    guests.add_argument("event_id", type=int, metavar="EVENT", help="the event's number")
+    guests.add_argument(
+        "--add-contact", type=int, nargs="+", default=[], metavar="ID", help="people to invite"
+    )
+    guests.add_argument(
+        "--add-organization",
+        type=int,
+        nargs="+",
+        default=[],
+        metavar="ID",
+        help="organizations whose current people are invited",
+    )
+    checkin = actions.add_parser(
+        "checkin", parents=[database], help="check a guest in by their code or their name"
+    )
+    checkin.add_argument("event_id", type=int, metavar="EVENT", help="the event's number")
+    checkin.add_argument("typed", metavar="CODE-OR-NAME", help="the code scanned, or a name")
+    listed.set_defaults(handler=run_event_list)
+    guests.set_defaults(handler=run_event_guests)
+    checkin.set_defaults(handler=run_event_checkin)
+
+
+def _counts(summary) -> str:
+    from db.foundations.labels import label_of
+    from db.foundations.models import GuestStatus
+
+    parts = [
+        f"{label_of(GuestStatus, status).lower()} {count:,}"
+        for status, count in summary.by_status.items()
+        if count
+    ]
+    if not parts:
+        typed = f"{summary.attendance:,}" if summary.attendance is not None else "none"
+        return f"no guest list (attendance {typed}, not counted from a list)"
+    return ", ".join(parts) + f"; came {summary.came:,} with companions"
+
+
+def run_event_list(args: argparse.Namespace) -> int:
+    """Print each event with its guest list's counts."""
+    from sqlmodel import Session
+
+    from db.queries.guests import program_events
+
+    with signed_in_for(args) as signed_in, Session(signed_in.opened.engine) as s:
+        events = program_events(s, args.program)
+    if not events:
+        print("No program event yet.")
+    for event in events:
+        shown = f"#{event.id}  {event.date.isoformat()}  {event.title} ({event.program})"
+        print(f"{shown}: {_counts(event)}")
+    return 0
+
+
+def run_event_guests(args: argparse.Namespace) -> int:
+    """Invite the people and organizations given, then print the guest list."""
+    from sqlmodel import Session
+
+    from db import store
+    from db.foundations.labels import label_of
+    from db.foundations.models import GuestStatus
+    from db.queries.guests import event_summary, guest_list
+    from db.store.guests import invite_guests
+
+    with signed_in_for(args) as signed_in:
+        engine, actor = signed_in.opened.engine, signed_in.actor
+        if args.add_contact or args.add_organization:
+            with store.session(engine) as s:
+                added = invite_guests(
+                    s,
+                    actor,
+                    args.event_id,
+                    contact_ids=args.add_contact,
+                    organization_ids=args.add_organization,
+                )
+            print(f"Invited {len(added):,} (the others were on the list already).")
+        with Session(engine) as s:
+            rows = guest_list(s, actor, args.event_id)
+            summary = event_summary(s, args.event_id)
+    print(f"{summary.title}, {summary.date:%d %B %Y}: {_counts(summary)}")
+    for row in rows:
+        why = f"  (never sent anything: {row.not_sent})" if row.not_sent else ""
+        print(f"  {row.code}  {label_of(GuestStatus, row.status):<10} {row.name}{why}")
+    return 0
+
+
+def run_event_checkin(args: argparse.Namespace) -> int:
+    """Check a guest in, or say in words why the code or name finds no one."""
+    from db import store
+    from db.queries.guests import guest_at_the_door
+    from db.store.guests import check_in
+
+    with signed_in_for(args) as signed_in, store.session(signed_in.opened.engine) as s:
+        guest_id = guest_at_the_door(s, args.event_id, args.typed)
+        done = check_in(s, signed_in.actor, guest_id)
+    from datetime import UTC
+
+    moment = (done.at if done.at.tzinfo else done.at.replace(tzinfo=UTC)).astimezone()
+    if done.already:
+        print(f"{done.name} was already checked in at {moment:%H:%M}.")
+    else:
+        print(f"{done.name}: checked in at {moment:%H:%M}.")
+    return 0
