@@ -21,6 +21,7 @@ from db.figures.scope import ALL_MISSIONS
 from db.foundations.actor import Actor
 from db.foundations.errors import ValidationError
 from db.foundations.periods import Quarter, parse_quarter
+from db.queries.guests import event_print_data
 from db.queries.handover import handover_data
 from db.queries.organization_brief import find_organization, organization_brief_data
 from db.queries.subject_access import subject_access
@@ -28,6 +29,7 @@ from db.rules.settings import read_settings
 from db.rules.visibility import require_confidential_allowed
 from db.store.readouts import place_after_readout
 from reports.brief import build_organization_brief
+from reports.event_sheets import LAYOUTS, PAPERS, build_badges, build_sign_in_sheet
 from reports.handover import build_handover_dossier
 from reports.quarterly import build_quarterly_report
 from reports.subject_access import build_subject_access
@@ -301,4 +303,41 @@ def produce_subject_access(
         started,
         entity_id=data.contact_id,
         companions={partial_json: json_target},
+    )
+
+
+def produce_event_sheet(
+    engine: Engine,
+    actor: Actor,
+    event_id: int,
+    out: Path | str,
+    *,
+    badges: bool = False,
+    paper: str = "a4",
+    per_sheet: int = 8,
+    progress: Progress = _no_progress,
+) -> ProducedReport:
+    """An event's sign-in sheet, or with `badges` its name badges (`per_sheet` to a
+    sheet of `paper`), into `out`; noted as a read-out like every report."""
+    if badges and (paper not in PAPERS or per_sheet not in LAYOUTS):
+        raise ValidationError({"badges": "Badges print on a4 or letter paper, 8 or 10 to a sheet."})
+    started = time.perf_counter()
+    target = check_output_path(out, _database_file(engine))
+    progress("Reading the guest list")
+    with Session(engine) as s:
+        data = event_print_data(s, actor, event_id)
+    progress("Laying out the pages")
+    what = "event_badges" if badges else "sign_in_sheet"
+    return _write_and_record(
+        engine,
+        actor,
+        (lambda path: build_badges(data, path, paper=paper, per_sheet=per_sheet))
+        if badges
+        else (lambda path: build_sign_in_sheet(data, path)),
+        target,
+        what,
+        {"event": data.event.title, "guests": len(data.guests)},
+        f"{'Badges' if badges else 'Sign-in sheet'}, {data.event.title}",
+        started,
+        entity_id=event_id,
     )

@@ -38,6 +38,22 @@ def add_commands(commands, database: argparse.ArgumentParser) -> None:
     )
     checkin.add_argument("event_id", type=int, metavar="EVENT", help="the event's number")
     checkin.add_argument("typed", metavar="CODE-OR-NAME", help="the code scanned, or a name")
+    sheet = actions.add_parser(
+        "sheet", parents=[database], help="the event's sign-in sheet as a PDF"
+    )
+    sheet.add_argument("event_id", type=int, metavar="EVENT", help="the event's number")
+    sheet.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write")
+    badges = actions.add_parser(
+        "badges", parents=[database], help="name badges with QR codes on label sheets, as a PDF"
+    )
+    badges.add_argument("event_id", type=int, metavar="EVENT", help="the event's number")
+    badges.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write")
+    badges.add_argument("--paper", choices=("a4", "letter"), default="a4", help="the label sheets")
+    badges.add_argument(
+        "--per-sheet", type=int, choices=(8, 10), default=8, help="badges to a sheet"
+    )
+    sheet.set_defaults(handler=run_event_sheet)
+    badges.set_defaults(handler=run_event_badges)
     listed.set_defaults(handler=run_event_list)
     guests.set_defaults(handler=run_event_guests)
     checkin.set_defaults(handler=run_event_checkin)
@@ -123,3 +139,25 @@ def run_event_checkin(args: argparse.Namespace) -> int:
     else:
         print(f"{done.name}: checked in at {moment:%H:%M}.")
     return 0
+
+
+def _printed(args: argparse.Namespace, **how) -> int:
+    from db.foundations.labels import counted
+    from reports.produce import produce_event_sheet
+
+    with signed_in_for(args) as signed_in:
+        produced = produce_event_sheet(
+            signed_in.opened.engine, signed_in.actor, args.event_id, args.out, **how
+        )
+    print(f"Wrote {produced.path} ({counted(produced.pages, 'page')}).")
+    return 0
+
+
+def run_event_sheet(args: argparse.Namespace) -> int:
+    """Write the event's sign-in sheet."""
+    return _printed(args)
+
+
+def run_event_badges(args: argparse.Namespace) -> int:
+    """Write the event's name badges."""
+    return _printed(args, badges=True, paper=args.paper, per_sheet=args.per_sheet)

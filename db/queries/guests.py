@@ -24,6 +24,7 @@ from db.foundations.models import (
     ProgramEvent,
 )
 from db.rules.guest_codes import code_typed, printed_code
+from db.rules.settings import read_settings
 from db.rules.visibility import withholds_contact_details
 
 CAME = (GuestStatus.ATTENDED, GuestStatus.WALK_IN)
@@ -149,6 +150,27 @@ def event_summary(s: Session, event_id: int) -> EventSummary:
         event.attendance,
         {status.value: counted.get(status.value, 0) for status in GuestStatus},
         came,
+    )
+
+
+@dataclass(frozen=True)
+class EventPrint:
+    """What the printed sheets of an event show: the event, its guests, the marking."""
+
+    event: EventSummary
+    guests: list[GuestRow]
+    installation_name: str
+    marking: str
+
+
+def event_print_data(s: Session, viewer: Actor, event_id: int) -> EventPrint:
+    """An event and its guest list as the sign-in sheet and the badges print them."""
+    settings = read_settings(s)
+    return EventPrint(
+        event_summary(s, event_id),
+        guest_list(s, viewer, event_id),
+        settings.installation_name,
+        settings.marking(False),  # a guest list holds no confidential engagement
     )
 
 
