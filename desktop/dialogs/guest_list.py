@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -125,6 +126,12 @@ class GuestListDialog(QDialog):
         remove.clicked.connect(self.remove)
         buttons.addWidget(remove)
         buttons.addStretch()
+        sheet = QPushButton(self.tr("Sign-in &sheet…"))
+        sheet.clicked.connect(lambda: self.print_sheet(badges=False))
+        buttons.addWidget(sheet)
+        badges = QPushButton(self.tr("&Badges…"))
+        badges.clicked.connect(lambda: self.print_sheet(badges=True))
+        buttons.addWidget(badges)
         door = QPushButton(self.tr("Check-in at the &door…"))
         door.clicked.connect(self.open_door)
         buttons.addWidget(door)
@@ -255,6 +262,35 @@ class GuestListDialog(QDialog):
         guest = self.shown_guest()
         if guest is not None:
             self._write(lambda s: remove_guest(s, self.workspace.actor, guest.id))
+
+    def print_sheet(self, *, badges: bool) -> None:
+        """Save the shown event's sign-in sheet, or its badges (A4, 8 to a sheet), as a
+        PDF where the officer chooses."""
+        from reports.produce import produce_event_sheet
+
+        event_id = self.event_id()
+        if event_id is None:
+            return
+        suggested = self.tr("badges.pdf") if badges else self.tr("sign-in sheet.pdf")
+        path, _filter = QFileDialog.getSaveFileName(
+            self, self.tr("Save as PDF"), suggested, self.tr("PDF (*.pdf)")
+        )
+        if not path:
+            return
+        try:
+            produced = produce_event_sheet(
+                self.workspace.engine, self.workspace.actor, event_id, path, badges=badges
+            )
+        except RabtaError as refused:
+            QMessageBox.warning(self, self.tr("Guest list"), said(refused))
+            return
+        QMessageBox.information(
+            self,
+            self.tr("Guest list"),
+            self.tr("Wrote {path} ({pages} pages).").format(
+                path=produced.path, pages=produced.pages
+            ),
+        )
 
     def open_door(self) -> None:
         """The check-in screen for the shown event."""

@@ -82,3 +82,24 @@ def test_the_guest_list_takes_replies_by_key_and_the_door_checks_in(qtbot, demo_
     assert "Came 3" in door.counts.text()
     door.close()
     QApplication.processEvents()
+
+
+def test_the_sign_in_sheet_and_badges_are_saved_where_chosen(
+    qtbot, demo_path, tmp_path, monkeypatch
+):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    window = active_main_window(qtbot, demo_path, login_name="c.officer")
+    program, _event, _people = _reception(window)
+    page = window.page("Programs")
+    page.show_record(program)
+    dialog = page._guest_lists()
+    said = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: said.append(a[2]))
+    for name, badges in (("sheet.pdf", False), ("badges.pdf", True)):
+        target = tmp_path / name
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, t=target: (str(t), ""))
+        dialog.print_sheet(badges=badges)
+        assert target.read_bytes().startswith(b"%PDF-")
+        assert (target.stat().st_mode & 0o777) == 0o600
+    assert len(said) == 2 and said[1].startswith(f"Wrote {tmp_path / 'badges.pdf'}")
