@@ -437,7 +437,14 @@ class ProgramEvent(SQLModel, table=True):
     title: str = Field(max_length=200)
     venue: str = Field(default="", max_length=200)
     city: str = Field(default="", max_length=120)
-    attendance: int | None = None
+    attendance: int | None = None  # typed by hand, for an event without a guest list
+    # The engagement "Log the event" made of who came (db/store/guests.py).
+    engagement_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            SAInteger, ForeignKey("engagement.id", ondelete="SET NULL"), nullable=True
+        ),
+    )
 
 
 class EventGuest(SQLModel, table=True):

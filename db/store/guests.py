@@ -33,6 +33,7 @@ from db.rules.guest_codes import new_guest_code
 from db.rules.rows import get_record, record_id
 from db.store.audit import record_audit
 from db.store.contacts import create_contact
+from db.store.engagements import log_engagement
 from db.store.records import (
     apply_changes,
     expected_version,
@@ -278,3 +279,61 @@ def _name_of(contact: Contact | None) -> str:
     if contact is None:
         return ""
     return f"{contact.given_name} {contact.family_name}".strip()
+
+
+def log_event(s: Session, actor: Actor, event_id: int) -> int:
+    """ "Log the event": one engagement of kind event, on the event's day, naming every
+    guest who came (checked in or walked in) and their organizations, so that briefs,
+    handover dossiers, the Dashboard and the dormant list know who came; the event's
+    attendance becomes the count from its list. Once only; return the engagement's id."""
+    event = _event_to_change(s, actor, event_id)
+    if event.engagement_id is not None:
+        raise ValidationError(
+            {"event_id": f"This event was logged already, as engagement {event.engagement_id}."}
+        )
+    came = s.exec(
+        select(EventGuest.contact_id, EventGuest.status, EventGuest.companions).where(
+            EventGuest.event_id == event.id, col(EventGuest.status).in_(CAME)
+        )
+    ).all()
+    if not came:
+        raise ValidationError(
+            {"event_id": "No one has been checked in at this event yet; check guests in first."}
+        )
+    contact_ids = sorted({contact_id for contact_id, _status, _companions in came})
+    organization_ids = sorted(
+        set(
+            s.exec(
+                select(Affiliation.organization_id).where(
+                    col(Affiliation.contact_id).in_(contact_ids),
+                    col(Affiliation.end_date).is_(None),
+                )
+            ).all()
+        )
+    )
+    walk_ins = sum(1 for _c, status, _n in came if status == GuestStatus.WALK_IN)
+    counted = len(came) + sum(companions or 0 for _c, _s, companions in came)
+    program = s.get(Program, event.program_id)
+    engagement_id = log_engagement(
+        s,
+        actor,
+        {
+            "date": event.date,
+            "kind": "event",
+            "subject": event.title,
+            "summary": (
+                f"{len(came):,} guests came ({walk_ins:,} without an invitation), "
+                f"{counted:,} people with their companions; counted from the guest list."
+            ),
+            "program_id": event.program_id,
+            "mission_id": program.lead_mission_id if program else None,
+            "organization_ids": organization_ids,
+            "contact_ids": contact_ids,
+        },
+    )
+    changes = {"engagement_id": (None, engagement_id), "attendance": (event.attendance, counted)}
+    event.engagement_id = engagement_id
+    event.attendance = counted
+    s.add(event)
+    record_audit(s, actor, "log_event", "program_event", event.id, changes, event.uid)
+    return engagement_id

@@ -37,7 +37,14 @@ from db.foundations.labels import label_of
 from db.foundations.models import GuestStatus
 from db.queries.guests import GuestRow, event_summary, guest_at_the_door, guest_list, program_events
 from db.queries.pickers import contact_choices, organization_choices
-from db.store.guests import add_walk_in, check_in, invite_guests, remove_guest, set_guest_reply
+from db.store.guests import (
+    add_walk_in,
+    check_in,
+    invite_guests,
+    log_event,
+    remove_guest,
+    set_guest_reply,
+)
 from desktop.widgets.entity_picker import EntityPicker
 from desktop.widgets.screen_fit import fit_on_screen
 from desktop.workspace import Workspace
@@ -132,6 +139,12 @@ class GuestListDialog(QDialog):
         badges = QPushButton(self.tr("&Badges…"))
         badges.clicked.connect(lambda: self.print_sheet(badges=True))
         buttons.addWidget(badges)
+        log = QPushButton(self.tr("&Log the event"))
+        log.setToolTip(
+            self.tr("One engagement of kind event naming everyone who came and their organizations")
+        )
+        log.clicked.connect(self.log_the_event)
+        buttons.addWidget(log)
         door = QPushButton(self.tr("Check-in at the &door…"))
         door.clicked.connect(self.open_door)
         buttons.addWidget(door)
@@ -291,6 +304,22 @@ class GuestListDialog(QDialog):
                 path=produced.path, pages=produced.pages
             ),
         )
+
+    def log_the_event(self) -> None:
+        """Log the shown event as one engagement naming who came."""
+        event_id = self.event_id()
+        if event_id is None:
+            return
+        logged: list[int] = []
+        if self._write(lambda s: logged.append(log_event(s, self.workspace.actor, event_id))):
+            QMessageBox.information(
+                self,
+                self.tr("Guest list"),
+                self.tr(
+                    "Logged as engagement {number}: everyone who came and their "
+                    "organizations now show it."
+                ).format(number=logged[0]),
+            )
 
     def open_door(self) -> None:
         """The check-in screen for the shown event."""

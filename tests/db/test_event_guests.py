@@ -246,3 +246,48 @@ def test_a_merge_moves_a_place_on_the_list_and_its_undo_puts_it_back(engine, off
     with Session(engine) as s:
         (guest,) = s.exec(select(EventGuest)).all()
     assert guest.contact_id == twin
+
+
+def test_logging_the_event_names_who_came_once(engine, officer, event):
+    from db.foundations.models import Engagement, ProgramEvent
+    from db.rules.rows import linked_ids
+    from db.store.guests import log_event
+
+    with (
+        pytest.raises(ValidationError, match="No one has been checked in"),
+        store.session(engine) as s,
+    ):
+        log_event(s, officer, event["id"])
+    with store.session(engine) as s:
+        invite_guests(s, officer, event["id"], contact_ids=[event["sana"], event["bilal"]])
+    rows = _rows(engine, officer, event["id"])
+    with store.session(engine) as s:
+        set_guest_reply(s, officer, rows["Sana Qureshi"].id, {"companions": 2})
+        check_in(s, officer, rows["Sana Qureshi"].id)
+        add_walk_in(
+            s,
+            officer,
+            event["id"],
+            {"given_name": "Hina", "email": "h@example.org", "consent": False},
+        )
+    with store.session(engine) as s:
+        logged = log_event(s, officer, event["id"])
+    with Session(engine) as s:
+        engagement = s.get(Engagement, logged)
+        organizations, contacts = linked_ids(s, logged)
+        shown = s.get(ProgramEvent, event["id"])
+        hina = s.exec(select(Contact.id).where(Contact.given_name == "Hina")).one()
+    assert (engagement.kind, engagement.subject, engagement.date.isoformat()) == (
+        "event",
+        "Pakistan Day reception",
+        "2026-12-20",
+    )
+    assert contacts == sorted([event["sana"], hina])  # Bilal did not come
+    assert organizations == [event["society"]]
+    assert "2 guests came (1 without an invitation), 4 people" in engagement.summary
+    assert (shown.engagement_id, shown.attendance) == (logged, 4)
+    with (
+        pytest.raises(ValidationError, match=f"logged already, as engagement {logged}"),
+        store.session(engine) as s,
+    ):
+        log_event(s, officer, event["id"])

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from db import store
 from db.foundations.models import Contact, EventGuest
+from db.store.guests import check_in as check_in_guest
 from db.store.guests import invite_guests
 from db.store.programs import add_event, create_program
 from desktop.dialogs.guest_list import CheckInDialog
@@ -103,3 +104,28 @@ def test_the_sign_in_sheet_and_badges_are_saved_where_chosen(
         assert target.read_bytes().startswith(b"%PDF-")
         assert (target.stat().st_mode & 0o777) == 0o600
     assert len(said) == 2 and said[1].startswith(f"Wrote {tmp_path / 'badges.pdf'}")
+
+
+def test_log_the_event_from_the_guest_list(qtbot, demo_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from db.foundations.models import Engagement, ProgramEvent
+
+    window = active_main_window(qtbot, demo_path, login_name="c.officer")
+    program, event, _people = _reception(window)
+    page = window.page("Programs")
+    page.show_record(program)
+    dialog = page._guest_lists()
+    warned, told = [], []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warned.append(a[2]))
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: told.append(a[2]))
+    dialog.log_the_event()
+    assert warned == ["No one has been checked in at this event yet; check guests in first."]
+    dialog.table.selectRow(0)
+    with store.session(window.workspace.engine) as s:
+        check_in_guest(s, window.workspace.actor, dialog.shown_guest().id)
+    dialog.log_the_event()
+    assert told and told[0].startswith("Logged as engagement")
+    with Session(window.workspace.engine) as s:
+        logged = s.get(ProgramEvent, event).engagement_id
+        assert s.get(Engagement, logged).kind == "event"

@@ -37,7 +37,7 @@ from db.foundations.models import (
 from db.foundations.periods import quarter_containing
 from db.store.contacts import archive_contact, create_contact
 from db.store.engagements import archive_engagement, complete_follow_up, log_engagement
-from db.store.guests import invite_guests
+from db.store.guests import add_walk_in, invite_guests
 from db.store.merges import merge_contacts
 from db.store.organizations import archive_organization, create_organization
 from db.store.programs import (
@@ -105,6 +105,7 @@ class Houston:
     participant: int
     event: int
     guest: int
+    came_event: int
     indicator: int
     tag: int
     other_tag: int
@@ -268,6 +269,7 @@ RULES = {
     ),
     "guests.remove_guest": (writes_houston, lambda h: {"guest_id": h.guest}),
     "guests.check_in": (writes_houston, lambda h: {"guest_id": h.guest}),
+    "guests.log_event": (writes_houston, lambda h: {"event_id": h.came_event}),
     "guests.add_walk_in": (
         writes_houston,
         lambda h: {
@@ -493,6 +495,10 @@ def houston(tmp_path_factory, migrated_template) -> Houston:
         participant = add_participant(s, admin, program, org)
         event = add_event(s, admin, program, {"date": TODAY, "title": "Opening"})
         invite_guests(s, admin, event, contact_ids=[person])
+        came_event = add_event(s, admin, program, {"date": TODAY, "title": "Closing"})
+        add_walk_in(
+            s, admin, came_event, {"given_name": "Hina", "email": "h@example.org", "consent": True}
+        )
         guest = s.exec(select(EventGuest.id).where(EventGuest.event_id == event)).one()
         indicator = add_indicator(s, admin, program, {"name": "Visitors", "unit": "people"})
         tag = s.exec(select(Tag.id).where(Tag.name == "music")).one()
@@ -519,6 +525,7 @@ def houston(tmp_path_factory, migrated_template) -> Houston:
         participant=participant,
         event=event,
         guest=guest,
+        came_event=came_event,
         indicator=indicator,
         tag=tag,
         other_tag=other_tag,
@@ -742,6 +749,9 @@ def _reads() -> dict[str, object]:
         ).highlight_candidates(s, v, quarter, "HOU"),
         "guests.guest_list": lambda s, v, h: _module("guests").guest_list(s, v, h.event),
         "guests.event_summary": lambda s, v, h: _module("guests").event_summary(s, h.event),
+        "guests.event_print_data": lambda s, v, h: _module("guests").event_print_data(
+            s, v, h.event
+        ),
         "guests.program_events": lambda s, v, h: _module("guests").program_events(s),
         "guests.guest_at_the_door": lambda s, v, h: _module("guests").guest_at_the_door(
             s, h.event, "Farah Siddiqui"

@@ -1,16 +1,19 @@
 """Guest lists of program events: who is invited, their reply and companions, the code
-printed on their invitation and badge, and when they were checked in at the door
+printed on their invitation and badge, and when they were checked in at the door; the
+engagement an event was logged as
 
 Revision ID: 0022
 Revises: 0021
 Create Date: 2026-12-08
 """
 
+import warnings
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
+from sqlalchemy.exc import SAWarning
 
 revision: str = "0022"
 down_revision: str | None = "0021"
@@ -66,6 +69,25 @@ def upgrade() -> None:
     )
     op.create_index("ix_event_guest_event_id", "event_guest", ["event_id"])
     op.create_index("ix_event_guest_contact_id", "event_guest", ["contact_id"])
+    # program_event is small and has no triggers: SQLite rebuilds it to add the foreign
+    # key (batch mode); PostgreSQL adds the column.
+    # Reflecting the tables it refers to reads program's expression index, which SQLAlchemy
+    # cannot reflect and says so; that index is not touched here.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection", SAWarning)
+        with op.batch_alter_table("program_event") as batch:
+            batch.add_column(
+                sa.Column(
+                    "engagement_id",
+                    sa.Integer(),
+                    sa.ForeignKey(
+                        "engagement.id",
+                        ondelete="SET NULL",
+                        name="fk_program_event_engagement_id_engagement",
+                    ),
+                    nullable=True,
+                )
+            )
     if op.get_bind().dialect.name == "postgresql":  # rabta_user is made by 0020
         op.execute(PG_POLICIES)
 
@@ -73,6 +95,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS rabta_writes_for_event(integer) CASCADE")
+    with warnings.catch_warnings():  # as in upgrade()
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection", SAWarning)
+        with op.batch_alter_table("program_event") as batch:
+            batch.drop_column("engagement_id")
     op.drop_index("ix_event_guest_contact_id", table_name="event_guest")
     op.drop_index("ix_event_guest_event_id", table_name="event_guest")
     op.drop_table("event_guest")
