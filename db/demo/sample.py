@@ -17,15 +17,34 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db import store
 from db.foundations import clock
 from db.foundations.actor import SYSTEM_ACTOR, Actor
 from db.foundations.errors import RabtaError
-from db.foundations.models import Contact, Engagement, Mission, Organization, Program, User
+from db.foundations.models import (
+    Affiliation,
+    Contact,
+    Engagement,
+    EventGuest,
+    Mission,
+    Organization,
+    Program,
+    ProgramEvent,
+    User,
+)
 from db.foundations.periods import quarter_containing
-from db.store import contacts, engagements, missions, organizations, programs, settings, users
+from db.store import (
+    contacts,
+    engagements,
+    guests,
+    missions,
+    organizations,
+    programs,
+    settings,
+    users,
+)
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "resources" / "demo"
 
@@ -129,6 +148,8 @@ def load_demo(
         engagement_count = _load_engagements(
             s, actors, today, org_ids, contact_ids, mission_ids, program_ids
         )
+        report("Guest lists")
+        _load_guest_lists(s, registrar, mission_ids)
         return DemoSummary(
             len(mission_ids), len(org_ids), len(contact_ids), engagement_count, len(program_ids)
         )
@@ -317,6 +338,56 @@ def _engagement_day(today: date, days_ago: int) -> date:
     if days_ago <= RECENT_DAYS and days_ago > elapsed:
         days_ago = days_ago * elapsed // RECENT_DAYS
     return today - timedelta(days=days_ago)
+
+
+# The events that get a guest list, by lead mission and title (the latest of that title):
+# one to come, with replies only, and two held, with check-ins.
+GUEST_LISTS = (
+    ("WAS", "Pakistan Day reception"),
+    ("HOU", "RDA information session (planned)"),
+    ("NYC", "Lahore Literary Festival New York"),
+)
+# Each guest's reply in turn; at an event held, those who accepted came, but one.
+REPLIES_IN_TURN = ("accepted", "accepted", "tentative", "declined", "invited", "accepted")
+
+
+def _load_guest_lists(s: Session, actor: Actor, mission_ids: dict[str, int]) -> None:
+    """Guest lists with replies and check-ins, so a new user sees the events desk at work:
+    the people of each event's mission's organizations, invited through the store."""
+    for code, title in GUEST_LISTS:
+        event = s.exec(
+            select(ProgramEvent)
+            .join(Program, col(Program.id) == ProgramEvent.program_id)
+            .where(Program.lead_mission_id == mission_ids[code], ProgramEvent.title == title)
+            .order_by(col(ProgramEvent.date).desc())
+        ).first()
+        if event is None:
+            continue
+        people = s.exec(
+            select(Affiliation.contact_id)
+            .join(Organization, col(Organization.id) == Affiliation.organization_id)
+            .where(Organization.mission_id == mission_ids[code])
+            .distinct()
+            .order_by(Affiliation.contact_id)
+            .limit(24)
+        ).all()
+        guests.invite_guests(s, actor, event.id, contact_ids=list(people))
+        held = event.date <= clock.today()
+        listed = s.exec(
+            select(EventGuest).where(EventGuest.event_id == event.id).order_by(EventGuest.id)
+        ).all()
+        stayed_home = False
+        for number, guest in enumerate(listed):
+            reply = REPLIES_IN_TURN[number % len(REPLIES_IN_TURN)]
+            guests.set_guest_reply(
+                s, actor, guest.id, {"status": reply, "companions": 1 if number % 4 == 0 else 0}
+            )
+            if held and reply == "accepted":
+                if not stayed_home:
+                    stayed_home = True
+                    guests.set_guest_reply(s, actor, guest.id, {"status": "no_show"})
+                else:
+                    guests.check_in(s, actor, guest.id)
 
 
 def _load_engagements(
