@@ -111,6 +111,16 @@ UNIQUE_CLASHES: dict[str, tuple[str, str, str]] = {
         "organization_id",
         "This organization was just added to the program.",
     ),
+    "uq_event_guest_event_id_contact_id": (
+        "event_guest.event_id, event_guest.contact_id",
+        "contact_ids",
+        "Someone put this person on the guest list a moment ago.",
+    ),
+    "uq_event_guest_code": (
+        "event_guest.code",
+        "code",
+        "Two guests were given the same code at once; invite them again.",
+    ),
     "uq_measurement_indicator_id_period_start": (
         "measurement.indicator_id, measurement.period_start",
         "period_start",
@@ -121,6 +131,7 @@ UNIQUE_CLASHES: dict[str, tuple[str, str, str]] = {
         for table in (
             "contact",
             "engagement",
+            "event_guest",
             "indicator",
             "mission",
             "organization",

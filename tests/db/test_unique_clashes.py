@@ -17,7 +17,7 @@ from sqlmodel import Session, SQLModel, select
 from db import store
 from db.foundations.actor import SYSTEM_ACTOR
 from db.foundations.errors import UNIQUE_CLASHES, ValidationError
-from db.foundations.models import Organization, OrganizationTag, Tag, User
+from db.foundations.models import Contact, Organization, OrganizationTag, Tag, User
 from db.store.engagements import log_engagement
 from db.store.organizations import create_organization
 
@@ -162,6 +162,7 @@ def _every_table_has_a_row(engine, geography) -> None:
     """One row in each table a unique index guards, written through the store."""
     from db.store.contacts import create_contact
     from db.store.dismissals import dismiss_duplicate
+    from db.store.guests import invite_guests
     from db.store.programs import (
         add_event,
         add_indicator,
@@ -180,10 +181,12 @@ def _every_table_has_a_row(engine, geography) -> None:
         )
         other = create_organization(s, SYSTEM_ACTOR, {"name": "Other Society", "kind": "cultural"})
         dismiss_duplicate(s, SYSTEM_ACTOR, "organization", org, other)
-        create_contact(s, SYSTEM_ACTOR, {"given_name": "Amna", "email": "amna@example.org"})
+        guest = create_contact(s, SYSTEM_ACTOR, {"given_name": "Amna", "email": "amna@example.org"})
         program = create_program(s, SYSTEM_ACTOR, {"name": "Clash Mela", "kind": "community_event"})
         add_participant(s, SYSTEM_ACTOR, program, org)
-        add_event(s, SYSTEM_ACTOR, program, {"date": "2026-10-10", "title": "Mela"})
+        mela = add_event(s, SYSTEM_ACTOR, program, {"date": "2026-10-10", "title": "Mela"})
+        invite_guests(s, SYSTEM_ACTOR, mela, contact_ids=[guest])
+        create_contact(s, SYSTEM_ACTOR, {"given_name": "Bilal"})  # not on the list
         indicator = add_indicator(s, SYSTEM_ACTOR, program, {"name": "Visitors"})
         record_measurement(s, SYSTEM_ACTOR, indicator, {"value": 5, "period": "FY2026-27Q2"})
         save_report_text(s, SYSTEM_ACTOR, "FY2026-27Q2", "ALL", {"narrative": "A quarter."})
@@ -266,6 +269,10 @@ def _clashing_row(s, name: str) -> tuple[str, dict]:
             row[column] = fresh()
     if table_name == "user" and "username" not in kept:
         row["username"] = "u" + uuid.uuid4().hex[:8]
+    if table_name == "event_guest" and "contact_id" not in kept:  # another person's place
+        row["contact_id"] = s.execute(
+            select(Contact.id).where(Contact.id != row["contact_id"]).limit(1)
+        ).scalar_one()
     if table_name == "jurisdiction" and "region_code" not in kept:
         row["region_code"] = "US-OK"
     return table_name, row
