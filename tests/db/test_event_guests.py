@@ -291,3 +291,58 @@ def test_logging_the_event_names_who_came_once(engine, officer, event):
         store.session(engine) as s,
     ):
         log_event(s, officer, event["id"])
+
+
+def test_the_door_keeps_checking_in_while_another_window_writes(engine, officer, event):
+    """Another window writes engagements to the same file the whole time; every check-in
+    lands, and so does every one of its writes."""
+    import threading
+
+    from db.database_file.migrate import open_database
+    from db.foundations.models import Engagement
+    from db.store.engagements import log_engagement
+
+    with store.session(engine) as s:
+        people = [
+            create_contact(s, officer, {"given_name": f"Guest{n}", "family_name": "Door"})
+            for n in range(20)
+        ]
+        invite_guests(s, officer, event["id"], contact_ids=people)
+    guests = [row.id for row in _rows(engine, officer, event["id"]).values()]
+    stop, written = threading.Event(), []
+
+    url = engine.url
+    location = url.database if url.get_backend_name() == "sqlite" else url.render_as_string(False)
+    elsewhere = open_database(location).engine  # the other window's own connections
+
+    def other_window() -> None:
+        while not stop.is_set():
+            with store.session(elsewhere) as s:
+                written.append(
+                    log_engagement(
+                        s,
+                        officer,
+                        {
+                            "date": "2026-12-01",
+                            "kind": "call",
+                            "subject": "Meanwhile",
+                            "contact_ids": [people[0]],
+                        },
+                    )
+                )
+
+    writer = threading.Thread(target=other_window)
+    writer.start()
+    try:
+        for guest_id in guests:
+            with store.session(engine) as s:
+                check_in(s, officer, guest_id)
+    finally:
+        stop.set()
+        writer.join()
+        elsewhere.dispose()
+    with Session(engine) as s:
+        summary = event_summary(s, event["id"])
+        kept = s.exec(select(Engagement.id).where(Engagement.subject == "Meanwhile")).all()
+    assert summary.by_status["attended"] == len(guests) == 20
+    assert sorted(kept) == sorted(written) and written
