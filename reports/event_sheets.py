@@ -13,6 +13,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, Spacer, Table
 
+from db.foundations.labels import label_of
+from db.foundations.models import GuestStatus
 from db.queries.guests import EventPrint
 from reports.document import (
     ACCENT,
@@ -22,6 +24,8 @@ from reports.document import (
     MUTED,
     RULE,
     build_pdf,
+    data_table,
+    empty_note,
     make_styles,
     table_style,
     text,
@@ -34,6 +38,16 @@ PAPERS = {"a4": A4, "letter": LETTER}
 # Badges to a sheet -> (columns, rows), as the common label sheets are cut.
 LAYOUTS = {8: (2, 4), 10: (2, 5)}
 SHEET_MARGIN = 12 * mm
+# The guest list's sections, in the order a desk reads them.
+STATUS_ORDER = (
+    GuestStatus.ACCEPTED,
+    GuestStatus.TENTATIVE,
+    GuestStatus.INVITED,
+    GuestStatus.DECLINED,
+    GuestStatus.ATTENDED,
+    GuestStatus.WALK_IN,
+    GuestStatus.NO_SHOW,
+)
 
 
 def _when(data: EventPrint) -> str:
@@ -94,6 +108,54 @@ def build_sign_in_sheet(data: EventPrint, path: Path | str) -> int:
         subject=f"Sign-in sheet of {data.event.title}, {data.event.date:%d %B %Y}",
         header_left=data.installation_name,
         header_right=f"Sign-in sheet · {data.event.date:%d %b %Y}",
+        marking=data.marking,
+    )
+
+
+def build_guest_list(data: EventPrint, path: Path | str) -> int:
+    """The guest list by status (accepted first, then tentative, invited, declined, and
+    who came), with companions and why nothing may be sent to some; return its pages."""
+    styles = make_styles()
+    story = [
+        mixed_paragraph(data.event.title, styles.title),
+        Paragraph(text(_when(data)), styles.subtitle),
+    ]
+    by_status: dict[str, list] = {}
+    for guest in data.guests:
+        by_status.setdefault(guest.status, []).append(guest)
+    for status in STATUS_ORDER:
+        listed = by_status.get(status, [])
+        if not listed:
+            continue
+        story.append(
+            Paragraph(text(f"{label_of(GuestStatus, status)} ({len(listed):,})"), styles.heading)
+        )
+        story.append(
+            data_table(
+                ["Name", "Organization", "Companions", "Note"],
+                [
+                    [
+                        guest.name + (f"\n{guest.name_urdu}" if guest.name_urdu else ""),
+                        guest.organization,
+                        str(guest.companions or ""),
+                        f"never sent anything: {guest.not_sent}" if guest.not_sent else "",
+                    ]
+                    for guest in listed
+                ],
+                [CONTENT_WIDTH * w for w in (0.33, 0.31, 0.14, 0.22)],
+                styles,
+                right_align=(2,),
+            )
+        )
+    if not data.guests:
+        story.append(empty_note("No one is on this event's guest list yet.", styles))
+    return build_pdf(
+        story,
+        path,
+        title=f"Guest list: {data.event.title}",
+        subject=f"Guest list of {data.event.title}, {data.event.date:%d %B %Y}",
+        header_left=data.installation_name,
+        header_right=f"Guest list · {data.event.date:%d %b %Y}",
         marking=data.marking,
     )
 

@@ -29,7 +29,13 @@ from db.rules.settings import read_settings
 from db.rules.visibility import require_confidential_allowed
 from db.store.readouts import place_after_readout
 from reports.brief import build_organization_brief
-from reports.event_sheets import LAYOUTS, PAPERS, build_badges, build_sign_in_sheet
+from reports.event_sheets import (
+    LAYOUTS,
+    PAPERS,
+    build_badges,
+    build_guest_list,
+    build_sign_in_sheet,
+)
 from reports.handover import build_handover_dossier
 from reports.quarterly import build_quarterly_report
 from reports.subject_access import build_subject_access
@@ -306,20 +312,33 @@ def produce_subject_access(
     )
 
 
+# What an event prints, and the name of its read-out in the audit.
+EVENT_PRINTS = {
+    "sheet": "sign_in_sheet",
+    "badges": "event_badges",
+    "guests": "guest_list",
+}
+
+
 def produce_event_sheet(
     engine: Engine,
     actor: Actor,
     event_id: int,
     out: Path | str,
     *,
-    badges: bool = False,
+    kind: str = "sheet",
     paper: str = "a4",
     per_sheet: int = 8,
     progress: Progress = _no_progress,
 ) -> ProducedReport:
-    """An event's sign-in sheet, or with `badges` its name badges (`per_sheet` to a
-    sheet of `paper`), into `out`; noted as a read-out like every report."""
-    if badges and (paper not in PAPERS or per_sheet not in LAYOUTS):
+    """An event's sign-in sheet (`kind` "sheet"), name badges ("badges", `per_sheet` to
+    a sheet of `paper`) or guest list by status ("guests"), into `out`; noted as a
+    read-out like every report."""
+    if kind not in EVENT_PRINTS:
+        raise ValidationError(
+            {"kind": "An event prints a sign-in sheet, badges or its guest list."}
+        )
+    if kind == "badges" and (paper not in PAPERS or per_sheet not in LAYOUTS):
         raise ValidationError({"badges": "Badges print on a4 or letter paper, 8 or 10 to a sheet."})
     started = time.perf_counter()
     target = check_output_path(out, _database_file(engine))
@@ -327,17 +346,20 @@ def produce_event_sheet(
     with Session(engine) as s:
         data = event_print_data(s, actor, event_id)
     progress("Laying out the pages")
-    what = "event_badges" if badges else "sign_in_sheet"
+    builders = {
+        "sheet": lambda path: build_sign_in_sheet(data, path),
+        "badges": lambda path: build_badges(data, path, paper=paper, per_sheet=per_sheet),
+        "guests": lambda path: build_guest_list(data, path),
+    }
+    titles = {"sheet": "Sign-in sheet", "badges": "Badges", "guests": "Guest list"}
     return _write_and_record(
         engine,
         actor,
-        (lambda path: build_badges(data, path, paper=paper, per_sheet=per_sheet))
-        if badges
-        else (lambda path: build_sign_in_sheet(data, path)),
+        builders[kind],
         target,
-        what,
+        EVENT_PRINTS[kind],
         {"event": data.event.title, "guests": len(data.guests)},
-        f"{'Badges' if badges else 'Sign-in sheet'}, {data.event.title}",
+        f"{titles[kind]}, {data.event.title}",
         started,
         entity_id=event_id,
     )

@@ -52,6 +52,12 @@ def add_commands(commands, database: argparse.ArgumentParser) -> None:
     badges.add_argument(
         "--per-sheet", type=int, choices=(8, 10), default=8, help="badges to a sheet"
     )
+    printed_list = actions.add_parser(
+        "guest-list", parents=[database], help="the event's guest list by status, as a PDF"
+    )
+    printed_list.add_argument("event_id", type=int, metavar="EVENT", help="the event's number")
+    printed_list.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write")
+    printed_list.set_defaults(handler=run_event_guest_list)
     sheet.set_defaults(handler=run_event_sheet)
     badges.set_defaults(handler=run_event_badges)
     listed.set_defaults(handler=run_event_list)
@@ -155,9 +161,14 @@ def _printed(args: argparse.Namespace, **how) -> int:
 
 def run_event_sheet(args: argparse.Namespace) -> int:
     """Write the event's sign-in sheet."""
-    return _printed(args)
+    return _printed(args, kind="sheet")
+
+
+def run_event_guest_list(args: argparse.Namespace) -> int:
+    """Write the event's guest list by status."""
+    return _printed(args, kind="guests")
 
 
 def run_event_badges(args: argparse.Namespace) -> int:
     """Write the event's name badges."""
-    return _printed(args, badges=True, paper=args.paper, per_sheet=args.per_sheet)
+    return _printed(args, kind="badges", paper=args.paper, per_sheet=args.per_sheet)

@@ -134,11 +134,14 @@ class GuestListDialog(QDialog):
         buttons.addWidget(remove)
         buttons.addStretch()
         sheet = QPushButton(self.tr("Sign-in &sheet…"))
-        sheet.clicked.connect(lambda: self.print_sheet(badges=False))
+        sheet.clicked.connect(lambda: self.print_sheet("sheet"))
         buttons.addWidget(sheet)
         badges = QPushButton(self.tr("&Badges…"))
-        badges.clicked.connect(lambda: self.print_sheet(badges=True))
+        badges.clicked.connect(lambda: self.print_sheet("badges"))
         buttons.addWidget(badges)
+        printed_list = QPushButton(self.tr("Guest list &PDF…"))
+        printed_list.clicked.connect(lambda: self.print_sheet("guests"))
+        buttons.addWidget(printed_list)
         log = QPushButton(self.tr("&Log the event"))
         log.setToolTip(
             self.tr("One engagement of kind event naming everyone who came and their organizations")
@@ -276,15 +279,20 @@ class GuestListDialog(QDialog):
         if guest is not None:
             self._write(lambda s: remove_guest(s, self.workspace.actor, guest.id))
 
-    def print_sheet(self, *, badges: bool) -> None:
-        """Save the shown event's sign-in sheet, or its badges (A4, 8 to a sheet), as a
-        PDF where the officer chooses."""
+    def print_sheet(self, kind: str) -> None:
+        """Save the shown event's sign-in sheet ("sheet"), its badges ("badges": A4, 8 to
+        a sheet) or its guest list by status ("guests") as a PDF where the officer
+        chooses."""
         from reports.produce import produce_event_sheet
 
         event_id = self.event_id()
         if event_id is None:
             return
-        suggested = self.tr("badges.pdf") if badges else self.tr("sign-in sheet.pdf")
+        suggested = {
+            "sheet": self.tr("sign-in sheet.pdf"),
+            "badges": self.tr("badges.pdf"),
+            "guests": self.tr("guest list.pdf"),
+        }[kind]
         path, _filter = QFileDialog.getSaveFileName(
             self, self.tr("Save as PDF"), suggested, self.tr("PDF (*.pdf)")
         )
@@ -292,7 +300,7 @@ class GuestListDialog(QDialog):
             return
         try:
             produced = produce_event_sheet(
-                self.workspace.engine, self.workspace.actor, event_id, path, badges=badges
+                self.workspace.engine, self.workspace.actor, event_id, path, kind=kind
             )
         except RabtaError as refused:
             QMessageBox.warning(self, self.tr("Guest list"), said(refused))

@@ -101,13 +101,13 @@ def test_the_sign_in_sheet_and_badges_are_saved_where_chosen(
     dialog = page._guest_lists()
     said = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a: said.append(a[2]))
-    for name, badges in (("sheet.pdf", False), ("badges.pdf", True)):
+    for name, kind in (("sheet.pdf", "sheet"), ("badges.pdf", "badges"), ("list.pdf", "guests")):
         target = tmp_path / name
         monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, t=target: (str(t), ""))
-        dialog.print_sheet(badges=badges)
+        dialog.print_sheet(kind)
         assert target.read_bytes().startswith(b"%PDF-")
         assert (target.stat().st_mode & 0o777) == 0o600
-    assert len(said) == 2 and said[1].startswith(f"Wrote {tmp_path / 'badges.pdf'}")
+    assert len(said) == 3 and said[1].startswith(f"Wrote {tmp_path / 'badges.pdf'}")
 
 
 def test_log_the_event_from_the_guest_list(qtbot, demo_path, monkeypatch):

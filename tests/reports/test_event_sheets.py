@@ -69,7 +69,7 @@ def test_every_badge_carries_a_qr_code_that_reads_back_as_its_guest(
         SYSTEM_ACTOR,
         event,
         tmp_path / "badges.pdf",
-        badges=True,
+        kind="badges",
         paper=paper,
         per_sheet=per_sheet,
     )
@@ -90,6 +90,27 @@ def test_badges_on_a_paper_or_count_not_offered_are_refused(demo_engine, recepti
     for how in ({"paper": "a3"}, {"per_sheet": 12}):
         with pytest.raises(ValidationError, match="a4 or letter paper, 8 or 10"):
             produce_event_sheet(
-                demo_engine, SYSTEM_ACTOR, event, tmp_path / "b.pdf", badges=True, **how
+                demo_engine, SYSTEM_ACTOR, event, tmp_path / "b.pdf", kind="badges", **how
             )
     assert not (tmp_path / "b.pdf").exists()
+
+
+def test_the_guest_list_prints_by_status_and_says_whom_nothing_is_sent_to(
+    demo_engine, reception, tmp_path
+):
+    from db.store.contacts import update_contact
+    from db.store.guests import set_guest_reply
+
+    event, guests = reception
+    with store.session(demo_engine) as s:
+        set_guest_reply(s, SYSTEM_ACTOR, guests[0].id, {"status": "accepted", "companions": 2})
+        update_contact(s, SYSTEM_ACTOR, guests[1].contact_id, {"do_not_contact": True})
+    produced = produce_event_sheet(
+        demo_engine, SYSTEM_ACTOR, event, tmp_path / "list.pdf", kind="guests"
+    )
+    words = " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(produced.path).pages
+    )
+    assert words.index("Accepted (1)") < words.index(f"Invited ({len(guests) - 1})")
+    assert "never sent anything: asked not to be contacted" in words
+    assert all(guest.name in words for guest in guests)
