@@ -392,7 +392,7 @@ def _programs(data: QuarterlyReportData, styles: Styles) -> list:
     if not data.program_events:
         story.append(empty_note("No program events were held in this quarter.", styles))
     else:
-        story.append(_events_table(data.program_events, styles))
+        story += _events_table(data.program_events, styles)
         story += _more_note(len(data.program_events), data.current.program_events, "events", styles)
     upcoming = data.next_quarter.title
     story += [
@@ -402,28 +402,53 @@ def _programs(data: QuarterlyReportData, styles: Styles) -> list:
     if not data.upcoming_program_events:
         story.append(empty_note("No program event is scheduled for next quarter yet.", styles))
     else:
-        story.append(_events_table(data.upcoming_program_events, styles))
+        story += _events_table(data.upcoming_program_events, styles)
     return story
 
 
-def _events_table(events: list[ProgramEventRow], styles: Styles):
+def _events_table(events: list[ProgramEventRow], styles: Styles) -> list:
+    """The events with their attendance (counted from the guest list, or typed: marked
+    *) and, for events with a guest list, who was invited, who said yes, who walked in
+    and the share of those invited who came."""
+
+    def listed(event: ProgramEventRow, value: str) -> str:
+        return value if event.invited or event.walk_ins else "—"
+
+    def attendance(event: ProgramEventRow) -> str:
+        if event.attendance is None:
+            return "not recorded"
+        return _number(event.attendance) + ("" if event.counted else " *")
+
     rows = [
         [
             e.date.strftime("%d %b %Y"),
             e.program,
-            e.title,
-            e.city,
-            "not recorded" if e.attendance is None else _number(e.attendance),
+            e.title + (f", {e.city}" if e.city else ""),
+            attendance(e),
+            listed(e, _number(e.invited)),
+            listed(e, _number(e.accepted)),
+            listed(e, _number(e.walk_ins)),
+            "—" if e.share_came is None else f"{e.share_came:.0%}",
         ]
         for e in events
     ]
-    return data_table(
-        ["Date", "Program", "Event", "City", "Attendance"],
+    table = data_table(
+        ["Date", "Program", "Event", "Attendance", "Invited", "Said yes", "Walk-ins", "Came"],
         rows,
-        [CONTENT_WIDTH * w for w in (0.13, 0.28, 0.3, 0.14, 0.15)],
+        [CONTENT_WIDTH * w for w in (0.12, 0.16, 0.22, 0.12, 0.09, 0.1, 0.1, 0.09)],
         styles,
-        right_align=(4,),
+        right_align=(3, 4, 5, 6, 7),
     )
+    story: list = [table]
+    if any(e.attendance is not None and not e.counted for e in events):
+        story.append(
+            Paragraph(
+                "* typed for the event, not counted from a guest list. Came: the share of "
+                "those invited who were checked in.",
+                styles.small,
+            )
+        )
+    return story
 
 
 def _headlines(data: QuarterlyReportData, styles: Styles) -> list:

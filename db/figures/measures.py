@@ -13,10 +13,11 @@ from sqlmodel import Session, col, select
 
 from db.figures.scope import Scope
 from db.foundations.labels import label_of
-from db.foundations.models import Contact as ContactModel
 from db.foundations.models import (
+    GUESTS_WHO_CAME,
     Engagement,
     EngagementOrganization,
+    GuestStatus,
     Indicator,
     Jurisdiction,
     Measurement,
@@ -29,12 +30,15 @@ from db.foundations.models import (
     Province,
     Region,
 )
+from db.foundations.models import Contact as ContactModel
 from db.foundations.periods import Quarter
 from db.queries.created_within import created_within, day_start
 from db.rules.contact_mission import contact_mission
+from db.rules.event_attendance import event_attendance, guests_who
 from db.rules.settings import read_settings
 
 DORMANT_AFTER_DAYS = 180
+INVITED_BEFORE = tuple(status for status in GuestStatus if status != GuestStatus.WALK_IN)
 
 
 # Tables of follow-ups and dormant organizations print at most this many rows.
@@ -88,12 +92,25 @@ class IndicatorResult:
 
 @dataclass(frozen=True)
 class ProgramEventRow:
+    """An event with its attendance: counted from its guest list once anyone on it has
+    come (checked in or walked in, with companions), else the number typed for it."""
+
     program: str
     date: date
     title: str
     city: str
     attendance: int | None
     program_id: int | None = field(default=None, compare=False)  # where it opens, not a figure
+    invited: int = 0  # on the guest list before the day (walk-ins are not)
+    accepted: int = 0  # said yes (those who came, or did not, after saying yes, too)
+    walk_ins: int = 0  # came without an invitation: each a new contact
+    came: int = 0  # checked in or walked in, without companions
+    counted: bool = False  # attendance counted from the guest list
+
+    @property
+    def share_came(self) -> float | None:
+        """The share of those invited who came, when anyone was invited."""
+        return (self.came - self.walk_ins) / self.invited if self.invited else None
 
 
 @dataclass(frozen=True)
@@ -154,11 +171,12 @@ def key_figures(
     new_contacts = s.exec(
         select(func.count()).select_from(ContactModel).where(*contact_created)
     ).one()
+    attended = event_attendance()
     events, attendance, counted = s.exec(
         select(
             func.count(ProgramEvent.id),
-            func.coalesce(func.sum(ProgramEvent.attendance), 0),
-            func.count(ProgramEvent.attendance),
+            func.coalesce(func.sum(attended), 0),
+            func.count(attended),
         )
         .join(Program, Program.id == ProgramEvent.program_id)
         .where(col(ProgramEvent.date).between(quarter.start, quarter.end), *scope.programs())
@@ -265,21 +283,28 @@ def indicators(s: Session, scope: Scope, quarter: Quarter) -> list[IndicatorResu
 
 
 def program_events(s: Session, scope: Scope, quarter: Quarter) -> list[ProgramEventRow]:
+    """The events of the quarter in scope, with their guest lists' figures."""
+    walk_ins = guests_who(GuestStatus.WALK_IN)
+    came = guests_who(*GUESTS_WHO_CAME)
     rows = s.exec(
         select(
             Program.name,
             ProgramEvent.date,
             ProgramEvent.title,
             ProgramEvent.city,
-            ProgramEvent.attendance,
+            event_attendance(),
             Program.id,
+            guests_who(*INVITED_BEFORE),
+            guests_who(GuestStatus.ACCEPTED, GuestStatus.ATTENDED, GuestStatus.NO_SHOW),
+            walk_ins,
+            came,
         )
         .join(Program, Program.id == ProgramEvent.program_id)
         .where(col(ProgramEvent.date).between(quarter.start, quarter.end), *scope.programs())
         .order_by(ProgramEvent.date)
         .limit(LIST_LIMIT)
     ).all()
-    return [ProgramEventRow(*row) for row in rows]
+    return [ProgramEventRow(*row, counted=bool(row[9])) for row in rows]
 
 
 def dormant_priority(

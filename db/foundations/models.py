@@ -160,6 +160,9 @@ class GuestStatus(StrEnum):
     WALK_IN = "walk_in"
 
 
+GUESTS_WHO_CAME = (GuestStatus.ATTENDED, GuestStatus.WALK_IN)  # checked in, or walked in
+
+
 class ProgramKind(StrEnum):
     FINANCIAL_PRODUCT = "financial_product"
     CULTURAL_FESTIVAL = "cultural_festival"

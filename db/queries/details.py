@@ -42,6 +42,7 @@ from db.queries.organization_brief import (
     organization_brief_data,
     readable_phone,
 )
+from db.rules.event_attendance import event_attendance
 from db.rules.rows import linked_ids
 from db.rules.settings import read_settings
 from db.rules.visibility import (
@@ -207,7 +208,7 @@ def program_detail(s: Session, program_id: int, quarters: int = 8) -> ProgramDet
         .order_by(Organization.name)
     ).all()
     events = s.exec(
-        select(ProgramEvent.date, ProgramEvent.title, ProgramEvent.city, ProgramEvent.attendance)
+        select(ProgramEvent.date, ProgramEvent.title, ProgramEvent.city, event_attendance())
         .where(ProgramEvent.program_id == program_id)
         .order_by(col(ProgramEvent.date).desc())
     ).all()

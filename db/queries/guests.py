@@ -15,6 +15,7 @@ from db.duplicates.names import canonical_name, name_skeleton
 from db.foundations.actor import Actor
 from db.foundations.errors import ValidationError
 from db.foundations.models import (
+    GUESTS_WHO_CAME,
     Affiliation,
     Contact,
     EventGuest,
@@ -26,8 +27,6 @@ from db.foundations.models import (
 from db.rules.guest_codes import code_typed, printed_code
 from db.rules.settings import read_settings
 from db.rules.visibility import withholds_contact_details
-
-CAME = (GuestStatus.ATTENDED, GuestStatus.WALK_IN)
 
 
 class GuestRow(NamedTuple):
@@ -137,7 +136,7 @@ def event_summary(s: Session, event_id: int) -> EventSummary:
         select(EventGuest.status, EventGuest.companions).where(EventGuest.event_id == event_id)
     ).all():
         counted[status] += 1
-        if status in CAME:
+        if status in GUESTS_WHO_CAME:
             came += 1 + (companions or 0)
     return EventSummary(
         event.id,

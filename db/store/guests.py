@@ -22,6 +22,7 @@ from db.foundations.actor import Actor
 from db.foundations.clock import utc_now
 from db.foundations.errors import ValidationError
 from db.foundations.models import (
+    GUESTS_WHO_CAME,
     Affiliation,
     Contact,
     EventGuest,
@@ -42,8 +43,6 @@ from db.store.records import (
 )
 from db.store.validation import FieldChecker
 
-# Set by checking in at the door, never by a reply.
-CAME = (GuestStatus.ATTENDED, GuestStatus.WALK_IN)
 MAX_COMPANIONS = 20
 
 
@@ -158,11 +157,11 @@ def set_guest_reply(s: Session, actor: Actor, guest_id: int, values: Mapping[str
     check.choice("status", GuestStatus)
     check.integer("companions", minimum=0, maximum=MAX_COMPANIONS)
     clean = check.done()
-    if clean.get("status") in CAME:
+    if clean.get("status") in GUESTS_WHO_CAME:
         raise ValidationError(
             {"status": "A guest is marked as come by checking them in at the door."}
         )
-    if guest.status in CAME and "status" in clean and clean["status"] != guest.status:
+    if guest.status in GUESTS_WHO_CAME and "status" in clean and clean["status"] != guest.status:
         raise ValidationError(
             {"status": "This guest has come to the event; their check-in stays as it is."}
         )
@@ -176,7 +175,7 @@ def set_guest_reply(s: Session, actor: Actor, guest_id: int, values: Mapping[str
 def remove_guest(s: Session, actor: Actor, guest_id: int) -> None:
     """Take someone off an event's guest list (not once they have come)."""
     guest = _guest_to_change(s, actor, guest_id)
-    if guest.status in CAME:
+    if guest.status in GUESTS_WHO_CAME:
         raise ValidationError(
             {"guest_id": "This guest has come to the event; their check-in stays on the list."}
         )
@@ -293,7 +292,7 @@ def log_event(s: Session, actor: Actor, event_id: int) -> int:
         )
     came = s.exec(
         select(EventGuest.contact_id, EventGuest.status, EventGuest.companions).where(
-            EventGuest.event_id == event.id, col(EventGuest.status).in_(CAME)
+            EventGuest.event_id == event.id, col(EventGuest.status).in_(GUESTS_WHO_CAME)
         )
     ).all()
     if not came:

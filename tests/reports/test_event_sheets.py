@@ -114,3 +114,51 @@ def test_the_guest_list_prints_by_status_and_says_whom_nothing_is_sent_to(
     assert words.index("Accepted (1)") < words.index(f"Invited ({len(guests) - 1})")
     assert "never sent anything: asked not to be contacted" in words
     assert all(guest.name in words for guest in guests)
+
+
+def test_the_quarterly_report_counts_an_events_attendance_from_its_guest_list(
+    demo_engine, reception, tmp_path
+):
+    from db.figures.quarterly import quarterly_report_data
+    from db.foundations.periods import quarter_containing
+    from db.store.guests import add_walk_in, check_in, set_guest_reply
+    from reports.quarterly import build_quarterly_report
+
+    event, guests = reception
+    quarter = quarter_containing(clock_day("2027-03-23"), fiscal=True)
+    with Session(demo_engine) as s:
+        before = quarterly_report_data(s, SYSTEM_ACTOR, quarter)
+    with store.session(demo_engine) as s:
+        set_guest_reply(s, SYSTEM_ACTOR, guests[0].id, {"status": "accepted", "companions": 2})
+        set_guest_reply(s, SYSTEM_ACTOR, guests[1].id, {"status": "accepted"})
+        set_guest_reply(s, SYSTEM_ACTOR, guests[2].id, {"status": "declined"})
+        check_in(s, SYSTEM_ACTOR, guests[0].id)
+        add_walk_in(
+            s,
+            SYSTEM_ACTOR,
+            event,
+            {"given_name": "Hina", "phone": "+1 202 555 0100", "consent": False},
+        )
+    with Session(demo_engine) as s:
+        after = quarterly_report_data(s, SYSTEM_ACTOR, quarter)
+    (row,) = [e for e in after.program_events if e.title == "Pakistan Day reception" and e.invited]
+    assert (row.invited, row.accepted, row.walk_ins, row.came, row.counted) == (
+        len(guests),
+        2,
+        1,
+        2,
+        True,
+    )
+    assert row.attendance == 4  # two came, with two companions
+    assert row.share_came == pytest.approx(1 / len(guests))
+    assert after.current.attendance == before.current.attendance + 4
+    path = tmp_path / "q.pdf"
+    build_quarterly_report(after, path)
+    words = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(path).pages)
+    assert "Said yes" in words and "Walk-ins" in words
+
+
+def clock_day(text: str):
+    from datetime import date
+
+    return date.fromisoformat(text)
