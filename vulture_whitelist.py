@@ -24,3 +24,5 @@ obj, reflected, compare_to
 # The sealed text column type (db/foundations/sealed_text.py): SQLAlchemy's TypeDecorator
 # hooks, called by SQLAlchemy as values are written and read.
 impl, cache_ok, load_dialect_impl, process_bind_param, process_result_value
+# aiosmtpd calls its handler's hooks by name (tests/exchange/test_invitations.py).
+handle_DATA

@@ -14,6 +14,7 @@ from cli.commands import (
     registry_sync,
     reports,
     search,
+    settings,
     users,
 )
 from db.foundations.release import __version__
@@ -26,6 +27,7 @@ COMMAND_GROUPS = (
     registry_sync,
     contacts,
     events,
+    settings,
     users,
     exchange,
     reports,

@@ -70,3 +70,51 @@ def test_invite_list_and_check_in_from_the_command_line(tmp_path, demo_path):
     wrong = rabta("event", "checkin", str(reception), f"RABTA-G-{other_code}", *signed)
     assert wrong.returncode == 2 and "Traceback" not in wrong.stderr
     assert "This code is for Mela on 24 March 2027, not this event." in wrong.stderr
+
+
+def test_the_mail_password_is_kept_sealed_and_invitations_go_out(tmp_path):
+    """`settings email` keeps the mail password sealed in the keys file (not in the
+    settings, not readable in the file), it survives a new database key, and `event
+    invite` sends through it to a real mail server that checks it."""
+    from aiosmtpd.smtp import AuthResult
+
+    from db.foundations.engine import forget_database_key
+    from db.security.keyring import keyring_path
+    from tests.exchange.test_invitations import Inbox, _serve
+
+    target = tmp_path / "rabta.db"
+    signed = ("--db", str(target), "--user", "admin", "--password-file", password_file(tmp_path))
+    assert rabta("demo", *signed).returncode == 0
+    mail_password = tmp_path / "mail.txt"
+    mail_password.write_text("s3cret mail password\n")
+    mail_password.chmod(0o600)
+
+    def only_the_right_password(server, session, envelope, mechanism, auth_data):
+        return AuthResult(success=auth_data.password == b"s3cret mail password")
+
+    inbox = Inbox()
+    controller = _serve(inbox, authenticator=only_the_right_password, auth_require_tls=False)
+    try:
+        kept = rabta(
+            "settings", "email", "--host", "127.0.0.1", "--port", str(controller.port),
+            "--security", "none", "--mail-user", "events", "--sender", "events@example.org",
+            "--per-minute", "0", "--mail-password-file", str(mail_password), *signed,
+        )  # fmt: skip
+        assert kept.returncode == 0, kept.stderr
+        assert "password kept sealed in the keys file" in kept.stdout
+        assert "s3cret" not in keyring_path(target).read_text()
+        rekeyed = rabta("rekey", *signed)  # a new database key
+        assert rekeyed.returncode == 0, rekeyed.stderr
+        listed = rabta("event", "list", *signed)
+        (reception,) = re.findall(r"#(\d+)  \S+  Pakistan Day reception", listed.stdout)[:1]
+        dry = rabta("event", "invite", reception, "--dry-run", *signed)
+        assert dry.returncode == 0 and "invitations would be sent" in dry.stdout
+        sent = rabta("event", "invite", reception, *signed)
+    finally:
+        controller.stop()
+    assert sent.returncode == 0, sent.stderr + sent.stdout
+    assert sent.stdout.splitlines()[-1].startswith("Invitations: ")
+    assert len(inbox.received) == int(re.search(r"(\d+) sent", sent.stdout).group(1)) > 0
+    forget_database_key(str(target))
+    raw = (tmp_path / "rabta.db").read_bytes()
+    assert b"s3cret" not in raw

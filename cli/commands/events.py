@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from cli.sign_in import signed_in_for
+from cli.sign_in import database_location, signed_in_for
 
 
 def add_commands(commands, database: argparse.ArgumentParser) -> None:
@@ -38,6 +38,19 @@ def add_commands(commands, database: argparse.ArgumentParser) -> None:
     )
     checkin.add_argument("event_id", type=int, metavar="EVENT", help="the event's number")
     checkin.add_argument("typed", metavar="CODE-OR-NAME", help="the code scanned, or a name")
+    invite = actions.add_parser(
+        "invite",
+        parents=[database],
+        help="email the invitations not sent yet, through the office's mail server",
+    )
+    invite.add_argument("event_id", type=int, metavar="EVENT", help="the event's number")
+    invite.add_argument("--dry-run", action="store_true", help="count them, send nothing")
+    invite.add_argument(
+        "--mail-password-file",
+        metavar="FILE",
+        help="the mail account's password, when the database keeps none (a plain file or a server)",
+    )
+    invite.set_defaults(handler=run_event_invite)
     sheet = actions.add_parser(
         "sheet", parents=[database], help="the event's sign-in sheet as a PDF"
     )
@@ -172,3 +185,31 @@ def run_event_guest_list(args: argparse.Namespace) -> int:
 def run_event_badges(args: argparse.Namespace) -> int:
     """Write the event's name badges."""
     return _printed(args, kind="badges", paper=args.paper, per_sheet=args.per_sheet)
+
+
+def run_event_invite(args: argparse.Namespace) -> int:
+    """Send the event's invitations (or count them), saying what happened."""
+    from db.exchange.invitations import send_invitations
+    from db.security.mail_password import kept_mail_password
+    from db.security.password_file import read_password_file
+
+    with signed_in_for(args) as signed_in:
+        location = database_location(args)
+        password = (
+            read_password_file(args.mail_password_file)
+            if args.mail_password_file
+            else kept_mail_password(location)
+        )
+        sending = send_invitations(
+            signed_in.opened.engine,
+            signed_in.actor,
+            args.event_id,
+            password,
+            progress=lambda done, total: print(f"… {done:,} of {total:,}"),
+            dry_run=args.dry_run,
+        )
+    if args.dry_run:
+        print(f"{sending.left:,} invitations would be sent. " + sending.summary())
+        return 0
+    print(sending.summary())
+    return 1 if sending.stopped or sending.refused else 0

@@ -469,6 +469,11 @@ class EventGuest(SQLModel, table=True):
     code: str = Field(max_length=16, unique=True)
     checked_in_at: datetime | None = None
     checked_in_by: int | None = _fk("user.id", index=False)
+    # The emailed invitation: kept before the next is sent, so a batch cut short
+    # resumes without sending anyone twice; the server's refusal when it refused.
+    invitation_sent_at: datetime | None = None
+    message_id: str = Field(default="", max_length=255)
+    send_error: str = Field(default="", max_length=500)
     created_at: datetime = Field(default_factory=clock.utc_now)
     updated_at: datetime = Field(default_factory=clock.utc_now)
 

@@ -42,6 +42,8 @@ class GuestRow(NamedTuple):
     code: str  # as printed in the QR code
     version: int
     not_sent: str  # why nothing may be sent to them ("" when it may)
+    invitation_sent_at: datetime | None = None
+    send_error: str = ""  # the mail server's refusal of their invitation
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,8 @@ def guest_list(s: Session, viewer: Actor, event_id: int) -> list[GuestRow]:
                 printed_code(guest.code),
                 guest.version,
                 not_sent,
+                guest.invitation_sent_at,
+                guest.send_error,
             )
         )
     return listed

@@ -40,6 +40,16 @@ DEFAULTS: dict[str, str] = {
     # Overdue by more than this many days, it appears on its mission's supervisors'
     # Dashboard.
     "follow_up_escalation_days": "14",
+    # The office's own mail server, for invitations (its password is kept sealed in the
+    # keys file, never here: db/security/mail_password.py).
+    "email_host": "",
+    "email_port": "587",
+    "email_security": "starttls",
+    "email_user": "",
+    "email_sender": "",
+    "email_reply_to": "",
+    # At most this many messages a minute (0: no limit), as the mail server allows.
+    "email_per_minute": "30",
 }
 
 
@@ -58,6 +68,13 @@ class Settings:
     review_after_years: int
     follow_up_amber_days: int
     follow_up_escalation_days: int
+    email_host: str
+    email_port: int
+    email_security: str
+    email_user: str
+    email_sender: str
+    email_reply_to: str
+    email_per_minute: int
 
     @property
     def fiscal(self) -> bool:
@@ -73,6 +90,17 @@ class Settings:
 def _whole_number(low: int, high: int, message: str) -> Callable[[str], int]:
     def parse(value: str) -> int:
         if value not in {str(n) for n in range(low, high + 1)}:
+            raise ValueError(message)
+        return int(value)
+
+    return parse
+
+
+def _counted(low: int, high: int, message: str) -> Callable[[str], int]:
+    """A whole number in a wide range, written in ASCII digits without a sign."""
+
+    def parse(value: str) -> int:
+        if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
             raise ValueError(message)
         return int(value)
 
@@ -113,6 +141,28 @@ def _any_text(value: str) -> str:
     return value
 
 
+def _host(value: str) -> str:
+    if value and (any(c.isspace() for c in value) or "/" in value or len(value) > 253):
+        raise ValueError("The mail server is a host name, e.g. smtp.example.org.")
+    return value
+
+
+def _address(required: bool) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if not value and not required:
+            return value
+        from email_validator import EmailNotValidError, validate_email
+
+        try:
+            return validate_email(value, check_deliverability=False).normalized
+        except EmailNotValidError as error:
+            raise ValueError(
+                f"{value or 'An empty address'} is not an email address: {error}"
+            ) from error
+
+    return parse
+
+
 PARSERS: dict[str, Callable[[str], object]] = {
     "installation_name": _named,
     "host_country": _country,
@@ -133,6 +183,15 @@ PARSERS: dict[str, Callable[[str], object]] = {
     "follow_up_escalation_days": _whole_number(
         1, 365, "Follow-ups go to supervisors after 1 to 365 days overdue."
     ),
+    "email_host": _host,
+    "email_port": _counted(1, 65535, "A mail server's port is a number from 1 to 65535."),
+    "email_security": _one_of(
+        ("starttls", "ssl", "none"), "The connection is starttls, ssl or none."
+    ),
+    "email_user": _any_text,
+    "email_sender": _address(required=False),
+    "email_reply_to": _address(required=False),
+    "email_per_minute": _whole_number(0, 6000, "Messages a minute: from 0 (no limit) to 6000."),
 }
 
 

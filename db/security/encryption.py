@@ -25,6 +25,7 @@ from db.foundations.engine import (
 from db.foundations.errors import SQLITE_ERRORS, DatabaseUnavailable
 from db.foundations.private_files import make_private
 from db.security.keyring import Keyring, keyring_path
+from db.security.mail_password import reseal_mail_password
 
 
 @dataclass(frozen=True)
@@ -177,4 +178,5 @@ def rotate_key(actor: Actor, location: str, engine: Engine) -> int:
         for envelope in keyring.envelopes.values():
             envelope.keep_only_newest()
         keyring.rotation_due.clear()  # no copy kept by a deactivated user opens it now
+        reseal_mail_password(keyring, old, new)
     return len(keyring.envelopes)

@@ -177,6 +177,7 @@ class Keyring:
     name_salt: str = ""  # for the digests of names no one has
     rotation_due: list[str] = field(default_factory=list)  # deactivated since the last key
     audit_head: dict[str, Any] = field(default_factory=dict)  # a witness: id, hash, at
+    mail_password: str = ""  # the mail server's, sealed under the database key
 
     @classmethod
     @contextmanager
@@ -225,6 +226,7 @@ class Keyring:
                 name_salt=str(data.get("name_salt", "")),
                 rotation_due=[str(name) for name in data.get("rotation_due", [])],
                 audit_head=dict(data.get("audit_head") or {}),
+                mail_password=str(data.get("mail_password", "")),
             )
         except FileNotFoundError as error:
             raise DatabaseUnavailable(
@@ -252,6 +254,7 @@ class Keyring:
             "name_salt": self.name_salt,
             "rotation_due": self.rotation_due,
             "audit_head": self.audit_head,
+            "mail_password": self.mail_password,
         }
         handle, temporary = tempfile.mkstemp(prefix=self.path.name, dir=self.path.parent)
         try:

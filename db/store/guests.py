@@ -336,3 +336,43 @@ def log_event(s: Session, actor: Actor, event_id: int) -> int:
     s.add(event)
     record_audit(s, actor, "log_event", "program_event", event.id, changes, event.uid)
     return engagement_id
+
+
+def record_invitation_sent(s: Session, actor: Actor, guest_id: int, message_id: str) -> None:
+    """Keep on the guest that their invitation went out (now, with the message's id),
+    before the next one is sent: a batch cut short resumes without them."""
+    if not isinstance(message_id, str) or not message_id.strip():
+        raise ValidationError({"message_id": "A sent message has its Message-ID."})
+    guest = _guest_to_change(s, actor, guest_id)
+    guest.invitation_sent_at = utc_now()
+    guest.message_id = message_id[:255]
+    guest.send_error = ""
+    s.add(guest)
+
+
+def record_invitation_refused(s: Session, actor: Actor, guest_id: int, reply: str) -> None:
+    """Keep on the guest the mail server's refusal of their invitation."""
+    if not isinstance(reply, str):
+        raise ValidationError({"reply": "The mail server's reply is text."})
+    guest = _guest_to_change(s, actor, guest_id)
+    guest.send_error = reply[:500] or "refused by the mail server"
+    s.add(guest)
+
+
+def record_invitations(s: Session, actor: Actor, event_id: int, sent: int, refused: int) -> None:
+    """One audit entry for a batch of invitations sent: how many went and how many the
+    server refused (each guest keeps their own sent time or refusal)."""
+    counts = FieldChecker({"sent": sent, "refused": refused}, ("sent", "refused"), partial=False)
+    counts.integer("sent", minimum=0, maximum=1_000_000)
+    counts.integer("refused", minimum=0, maximum=1_000_000)
+    counts.done()
+    event = _event_to_change(s, actor, event_id)
+    record_audit(
+        s,
+        actor,
+        "invitations_sent",
+        "program_event",
+        event.id,
+        {"sent": (None, sent), "refused": (None, refused)},
+        event.uid,
+    )

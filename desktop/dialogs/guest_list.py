@@ -6,6 +6,7 @@ in this dialog."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QEvent, Qt
@@ -20,9 +21,11 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
+    QProgressDialog,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -37,6 +40,7 @@ from db.foundations.labels import label_of
 from db.foundations.models import GuestStatus
 from db.queries.guests import GuestRow, event_summary, guest_at_the_door, guest_list, program_events
 from db.queries.pickers import contact_choices, organization_choices
+from db.rules.settings import read_settings
 from db.store.guests import (
     add_walk_in,
     check_in,
@@ -133,6 +137,10 @@ class GuestListDialog(QDialog):
         remove.clicked.connect(self.remove)
         buttons.addWidget(remove)
         buttons.addStretch()
+        send = QPushButton(self.tr("Send &invitations…"))
+        send.setToolTip(self.tr("Email the invitations not sent yet, through Settings > Email"))
+        send.clicked.connect(self.send_invitations)
+        buttons.addWidget(send)
         sheet = QPushButton(self.tr("Sign-in &sheet…"))
         sheet.clicked.connect(lambda: self.print_sheet("sheet"))
         buttons.addWidget(sheet)
@@ -215,15 +223,25 @@ class GuestListDialog(QDialog):
                 label_of(GuestStatus, row.status),
                 str(row.companions or ""),
                 local_time(row.checked_in_at),
-                self.tr("never sent anything: {why}").format(why=row.not_sent)
-                if row.not_sent
-                else "",
+                self._invitation(row),
             )
             for column, text in enumerate(shown):
                 self.table.setItem(number, column, QTableWidgetItem(text))
             if row.id == (kept.id if kept else None):
                 self.table.selectRow(number)
         self.table.resizeColumnsToContents()
+
+    def _invitation(self, row: GuestRow) -> str:
+        """What became of the guest's invitation, in words."""
+        if row.not_sent:
+            return self.tr("never sent anything: {why}").format(why=row.not_sent)
+        if row.invitation_sent_at is not None:
+            return self.tr("emailed {day} {time}").format(
+                day=f"{row.invitation_sent_at:%d %b}", time=local_time(row.invitation_sent_at)
+            )
+        if row.send_error:
+            return self.tr("refused: {reply}").format(reply=row.send_error)
+        return ""
 
     def shown_guest(self) -> GuestRow | None:
         """The guest of the row selected in this table (what every action acts on)."""
@@ -312,6 +330,86 @@ class GuestListDialog(QDialog):
                 path=produced.path, pages=produced.pages
             ),
         )
+
+    def send_invitations(self) -> None:
+        """Email the shown event's invitations not sent yet, on a worker, with progress
+        and Cancel; each message is kept on its guest before the next is sent."""
+        from db.exchange.invitations import send_invitations
+        from db.security.mail_password import kept_mail_password
+        from desktop.failures import failure_sentence
+        from desktop.tasks import DatabaseTask, start_task
+
+        event_id = self.event_id()
+        if event_id is None:
+            return
+        try:
+            counted = send_invitations(
+                self.workspace.engine, self.workspace.actor, event_id, None, dry_run=True
+            )
+        except RabtaError as refused:
+            QMessageBox.warning(self, self.tr("Invitations"), said(refused))
+            return
+        if not counted.left:
+            QMessageBox.information(self, self.tr("Invitations"), counted.summary())
+            return
+        with Session(self.workspace.engine) as s:
+            needs_password = bool(read_settings(s).email_user)
+        password = kept_mail_password(self.workspace.location)
+        if password is None and needs_password:
+            typed, given = QInputDialog.getText(
+                self,
+                self.tr("Invitations"),
+                self.tr("The mail account's password (this database keeps none):"),
+                QLineEdit.EchoMode.Password,
+            )
+            if not given:
+                return
+            password = typed
+        answer = QMessageBox.question(
+            self,
+            self.tr("Invitations"),
+            self.tr("Send {count} invitations now?").format(count=f"{counted.left:,}"),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        progress = QProgressDialog(
+            self.tr("Sending invitations…"), self.tr("Cancel"), 0, counted.left, self
+        )
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        stop = threading.Event()
+        progress.canceled.connect(stop.set)
+        actor = self.workspace.actor
+
+        def work(engine, report):
+            return send_invitations(
+                engine,
+                actor,
+                event_id,
+                password,
+                progress=lambda done, _total: report(str(done)),
+                cancelled=stop.is_set,
+            )
+
+        def finished(sending) -> None:
+            progress.close()
+            self.refresh()
+            QMessageBox.information(self, self.tr("Invitations"), sending.summary())
+
+        def failed(error, details) -> None:
+            progress.close()
+            self.refresh()
+            QMessageBox.warning(
+                self,
+                self.tr("Invitations"),
+                failure_sentence(error, details, self.workspace.location),
+            )
+
+        self._sending = DatabaseTask(self.workspace.address, work)
+        self._sending.signals.progress.connect(lambda done: progress.setValue(int(done)))
+        self._sending.signals.finished.connect(finished)
+        self._sending.signals.failed.connect(failed)
+        progress.show()
+        start_task(self._sending)
 
     def log_the_event(self) -> None:
         """Log the shown event as one engagement naming who came."""

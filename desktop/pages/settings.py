@@ -32,6 +32,7 @@ from db.store.settings import set_setting
 from db.store.tags import delete_unused_tags, merge_tags, rename_tag, tag_usage
 from desktop.dialogs.mission_form import MissionForm
 from desktop.pages.backups_panel import BackupsPanel
+from desktop.pages.email_panel import EmailPanel
 from desktop.pages.review_panel import ReviewPanel
 from desktop.pages.users_panel import UsersPanel
 from desktop.widgets.country_box import CountryBox
@@ -156,11 +157,13 @@ class SettingsPage(QWidget):
         self.backups = BackupsPanel(workspace)
         self.review = ReviewPanel(workspace)
         self.review.open_contact.connect(self._open_contact)
+        self.email = EmailPanel(workspace)
         self.tabs = QTabWidget()
         for panel, title in (
             (general, "Installation"),
             (self.users, "Users"),
             (self.backups, "Backups"),
+            (self.email, "Email"),
             (self.review, "Privacy review"),
         ):
             # Scrolled rather than clipped, or the window widened, on a small screen.

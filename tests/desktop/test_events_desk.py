@@ -133,3 +133,76 @@ def test_log_the_event_from_the_guest_list(qtbot, demo_path, monkeypatch):
     with Session(window.workspace.engine) as s:
         logged = s.get(ProgramEvent, event).engagement_id
         assert s.get(Engagement, logged).kind == "event"
+
+
+def test_invitations_are_sent_on_a_worker_and_the_list_says_so(qtbot, demo_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from db.foundations.actor import SYSTEM_ACTOR
+    from db.store.settings import set_setting
+    from tests.exchange.test_invitations import Inbox, _serve
+
+    window = active_main_window(qtbot, demo_path, login_name="c.officer")
+    program, event, _people = _reception(window)
+    inbox = Inbox()
+    controller = _serve(inbox)
+    told = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: told.append(a[2]))
+    try:
+        with store.session(window.workspace.engine) as s:
+            for key, value in (
+                ("email_host", "127.0.0.1"),
+                ("email_port", str(controller.port)),
+                ("email_security", "none"),
+                ("email_sender", "events@example.org"),
+                ("email_per_minute", "0"),
+            ):
+                set_setting(s, SYSTEM_ACTOR, key, value)
+        page = window.page("Programs")
+        page.show_record(program)
+        dialog = page._guest_lists()
+        dialog.send_invitations()
+        qtbot.waitUntil(lambda: bool(told), timeout=10_000)
+    finally:
+        controller.stop()
+    with Session(window.workspace.engine) as s:
+        emailed = [
+            guest
+            for guest in s.exec(select(EventGuest).where(EventGuest.event_id == event)).all()
+            if guest.invitation_sent_at is not None
+        ]
+    assert told[0].startswith(f"Invitations: {len(emailed)} sent") and emailed
+    assert len(inbox.received) == len(emailed)
+    shown = [dialog.table.item(row, 6).text() for row in range(dialog.table.rowCount())]
+    assert sum(text.startswith("emailed ") for text in shown) == len(emailed)
+
+
+def test_the_email_settings_save_together_and_a_plain_file_keeps_no_password(qtbot, demo_path):
+    from db.rules.settings import read_settings
+    from desktop.pages.email_panel import EmailPanel
+    from tests.desktop.conftest import open_workspace
+
+    workspace = open_workspace(demo_path, "admin.tester", role="admin")
+    panel = EmailPanel(workspace)
+    qtbot.addWidget(panel)
+    panel.host.setText("smtp.example.org")
+    panel.sender.setText("not an address")
+    assert not panel.save()
+    assert "is not an email address" in panel.message.text()
+    with Session(workspace.engine) as s:
+        assert read_settings(s).email_host == ""  # all or none
+    panel.sender.setText("events@example.org")
+    panel.password.setText("s3cret")
+    assert not panel.save()  # a plain file keeps no password, and says so
+    assert "Only an encrypted database file keeps the mail password" in panel.message.text()
+    panel.password.clear()
+    assert panel.save()
+    with Session(workspace.engine) as s:
+        saved = read_settings(s)
+    assert (saved.email_host, saved.email_sender, saved.email_port) == (
+        "smtp.example.org",
+        "events@example.org",
+        587,
+    )
+    workspace.engine.dispose()

@@ -270,6 +270,18 @@ RULES = {
     "guests.remove_guest": (writes_houston, lambda h: {"guest_id": h.guest}),
     "guests.check_in": (writes_houston, lambda h: {"guest_id": h.guest}),
     "guests.log_event": (writes_houston, lambda h: {"event_id": h.came_event}),
+    "guests.record_invitation_sent": (
+        writes_houston,
+        lambda h: {"guest_id": h.guest, "message_id": "<1@consulate.example.org>"},
+    ),
+    "guests.record_invitation_refused": (
+        writes_houston,
+        lambda h: {"guest_id": h.guest, "reply": "550 5.1.1 Mailbox unavailable"},
+    ),
+    "guests.record_invitations": (
+        writes_houston,
+        lambda h: {"event_id": h.event, "sent": 3, "refused": 1},
+    ),
     "guests.add_walk_in": (
         writes_houston,
         lambda h: {
