@@ -56,6 +56,20 @@ def _when(data: EventPrint) -> str:
     return f"{event.date:%A %d %B %Y}" + (f" · {place}" if place else "")
 
 
+def _event_pdf(story: list, path: Path | str, data: EventPrint, what: str) -> int:
+    """A printed page set of an event, titled `what`, with the reports' header, marking
+    and page numbers; return its page count."""
+    return build_pdf(
+        story,
+        path,
+        title=f"{what}: {data.event.title}",
+        subject=f"{what} of {data.event.title}, {data.event.date:%d %B %Y}",
+        header_left=data.installation_name,
+        header_right=f"{what} · {data.event.date:%d %b %Y}",
+        marking=data.marking,
+    )
+
+
 def build_sign_in_sheet(data: EventPrint, path: Path | str) -> int:
     """The sign-in sheet of an event; return its page count."""
     styles = make_styles()
@@ -101,15 +115,7 @@ def build_sign_in_sheet(data: EventPrint, path: Path | str) -> int:
         Spacer(1, 3 * mm),
         table,
     ]
-    return build_pdf(
-        story,
-        path,
-        title=f"Sign-in sheet: {data.event.title}",
-        subject=f"Sign-in sheet of {data.event.title}, {data.event.date:%d %B %Y}",
-        header_left=data.installation_name,
-        header_right=f"Sign-in sheet · {data.event.date:%d %b %Y}",
-        marking=data.marking,
-    )
+    return _event_pdf(story, path, data, "Sign-in sheet")
 
 
 def build_guest_list(data: EventPrint, path: Path | str) -> int:
@@ -149,15 +155,7 @@ def build_guest_list(data: EventPrint, path: Path | str) -> int:
         )
     if not data.guests:
         story.append(empty_note("No one is on this event's guest list yet.", styles))
-    return build_pdf(
-        story,
-        path,
-        title=f"Guest list: {data.event.title}",
-        subject=f"Guest list of {data.event.title}, {data.event.date:%d %B %Y}",
-        header_left=data.installation_name,
-        header_right=f"Guest list · {data.event.date:%d %b %Y}",
-        marking=data.marking,
-    )
+    return _event_pdf(story, path, data, "Guest list")
 
 
 def build_badges(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import re
 import socket
 import ssl
 import threading
@@ -114,6 +115,16 @@ def _mail_settings(engine, port: int, security: str = "none", user: str = "") ->
             set_setting(s, SYSTEM_ACTOR, key, value)
 
 
+def _send_through(engine, event, inbox: Inbox, *, security="none", user="", password=None, **serve):
+    """Invitations of `event` sent through a mail server started for them, then stopped."""
+    controller = _serve(inbox, **serve)
+    try:
+        _mail_settings(engine, controller.port, security=security, user=user)
+        return send_invitations(engine, SYSTEM_ACTOR, event, password)
+    finally:
+        controller.stop()
+
+
 def _sent(engine, event) -> dict[str, EventGuest]:
     from db.foundations.models import Contact
 
@@ -128,12 +139,7 @@ def _sent(engine, event) -> dict[str, EventGuest]:
 
 def test_each_guest_receives_one_personal_invitation_in_both_languages(engine, reception):
     inbox = Inbox()
-    controller = _serve(inbox)
-    try:
-        _mail_settings(engine, controller.port)
-        sending = send_invitations(engine, SYSTEM_ACTOR, reception, None)
-    finally:
-        controller.stop()
+    sending = _send_through(engine, reception, inbox)
     assert (sending.sent, sending.refused, sending.left) == (4, 0, 0)
     assert sending.not_sent == {"asked not to be contacted": 1, "no email address": 1}
     assert sorted(m["To"] for m in inbox.received) == [
@@ -158,25 +164,13 @@ def test_each_guest_receives_one_personal_invitation_in_both_languages(engine, r
     assert guests["Nadia"].invitation_sent_at is None  # never sent anything
     with Session(engine) as s:
         batches = s.exec(select(AuditEntry).where(AuditEntry.action == "invitations_sent")).all()
-    assert len(batches) == 1 and '"sent": [null, 4]' in batches[0].changes.replace(" ", " ")
-    # sent again: no one twice
-    again = _serve(Inbox())
-    try:
-        _mail_settings(engine, again.port)
-        second = send_invitations(engine, SYSTEM_ACTOR, reception, None)
-    finally:
-        again.stop()
+    assert len(batches) == 1 and '"sent": [null, 4]' in batches[0].changes
+    second = _send_through(engine, reception, Inbox())  # sent again: no one twice
     assert second.sent == 0 and second.not_sent["sent before"] == 4
 
 
 def test_a_server_that_refuses_every_third_message(engine, reception):
-    inbox = Inbox(refuse_every=3)
-    controller = _serve(inbox)
-    try:
-        _mail_settings(engine, controller.port)
-        sending = send_invitations(engine, SYSTEM_ACTOR, reception, None)
-    finally:
-        controller.stop()
+    sending = _send_through(engine, reception, Inbox(refuse_every=3))
     assert (sending.sent, sending.refused) == (3, 1)
     guests = _sent(engine, reception)
     refused = [name for name, guest in guests.items() if guest.send_error]
@@ -186,21 +180,11 @@ def test_a_server_that_refuses_every_third_message(engine, reception):
 
 def test_a_dropped_connection_stops_the_batch_and_the_next_sends_only_the_rest(engine, reception):
     first_inbox = Inbox(drop_at=3)
-    controller = _serve(first_inbox)
-    try:
-        _mail_settings(engine, controller.port)
-        first = send_invitations(engine, SYSTEM_ACTOR, reception, None)
-    finally:
-        controller.stop()
+    first = _send_through(engine, reception, first_inbox)
     assert (first.sent, first.left) == (2, 2) and "dropped the connection" in first.stopped
     assert "The 2 left go out when you send again." in first.summary()
     second_inbox = Inbox()
-    controller = _serve(second_inbox)
-    try:
-        _mail_settings(engine, controller.port)
-        second = send_invitations(engine, SYSTEM_ACTOR, reception, None)
-    finally:
-        controller.stop()
+    second = _send_through(engine, reception, second_inbox)
     assert second.sent == 2
     first_to = {m["To"] for m in first_inbox.received}
     second_to = {m["To"] for m in second_inbox.received}
@@ -215,15 +199,19 @@ def test_a_refused_login_is_one_sentence_and_nobody_is_marked(engine, reception)
     def refuse(server, session, envelope, mechanism, auth_data):
         return AuthResult(success=False, handled=False)
 
-    controller = _serve(Inbox(), authenticator=refuse, auth_require_tls=False)
-    try:
-        _mail_settings(engine, controller.port, user="events")
-        with pytest.raises(ValidationError) as refused:
-            send_invitations(engine, SYSTEM_ACTOR, reception, "wrong password")
-    finally:
-        controller.stop()
-    assert refused.value.errors["email"] == (
-        f"The mail server 127.0.0.1:{controller.port} refused the user events and its password."
+    with pytest.raises(ValidationError) as refused:
+        _send_through(
+            engine,
+            reception,
+            Inbox(),
+            user="events",
+            password="wrong password",
+            authenticator=refuse,
+            auth_require_tls=False,
+        )
+    assert re.fullmatch(
+        r"The mail server 127\.0\.0\.1:\d+ refused the user events and its password\.",
+        refused.value.errors["email"],
     )
     assert _nobody_marked(engine, reception)
 
@@ -265,13 +253,14 @@ def _untrusted_context(tmp_path) -> ssl.SSLContext:
 def test_a_certificate_this_computer_does_not_trust_stops_before_anything_is_sent(
     engine, reception, tmp_path
 ):
-    controller = _serve(Inbox(), tls_context=_untrusted_context(tmp_path))
-    try:
-        _mail_settings(engine, controller.port, security="starttls")
-        with pytest.raises(ValidationError) as refused:
-            send_invitations(engine, SYSTEM_ACTOR, reception, None)
-    finally:
-        controller.stop()
+    with pytest.raises(ValidationError) as refused:
+        _send_through(
+            engine,
+            reception,
+            Inbox(),
+            security="starttls",
+            tls_context=_untrusted_context(tmp_path),
+        )
     assert "showed a certificate this computer does not trust" in refused.value.errors["email"]
     assert _nobody_marked(engine, reception)
 
